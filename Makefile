@@ -1,0 +1,51 @@
+# chanjiao — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DB ?= sqlite:///./chanjiao-demo.db
+
+.PHONY: demo test lint typecheck migrations-check bench serve install clean lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: environment, migrations, catalogue, demo city, then serve on http://127.0.0.1:8000
+demo: $(STAMP)
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) db upgrade
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed catalog
+	@echo "服务地址: http://$(HOST):$(PORT)/docs  (健康检查 /healthz, 就绪检查 /readyz)"
+	CHANJIAO_ENVIRONMENT=demo DATABASE_URL=$(DEMO_DB) $(BIN)/chanjiao serve --host $(HOST) --port $(PORT)
+
+## make test: environment with the test extras, then the whole suite
+## (PostgreSQL too when TEST_DATABASE_URL is set, as .ci/run does)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+## upgrade, no drift, downgrade to base and back, on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)
+migrations-check: $(STAMP)
+	$(BIN)/python -m service.migrate_check
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## refresh constraints.txt from the current environment (after changing dependencies)
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^chanjiao' > constraints.txt
+
+clean:
+	rm -rf $(VENV) chanjiao-demo.db chanjiao-demo.db-* build *.egg-info

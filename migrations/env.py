@@ -1,0 +1,61 @@
+"""Alembic environment, driven by ``SQLModel.metadata`` (imports only ``models`` and the settings)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table on the metadata)
+from service.settings import settings
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def database_url() -> str:
+    x_args = context.get_x_argument(as_dictionary=True)
+    return str(
+        x_args.get("url") or config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+        or settings.database_url
+    )
+
+
+def run_migrations_offline() -> None:
+    url = database_url()
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(database_url(), poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        _run(conn)
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

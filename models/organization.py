@@ -1,0 +1,46 @@
+"""Organisations (enterprises, schools, parks, governments) and their users."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, String
+from sqlmodel import Field, SQLModel
+
+from models.base import OrganizationKind, OrganizationStatus, Role, utcnow
+
+
+class Organization(SQLModel, table=True):
+    """An enterprise (统一社会信用代码), a school (学校标识码), a park or a government body."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    kind: OrganizationKind = Field(sa_type=String(16), index=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=128)
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    industry_code: str | None = Field(default=None, foreign_key="industry.code", max_length=5)
+    level: str | None = Field(default=None, max_length=8)  # schools: 中职 / 高职专科 / 职教本科
+    staff_count: int | None = None  # enterprises: 在岗职工总数
+    status: OrganizationStatus = Field(
+        default=OrganizationStatus.pending, sa_type=String(16), index=True
+    )
+    is_integration_enterprise: bool = False  # 产教融合型企业
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    verified_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class User(SQLModel, table=True):
+    """An account; every role but admin and regulator belongs to an organisation."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=256)
+    role: Role = Field(sa_type=String(16))
+    organization_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organization.id", index=True
+    )
+    display_name: str | None = Field(default=None, max_length=64)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

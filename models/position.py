@@ -1,0 +1,79 @@
+"""Positions (学徒 / 实习 / 就业) and published talent-demand forecasts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import JSONType, PositionKind, PositionStatus, utcnow
+
+
+class Position(SQLModel, table=True):
+    """A posting by an enterprise; its demand counts once published (open, closed or filled)."""
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "title", "start_date"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    enterprise_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    kind: PositionKind = Field(sa_type=String(16), index=True)
+    title: str = Field(max_length=128)
+    description: str = Field(default="", sa_type=Text)
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    headcount: int
+    monthly_pay: float | None = None
+    same_post_wage: float | None = None  # the enterprise's wage for the same post
+    post_staff_count: int | None = None  # staff on this kind of post (intern 20 % rule)
+    hours_per_day: float | None = None
+    hours_per_week: float | None = None
+    start_date: date = Field(index=True)
+    end_date: date | None = None
+    closing_date: date | None = Field(default=None, index=True)
+    status: PositionStatus = Field(default=PositionStatus.draft, sa_type=String(16), index=True)
+    order_training: bool = False  # 订单培养
+    compliance_findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
+    )
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PositionMajor(SQLModel, table=True):
+    """A major a position asks for; a position asking for k majors gives headcount / k to each."""
+
+    __tablename__ = "position_major"
+
+    position_id: uuid.UUID = Field(
+        sa_column_args=[ForeignKey("position.id", ondelete="CASCADE")], primary_key=True
+    )
+    major_code: str = Field(foreign_key="major.code", primary_key=True, max_length=8, index=True)
+
+
+class DemandForecast(SQLModel, table=True):
+    """人才需求发布: a headcount an enterprise, park or government expects to need."""
+
+    __tablename__ = "demand_forecast"
+    __table_args__ = (
+        UniqueConstraint("publisher_id", "target_code", "region_code", "year"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    publisher_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    # Either a major or an occupation; target_code repeats the one given so the natural key is
+    # unique on both databases (NULLs are distinct in a PostgreSQL unique constraint).
+    major_code: str | None = Field(default=None, foreign_key="major.code", max_length=8, index=True)
+    occupation_code: str | None = Field(
+        default=None, foreign_key="occupation.code", max_length=16
+    )
+    target_code: str = Field(max_length=16)
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    year: int = Field(index=True)
+    headcount: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""The chanjiao application: HTTP API, command line, scheduled jobs and pages."""

@@ -1,0 +1,52 @@
+"""Authentication and authorisation dependencies for routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+
+from models import Role, User
+from service.auth.security import decode_access_token
+from service.deps import ReadSessionDep, SessionDep
+from service.errors import Forbidden, Unauthorized
+
+__all__ = ["CurrentUser", "OptionalUser", "ReadSessionDep", "SessionDep", "require_roles"]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def optional_user(
+    session: ReadSessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    """The logged-in user, or None for anonymous requests (an invalid token is still refused)."""
+    if token is None:
+        return None
+    user_id = decode_access_token(token)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise Unauthorized("登录凭证无效或已过期")
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized("请先登录")
+    return user
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    """A dependency that admits only users with one of ``roles``."""
+
+    def _check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise Forbidden("当前角色无权执行此操作")
+        return user
+
+    return _check
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]

@@ -1,0 +1,99 @@
+"""Scheduled jobs that run once across all workers.
+
+Every worker starts an APScheduler ``BackgroundScheduler``, but a job body runs only in the process that
+holds the ``scheduler_lease`` row; the holder renews the lease on a heartbeat and another process takes over
+when it lapses. A lease row survives recycled pooled connections, unlike a PostgreSQL advisory lock
+(PITFALLS.md). Jobs are idempotent, so a run repeated after a takeover does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from models import SchedulerLease
+from models.base import utcnow
+from service.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+LEASE_NAME = "main"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled operation: ``run(session)`` is one domain operation, committed once."""
+
+    id: str
+    run: Callable[[Session], Any]
+    trigger: str  # "cron" or "interval"
+    trigger_args: dict[str, Any] = field(default_factory=dict)
+
+
+def try_acquire_lease(session: Session, holder: str, lease_seconds: int, name: str = LEASE_NAME) -> bool:
+    """Take or renew the lease; True when ``holder`` holds it afterwards."""
+    now = utcnow()
+    lease = session.get(SchedulerLease, name)
+    if lease is None:
+        session.add(SchedulerLease(name=name, holder=holder, expires_at=now + timedelta(seconds=lease_seconds)))
+        session.flush()
+        return True
+    expires_at = lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=now.tzinfo)
+    if lease.holder != holder and expires_at > now:
+        return False
+    lease.holder = holder
+    lease.expires_at = now + timedelta(seconds=lease_seconds)
+    session.add(lease)
+    session.flush()
+    return True
+
+
+class LeaseScheduler:
+    """Runs ``jobs`` on an APScheduler while this process holds the lease."""
+
+    def __init__(self, jobs: list[Job], lease_seconds: int = 60, url: str | None = None) -> None:
+        self.jobs = jobs
+        self.lease_seconds = lease_seconds
+        self.url = url
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.is_leader = False
+        self._scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+
+    def heartbeat(self) -> None:
+        try:
+            with session_scope(self.url) as session:
+                self.is_leader = try_acquire_lease(session, self.holder, self.lease_seconds)
+        except (IntegrityError, OperationalError):
+            self.is_leader = False
+
+    def run_job(self, job: Job) -> None:
+        if not self.is_leader:
+            return
+        with session_scope(self.url) as session:
+            job.run(session)
+        logger.info("scheduled job %s done", job.id)
+
+    def start(self) -> None:
+        self.heartbeat()
+        self._scheduler.add_job(
+            self.heartbeat, "interval", seconds=max(1, self.lease_seconds // 3), id="lease"
+        )
+        for job in self.jobs:
+            self._scheduler.add_job(
+                self.run_job, job.trigger, args=[job], id=job.id, coalesce=True,
+                max_instances=1, **job.trigger_args,
+            )
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        self._scheduler.shutdown(wait=False)

@@ -1,0 +1,166 @@
+"""Test databases built by the migrations, one transaction per test, on SQLite and PostgreSQL.
+
+Every backend gets a template database (migrated, reference catalogue loaded) once per test session.
+``session`` and ``client`` run inside a transaction on a copy of it that is rolled back after each test;
+``fresh_db_url`` is a new copy for tests that need real commits (CLI, subprocesses).
+PostgreSQL joins when ``TEST_DATABASE_URL`` is set (a server URL such as
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``); ``.ci/run`` always sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, make_url, pool, text
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from seed.catalog import load_catalog
+from service import migrate
+from service.app import create_app
+from service.cli import app as cli_app
+from service.db import get_engine, get_read_session, get_session
+from service.settings import settings
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+settings.environment = "test"
+settings.scheduler_enabled = False
+
+
+def _pg_admin_engine() -> Engine:
+    assert TEST_DATABASE_URL is not None
+    return create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+
+
+def _pg_url(name: str) -> str:
+    assert TEST_DATABASE_URL is not None
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+class DatabaseFactory:
+    """Makes copies of a migrated, catalogue-loaded template database."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        self.workdir = workdir
+        self.created: list[str] = []
+        self.tag = uuid.uuid4().hex[:8]
+        if backend == "sqlite":
+            self.template = workdir / "template.db"
+            url = f"sqlite:///{self.template}"
+        else:
+            self.template_name = f"chanjiao_tpl_{self.tag}"
+            with _pg_admin_engine().connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.template_name}"'))
+            self.created.append(self.template_name)
+            url = _pg_url(self.template_name)
+        migrate.upgrade(url)
+        engine = get_engine(url)
+        with Session(engine) as session:
+            load_catalog(session)
+            session.commit()
+        engine.dispose()
+        if backend == "sqlite":
+            # A checkpoint cannot run inside the BEGIN IMMEDIATE that write connections open.
+            with engine.execution_options(sqlite_begin="DEFERRED").connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+
+    def copy(self) -> str:
+        if self.backend == "sqlite":
+            path = self.workdir / f"db_{uuid.uuid4().hex[:8]}.db"
+            shutil.copyfile(self.template, path)
+            return f"sqlite:///{path}"
+        name = f"chanjiao_t_{self.tag}_{uuid.uuid4().hex[:6]}"
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"'))
+        self.created.append(name)
+        return _pg_url(name)
+
+    def drop_all(self) -> None:
+        if self.backend == "sqlite":
+            return
+        for name in reversed(self.created):
+            get_engine(_pg_url(name)).dispose()
+            with _pg_admin_engine().connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(request.param, tmp_path_factory.mktemp(request.param))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def db_url(databases: DatabaseFactory) -> str:
+    """The shared test database of this backend (each test rolls back what it wrote)."""
+    return databases.copy()
+
+
+@pytest.fixture
+def fresh_db_url(databases: DatabaseFactory) -> str:
+    """A database of its own (migrated, catalogue loaded) for tests that commit for real."""
+    return databases.copy()
+
+
+@pytest.fixture
+def backend(databases: DatabaseFactory) -> str:
+    return databases.backend
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    connection = get_engine(db_url).connect()
+    transaction = connection.begin()
+    # Commits inside the code under test release a savepoint; the outer transaction is undone.
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    app = create_app()
+
+    def _session() -> Iterator[Session]:
+        try:
+            yield session
+        except Exception:
+            session.rollback()
+            raise
+        else:
+            session.commit()
+
+    app.dependency_overrides[get_session] = _session
+    app.dependency_overrides[get_read_session] = _session
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Runs ``chanjiao ARGS`` in-process; settings changed by ``--db`` are restored afterwards."""
+    monkeypatch.setattr(settings, "database_url", settings.database_url)
+    runner = CliRunner()
+
+    def _run(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(cli_app, list(args), input=input, catch_exceptions=False)
+
+    return _run

@@ -1,0 +1,221 @@
+"""Builders of test data. They insert directly (tests set up state; the code under test uses operations)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from models import (
+    Cohort,
+    DemandForecast,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Position,
+    PositionKind,
+    PositionMajor,
+    PositionStatus,
+    Programme,
+    Role,
+    Student,
+    User,
+)
+from models.validators import USCC_ALPHABET, uscc_check_character
+from service.auth.security import create_access_token, hash_password
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-9"
+# Hashing is slow by design; every test user shares one hash of PASSWORD.
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+def make_uscc(region_code: str = "500106", serial: int | None = None) -> str:
+    """A valid 统一社会信用代码 (9 = 工商, 1 = 企业) in ``region_code``."""
+    n = next(_counter) if serial is None else serial
+    body = ""
+    for _ in range(9):
+        n, r = divmod(n, len(USCC_ALPHABET))
+        body = USCC_ALPHABET[r] + body
+    first17 = f"91{region_code}{body}"
+    return first17 + uscc_check_character(first17)
+
+
+def make_school_code(province: str = "50") -> str:
+    return f"41{province}{next(_counter):06d}"
+
+
+def make_enterprise(session: Session, **fields: Any) -> Organization:
+    region = fields.pop("region_code", "500106")
+    values: dict[str, Any] = {
+        "kind": OrganizationKind.enterprise,
+        "code": make_uscc(region),
+        "name": f"测试企业{next(_counter)}有限公司",
+        "region_code": region,
+        "industry_code": "3670",
+        "staff_count": 500,
+        "status": OrganizationStatus.verified,
+    }
+    values.update(fields)
+    org = Organization(**values)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_school(session: Session, **fields: Any) -> Organization:
+    values: dict[str, Any] = {
+        "kind": OrganizationKind.school,
+        "code": make_school_code(),
+        "name": f"测试职业学院{next(_counter)}",
+        "region_code": "500106",
+        "level": "高职专科",
+        "status": OrganizationStatus.verified,
+    }
+    values.update(fields)
+    org = Organization(**values)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_organization(session: Session, kind: OrganizationKind, **fields: Any) -> Organization:
+    values: dict[str, Any] = {
+        "kind": kind,
+        "code": f"ORG{next(_counter):08d}",
+        "name": f"测试机构{next(_counter)}",
+        "region_code": "500000",
+        "status": OrganizationStatus.verified,
+    }
+    values.update(fields)
+    org = Organization(**values)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_user(
+    session: Session, role: Role, organization: Organization | None = None, **fields: Any
+) -> User:
+    user = User(
+        username=fields.pop("username", f"user{next(_counter)}"),
+        password_hash=_PASSWORD_HASH,
+        role=role,
+        organization_id=organization.id if organization else None,
+        **fields,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def auth_headers(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_access_token(user.id, user.role)}"}
+
+
+def make_programme(
+    session: Session, school: Organization, major_code: str, year: int, enrolment_plan: int = 50,
+    **fields: Any,
+) -> Programme:
+    programme = Programme(
+        school_id=school.id, major_code=major_code, year=year, enrolment_plan=enrolment_plan, **fields
+    )
+    session.add(programme)
+    session.flush()
+    return programme
+
+
+def make_cohort(
+    session: Session,
+    school: Organization,
+    major_code: str,
+    graduation_year: int,
+    graduates: int,
+    placed: int,
+    in_field: int | None = None,
+    **fields: Any,
+) -> Cohort:
+    cohort = Cohort(
+        school_id=school.id,
+        major_code=major_code,
+        graduation_year=graduation_year,
+        graduates=graduates,
+        placed=placed,
+        in_field=placed if in_field is None else in_field,
+        **fields,
+    )
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def make_position(
+    session: Session,
+    enterprise: Organization,
+    majors: list[str] | tuple[str, ...] = (),
+    *,
+    kind: PositionKind = PositionKind.job,
+    status: PositionStatus = PositionStatus.open,
+    start_date: date = date(2025, 7, 1),
+    headcount: int = 10,
+    **fields: Any,
+) -> Position:
+    values: dict[str, Any] = {
+        "enterprise_id": enterprise.id,
+        "kind": kind,
+        "title": f"测试岗位{next(_counter)}",
+        "description": "负责设备操作与维护",
+        "region_code": enterprise.region_code,
+        "headcount": headcount,
+        "monthly_pay": 5000.0,
+        "start_date": start_date,
+        "status": status,
+    }
+    values.update(fields)
+    position = Position(**values)
+    session.add(position)
+    session.flush()
+    for code in majors:
+        session.add(PositionMajor(position_id=position.id, major_code=code))
+    session.flush()
+    return position
+
+
+def make_forecast(
+    session: Session,
+    publisher: Organization,
+    major_code: str,
+    year: int,
+    headcount: int,
+    region_code: str = "500106",
+) -> DemandForecast:
+    forecast = DemandForecast(
+        publisher_id=publisher.id,
+        major_code=major_code,
+        target_code=major_code,
+        region_code=region_code,
+        year=year,
+        headcount=headcount,
+    )
+    session.add(forecast)
+    session.flush()
+    return forecast
+
+
+def make_student(
+    session: Session, school: Organization, major_code: str, graduation_year: int = 2026,
+    **fields: Any,
+) -> Student:
+    student = Student(
+        school_id=school.id,
+        student_no=fields.pop("student_no", f"S{uuid.uuid4().hex[:10]}"),
+        major_code=major_code,
+        graduation_year=graduation_year,
+        **fields,
+    )
+    session.add(student)
+    session.flush()
+    return student
