@@ -1,0 +1,528 @@
+"""Posting rules checked when a position is published (POLICY.md §3).
+
+The thresholds and the word lists are data (``seed/data/compliance_rules.json``, read into
+`ComplianceRules`); this module only applies them. Every `Finding` says which rule it applied,
+the figures or the words that tripped it, and the policy source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, cast
+
+__all__ = [
+    "KINDS",
+    "ComplianceRules",
+    "Finding",
+    "PositionFacts",
+    "Severity",
+    "TermRule",
+    "check_position",
+]
+
+KINDS: tuple[str, ...] = ("apprenticeship", "internship", "job")
+"""Position kinds: 学徒, 实习, 就业."""
+
+Severity = Literal["blocking", "warning"]
+_SEVERITIES: tuple[Severity, ...] = ("blocking", "warning")
+
+# ASCII terms such as 985 or KTV must stand alone: "2110" or "KTV1" is something else.
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述"}
+_NUMERIC_SOURCE_KEYS = (
+    "intern_share_of_staff",
+    "intern_share_of_post",
+    "internship_pay",
+    "hours",
+    "min_age",
+)
+# (ComplianceRules attribute, Finding.code) of each word list, in the order they are checked.
+_TERM_GROUPS = (
+    ("discriminatory_terms", "discriminatory_term"),
+    ("banned_venue_terms", "banned_venue"),
+    ("fee_terms", "fee_charged"),
+    ("working_time_terms", "working_time_term"),
+)
+
+
+@dataclass(frozen=True)
+class TermRule:
+    """One word or pattern that a posting must not contain.
+
+    Attributes
+    ----------
+    category : str
+        What the words are, in Chinese (学历歧视, 性别歧视, 户籍歧视, 禁止场所, 违规收费 …).
+    message : str
+        Why they are not allowed, in Chinese.
+    source : str
+        Policy or legal source.
+    term : str or None
+        A literal term; an ASCII letter or digit at either end must not touch another one, so
+        ``211`` does not match ``2110``.
+    regex : str or None
+        A regular expression used as given (case-insensitive) — exactly one of term and regex.
+    kinds : tuple of str
+        Position kinds the rule applies to.
+    vocational_only : bool
+        Apply only to postings open to vocational students (学历 conditions).
+    severity : {"blocking", "warning"}
+        Whether the words block publication.
+    """
+
+    category: str
+    message: str
+    source: str
+    term: str | None = None
+    regex: str | None = None
+    kinds: tuple[str, ...] = KINDS
+    vocational_only: bool = False
+    severity: Severity = "blocking"
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if (self.term is None) == (self.regex is None):
+            raise ValueError(f"“{self.category}”规则须且只须给出 term 或 regex 之一")
+        if self.severity not in _SEVERITIES or not set(self.kinds) <= set(KINDS):
+            raise ValueError(f"“{self.category}”规则的 severity 或 kinds 无效")
+        if self.term is not None:
+            source = re.escape(unicodedata.normalize("NFKC", self.term))
+            if _ASCII_WORD.match(self.term[0]):
+                source = r"(?<![0-9A-Za-z])" + source
+            if _ASCII_WORD.match(self.term[-1]):
+                source += r"(?![0-9A-Za-z])"
+        else:
+            source = cast(str, self.regex)
+        object.__setattr__(self, "pattern", re.compile(source, re.IGNORECASE))
+
+    @property
+    def label(self) -> str:
+        """The term, or the pattern when there is no literal term."""
+        return self.term if self.term is not None else cast(str, self.regex)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TermRule:
+        """Build from plain data (as in ``compliance_rules.json``)."""
+        severity = str(data.get("severity", "blocking"))
+        if severity not in _SEVERITIES:
+            raise ValueError(f"severity “{severity}”无效")
+        return cls(
+            category=str(data["category"]),
+            message=str(data["message"]),
+            source=str(data["source"]),
+            term=data.get("term"),
+            regex=data.get("regex"),
+            kinds=tuple(data.get("kinds", KINDS)),
+            vocational_only=bool(data.get("vocational_only", False)),
+            severity=severity,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form; ``from_dict(to_dict())`` gives an equal rule."""
+        out: dict[str, Any] = (
+            {"term": self.term} if self.term is not None else {"regex": self.regex}
+        )
+        out.update(
+            category=self.category,
+            message=self.message,
+            source=self.source,
+            kinds=list(self.kinds),
+            vocational_only=self.vocational_only,
+            severity=self.severity,
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class ComplianceRules:
+    """Thresholds and word lists of the posting rules.
+
+    Attributes
+    ----------
+    sources : mapping of str to str
+        Source per numeric rule: intern_share_of_staff, intern_share_of_post, internship_pay,
+        hours, min_age.
+    intern_share_of_staff_max : float, default=0.10
+        Interns at one enterprise over its 在岗职工总数, at most.
+    intern_share_of_post_max : float, default=0.20
+        Interns on one post over the staff on that kind of post, at most.
+    internship_pay_min_share : float, default=0.80
+        Internship pay over the enterprise's wage for the same post, at least.
+    max_hours_per_day, max_hours_per_week : float, default=8, 40
+        Working time of students (no overtime).
+    min_age : int, default=16
+        No placement of students younger than this (checked where students are placed).
+    student_kinds : tuple of str, default=("apprenticeship", "internship")
+        Kinds held by students, to which the working-time limits apply.
+    discriminatory_terms, banned_venue_terms, fee_terms, working_time_terms : tuple of TermRule
+        Words that a posting must not contain.
+    benign_patterns : tuple of str
+        Regular expressions for text that is blanked out before the words are looked for: the
+        negations (性别不限, 不收押金) and phone numbers, which would otherwise trip a rule.
+    """
+
+    sources: Mapping[str, str]
+    intern_share_of_staff_max: float = 0.10
+    intern_share_of_post_max: float = 0.20
+    internship_pay_min_share: float = 0.80
+    max_hours_per_day: float = 8
+    max_hours_per_week: float = 40
+    min_age: int = 16
+    student_kinds: tuple[str, ...] = ("apprenticeship", "internship")
+    discriminatory_terms: tuple[TermRule, ...] = ()
+    banned_venue_terms: tuple[TermRule, ...] = ()
+    fee_terms: tuple[TermRule, ...] = ()
+    working_time_terms: tuple[TermRule, ...] = ()
+    benign_patterns: tuple[str, ...] = ()
+    benign: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        missing = [key for key in _NUMERIC_SOURCE_KEYS if not self.sources.get(key)]
+        if missing:
+            raise ValueError(f"合规规则缺少依据：{', '.join(missing)}")
+        compiled = tuple(re.compile(p, re.IGNORECASE) for p in self.benign_patterns)
+        object.__setattr__(self, "benign", compiled)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ComplianceRules:
+        """Build from plain data (``seed/data/compliance_rules.json``); unknown keys are errors."""
+        known = {f.name for f in fields(cls) if f.init}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"合规规则含未知字段：{', '.join(unknown)}")
+        values: dict[str, Any] = dict(data)
+        values["sources"] = {str(k): str(v) for k, v in data["sources"].items()}
+        for name, _ in _TERM_GROUPS:
+            values[name] = tuple(TermRule.from_dict(item) for item in data.get(name, ()))
+        for name in ("student_kinds", "benign_patterns"):
+            if name in data:
+                values[name] = tuple(data[name])
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form; ``from_dict(to_dict())`` gives equal rules."""
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        out["sources"] = dict(self.sources)
+        out["student_kinds"] = list(self.student_kinds)
+        out["benign_patterns"] = list(self.benign_patterns)
+        for name, _ in _TERM_GROUPS:
+            out[name] = [rule.to_dict() for rule in getattr(self, name)]
+        return out
+
+
+@dataclass(frozen=True)
+class PositionFacts:
+    """What the checks need to know about a position.
+
+    Attributes
+    ----------
+    kind : str
+        ``"apprenticeship"``, ``"internship"`` or ``"job"``.
+    title, description : str
+        Free text of the posting.
+    headcount : int
+        Places offered.
+    monthly_pay : float or None
+        Pay per month (元).
+    same_post_wage : float or None
+        The enterprise's wage for the same post (元/月).
+    hours_per_day, hours_per_week : float or None
+        Working time.
+    enterprise_staff_count : int or None
+        在岗职工总数 of the enterprise.
+    existing_interns : int
+        Open internship headcount already at this enterprise (other postings).
+    post_staff_count : int or None
+        Staff on this kind of post.
+    open_to_vocational : bool
+        The posting is aimed at vocational students (学历 conditions are then checked).
+    """
+
+    kind: str
+    title: str
+    description: str
+    headcount: int
+    monthly_pay: float | None
+    same_post_wage: float | None
+    hours_per_day: float | None
+    hours_per_week: float | None
+    enterprise_staff_count: int | None
+    existing_interns: int
+    post_staff_count: int | None
+    open_to_vocational: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"岗位类型“{self.kind}”不在 {KINDS} 之中")
+        if self.headcount < 0 or self.existing_interns < 0:
+            raise ValueError("招聘人数和已有实习人数不能为负数")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with a posting.
+
+    Attributes
+    ----------
+    code : str
+        Machine-readable kind of problem, e.g. ``discriminatory_term``.
+    severity : {"blocking", "warning"}
+        ``blocking`` stops publication until the posting is edited; ``warning`` is shown.
+    field : str
+        The posting field concerned (``title``, ``description``, ``monthly_pay`` …).
+    message : str
+        Chinese, with the figures or the words that tripped the rule.
+    rule : str
+        The rule applied (a `ComplianceRules` field name).
+    source : str
+        Policy or legal source.
+    """
+
+    code: str
+    severity: Severity
+    field: str
+    message: str
+    rule: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form for JSON."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message,
+            "rule": self.rule,
+            "source": self.source,
+        }
+
+
+def check_position(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
+    """Check a position against the posting rules.
+
+    Parameters
+    ----------
+    facts : PositionFacts
+        The position.
+    rules : ComplianceRules
+        Thresholds and word lists.
+
+    Returns
+    -------
+    list of Finding
+        Blocking findings first, then warnings; empty when the posting may be published.
+    """
+    findings = _term_findings(facts, rules)
+    if facts.kind in rules.student_kinds:
+        findings.extend(_hours_findings(facts, rules))
+    if facts.kind == "internship":
+        findings.extend(_pay_findings(facts, rules))
+        findings.extend(_share_findings(facts, rules))
+    # Stable sort: within each severity the findings stay in the order they were checked.
+    findings.sort(key=lambda finding: _SEVERITIES.index(finding.severity))
+    return findings
+
+
+def _scannable(text: str, rules: ComplianceRules) -> str:
+    # NFKC so that full-width ９８５ or ＫＴＶ are caught; benign text becomes spaces so that it
+    # can neither match nor glue two neighbours into a match.
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in rules.benign:
+        folded = pattern.sub(lambda match: " " * len(match.group()), folded)
+    return folded
+
+
+def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
+    findings: list[Finding] = []
+    for field_name in ("title", "description"):
+        text = _scannable(getattr(facts, field_name), rules)
+        for group, code in _TERM_GROUPS:
+            term_rules: Sequence[TermRule] = getattr(rules, group)
+            for rule in term_rules:
+                if facts.kind not in rule.kinds or (
+                    rule.vocational_only and not facts.open_to_vocational
+                ):
+                    continue
+                words = list(dict.fromkeys(m.group() for m in rule.pattern.finditer(text)))
+                if not words:
+                    continue
+                quoted = "、".join(f"“{word}”" for word in words)
+                findings.append(
+                    Finding(
+                        code=code,
+                        severity=rule.severity,
+                        field=field_name,
+                        message=(
+                            f"{_FIELD_LABELS[field_name]}含有{rule.category}用语{quoted}："
+                            f"{rule.message}"
+                        ),
+                        rule=group,
+                        source=rule.source,
+                    )
+                )
+    return findings
+
+
+def _hours_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
+    findings: list[Finding] = []
+    limits = (
+        (
+            "hours_per_day",
+            facts.hours_per_day,
+            rules.max_hours_per_day,
+            "每日",
+            "max_hours_per_day",
+        ),
+        (
+            "hours_per_week",
+            facts.hours_per_week,
+            rules.max_hours_per_week,
+            "每周",
+            "max_hours_per_week",
+        ),
+    )
+    for field_name, hours, limit, period, rule in limits:
+        if hours is not None and hours > limit:
+            findings.append(
+                Finding(
+                    code=f"{field_name}_exceeded",
+                    severity="blocking",
+                    field=field_name,
+                    message=(
+                        f"{period}工作时长{_number(hours)}小时，超过学生{period}"
+                        f"{_number(limit)}小时的上限（不得安排学生加班）"
+                    ),
+                    rule=rule,
+                    source=rules.sources["hours"],
+                )
+            )
+    return findings
+
+
+def _pay_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
+    source = rules.sources["internship_pay"]
+    share = rules.internship_pay_min_share
+    if facts.same_post_wage is None or facts.same_post_wage <= 0:
+        return [
+            Finding(
+                code="same_post_wage_missing",
+                severity="warning",
+                field="same_post_wage",
+                message=(
+                    f"未填写本单位同岗位职工工资，无法核对实习报酬是否不低于其{_percent(share)}"
+                ),
+                rule="internship_pay_min_share",
+                source=source,
+            )
+        ]
+    floor = facts.same_post_wage * share
+    if facts.monthly_pay is None:
+        return [
+            Finding(
+                code="monthly_pay_missing",
+                severity="warning",
+                field="monthly_pay",
+                message=(
+                    f"未填写实习报酬，无法核对是否不低于同岗位工资{_number(facts.same_post_wage)}"
+                    f"元的{_percent(share)}（{_number(floor)}元）"
+                ),
+                rule="internship_pay_min_share",
+                source=source,
+            )
+        ]
+    # Compare the share itself: 4000 / 5000 is exactly 0.8, while 5000 * 0.8 carries float noise.
+    if facts.monthly_pay / facts.same_post_wage < share:
+        return [
+            Finding(
+                code="internship_pay_below_share",
+                severity="blocking",
+                field="monthly_pay",
+                message=(
+                    f"实习报酬每月{_number(facts.monthly_pay)}元，低于本单位同岗位工资"
+                    f"{_number(facts.same_post_wage)}元的{_percent(share)}"
+                    f"（{_number(floor)}元）"
+                ),
+                rule="internship_pay_min_share",
+                source=source,
+            )
+        ]
+    return []
+
+
+def _share_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
+    findings: list[Finding] = []
+    interns = facts.existing_interns + facts.headcount
+    staff = facts.enterprise_staff_count
+    staff_share = rules.intern_share_of_staff_max
+    if staff is None or staff <= 0:
+        findings.append(
+            Finding(
+                code="staff_count_missing",
+                severity="warning",
+                field="enterprise_staff_count",
+                message=(
+                    f"未填写企业在岗职工总数，无法核对实习学生是否不超过其{_percent(staff_share)}"
+                ),
+                rule="intern_share_of_staff_max",
+                source=rules.sources["intern_share_of_staff"],
+            )
+        )
+    elif interns / staff > staff_share:
+        findings.append(
+            Finding(
+                code="intern_share_of_staff_exceeded",
+                severity="blocking",
+                field="headcount",
+                message=(
+                    f"实习学生{interns}人（已有{facts.existing_interns}人，本岗位"
+                    f"{facts.headcount}人），超过企业在岗职工总数{staff}人的"
+                    f"{_percent(staff_share)}（{_number(staff * staff_share)}人）"
+                ),
+                rule="intern_share_of_staff_max",
+                source=rules.sources["intern_share_of_staff"],
+            )
+        )
+    post_staff = facts.post_staff_count
+    post_share = rules.intern_share_of_post_max
+    if post_staff is None or post_staff <= 0:
+        findings.append(
+            Finding(
+                code="post_staff_count_missing",
+                severity="warning",
+                field="post_staff_count",
+                message=(
+                    f"未填写同类岗位在岗职工人数，无法核对本岗位实习学生是否不超过其"
+                    f"{_percent(post_share)}"
+                ),
+                rule="intern_share_of_post_max",
+                source=rules.sources["intern_share_of_post"],
+            )
+        )
+    elif facts.headcount / post_staff > post_share:
+        findings.append(
+            Finding(
+                code="intern_share_of_post_exceeded",
+                severity="blocking",
+                field="headcount",
+                message=(
+                    f"本岗位实习学生{facts.headcount}人，超过同类岗位在岗职工{post_staff}人的"
+                    f"{_percent(post_share)}（{_number(post_staff * post_share)}人）"
+                ),
+                rule="intern_share_of_post_max",
+                source=rules.sources["intern_share_of_post"],
+            )
+        )
+    return findings
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
+
+
+def _number(value: float) -> str:
+    # :g-style without float noise: 5000 * 0.8 = 4000.0000000000005 prints as 4000.
+    rounded = round(value, 2)
+    return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:g}"

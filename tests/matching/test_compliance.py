@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matching.compliance import (
+    ComplianceRules,
+    Finding,
+    PositionFacts,
+    TermRule,
+    check_position,
+)
+
+RULES_JSON = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
+RULES = ComplianceRules.from_dict(json.loads(RULES_JSON.read_text(encoding="utf-8")))
+
+
+def facts(kind: str = "internship", description: str = "", **values: Any) -> PositionFacts:
+    """A compliant posting unless overridden."""
+    base: dict[str, Any] = {
+        "kind": kind,
+        "title": "数控车床操作实习生",
+        "description": description,
+        "headcount": 2,
+        "monthly_pay": 4000.0,
+        "same_post_wage": 5000.0,
+        "hours_per_day": 8.0,
+        "hours_per_week": 40.0,
+        "enterprise_staff_count": 100,
+        "existing_interns": 3,
+        "post_staff_count": 10,
+    }
+    base.update(values)
+    return PositionFacts(**base)
+
+
+def check(**values: Any) -> list[Finding]:
+    return check_position(facts(**values), RULES)
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [finding.code for finding in findings]
+
+
+# ---------------------------------------------------------------------------- rules file
+
+
+def test_rules_file_values() -> None:
+    assert (
+        RULES.intern_share_of_staff_max,
+        RULES.intern_share_of_post_max,
+        RULES.internship_pay_min_share,
+        RULES.max_hours_per_day,
+        RULES.max_hours_per_week,
+        RULES.min_age,
+    ) == (0.10, 0.20, 0.80, 8, 40, 16)
+    assert RULES.student_kinds == ("apprenticeship", "internship")
+    assert "教职成〔2021〕4号" in RULES.sources["intern_share_of_staff"]
+    assert "第十八条" in RULES.sources["internship_pay"]
+    terms = {rule.term for rule in RULES.discriminatory_terms if rule.term}
+    assert {"985", "211", "统招", "全日制本科"} <= terms
+    assert {"酒吧", "夜总会", "KTV", "歌厅", "洗浴"} <= {r.term for r in RULES.banned_venue_terms}
+    assert {"押金", "培训费", "服装费"} <= {r.term for r in RULES.fee_terms}
+
+
+def test_rules_round_trip() -> None:
+    assert ComplianceRules.from_dict(RULES.to_dict()) == RULES
+    assert ComplianceRules.from_dict(json.loads(json.dumps(RULES.to_dict()))) == RULES
+
+
+def test_rules_reject_unknown_fields_and_missing_sources() -> None:
+    with pytest.raises(ValueError, match="max_hour"):
+        ComplianceRules.from_dict(RULES.to_dict() | {"max_hour": 9})
+    data = RULES.to_dict()
+    del data["sources"]["hours"]
+    with pytest.raises(ValueError, match="hours"):
+        ComplianceRules.from_dict(data)
+
+
+def test_term_rule_needs_exactly_one_of_term_and_regex() -> None:
+    with pytest.raises(ValueError, match="term 或 regex"):
+        TermRule(category="x", message="m", source="s")
+    with pytest.raises(ValueError, match="term 或 regex"):
+        TermRule(category="x", message="m", source="s", term="a", regex="b")
+
+
+# ---------------------------------------------------------------------------- clean posting
+
+
+@pytest.mark.parametrize("kind", ["apprenticeship", "internship", "job"])
+def test_compliant_posting_has_no_findings(kind: str) -> None:
+    description = "负责数控车床操作，男女不限，不限户籍，包吃住，不收取任何费用，不加班。"
+    assert check(kind=kind, description=description) == []
+
+
+# ---------------------------------------------------------------------------- wording
+
+
+def test_education_terms_block_and_name_the_words() -> None:
+    findings = check(description="要求985/211院校统招全日制本科毕业")
+    assert codes(findings) == ["discriminatory_term"] * 4
+    assert findings[0] == Finding(
+        code="discriminatory_term",
+        severity="blocking",
+        field="description",
+        message=(
+            "岗位描述含有学历歧视用语“985”：面向职业院校学生的岗位不得以院校层次、招生批次或"
+            "学习形式设限"
+        ),
+        rule="discriminatory_terms",
+        source=RULES.discriminatory_terms[0].source,
+    )
+    assert ["“211”" in f.message for f in findings] == [False, True, False, False]
+    assert "“全日制本科”" in findings[3].message
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "公司地址：科技路2110号",
+        "联系电话：13821112345",
+        "咨询热线 400-211-3344",
+        "座机 0551-62110000",
+        "成立于1985年",
+        "编号9850",
+    ],
+)
+def test_numbers_that_contain_985_or_211_do_not_trip(description: str) -> None:
+    assert check(description=description) == []
+
+
+def test_full_width_digits_still_trip() -> None:
+    assert codes(check(description="限９８５院校")) == ["discriminatory_term"]
+
+
+def test_education_terms_only_for_postings_open_to_vocational_students() -> None:
+    assert check(kind="job", description="985院校优先", open_to_vocational=False) == []
+    assert codes(check(kind="job", description="985院校优先")) == ["discriminatory_term"]
+
+
+@pytest.mark.parametrize(
+    ("description", "category", "words"),
+    [
+        ("限男性", "性别歧视", "“限男性”"),
+        ("仅招女生", "性别歧视", "“仅招女生”"),
+        ("男性优先", "性别歧视", "“男性优先”"),
+        ("女士优先", "性别歧视", "“女士优先”"),
+        ("须本地户籍", "户籍歧视", "“本地户籍”"),
+        ("本市户口优先", "户籍歧视", "“本市户口”"),
+        ("外地人勿扰", "户籍歧视", "“外地人勿扰”"),
+        ("乙肝携带者勿扰", "健康歧视", "“乙肝携带者勿扰”"),
+        ("已婚已育优先", "婚育歧视", "“已婚已育优先”"),
+    ],
+)
+def test_discriminatory_terms_block(description: str, category: str, words: str) -> None:
+    [finding] = check(kind="job", description=description)
+    assert (finding.code, finding.severity) == ("discriminatory_term", "blocking")
+    assert finding.message.startswith(f"岗位描述含有{category}用语{words}：")
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["性别不限", "不限男女", "男女均可", "户籍不限", "不限户口", "员工子女优先入托", "解决户口"],
+)
+def test_benign_wording_does_not_trip(description: str) -> None:
+    assert check(kind="job", description=description) == []
+
+
+def test_age_limits_warn() -> None:
+    [finding] = check(kind="job", description="年龄18-25岁，35岁以下")
+    assert (finding.code, finding.severity) == ("discriminatory_term", "warning")
+    assert "“年龄18-25岁”、“35岁以下”" in finding.message
+
+
+def test_title_is_checked_too() -> None:
+    [finding] = check(kind="job", title="KTV服务员（限女）")
+    assert (finding.field, finding.message[:4]) == ("title", "岗位名称")
+
+
+@pytest.mark.parametrize("venue", ["酒吧", "夜总会", "KTV", "ktv", "歌厅", "洗浴中心", "网吧"])
+def test_banned_venues_block_student_postings(venue: str) -> None:
+    [finding] = check(description=f"工作地点：{venue}")
+    assert (finding.code, finding.severity, finding.rule) == (
+        "banned_venue",
+        "blocking",
+        "banned_venue_terms",
+    )
+    assert "第十六条" in finding.source
+    assert check(kind="apprenticeship", description=f"工作地点：{venue}") != []
+    assert check(kind="job", description=f"工作地点：{venue}") == []
+
+
+def test_hotel_is_not_a_bar() -> None:
+    assert check(description="工作地点：酒店前台") == []
+
+
+@pytest.mark.parametrize("fee", ["押金", "培训费", "服装费", "扣工资"])
+def test_fees_block(fee: str) -> None:
+    [finding] = check(description=f"入职需{fee}500元")
+    assert (finding.code, finding.severity) == ("fee_charged", "blocking")
+    assert f"“{fee}”" in finding.message
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["不收押金", "免培训费", "无需缴纳任何费用", "服装费由公司承担", "负责收取物业管理费"],
+)
+def test_fee_negations_do_not_trip(description: str) -> None:
+    assert check(description=description) == []
+
+
+def test_night_shifts_block_internships() -> None:
+    findings = check(description="需适应两班倒和夜班")
+    assert codes(findings) == ["working_time_term", "working_time_term"]
+    assert ["“夜班”" in f.message for f in findings] == [True, False]
+    assert ["“两班倒”" in f.message for f in findings] == [False, True]
+    assert check(kind="job", description="需适应两班倒和夜班") == []
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def test_pay_below_80_percent_blocks() -> None:
+    [finding] = check(monthly_pay=3999.0)
+    assert finding == Finding(
+        code="internship_pay_below_share",
+        severity="blocking",
+        field="monthly_pay",
+        message="实习报酬每月3999元，低于本单位同岗位工资5000元的80%（4000元）",
+        rule="internship_pay_min_share",
+        source=RULES.sources["internship_pay"],
+    )
+
+
+def test_pay_exactly_80_percent_passes() -> None:
+    assert check(monthly_pay=4000.0, same_post_wage=5000.0) == []
+    assert check(monthly_pay=2400.0, same_post_wage=3000.0) == []
+
+
+def test_missing_same_post_wage_warns() -> None:
+    [finding] = check(same_post_wage=None)
+    assert (finding.code, finding.severity, finding.field) == (
+        "same_post_wage_missing",
+        "warning",
+        "same_post_wage",
+    )
+    assert finding.message == "未填写本单位同岗位职工工资，无法核对实习报酬是否不低于其80%"
+
+
+def test_missing_pay_warns() -> None:
+    assert codes(check(monthly_pay=None)) == ["monthly_pay_missing"]
+
+
+def test_pay_rules_apply_to_internships_only() -> None:
+    assert check(kind="job", monthly_pay=1000.0) == []
+    assert check(kind="apprenticeship", monthly_pay=1000.0) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "code", "message"),
+    [
+        (
+            {"hours_per_day": 9.0},
+            "hours_per_day_exceeded",
+            "每日工作时长9小时，超过学生每日8小时的上限",
+        ),
+        (
+            {"hours_per_week": 44.0},
+            "hours_per_week_exceeded",
+            "每周工作时长44小时，超过学生每周40小时的上限",
+        ),
+    ],
+)
+def test_hours_over_limits_block(values: dict[str, float], code: str, message: str) -> None:
+    [finding] = check(**values)
+    assert (finding.code, finding.severity) == (code, "blocking")
+    assert finding.message == f"{message}（不得安排学生加班）"
+    assert check(kind="job", **values) == []
+
+
+def test_hours_at_limits_pass() -> None:
+    assert check(hours_per_day=8.0, hours_per_week=40.0) == []
+    assert check(hours_per_day=None, hours_per_week=None) == []
+
+
+def test_interns_over_10_percent_of_staff_block() -> None:
+    [finding] = check(existing_interns=9, headcount=2, post_staff_count=20)
+    assert finding == Finding(
+        code="intern_share_of_staff_exceeded",
+        severity="blocking",
+        field="headcount",
+        message="实习学生11人（已有9人，本岗位2人），超过企业在岗职工总数100人的10%（10人）",
+        rule="intern_share_of_staff_max",
+        source=RULES.sources["intern_share_of_staff"],
+    )
+
+
+def test_interns_at_10_percent_of_staff_pass() -> None:
+    assert check(existing_interns=8, headcount=2, post_staff_count=20) == []
+
+
+def test_interns_over_20_percent_of_post_block() -> None:
+    [finding] = check(headcount=3, post_staff_count=10)
+    assert finding.code == "intern_share_of_post_exceeded"
+    assert finding.message == "本岗位实习学生3人，超过同类岗位在岗职工10人的20%（2人）"
+    assert check(headcount=2, post_staff_count=10) == []
+
+
+def test_missing_staff_counts_warn() -> None:
+    findings = check(enterprise_staff_count=None, post_staff_count=None)
+    assert [(f.code, f.severity) for f in findings] == [
+        ("staff_count_missing", "warning"),
+        ("post_staff_count_missing", "warning"),
+    ]
+
+
+def test_blocking_findings_come_first() -> None:
+    findings = check(description="限男", same_post_wage=None, hours_per_day=10.0)
+    assert [(f.code, f.severity) for f in findings] == [
+        ("discriminatory_term", "blocking"),
+        ("hours_per_day_exceeded", "blocking"),
+        ("same_post_wage_missing", "warning"),
+    ]
+    assert findings[0].to_dict() == {
+        "code": "discriminatory_term",
+        "severity": "blocking",
+        "field": "description",
+        "message": findings[0].message,
+        "rule": "discriminatory_terms",
+        "source": findings[0].source,
+    }
+
+
+def test_position_facts_validate() -> None:
+    with pytest.raises(ValueError, match="岗位类型"):
+        facts(kind="volunteer")
+    with pytest.raises(ValueError, match="负数"):
+        facts(headcount=-1)
