@@ -1,4 +1,5 @@
-"""Alembic environment, driven by ``SQLModel.metadata`` (imports only ``models`` and the settings)."""
+"""Alembic environment, driven by ``SQLModel.metadata`` (imports only ``models`` and the
+settings)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ target_metadata = SQLModel.metadata
 def database_url() -> str:
     x_args = context.get_x_argument(as_dictionary=True)
     return str(
-        x_args.get("url") or config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+        x_args.get("url")
+        or config.attributes.get("url")
+        or config.get_main_option("sqlalchemy.url")
         or settings.database_url
     )
 

@@ -1,7 +1,7 @@
 """Shared bases of the tables: the constraint naming convention, enums and column helpers.
 
-The naming convention must be installed on ``SQLModel.metadata`` before any table is declared, so that
-every constraint gets a stable name that migrations (and their downgrades) can refer to.
+The naming convention must be installed on ``SQLModel.metadata`` before any table is declared, so
+that every constraint gets a stable name that migrations (and their downgrades) can refer to.
 """
 
 from __future__ import annotations

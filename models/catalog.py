@@ -9,12 +9,15 @@ from models.base import JSONType
 
 
 class Region(SQLModel, table=True):
-    """GB/T 2260 行政区划: province, city or county; ``parent_code`` rolls a county up to its city."""
+    """GB/T 2260 行政区划: province, city or county; ``parent_code`` rolls a county up to its
+    city."""
 
     code: str = Field(primary_key=True, max_length=6)
     name: str = Field(max_length=64)
     level: str = Field(max_length=16)  # province / city / county
-    parent_code: str | None = Field(default=None, foreign_key="region.code", index=True, max_length=6)
+    parent_code: str | None = Field(
+        default=None, foreign_key="region.code", index=True, max_length=6
+    )
     province_code: str = Field(max_length=6, index=True)
 
 

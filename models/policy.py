@@ -43,7 +43,9 @@ class WarningSnapshot(SQLModel, table=True):
     profile_key: str = Field(foreign_key="policy_profile.key", max_length=32)
     major_code: str = Field(foreign_key="major.code", max_length=8)
     action: str = Field(sa_type=String(16))
-    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    figures: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
     reasons: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )

@@ -60,18 +60,14 @@ class DemandForecast(SQLModel, table=True):
     """人才需求发布: a headcount an enterprise, park or government expects to need."""
 
     __tablename__ = "demand_forecast"
-    __table_args__ = (
-        UniqueConstraint("publisher_id", "target_code", "region_code", "year"),
-    )
+    __table_args__ = (UniqueConstraint("publisher_id", "target_code", "region_code", "year"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     publisher_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
     # Either a major or an occupation; target_code repeats the one given so the natural key is
     # unique on both databases (NULLs are distinct in a PostgreSQL unique constraint).
     major_code: str | None = Field(default=None, foreign_key="major.code", max_length=8, index=True)
-    occupation_code: str | None = Field(
-        default=None, foreign_key="occupation.code", max_length=16
-    )
+    occupation_code: str | None = Field(default=None, foreign_key="occupation.code", max_length=16)
     target_code: str = Field(max_length=16)
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     year: int = Field(index=True)

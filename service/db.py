@@ -1,9 +1,10 @@
 """Database engines and sessions for SQLite (default) and PostgreSQL.
 
-SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on every connection, and write
-transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once
-with "database is locked" when another writer holds the lock, whatever the busy timeout (PITFALLS.md).
-Read-only work uses :func:`read_engine`, whose transactions stay deferred so readers never queue.
+SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on every connection, and
+write transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes
+fails at once with "database is locked" when another writer holds the lock, whatever the busy
+timeout (PITFALLS.md). Read-only work uses :func:`read_engine`, whose transactions stay deferred so
+readers never queue.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def _engine_for(url: str) -> Engine:
 
 
 def read_engine(url: str | None = None) -> Engine:
-    """The same pool, but SQLite transactions begin DEFERRED (readers do not take the write lock)."""
+    """The same pool, but SQLite transactions begin DEFERRED (readers do not take the write
+    lock)."""
     return get_engine(url).execution_options(sqlite_begin="DEFERRED")
 
 

@@ -1,8 +1,8 @@
 """Request-scoped database sessions for routes.
 
-``scope="function"`` makes FastAPI finish the dependency (and so commit) before the response is sent:
-with the default scope the commit would run after a 200 had already gone out, and a failed commit would
-be an acknowledged write that was lost.
+``scope="function"`` makes FastAPI finish the dependency (and so commit) before the response is
+sent: with the default scope the commit would run after a 200 had already gone out, and a failed
+commit would be an acknowledged write that was lost.
 """
 
 from __future__ import annotations

@@ -67,7 +67,9 @@ def field_detail(field: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"field": field, "message": message, **extra}
 
 
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 

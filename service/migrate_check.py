@@ -1,6 +1,7 @@
 """Migration round trip: upgrade, no drift, downgrade to base, upgrade again.
 
-Runs on a temporary SQLite file, and on a temporary PostgreSQL database when ``TEST_DATABASE_URL`` is set.
+Runs on a temporary SQLite file, and on a temporary PostgreSQL database when ``TEST_DATABASE_URL``
+is set.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Scheduled jobs that run once across all workers.
 
-Every worker starts an APScheduler ``BackgroundScheduler``, but a job body runs only in the process that
-holds the ``scheduler_lease`` row; the holder renews the lease on a heartbeat and another process takes over
-when it lapses. A lease row survives recycled pooled connections, unlike a PostgreSQL advisory lock
-(PITFALLS.md). Jobs are idempotent, so a run repeated after a takeover does no harm.
+Every worker starts an APScheduler ``BackgroundScheduler``, but a job body runs only in the process
+that holds the ``scheduler_lease`` row; the holder renews the lease on a heartbeat and another
+process takes over when it lapses. A lease row survives recycled pooled connections, unlike a
+PostgreSQL advisory lock (PITFALLS.md). Jobs are idempotent, so a run repeated after a takeover does
+no harm.
 """
 
 from __future__ import annotations
@@ -40,15 +41,23 @@ class Job:
     trigger_args: dict[str, Any] = field(default_factory=dict)
 
 
-def try_acquire_lease(session: Session, holder: str, lease_seconds: int, name: str = LEASE_NAME) -> bool:
+def try_acquire_lease(
+    session: Session, holder: str, lease_seconds: int, name: str = LEASE_NAME
+) -> bool:
     """Take or renew the lease; True when ``holder`` holds it afterwards."""
     now = utcnow()
     lease = session.get(SchedulerLease, name)
     if lease is None:
-        session.add(SchedulerLease(name=name, holder=holder, expires_at=now + timedelta(seconds=lease_seconds)))
+        session.add(
+            SchedulerLease(
+                name=name, holder=holder, expires_at=now + timedelta(seconds=lease_seconds)
+            )
+        )
         session.flush()
         return True
-    expires_at = lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=now.tzinfo)
+    expires_at = (
+        lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=now.tzinfo)
+    )
     if lease.holder != holder and expires_at > now:
         return False
     lease.holder = holder
@@ -90,8 +99,13 @@ class LeaseScheduler:
         )
         for job in self.jobs:
             self._scheduler.add_job(
-                self.run_job, job.trigger, args=[job], id=job.id, coalesce=True,
-                max_instances=1, **job.trigger_args,
+                self.run_job,
+                job.trigger,
+                args=[job],
+                id=job.id,
+                coalesce=True,
+                max_instances=1,
+                **job.trigger_args,
             )
         self._scheduler.start()
 

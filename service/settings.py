@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     db_pool_size: int = 5
     db_max_overflow: int = 10
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, description="largest import upload")
 
     def jwt_secret(self) -> str:
         """The signing key: configured, or (outside production) one kept in a local file."""

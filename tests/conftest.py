@@ -1,8 +1,8 @@
 """Test databases built by the migrations, one transaction per test, on SQLite and PostgreSQL.
 
 Every backend gets a template database (migrated, reference catalogue loaded) once per test session.
-``session`` and ``client`` run inside a transaction on a copy of it that is rolled back after each test;
-``fresh_db_url`` is a new copy for tests that need real commits (CLI, subprocesses).
+``session`` and ``client`` run inside a transaction on a copy of it that is rolled back after each
+test; ``fresh_db_url`` is a new copy for tests that need real commits (CLI, subprocesses).
 PostgreSQL joins when ``TEST_DATABASE_URL`` is set (a server URL such as
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); ``.ci/run`` always sets it.
 """
@@ -126,7 +126,9 @@ def session(db_url: str) -> Iterator[Session]:
     connection = get_engine(db_url).connect()
     transaction = connection.begin()
     # Commits inside the code under test release a savepoint; the outer transaction is undone.
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     try:
         yield session
     finally:

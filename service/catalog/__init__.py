@@ -1,0 +1,1 @@
+"""Reference catalogues: regions, industries, occupations, majors, the priority-industry list."""
