@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from service.positions import operations as positions
+from service.reports import operations as reports
 from service.scheduler import Job
 
-JOBS: list[Job] = []
+JOBS: list[Job] = [
+    # Nightly, after the day's imports: warning snapshots for year-on-year comparison.
+    Job("warning_snapshots", reports.snapshot_job, "cron", {"hour": 2, "minute": 30}),
+    # Just after midnight (Asia/Shanghai): positions past their closing date stop taking applications.
+    Job(
+        "close_expired_positions",
+        positions.close_expired_positions,
+        "cron",
+        {"hour": 0, "minute": 5},
+    ),
+]

@@ -1,4 +1,5 @@
-"""Builders of test data. They insert directly (tests set up state; the code under test uses operations)."""
+"""Builders of test data. They insert directly (tests set up state; the code under test uses
+operations)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from models import (
     Cohort,
     DemandForecast,
+    MajorAlias,
     Organization,
     OrganizationKind,
     OrganizationStatus,
@@ -23,6 +25,7 @@ from models import (
     Role,
     Student,
     User,
+    WarningSnapshot,
 )
 from models.validators import USCC_ALPHABET, uscc_check_character
 from service.auth.security import create_access_token, hash_password
@@ -117,11 +120,19 @@ def auth_headers(user: User) -> dict[str, str]:
 
 
 def make_programme(
-    session: Session, school: Organization, major_code: str, year: int, enrolment_plan: int = 50,
+    session: Session,
+    school: Organization,
+    major_code: str,
+    year: int,
+    enrolment_plan: int = 50,
     **fields: Any,
 ) -> Programme:
     programme = Programme(
-        school_id=school.id, major_code=major_code, year=year, enrolment_plan=enrolment_plan, **fields
+        school_id=school.id,
+        major_code=major_code,
+        year=year,
+        enrolment_plan=enrolment_plan,
+        **fields,
     )
     session.add(programme)
     session.flush()
@@ -206,7 +217,10 @@ def make_forecast(
 
 
 def make_student(
-    session: Session, school: Organization, major_code: str, graduation_year: int = 2026,
+    session: Session,
+    school: Organization,
+    major_code: str,
+    graduation_year: int = 2026,
     **fields: Any,
 ) -> Student:
     student = Student(
@@ -219,3 +233,46 @@ def make_student(
     session.add(student)
     session.flush()
     return student
+
+
+def make_major_alias(
+    session: Session, major_code: str, alias: str, kind: str = "abbreviation"
+) -> MajorAlias:
+    """An extra alias of a catalogue major (the catalogue itself comes from the loaded files)."""
+    row = MajorAlias(major_code=major_code, alias=alias, kind=kind, source="测试")
+    session.add(row)
+    session.flush()
+    return row
+
+
+def make_warning_snapshot(
+    session: Session,
+    region_code: str,
+    year: int,
+    major_code: str,
+    action: str,
+    profile_key: str = "national",
+    **fields: Any,
+) -> WarningSnapshot:
+    """A stored warning of a major (what the nightly snapshot job writes)."""
+    snapshot = WarningSnapshot(
+        region_code=region_code,
+        year=year,
+        profile_key=profile_key,
+        major_code=major_code,
+        action=action,
+        figures=fields.pop(
+            "figures", {"major_code": major_code, "major_name": f"专业{major_code}"}
+        ),
+        reasons=fields.pop("reasons", []),
+        **fields,
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def make_enterprise_user(session: Session, **fields: Any) -> tuple[Organization, User]:
+    """A verified enterprise (unless ``status`` says otherwise) and one enterprise account of it."""
+    enterprise = make_enterprise(session, **fields)
+    return enterprise, make_user(session, Role.enterprise, enterprise)

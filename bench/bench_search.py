@@ -1,0 +1,354 @@
+"""The public position search over HTTP, against a bare FastAPI endpoint in the same run.
+
+Run: ``.venv/bin/python -m bench.bench_search [--positions N] [--concurrency C] [--duration S]``
+
+Builds a SQLite file in a temporary folder (migrations, reference catalogue, then ``--positions``
+open positions of 300 verified enterprises in 重庆 with Core bulk inserts), starts the real app with
+uvicorn on a free port, and a bare FastAPI app (one ``def`` endpoint returning a small JSON body) on
+another. Then drives each in turn with ``--concurrency`` threads, each with its own keep-alive httpx
+client, for ``--duration`` seconds after a warm-up, and prints requests per second, p50 and p99
+latency for both, and the ratios. The search requests cycle through a mix of queries: text (one and
+two words), region roll-up, industry section, major, minimum pay, the three sort orders, deep pages.
+
+The load generator shares the machine with the servers (two cores here), so the absolute figures
+are low; the ratio to the bare endpoint is the figure to compare across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import insert, select
+from sqlmodel import Session, col
+
+from models import (
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Position,
+    PositionKind,
+    PositionMajor,
+    PositionStatus,
+    Region,
+)
+from models.validators import USCC_ALPHABET, uscc_check_character
+from seed.catalog import load_catalog
+from service import migrate
+from service.db import get_engine
+
+ENTERPRISES = 300
+SEED = 20261123
+INDUSTRIES = ("3670", "3612", "3511", "6511", "6520", "8411", "4411", "2761", "3982", "5411")
+MAJORS = ("460103", "460101", "460104", "510203", "510201", "520201", "460702", "430301")
+TITLES = (
+    "数控车床操作工",
+    "焊接学徒",
+    "Java开发实习生",
+    "电气维修工",
+    "质检员",
+    "护理实习生",
+    "新能源汽车装调工",
+    "工业机器人运维",
+    "物流仓储管理",
+    "前端开发工程师",
+    "模具钳工",
+    "养老护理员",
+    "电商运营助理",
+    "CAD绘图员",
+    "设备点检员",
+    "化工操作工",
+    "数据标注员",
+    "智能制造产线技术员",
+)
+PHRASES = (
+    "负责数控机床的编程与操作",
+    "参与首件检验与质量追溯",
+    "跟随师傅学习焊接与切割工艺",
+    "参与后台接口开发与测试",
+    "负责配电设备的日常巡检",
+    "协助完成生产计划与物料管理",
+    "熟悉PLC编程者优先",
+    "提供住宿和工作餐",
+    "按国家规定缴纳社会保险",
+    "完成岗位培训后可转正",
+    "参与新能源汽车整车装配",
+    "负责老人日常照护",
+    "熟练使用CAD和SolidWorks",
+    "五险一金，带薪年假",
+)
+QUERIES: tuple[dict[str, Any], ...] = (
+    {},
+    {"q": "数控"},
+    {"q": "焊接 学徒"},
+    {"region": "500100", "kind": "internship"},
+    {"industry": "C", "sort": "pay", "min_pay": 5000},
+    {"major": "460103"},
+    {"q": "开发", "sort": "closing", "page": 3},
+    {"region": "500106", "sort": "pay"},
+    {"q": "五险一金", "page": 5},
+    {"kind": "apprenticeship", "sort": "closing", "page_size": 50},
+)
+
+
+def make_uscc(region: str, serial: int) -> str:
+    body = ""
+    for _ in range(9):
+        serial, r = divmod(serial, len(USCC_ALPHABET))
+        body = USCC_ALPHABET[r] + body
+    first17 = f"91{region}{body}"
+    return first17 + uscc_check_character(first17)
+
+
+def build_database(path: Path, positions: int) -> str:
+    """A migrated, catalogue-loaded SQLite file holding ``positions`` open positions."""
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    engine = get_engine(url)
+    rng = random.Random(SEED)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        load_catalog(session)
+        counties = list(
+            session.execute(
+                select(col(Region.code)).where(
+                    col(Region.province_code) == "500000", col(Region.level) == "county"
+                )
+            ).scalars()
+        )
+        enterprises = [
+            {
+                "id": uuid.uuid4(),
+                "kind": OrganizationKind.enterprise,
+                "code": make_uscc(region, i + 1),
+                "name": f"重庆测试企业{i + 1}有限公司",
+                "region_code": region,
+                "industry_code": rng.choice(INDUSTRIES),
+                "staff_count": rng.randint(50, 5000),
+                "status": OrganizationStatus.verified,
+                "is_integration_enterprise": False,
+                "created_at": now,
+                "updated_at": now,
+                "verified_at": now,
+            }
+            for i, region in enumerate(rng.choice(counties) for _ in range(ENTERPRISES))
+        ]
+        session.execute(insert(Organization), enterprises)
+        rows, majors = [], []
+        for i in range(positions):
+            enterprise = rng.choice(enterprises)
+            published = now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))
+            start = date(2026, 1, 1) + timedelta(days=rng.randint(0, 365))
+            position_id = uuid.uuid4()
+            rows.append(
+                {
+                    "id": position_id,
+                    "enterprise_id": enterprise["id"],
+                    "kind": rng.choice(list(PositionKind)),
+                    "title": f"{rng.choice(TITLES)}{i}",
+                    "description": "，".join(rng.sample(PHRASES, 3)) + "。",
+                    "skills": [],
+                    "region_code": enterprise["region_code"],
+                    "headcount": rng.randint(1, 20),
+                    "monthly_pay": float(rng.randrange(2500, 15000, 100))
+                    if rng.random() > 0.1
+                    else None,
+                    "start_date": start,
+                    "closing_date": start - timedelta(days=rng.randint(0, 60))
+                    if rng.random() > 0.2
+                    else None,
+                    "status": PositionStatus.open,
+                    "order_training": False,
+                    "compliance_findings": [],
+                    "published_at": published,
+                    "created_at": published,
+                    "updated_at": published,
+                }
+            )
+            for code in rng.sample(MAJORS, rng.randint(0, 2)):
+                majors.append({"position_id": position_id, "major_code": code})
+        session.execute(insert(Position), rows)
+        session.execute(insert(PositionMajor), majors)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def bare_app() -> FastAPI:
+    """The baseline: FastAPI with one sync endpoint and no database."""
+    app = FastAPI()
+
+    @app.get("/bare")
+    def bare() -> dict[str, Any]:
+        return {"data": [], "count": 0}
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"{target} did not start on port {port}")
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    latencies: list[float]
+    errors: int
+    elapsed: float
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def drive(
+    name: str, url: str, params: Sequence[dict[str, Any]], concurrency: int, duration: float
+) -> Result:
+    """``concurrency`` threads send requests back to back for ``duration`` seconds."""
+    stop = threading.Event()
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    errors = [0] * concurrency
+
+    def worker(index: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            n = index
+            while not stop.is_set():
+                query = params[n % len(params)]
+                n += 1
+                began = time.perf_counter()
+                response = client.get(url, params=query)
+                took = time.perf_counter() - began
+                if response.status_code != 200 or "count" not in response.json():
+                    errors[index] += 1
+                else:
+                    latencies[index].append(took)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        futures = [pool.submit(worker, i) for i in range(concurrency)]
+        time.sleep(duration)
+        stop.set()
+        for future in futures:
+            future.result()
+    elapsed = time.perf_counter() - began
+    return Result(name, [x for per in latencies for x in per], sum(errors), elapsed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--positions", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per endpoint")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        began = time.perf_counter()
+        url = build_database(Path(folder) / "bench.db", args.positions)
+        print(
+            f"positions: {args.positions} open, {ENTERPRISES} enterprises, SQLite file "
+            f"(built in {time.perf_counter() - began:.1f} s)"
+        )
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "CHANJIAO_ENVIRONMENT": "demo",
+            "CHANJIAO_SECRET_FILE": str(Path(folder) / "secret"),
+            "CHANJIAO_SCHEDULER_ENABLED": "false",
+        }
+        app_port, bare_port = free_port(), free_port()
+        servers = [
+            start_server("service.app:create_app", app_port, env),
+            start_server("bench.bench_search:bare_app", bare_port, env),
+        ]
+        try:
+            search_url = f"http://127.0.0.1:{app_port}/api/v1/positions"
+            bare_url = f"http://127.0.0.1:{bare_port}/bare"
+            # Warm-up: jieba's dictionary, the connection pools, SQLite's page cache.
+            with httpx.Client(timeout=60) as client:
+                for query in QUERIES:
+                    response = client.get(search_url, params=query)
+                    response.raise_for_status()
+                    print(f"  {query or '(no filter)'}: {response.json()['count']} matches")
+            drive("warm-up", bare_url, [{}], args.concurrency, 1.0)
+            drive("warm-up", search_url, QUERIES, args.concurrency, 1.0)
+            print(
+                f"load: {args.concurrency} threads × {args.duration:g} s per endpoint, "
+                "keep-alive httpx clients, one uvicorn worker each"
+            )
+            results = [
+                drive("bare FastAPI", bare_url, [{}], args.concurrency, args.duration),
+                drive("position search", search_url, QUERIES, args.concurrency, args.duration),
+            ]
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
+
+    print(f"{'endpoint':<18}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for r in results:
+        print(
+            f"{r.name:<18}{len(r.latencies):>10}{r.errors:>8}{r.rps:>10.1f}"
+            f"{r.percentile(0.50):>9.1f}{r.percentile(0.99):>9.1f}"
+        )
+    bare, search = results
+    print(
+        f"search / bare: throughput {search.rps / bare.rps:.3f}×, "
+        f"p99 latency {search.percentile(0.99) / bare.percentile(0.99):.1f}×, "
+        f"median {statistics.median(search.latencies) / statistics.median(bare.latencies):.1f}×"
+    )
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

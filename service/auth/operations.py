@@ -1,0 +1,156 @@
+"""Accounts: creating users and checking credentials."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, select
+
+from models import Organization, OrganizationKind, OrganizationStatus, Role, User
+from models.validators import normalize_code
+from service import audit
+from service.auth.schemas import RegisterRequest
+from service.auth.security import create_access_token, hash_password, verify_password
+from service.errors import Conflict, Invalid, Unauthorized, field_detail
+from service.organizations import operations as organizations
+
+MIN_PASSWORD_LENGTH = 8
+# The role of the first account of a self-registered organisation. Parks and governments are created
+# by regulators: their accounts are regulators, a role nobody may grant to themselves.
+REGISTRATION_ROLES = {
+    OrganizationKind.enterprise: Role.enterprise,
+    OrganizationKind.school: Role.school,
+}
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    organization_id: uuid.UUID | None = None,
+    display_name: str | None = None,
+    actor: audit.Actor | None = None,
+) -> User:
+    """A new account, audited as done by ``actor`` (None: the new user registering itself)."""
+    if (problem := password_problem(password)) is not None:
+        raise Invalid("密码不符合要求", details=[field_detail("password", problem)])
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict("用户名已被使用", details=[field_detail("username", "用户名已被使用")])
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        organization_id=organization_id,
+        display_name=display_name,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor or user, "create", "user", user.id, None, user)
+    return user
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码长度不能少于{MIN_PASSWORD_LENGTH}位"
+    return None
+
+
+def register(session: Session, request: RegisterRequest) -> tuple[Organization, User]:
+    """Self-registration: a pending organisation and its first account, or nothing at all."""
+    data = request.organization
+    problems = organizations.field_problems(session, data.model_dump(), "organization.")
+    role = REGISTRATION_ROLES.get(data.kind)
+    if role is None:
+        problems.append(
+            field_detail("organization.kind", "园区和政府机构由监管部门或管理员创建，不能自助注册")
+        )
+    if (problem := password_problem(request.password)) is not None:
+        problems.append(field_detail("password", problem))
+    if problems or role is None:
+        raise Invalid("注册信息有误", details=problems)
+    organizations.ensure_code_free(session, data.code, "organization.")
+    organization = organizations.add_organization(session, data, OrganizationStatus.pending)
+    user = create_user(
+        session,
+        username=request.username,
+        password=request.password,
+        role=role,
+        organization_id=organization.id,
+        display_name=request.display_name,
+    )
+    audit.record(
+        session, user, "register", organizations.ENTITY, organization.id, None, organization
+    )
+    return organization, user
+
+
+# Which kind of organisation each role belongs to; admins belong to none, regulators optionally to a
+# park (联合体理事会) or a government body.
+ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
+    Role.enterprise: frozenset({OrganizationKind.enterprise}),
+    Role.school: frozenset({OrganizationKind.school}),
+    Role.student: frozenset({OrganizationKind.school}),
+    Role.regulator: frozenset({OrganizationKind.park, OrganizationKind.government}),
+    Role.admin: frozenset(),
+}
+ORGANIZATION_OPTIONAL = frozenset({Role.regulator, Role.admin})
+
+
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    organization_code: str | None,
+    actor: audit.Actor,
+) -> User:
+    """An account created by an operator (CLI), attached to the organisation with that code."""
+    organization_id = None
+    if organization_code:
+        organization = session.exec(
+            select(Organization).where(Organization.code == normalize_code(organization_code))
+        ).first()
+        if organization is None:
+            raise Invalid(
+                "机构不存在",
+                details=[field_detail("organization", f"没有代码为{organization_code}的机构")],
+            )
+        if organization.kind not in ROLE_ORGANIZATION_KINDS[role]:
+            raise Invalid(
+                "角色与机构类型不符",
+                details=[field_detail("organization", f"{role.value} 角色不能属于该类型的机构")],
+            )
+        organization_id = organization.id
+    elif role not in ORGANIZATION_OPTIONAL:
+        raise Invalid(
+            "缺少所属机构",
+            details=[field_detail("organization", f"{role.value} 角色须指定所属机构")],
+        )
+    return create_user(
+        session,
+        username=username,
+        password=password,
+        role=role,
+        organization_id=organization_id,
+        actor=actor,
+    )
+
+
+def authenticate(session: Session, username: str, password: str) -> str:
+    """A bearer token for valid credentials of an active account."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    # Verify even for an unknown user name so the timing does not tell which names exist.
+    valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+    if user is None or not valid or not user.is_active:
+        raise Unauthorized("用户名或密码错误")
+    if user.organization_id is not None:
+        org = session.get(Organization, user.organization_id)
+        if org is not None and org.status == OrganizationStatus.suspended:
+            raise Unauthorized("所属机构已被暂停")
+    return create_access_token(user.id, user.role)
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")

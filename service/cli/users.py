@@ -1,0 +1,71 @@
+"""``chanjiao users``: accounts created by an operator."""
+
+from __future__ import annotations
+
+import typer
+
+from models import Role
+from service.auth import operations
+from service.db import session_scope
+from service.errors import AppError
+
+app = typer.Typer(help="用户账户。", no_args_is_help=True)
+
+CLI_ACTOR = "cli"
+
+
+def _create(username: str, password: str, role: Role, organization: str | None) -> None:
+    try:
+        with session_scope() as session:
+            user = operations.create_account(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                organization_code=organization,
+                actor=CLI_ACTOR,
+            )
+            label = f"{user.username}（{user.role}）"
+    except AppError as exc:
+        reasons = "；".join(detail["message"] for detail in exc.details) or exc.message
+        typer.echo(f"创建失败：{exc.message}：{reasons}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已创建用户 {label}")
+
+
+@app.command("create-admin")
+def create_admin(
+    username: str = typer.Option(..., "--username", "-u", help="用户名"),
+    password: str = typer.Option(
+        ...,
+        "--password",
+        "-p",
+        prompt="密码",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="密码（不少于8位；省略时交互输入）",
+    ),
+) -> None:
+    """创建平台管理员账户。"""
+    _create(username, password, Role.admin, None)
+
+
+@app.command("create")
+def create(
+    username: str = typer.Option(..., "--username", "-u", help="用户名"),
+    role: Role = typer.Option(..., "--role", "-r", help="角色"),  # noqa: B008
+    organization: str | None = typer.Option(
+        None, "--org", help="所属机构代码（统一社会信用代码或学校标识码）"
+    ),
+    password: str = typer.Option(
+        ...,
+        "--password",
+        "-p",
+        prompt="密码",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="密码（不少于8位；省略时交互输入）",
+    ),
+) -> None:
+    """创建账户（监管部门、企业、学校或学生），可指定所属机构。"""
+    _create(username, password, role, organization)

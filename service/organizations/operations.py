@@ -1,0 +1,315 @@
+"""Organisations: the checks of their fields, registration, verification and suspension.
+
+:func:`validate_organization_fields` is the one place the rules of an organisation's fields
+live; the API and the bulk import both call it. It takes its reference codes from a
+:class:`CodeLookups`, so a bulk caller loads all region and industry codes once
+(:func:`load_reference_codes`) instead of querying per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
+from models.base import utcnow
+from models.validators import (
+    normalize_code,
+    region_code_problem,
+    school_code_problem,
+    uscc_problem,
+)
+from service import audit
+from service.catalog import operations as catalog
+from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import repository
+from service.organizations.schemas import OrganizationFields, OrganizationUpdate
+from service.pagination import PageParams
+
+ENTITY = "organization"
+SUPERVISORS = frozenset({Role.admin, Role.regulator})
+# Roles that act for their own organisation (a student belongs to a school but does not run it).
+MEMBER_MANAGERS = frozenset({Role.enterprise, Role.school})
+SCHOOL_LEVELS = tuple(level.value for level in MajorLevel)
+MAX_NAME_LENGTH = 128
+MAX_CODE_LENGTH = 32
+
+
+class CodeLookups(Protocol):
+    """Answers whether a region or an industry code exists."""
+
+    def region_exists(self, code: str) -> bool: ...
+
+    def industry_exists(self, code: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ReferenceCodes:
+    """All region and industry codes, loaded once for checking many rows."""
+
+    regions: frozenset[str]
+    industries: frozenset[str]
+
+    def region_exists(self, code: str) -> bool:
+        return code in self.regions
+
+    def industry_exists(self, code: str) -> bool:
+        return code in self.industries
+
+
+@dataclass(frozen=True)
+class _SessionLookups:
+    """One primary-key lookup per code: right for a single organisation."""
+
+    session: Session
+
+    def region_exists(self, code: str) -> bool:
+        return repository.region_exists(self.session, code)
+
+    def industry_exists(self, code: str) -> bool:
+        return repository.industry_exists(self.session, code)
+
+
+def load_reference_codes(session: Session) -> ReferenceCodes:
+    """Every region and industry code (a few thousand strings) for bulk validation."""
+    return ReferenceCodes(
+        regions=repository.all_region_codes(session),
+        industries=repository.all_industry_codes(session),
+    )
+
+
+def validate_organization_fields(
+    lookups: Session | CodeLookups, data: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The problems of an organisation's fields as (field, Chinese message); empty when valid.
+
+    ``data`` holds ``kind``, ``code``, ``name``, ``region_code``, ``industry_code``, ``level`` and
+    ``staff_count`` (missing keys count as empty). Codes are checked in their normalised form
+    (:func:`models.validators.normalize_code`), the form in which they are stored. Uniqueness of
+    the code is not checked here: it needs the database, and a bulk caller checks it for all rows
+    at once.
+    """
+    codes: CodeLookups = _SessionLookups(lookups) if isinstance(lookups, Session) else lookups
+    problems: list[tuple[str, str]] = []
+    kind = _kind(data.get("kind"))
+    if kind is None:
+        problems.append(("kind", "机构类型应为 enterprise、school、park 或 government 之一"))
+
+    code = normalize_code(str(data.get("code") or ""))
+    if not code:
+        problems.append(("code", "机构代码不能为空"))
+    elif kind is OrganizationKind.enterprise:
+        if (problem := uscc_problem(code)) is not None:
+            problems.append(("code", problem))
+    elif kind is OrganizationKind.school:
+        if (problem := school_code_problem(code)) is not None:
+            problems.append(("code", problem))
+    elif len(code) > MAX_CODE_LENGTH:
+        problems.append(("code", f"机构代码长度不能超过{MAX_CODE_LENGTH}"))
+
+    name = str(data.get("name") or "").strip()
+    if not name:
+        problems.append(("name", "机构名称不能为空"))
+    elif len(name) > MAX_NAME_LENGTH:
+        problems.append(("name", f"机构名称长度不能超过{MAX_NAME_LENGTH}"))
+
+    region = normalize_code(str(data.get("region_code") or ""))
+    if not region:
+        problems.append(("region_code", "所在地行政区划代码不能为空"))
+    elif (problem := region_code_problem(region)) is not None:
+        problems.append(("region_code", problem))
+    elif not codes.region_exists(region):
+        problems.append(("region_code", f"行政区划代码不存在：{region}"))
+
+    industry = normalize_code(str(data.get("industry_code") or ""))
+    if industry:
+        if not codes.industry_exists(industry):
+            problems.append(("industry_code", f"行业代码不存在（GB/T 4754-2017）：{industry}"))
+    elif kind is OrganizationKind.enterprise:
+        problems.append(("industry_code", "企业须填写所属行业代码（GB/T 4754-2017）"))
+
+    level = str(data.get("level") or "").strip()
+    if kind is OrganizationKind.school:
+        if level not in SCHOOL_LEVELS:
+            problems.append(("level", f"学校办学层次应为{'、'.join(SCHOOL_LEVELS)}之一"))
+    elif level and kind is not None:
+        problems.append(("level", "仅学校填写办学层次"))
+
+    staff = data.get("staff_count")
+    if staff is None or staff == "":
+        if kind is OrganizationKind.enterprise:
+            # The intern cap (10 % of 在岗职工总数) cannot be checked without it.
+            problems.append(("staff_count", "企业须填写在岗职工总数"))
+    elif isinstance(staff, bool) or not isinstance(staff, int):
+        problems.append(("staff_count", "在岗职工总数应为整数"))
+    elif staff < 0:
+        problems.append(("staff_count", "在岗职工总数不能为负数"))
+    return problems
+
+
+def _kind(value: Any) -> OrganizationKind | None:
+    try:
+        return OrganizationKind(value)
+    except ValueError:
+        return None
+
+
+def field_problems(
+    lookups: Session | CodeLookups, data: Mapping[str, Any], prefix: str = ""
+) -> list[dict[str, Any]]:
+    """:func:`validate_organization_fields` as error details, field names under ``prefix``."""
+    return [
+        field_detail(prefix + field, message)
+        for field, message in validate_organization_fields(lookups, data)
+    ]
+
+
+def _raise_if_invalid(problems: list[dict[str, Any]]) -> None:
+    if problems:
+        raise Invalid("机构信息有误", details=problems)
+
+
+def ensure_code_free(session: Session, code: str, prefix: str = "") -> None:
+    if repository.code_taken(session, code):
+        raise Conflict(
+            "该机构代码已注册",
+            details=[field_detail(f"{prefix}code", f"机构代码已被注册：{code}")],
+        )
+
+
+def add_organization(
+    session: Session, data: OrganizationFields, status: OrganizationStatus
+) -> Organization:
+    """Insert an organisation whose fields and code were checked; the caller audits it."""
+    now = utcnow()
+    organization = Organization(
+        **data.model_dump(),
+        status=status,
+        verified_at=now if status is OrganizationStatus.verified else None,
+    )
+    session.add(organization)
+    session.flush()
+    return organization
+
+
+def create_organization(session: Session, actor: User, data: OrganizationFields) -> Organization:
+    """An organisation loaded by a regulator or an admin: verified by that act."""
+    _raise_if_invalid(field_problems(session, data.model_dump()))
+    ensure_code_free(session, data.code)
+    organization = add_organization(session, data, OrganizationStatus.verified)
+    audit.record(session, actor, "create", ENTITY, organization.id, None, organization)
+    return organization
+
+
+def get_organization(session: Session, organization_id: uuid.UUID) -> Organization:
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("机构不存在")
+    return organization
+
+
+def can_see(viewer: User, organization: Organization) -> bool:
+    return viewer.role in SUPERVISORS or viewer.organization_id == organization.id
+
+
+def can_manage(actor: User, organization: Organization) -> bool:
+    if actor.role in SUPERVISORS:
+        return True
+    return actor.role in MEMBER_MANAGERS and actor.organization_id == organization.id
+
+
+def read_organization(session: Session, viewer: User, organization_id: uuid.UUID) -> Organization:
+    """An organisation the viewer may see; others' are "not found" rather than "forbidden"."""
+    organization = session.get(Organization, organization_id)
+    if organization is None or not can_see(viewer, organization):
+        raise NotFound("机构不存在")
+    return organization
+
+
+def list_organizations(
+    session: Session,
+    viewer: User,
+    *,
+    kind: OrganizationKind | None,
+    status: OrganizationStatus | None,
+    region: str | None,
+    page: PageParams,
+) -> tuple[list[Organization], int]:
+    """Regulators and admins see every organisation; everyone else sees only their own."""
+    return repository.page_of_organizations(
+        session,
+        kind=kind,
+        status=status,
+        region_condition=catalog.region_scope(session, region).contains(Organization.region_code)
+        if region
+        else None,
+        only_id=viewer.organization_id,
+        restrict=viewer.role not in SUPERVISORS,
+        offset=page.offset,
+        limit=page.page_size,
+    )
+
+
+def update_organization(
+    session: Session, actor: User, organization_id: uuid.UUID, changes: OrganizationUpdate
+) -> Organization:
+    organization = read_organization(session, actor, organization_id)
+    if not can_manage(actor, organization):
+        raise Forbidden("无权修改该机构信息")
+    updates = changes.model_dump(exclude_unset=True)
+    if "is_integration_enterprise" in updates and actor.role not in SUPERVISORS:
+        # 产教融合型企业 is a status the authorities confer, not something a company declares.
+        raise Forbidden(
+            "仅监管部门和管理员可认定产教融合型企业",
+            details=[field_detail("is_integration_enterprise", "无权修改此项")],
+        )
+    if updates.get("is_integration_enterprise") is None:
+        updates.pop("is_integration_enterprise", None)
+    before = audit.snapshot(organization)
+    _raise_if_invalid(
+        field_problems(session, {**organization.model_dump(warnings=False), **updates})
+    )
+    for field, value in updates.items():
+        setattr(organization, field, value)
+    organization.updated_at = utcnow()
+    session.add(organization)
+    session.flush()
+    audit.record(session, actor, "update", ENTITY, organization.id, before, organization)
+    return organization
+
+
+def _change_status(
+    session: Session,
+    actor: User,
+    organization_id: uuid.UUID,
+    target: OrganizationStatus,
+    action: str,
+) -> Organization:
+    organization = get_organization(session, organization_id)
+    if organization.status == target:
+        message = "机构已通过审核" if target is OrganizationStatus.verified else "机构已被暂停"
+        raise Conflict(message)
+    before = audit.snapshot(organization)
+    organization.status = target
+    now = utcnow()
+    if target is OrganizationStatus.verified:
+        organization.verified_at = now
+    organization.updated_at = now
+    session.add(organization)
+    session.flush()
+    audit.record(session, actor, action, ENTITY, organization.id, before, organization)
+    return organization
+
+
+def verify_organization(session: Session, actor: User, organization_id: uuid.UUID) -> Organization:
+    """A regulator or an admin verifies a pending (or re-admits a suspended) organisation."""
+    return _change_status(session, actor, organization_id, OrganizationStatus.verified, "verify")
+
+
+def suspend_organization(session: Session, actor: User, organization_id: uuid.UUID) -> Organization:
+    """Suspended organisations cannot log in or publish; their positions leave the public lists."""
+    return _change_status(session, actor, organization_id, OrganizationStatus.suspended, "suspend")

@@ -1,0 +1,71 @@
+"""Queries of organisations and of the reference codes their fields point at."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlmodel import Session, col
+
+from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region
+
+
+def all_region_codes(session: Session) -> frozenset[str]:
+    return frozenset(session.execute(select(col(Region.code))).scalars())
+
+
+def all_industry_codes(session: Session) -> frozenset[str]:
+    return frozenset(session.execute(select(col(Industry.code))).scalars())
+
+
+def region_exists(session: Session, code: str) -> bool:
+    return session.get(Region, code) is not None
+
+
+def industry_exists(session: Session, code: str) -> bool:
+    return session.get(Industry, code) is not None
+
+
+def code_taken(session: Session, code: str) -> bool:
+    found = session.execute(
+        select(col(Organization.id)).where(col(Organization.code) == code)
+    ).first()
+    return found is not None
+
+
+def page_of_organizations(
+    session: Session,
+    *,
+    kind: OrganizationKind | None,
+    status: OrganizationStatus | None,
+    region_condition: ColumnElement[bool] | None,
+    only_id: uuid.UUID | None,
+    restrict: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[Organization], int]:
+    """One page of organisations (newest first, id as tie-break) and the total.
+
+    ``restrict`` limits the result to ``only_id`` (which may be None: then nothing matches).
+    """
+    conditions: list[Any] = []
+    if kind is not None:
+        conditions.append(col(Organization.kind) == kind)
+    if status is not None:
+        conditions.append(col(Organization.status) == status)
+    if region_condition is not None:
+        conditions.append(region_condition)
+    if restrict:
+        conditions.append(col(Organization.id) == only_id)
+    total = session.execute(
+        select(func.count()).select_from(Organization).where(*conditions)
+    ).scalar_one()
+    rows = session.execute(
+        select(Organization)
+        .where(*conditions)
+        .order_by(col(Organization.created_at).desc(), col(Organization.id))
+        .offset(offset)
+        .limit(limit)
+    ).scalars()
+    return list(rows), total

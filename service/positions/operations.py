@@ -1,0 +1,490 @@
+"""Positions: drafting, publishing under the posting rules, closing, search, apprentice share.
+
+Ownership: an enterprise account reads and changes only its own organisation's positions. Another
+enterprise's draft does not exist for it (404); another enterprise's published position can be read
+but not changed (403).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import jieba
+from sqlmodel import Session, col
+
+from matching.compliance import Finding
+from matching.resolve import Resolution
+from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
+from models.base import utcnow
+from service import audit
+from service.catalog import operations as catalog
+from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.pagination import PageParams
+from service.positions import compliance, repository
+from service.positions.schemas import (
+    ApprenticeShareReport,
+    EnterpriseShare,
+    MajorResolutionPublic,
+    PositionCreate,
+    PositionSearch,
+    PositionUpdate,
+    PositionView,
+    ShareGroup,
+)
+
+ENTITY = "position"
+SUPERVISORS = frozenset({Role.admin, Role.regulator})
+SCHEDULER_ACTOR = "scheduler"
+EDITABLE = (PositionStatus.draft, PositionStatus.open)
+REQUIRED_FIELDS = frozenset(
+    {"kind", "title", "description", "skills", "region_code", "headcount", "start_date"}
+    | {"order_training"}
+)
+MAX_SEARCH_TERMS = 6
+
+jieba.setLogLevel(logging.WARNING)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _is_owner(user: User | None, position: Position) -> bool:
+    return user is not None and user.organization_id == position.enterprise_id
+
+
+def _privileged(user: User | None, position: Position) -> bool:
+    return _is_owner(user, position) or (user is not None and user.role in SUPERVISORS)
+
+
+def _view(session: Session, position: Position, viewer: User | None) -> PositionView:
+    enterprise_name, region_name = repository.names_of(session, position)
+    return PositionView(
+        position=position,
+        enterprise_name=enterprise_name,
+        region_name=region_name,
+        majors=repository.majors_of(session, [position.id])[position.id],
+        privileged=_privileged(viewer, position),
+    )
+
+
+def _views(
+    session: Session, rows: Sequence[tuple[Position, str, str]], viewer: User | None
+) -> list[PositionView]:
+    majors = repository.majors_of(session, [position.id for position, _, _ in rows])
+    return [
+        PositionView(
+            position=position,
+            enterprise_name=enterprise,
+            region_name=region,
+            majors=majors[position.id],
+            privileged=_privileged(viewer, position),
+        )
+        for position, enterprise, region in rows
+    ]
+
+
+def _dump(position: Position) -> dict[str, Any]:
+    # Enum columns are loaded as plain strings; pydantic would warn about each of them.
+    return position.model_dump(warnings=False)
+
+
+def _audited_state(position: Position, major_codes: list[str]) -> dict[str, Any]:
+    """The position as the audit log keeps it: its columns and the majors it asks for."""
+    return {**_dump(position), "majors": major_codes}
+
+
+def _enterprise_of(session: Session, actor: User) -> Organization:
+    """The actor's enterprise; a suspended one changes nothing."""
+    organization = (
+        session.get(Organization, actor.organization_id) if actor.organization_id else None
+    )
+    if organization is None or actor.role != Role.enterprise:
+        raise Forbidden("仅企业账户可以管理岗位")
+    if organization.status == OrganizationStatus.suspended:
+        raise Forbidden("机构已被暂停，不能管理岗位")
+    return organization
+
+
+def _owned(session: Session, actor: User, position_id: uuid.UUID) -> Position:
+    """A position of the actor's enterprise. Another's draft is private: it is "not found"."""
+    _enterprise_of(session, actor)
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("岗位不存在")
+    if not _is_owner(actor, position):
+        if position.status == PositionStatus.draft:
+            raise NotFound("岗位不存在")
+        raise Forbidden("只能管理本企业的岗位")
+    return position
+
+
+def _resolve_majors(session: Session, inputs: Sequence[str], level: str | None) -> list[Resolution]:
+    """Catalogue resolution of codes or names; any unresolved input is a 422 naming candidates."""
+    if not inputs:
+        return []
+    resolutions = catalog.resolve_majors(session, inputs, level)
+    problems = []
+    for index, resolution in enumerate(resolutions):
+        if resolution.resolved:
+            continue
+        suggestions = "、".join(f"{c.name}（{c.code}，{c.level}）" for c in resolution.candidates)
+        message = f"无法识别专业“{resolution.input}”" + (
+            f"，您是否要找：{suggestions}"
+            if suggestions
+            else "，请填写职业教育专业目录中的专业代码或名称"
+        )
+        problems.append(
+            field_detail(
+                f"majors.{index}",
+                message,
+                candidates=[candidate.to_dict() for candidate in resolution.candidates],
+            )
+        )
+    if problems:
+        raise Invalid("需求专业无法识别", details=problems)
+    return resolutions
+
+
+def _resolution_public(resolutions: Sequence[Resolution]) -> list[MajorResolutionPublic]:
+    return [
+        MajorResolutionPublic(
+            input=r.input,
+            code=r.code or "",
+            name=r.name or "",
+            level=r.level or "",
+            method=r.method or "",
+            score=r.score,
+        )
+        for r in resolutions
+    ]
+
+
+def _unique_codes(resolutions: Sequence[Resolution]) -> list[str]:
+    return list(dict.fromkeys(r.code for r in resolutions if r.code is not None))
+
+
+def _field_problems(session: Session, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Checks across fields, on the position as it would be saved."""
+    problems = []
+    start, end, closing = values["start_date"], values.get("end_date"), values.get("closing_date")
+    if end is not None and end < start:
+        problems.append(field_detail("end_date", "结束日期不能早于到岗日期"))
+    if closing is not None and end is not None and closing > end:
+        problems.append(field_detail("closing_date", "报名截止日期不能晚于结束日期"))
+    if not repository.region_exists(session, values["region_code"]):
+        problems.append(field_detail("region_code", f"行政区划代码不存在：{values['region_code']}"))
+    return problems
+
+
+def _ensure_title_free(
+    session: Session, enterprise_id: uuid.UUID, title: str, start: date, own: uuid.UUID | None
+) -> None:
+    existing = repository.position_with_title(session, enterprise_id, title, start)
+    if existing is not None and existing != own:
+        raise Conflict(
+            "本企业已有同名且到岗日期相同的岗位",
+            details=[field_detail("title", "同一到岗日期下岗位名称不能重复")],
+        )
+
+
+def _blocked(findings: Sequence[Finding]) -> AppError:
+    return AppError(
+        "岗位不符合发布规定，请按提示修改后再发布",
+        code="compliance_blocked",
+        status_code=422,
+        details=[
+            field_detail(
+                f.field, f.message, code=f.code, severity=f.severity, rule=f.rule, source=f.source
+            )
+            for f in findings
+        ],
+    )
+
+
+def _checked_findings(session: Session, candidate: Position) -> list[dict[str, Any]]:
+    """The warnings to store; raises ``compliance_blocked`` when any finding blocks."""
+    findings = compliance.check(session, candidate)
+    blocking = [f for f in findings if f.severity == "blocking"]
+    if blocking:
+        raise _blocked(blocking)
+    return [f.to_dict() for f in findings]
+
+
+# ---------------------------------------------------------------- writes
+
+
+def create_position(
+    session: Session, actor: User, data: PositionCreate
+) -> tuple[PositionView, list[MajorResolutionPublic]]:
+    """A draft position of the actor's enterprise."""
+    enterprise = _enterprise_of(session, actor)
+    values = data.model_dump(exclude={"majors", "major_level"})
+    values["region_code"] = values["region_code"] or enterprise.region_code
+    problems = _field_problems(session, values)
+    if problems:
+        raise Invalid("岗位信息有误", details=problems)
+    resolutions = _resolve_majors(session, data.majors, data.major_level)
+    _ensure_title_free(session, enterprise.id, data.title, data.start_date, None)
+    position = Position(**values, enterprise_id=enterprise.id, status=PositionStatus.draft)
+    session.add(position)
+    session.flush()
+    codes = _unique_codes(resolutions)
+    repository.replace_majors(session, position.id, codes)
+    audit.record(
+        session, actor, "create", ENTITY, position.id, None, _audited_state(position, codes)
+    )
+    return _view(session, position, actor), _resolution_public(resolutions)
+
+
+def update_position(
+    session: Session, actor: User, position_id: uuid.UUID, changes: PositionUpdate
+) -> tuple[PositionView, list[MajorResolutionPublic]]:
+    """Edit a draft or an open position; an open one must still pass the posting rules."""
+    position = _owned(session, actor, position_id)
+    if position.status not in EDITABLE:
+        raise Conflict("已关闭或已招满的岗位不能修改")
+    updates = changes.model_dump(exclude_unset=True, exclude={"majors", "major_level"})
+    # An explicit null clears an optional figure; on a required field it means "unchanged".
+    updates = {k: v for k, v in updates.items() if v is not None or k not in REQUIRED_FIELDS}
+    merged = {**_dump(position), **updates}
+    problems = _field_problems(session, merged)
+    if problems:
+        raise Invalid("岗位信息有误", details=problems)
+    resolutions = (
+        _resolve_majors(session, changes.majors, changes.major_level)
+        if changes.majors is not None
+        else []
+    )
+    if "title" in updates or "start_date" in updates:
+        _ensure_title_free(
+            session, position.enterprise_id, merged["title"], merged["start_date"], position.id
+        )
+    findings = position.compliance_findings
+    if position.status == PositionStatus.open:
+        findings = _checked_findings(session, Position(**merged))
+    before = _audited_state(position, repository.major_codes_of(session, position.id))
+    for field, value in updates.items():
+        setattr(position, field, value)
+    position.compliance_findings = findings
+    position.updated_at = utcnow()
+    session.add(position)
+    session.flush()
+    codes = before["majors"]
+    if changes.majors is not None:
+        codes = _unique_codes(resolutions)
+        repository.replace_majors(session, position.id, codes)
+    after = _audited_state(position, codes)
+    audit.record(session, actor, "update", ENTITY, position.id, before, after)
+    return _view(session, position, actor), _resolution_public(resolutions)
+
+
+def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> PositionView:
+    """Draft → open, if the enterprise is verified and no posting rule blocks it.
+
+    Warnings are stored on the position (regulators list them); blocking findings stop publication
+    with ``compliance_blocked`` and change nothing.
+    """
+    position = _owned(session, actor, position_id)
+    if position.status != PositionStatus.draft:
+        raise Conflict("只有草稿状态的岗位可以发布")
+    enterprise = _enterprise_of(session, actor)
+    if enterprise.status != OrganizationStatus.verified:
+        raise Forbidden("机构尚未通过审核，暂不能发布岗位")
+    today = compliance.local_today()
+    if position.closing_date is not None and position.closing_date < today:
+        raise Invalid(
+            "报名截止日期已过",
+            details=[field_detail("closing_date", f"报名截止日期{position.closing_date}早于今天")],
+        )
+    findings = _checked_findings(session, position)
+    before = audit.snapshot(position)
+    position.status = PositionStatus.open
+    position.compliance_findings = findings
+    position.published_at = position.updated_at = utcnow()
+    session.add(position)
+    session.flush()
+    audit.record(session, actor, "publish", ENTITY, position.id, before, position)
+    return _view(session, position, actor)
+
+
+def close_position(session: Session, actor: User, position_id: uuid.UUID) -> PositionView:
+    position = _owned(session, actor, position_id)
+    if position.status != PositionStatus.open:
+        raise Conflict("只有招聘中的岗位可以关闭")
+    before = audit.snapshot(position)
+    position.status = PositionStatus.closed
+    position.updated_at = utcnow()
+    session.add(position)
+    session.flush()
+    audit.record(session, actor, "close", ENTITY, position.id, before, position)
+    return _view(session, position, actor)
+
+
+def close_expired_positions(session: Session, today: date | None = None) -> int:
+    """Close every open position whose closing date has passed (the scheduled job); idempotent."""
+    expired = repository.expired_open_positions(session, today or compliance.local_today())
+    closed = repository.close_positions(session, [pid for pid, _ in expired], utcnow())
+    audit.record_many(
+        session,
+        SCHEDULER_ACTOR,
+        "close_expired",
+        ENTITY,
+        [
+            (pid, {"status": "open"}, {"status": "closed", "closing_date": closing})
+            for pid, closing in expired
+        ],
+    )
+    return closed
+
+
+# ---------------------------------------------------------------- reads
+
+
+def read_position(session: Session, viewer: User | None, position_id: uuid.UUID) -> PositionView:
+    """Published positions of verified enterprises are public; the rest only for their owner and
+    for regulators and admins."""
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("岗位不存在")
+    if not _privileged(viewer, position):
+        enterprise = session.get(Organization, position.enterprise_id)
+        public = position.status in repository.PUBLISHED and (
+            enterprise is not None and enterprise.status == OrganizationStatus.verified
+        )
+        if not public:
+            raise NotFound("岗位不存在")
+    return _view(session, position, viewer)
+
+
+def search_terms(q: str | None) -> list[str]:
+    """The words of a query that must all appear: jieba's segmentation, without punctuation, and
+    without single characters when longer words exist (they would match almost anything)."""
+    if not q or not q.strip():
+        return []
+    words = [w.strip().lower() for w in jieba.lcut(q)]
+    words = [w for w in words if w and any(ch.isalnum() for ch in w)]
+    if any(len(w) > 1 for w in words):
+        words = [w for w in words if len(w) > 1]
+    return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
+
+
+def search_positions(
+    session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
+) -> tuple[list[PositionView], int]:
+    """The public search: published positions of verified enterprises, newest, best paid or
+    closing soonest first, with the id as tie-break (stable pages)."""
+    conditions: list[Any] = []
+    text = repository.text_condition(search_terms(filters.q))
+    if text is not None:
+        conditions.append(text)
+    if filters.open_only:
+        conditions.append(col(Position.status) == PositionStatus.open)
+    if filters.kind is not None:
+        conditions.append(col(Position.kind) == filters.kind)
+    if filters.region:
+        scope = catalog.region_scope(session, filters.region)
+        conditions.append(scope.contains(col(Position.region_code)))
+    if filters.industry:
+        conditions.append(repository.industry_condition(filters.industry))
+    if filters.major:
+        conditions.append(repository.asks_for_major(filters.major))
+    if filters.min_pay is not None:
+        conditions.append(col(Position.monthly_pay) >= filters.min_pay)
+    total = repository.count_of(session, conditions)
+    rows = repository.search_page(
+        session, conditions, repository.order_for(filters.sort), page.offset, page.page_size
+    )
+    return _views(session, rows, viewer), total
+
+
+def my_positions(
+    session: Session, actor: User, status: PositionStatus | None, page: PageParams
+) -> tuple[list[PositionView], int]:
+    """The actor's enterprise's positions, drafts included, newest first."""
+    enterprise = _enterprise_of(session, actor)
+    rows, total = repository.positions_of_enterprise(
+        session, enterprise.id, status, page.offset, page.page_size
+    )
+    return _views(session, rows, actor), total
+
+
+def positions_with_findings(
+    session: Session,
+    viewer: User,
+    region: str | None,
+    severity: str | None,
+    page: PageParams,
+) -> tuple[list[PositionView], int]:
+    """Published positions carrying compliance warnings, for regulators."""
+    condition = (
+        catalog.region_scope(session, region).contains(col(Position.region_code))
+        if region
+        else None
+    )
+    rows, total = repository.positions_with_findings(
+        session, condition, severity, page.offset, page.page_size
+    )
+    return _views(session, rows, viewer), total
+
+
+# ---------------------------------------------------------------- apprentice share
+
+
+def _ratio(posts: int, staff: int) -> float | None:
+    return round(posts / staff, 4) if staff > 0 else None
+
+
+def _group(row: tuple[str, str, int, int, int, int]) -> ShareGroup:
+    code, name, enterprises, with_posts, staff, posts = row
+    return ShareGroup(
+        code=code,
+        name=name,
+        enterprises=enterprises,
+        enterprises_with_apprentices=with_posts,
+        staff_count=staff,
+        apprentice_posts=posts,
+        share=_ratio(posts, staff),
+    )
+
+
+def apprenticeship_share(
+    session: Session, region: str | None, page: PageParams
+) -> ApprenticeShareReport:
+    """Apprentice posts (headcount of published apprenticeship positions) over 在岗职工总数, per
+    verified enterprise, and summed per county and per industry 大类.
+
+    POLICY.md §3 apprentice share: 000 task 11; 001 indicator 4.4.
+    """
+    condition = (
+        catalog.region_scope(session, region).contains(col(Organization.region_code))
+        if region
+        else None
+    )
+    enterprises, count = repository.enterprise_shares(
+        session, condition, page.offset, page.page_size
+    )
+    return ApprenticeShareReport(
+        region=region,
+        total=_group(repository.share_groups(session, condition, "total")[0]),
+        by_region=[_group(row) for row in repository.share_groups(session, condition, "region")],
+        by_industry=[
+            _group(row) for row in repository.share_groups(session, condition, "industry")
+        ],
+        enterprises=[
+            EnterpriseShare(
+                enterprise_id=eid,
+                name=name,
+                region_code=region_code,
+                industry_code=industry,
+                staff_count=staff,
+                apprentice_posts=posts,
+                share=_ratio(posts, staff),
+            )
+            for eid, name, region_code, industry, staff, posts in enterprises
+        ],
+        count=count,
+    )

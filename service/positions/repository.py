@@ -1,0 +1,429 @@
+"""Queries of positions: public search, views with names, apprentice-share aggregates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Float,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlmodel import Session, col
+
+from models import (
+    Industry,
+    Major,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Position,
+    PositionKind,
+    PositionMajor,
+    PositionStatus,
+    Region,
+)
+
+# A position with its enterprise's and its region's names (SQLModel types the names as Mapped).
+PositionSelect = Select[Position, Any, Any]
+
+PUBLISHED = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
+
+
+def majors_of(
+    session: Session, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[str, str, str]]]:
+    """(code, name, level) of the majors each position asks for, in one query."""
+    result: dict[uuid.UUID, list[tuple[str, str, str]]] = {pid: [] for pid in position_ids}
+    if not position_ids:
+        return result
+    rows = session.execute(
+        select(
+            col(PositionMajor.position_id),
+            col(Major.code),
+            col(Major.name),
+            col(Major.level),
+        )
+        .join(Major, col(Major.code) == col(PositionMajor.major_code))
+        .where(col(PositionMajor.position_id).in_(list(position_ids)))
+        .order_by(col(PositionMajor.position_id), col(Major.code))
+    )
+    for position_id, code, name, level in rows:
+        result[position_id].append((code, name, level))
+    return result
+
+
+def major_codes_of(session: Session, position_id: uuid.UUID) -> list[str]:
+    return list(
+        session.execute(
+            select(col(PositionMajor.major_code))
+            .where(col(PositionMajor.position_id) == position_id)
+            .order_by(col(PositionMajor.major_code))
+        ).scalars()
+    )
+
+
+def replace_majors(session: Session, position_id: uuid.UUID, codes: Sequence[str]) -> None:
+    session.execute(delete(PositionMajor).where(col(PositionMajor.position_id) == position_id))
+    if codes:
+        session.execute(
+            insert(PositionMajor), [{"position_id": position_id, "major_code": c} for c in codes]
+        )
+
+
+def names_of(session: Session, position: Position) -> tuple[str, str]:
+    """The enterprise's and the region's names shown beside ``position``."""
+    row = session.execute(
+        select(col(Organization.name), col(Region.name))
+        .select_from(Organization)
+        .join(Region, col(Region.code) == position.region_code)
+        .where(col(Organization.id) == position.enterprise_id)
+    ).one()
+    return row[0], row[1]
+
+
+def position_with_title(
+    session: Session, enterprise_id: uuid.UUID, title: str, start: date
+) -> uuid.UUID | None:
+    """The enterprise's position with this title and start date (its natural key), if any."""
+    found = session.execute(
+        select(col(Position.id)).where(
+            col(Position.enterprise_id) == enterprise_id,
+            col(Position.title) == title,
+            col(Position.start_date) == start,
+        )
+    ).first()
+    return found[0] if found is not None else None
+
+
+def asks_for_major(code: str) -> ColumnElement[bool]:
+    """The position lists the major ``code`` among the majors it wants.
+
+    An IN over the major's index beats a correlated EXISTS probed for every position.
+    """
+    wanting = select(col(PositionMajor.position_id)).where(col(PositionMajor.major_code) == code)
+    return col(Position.id).in_(wanting)
+
+
+def region_exists(session: Session, code: str) -> bool:
+    return session.get(Region, code) is not None
+
+
+def industry_condition(code: str) -> ColumnElement[bool]:
+    """The position's enterprise is in industry ``code`` or below it: GB/T 4754 numeric codes nest
+    by prefix (36 → 367 → 3670); a 门类 letter holds the 大类 listed under it."""
+    column = col(Organization.industry_code)
+    if code.isdigit():
+        in_industry = column.startswith(code, autoescape=True)
+    else:
+        divisions = select(col(Industry.code)).where(col(Industry.parent_code) == code)
+        in_industry = func.substr(column, 1, 2).in_(divisions)
+    return col(Position.enterprise_id).in_(select(col(Organization.id)).where(in_industry))
+
+
+def text_condition(terms: Sequence[str]) -> ColumnElement[bool] | None:
+    """Every term appears in the title or the description (substring; case-insensitive for Latin
+    letters).
+
+    ``LIKE '%term%'`` uses no index: each query reads every published position its other filters
+    leave, about 1 ms per 1 000 rows on SQLite. That suits a city (tens of thousands of postings);
+    a province or the nation needs a trigram (pg_trgm GIN) or tsvector index on PostgreSQL.
+    Chinese has no case, so only terms with Latin letters pay for ``lower()`` on every row.
+    """
+    if not terms:
+        return None
+    conditions = []
+    for term in terms:
+        if term.isascii() and any(ch.isalpha() for ch in term):
+            title = col(Position.title).icontains(term, autoescape=True)
+            description = col(Position.description).icontains(term, autoescape=True)
+        else:
+            title = col(Position.title).contains(term, autoescape=True)
+            description = col(Position.description).contains(term, autoescape=True)
+        conditions.append(or_(title, description))
+    return and_(*conditions)
+
+
+def _public(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    # Positions are published only by verified enterprises; those suspended since are few, so
+    # "not among the unverified" is cheaper than joining every row to its enterprise.
+    unverified = select(col(Organization.id)).where(
+        col(Organization.status) != OrganizationStatus.verified
+    )
+    return [
+        col(Position.status).in_(PUBLISHED),
+        col(Position.enterprise_id).not_in(unverified),
+        *conditions,
+    ]
+
+
+def count_of(session: Session, conditions: Sequence[ColumnElement[bool]]) -> int:
+    """How many public positions match ``conditions``."""
+    statement = select(func.count()).select_from(Position).where(*_public(conditions))
+    return int(session.execute(statement).scalar_one())
+
+
+def order_for(sort: str) -> list[Any]:
+    """Orders for the sort keys; the id breaks ties so that pages never overlap or skip."""
+    if sort == "pay":
+        return [col(Position.monthly_pay).desc().nulls_last(), col(Position.id)]
+    if sort == "closing":
+        return [col(Position.closing_date).asc().nulls_last(), col(Position.id)]
+    return [col(Position.published_at).desc().nulls_last(), col(Position.id)]
+
+
+def search_page(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    order: Sequence[Any],
+    offset: int,
+    limit: int,
+) -> list[tuple[Position, str, str]]:
+    """One page of public positions matching ``conditions``, with the names shown beside them.
+
+    The sort runs over ids only and the page's rows are read afterwards: sorting whole rows
+    (descriptions included) with their joined names cost twice as much on SQLite.
+    """
+    ids = list(
+        session.execute(
+            select(col(Position.id))
+            .where(*_public(conditions))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+    rows = rows_by_id(session, ids)
+    return [rows[position_id] for position_id in ids]
+
+
+def rows_by_id(
+    session: Session, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Position, str, str]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Position, col(Organization.name), col(Region.name))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .join(Region, col(Region.code) == col(Position.region_code))
+        .where(col(Position.id).in_(list(ids)))
+    )
+    return {position.id: (position, enterprise, region) for position, enterprise, region in rows}
+
+
+def page_of(
+    session: Session, statement: PositionSelect, order: Sequence[Any], offset: int, limit: int
+) -> list[tuple[Position, str, str]]:
+    rows = session.execute(statement.order_by(*order).offset(offset).limit(limit))
+    return [(position, enterprise, region) for position, enterprise, region in rows]
+
+
+def positions_of_enterprise(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    status: PositionStatus | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[Position, str, str]], int]:
+    conditions: list[Any] = [col(Position.enterprise_id) == enterprise_id]
+    if status is not None:
+        conditions.append(col(Position.status) == status)
+    total = session.execute(
+        select(func.count()).select_from(Position).where(*conditions)
+    ).scalar_one()
+    statement = (
+        select(Position, col(Organization.name), col(Region.name))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .join(Region, col(Region.code) == col(Position.region_code))
+        .where(*conditions)
+    )
+    return page_of(
+        session,
+        statement,
+        [col(Position.created_at).desc(), col(Position.id)],
+        offset,
+        limit,
+    ), int(total)
+
+
+def positions_with_findings(
+    session: Session,
+    region_condition: ColumnElement[bool] | None,
+    severity: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[Position, str, str]], int]:
+    """Published positions that carry compliance findings (warnings that did not block)."""
+    # The findings are a JSON list; "not the empty list" is compared as text on both backends.
+    conditions: list[Any] = [
+        col(Position.status).in_(PUBLISHED),
+        cast(col(Position.compliance_findings), Text) != "[]",
+    ]
+    if region_condition is not None:
+        conditions.append(region_condition)
+    if severity is not None:
+        conditions.append(cast(col(Position.compliance_findings), Text).contains(f'"{severity}"'))
+    total = session.execute(
+        select(func.count()).select_from(Position).where(*conditions)
+    ).scalar_one()
+    statement = (
+        select(Position, col(Organization.name), col(Region.name))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .join(Region, col(Region.code) == col(Position.region_code))
+        .where(*conditions)
+    )
+    order = [col(Position.published_at).desc().nulls_last(), col(Position.id)]
+    return page_of(session, statement, order, offset, limit), int(total)
+
+
+def expired_open_positions(session: Session, today: date) -> list[tuple[uuid.UUID, date]]:
+    """Open positions whose closing date has passed."""
+    rows = session.execute(
+        select(col(Position.id), col(Position.closing_date)).where(
+            col(Position.status) == PositionStatus.open,
+            col(Position.closing_date) < today,
+        )
+    )
+    return [(position_id, closing) for position_id, closing in rows]
+
+
+def close_positions(session: Session, position_ids: Sequence[uuid.UUID], at: Any) -> int:
+    if not position_ids:
+        return 0
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Position)
+        .where(
+            col(Position.id).in_(list(position_ids)),
+            col(Position.status) == PositionStatus.open,
+        )
+        .values(status=PositionStatus.closed, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)
+
+
+# ---------------------------------------------------------------- apprentice share
+
+
+def _apprentice_posts() -> Any:
+    """Per enterprise: the headcount of its published apprenticeship positions."""
+    return (
+        select(
+            col(Position.enterprise_id).label("enterprise_id"),
+            func.sum(col(Position.headcount)).label("posts"),
+        )
+        .where(
+            col(Position.kind) == PositionKind.apprenticeship,
+            col(Position.status).in_(PUBLISHED),
+        )
+        .group_by(col(Position.enterprise_id))
+        .subquery()
+    )
+
+
+def _share_base(region_condition: ColumnElement[bool] | None) -> tuple[Any, list[Any]]:
+    posts = _apprentice_posts()
+    conditions: list[Any] = [
+        col(Organization.kind) == OrganizationKind.enterprise,
+        col(Organization.status) == OrganizationStatus.verified,
+        col(Organization.staff_count).is_not(None),
+    ]
+    if region_condition is not None:
+        conditions.append(region_condition)
+    return posts, conditions
+
+
+def share_groups(
+    session: Session, region_condition: ColumnElement[bool] | None, group: str
+) -> list[tuple[str, str, int, int, int, int]]:
+    """(code, name, enterprises, with apprentices, staff, apprentice posts) per group.
+
+    ``group`` is ``"region"`` (the enterprise's county or city code), ``"industry"`` (the 大类, the
+    first two digits of its industry code) or ``"total"``.
+    """
+    posts, conditions = _share_base(region_condition)
+    posts_col = func.coalesce(posts.c.posts, 0)
+    measures = [
+        func.count(col(Organization.id)),
+        func.sum(case((posts_col > 0, 1), else_=0)),
+        func.coalesce(func.sum(col(Organization.staff_count)), 0),
+        func.coalesce(func.sum(posts_col), 0),
+    ]
+    if group == "region":
+        key: Any = col(Organization.region_code)
+        statement = select(key, func.max(col(Region.name)), *measures).join(
+            Region, col(Region.code) == col(Organization.region_code)
+        )
+    elif group == "industry":
+        key = func.coalesce(func.substr(col(Organization.industry_code), 1, 2), literal(""))
+        statement = select(
+            key, func.max(func.coalesce(col(Industry.name), literal(""))), *measures
+        ).outerjoin(
+            Industry,
+            col(Industry.code) == func.substr(col(Organization.industry_code), 1, 2),
+        )
+    else:
+        key = None
+        statement = select(literal(""), literal(""), *measures).select_from(Organization)
+    statement = statement.outerjoin(posts, posts.c.enterprise_id == col(Organization.id)).where(
+        *conditions
+    )
+    if key is not None:
+        statement = statement.group_by(key).order_by(key)
+    return [
+        (str(code), str(name), int(n), int(with_posts or 0), int(staff), int(total_posts))
+        for code, name, n, with_posts, staff, total_posts in session.execute(statement)
+    ]
+
+
+def enterprise_shares(
+    session: Session, region_condition: ColumnElement[bool] | None, offset: int, limit: int
+) -> tuple[list[tuple[uuid.UUID, str, str, str | None, int, int]], int]:
+    """One page of enterprises with their apprentice posts, highest share first."""
+    posts, conditions = _share_base(region_condition)
+    posts_col = func.coalesce(posts.c.posts, 0)
+    # Share as a float in SQL so that the ordering is by the ratio on both backends.
+    ratio = case(
+        (
+            col(Organization.staff_count) > 0,
+            cast(posts_col, Float) / col(Organization.staff_count),
+        ),
+        else_=literal(None),
+    )
+    base = (
+        select(
+            col(Organization.id),
+            col(Organization.name),
+            col(Organization.region_code),
+            col(Organization.industry_code),
+            col(Organization.staff_count),
+            posts_col,
+        )
+        .outerjoin(posts, posts.c.enterprise_id == col(Organization.id))
+        .where(*conditions)
+    )
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    rows = session.execute(
+        base.order_by(ratio.desc().nulls_last(), posts_col.desc(), col(Organization.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        (eid, name, region, industry, int(staff), int(n))
+        for eid, name, region, industry, staff, n in rows
+    ], int(total)

@@ -1,0 +1,300 @@
+"""Request and response bodies of the position endpoints and the apprentice-share report."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from models import MajorLevel, Position, PositionKind, PositionStatus
+from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service.organizations.schemas import UtcDatetime
+
+MAX_MAJORS = 20
+MAX_SKILLS = 30
+MAX_SKILL_LENGTH = 32
+MAX_DESCRIPTION_LENGTH = 5000
+SortKey = Literal["newest", "pay", "closing"]
+
+
+def _clean_list(values: list[str] | None, max_length: int, label: str) -> list[str] | None:
+    if values is None:
+        return None
+    cleaned: list[str] = []
+    for value in values:
+        text = value.strip()
+        if not text:
+            continue
+        if len(text) > max_length:
+            raise ValueError(f"{label}“{text[:10]}…”过长（不超过{max_length}字）")
+        if text not in cleaned:
+            cleaned.append(text)
+    return cleaned
+
+
+class _PositionFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("title", check_fields=False)
+    @classmethod
+    def _strip_title(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("岗位名称不能为空")
+        return stripped
+
+    @field_validator("majors", check_fields=False)
+    @classmethod
+    def _clean_majors(cls, value: list[str] | None) -> list[str] | None:
+        return _clean_list(value, 64, "专业")
+
+    @field_validator("skills", check_fields=False)
+    @classmethod
+    def _clean_skills(cls, value: list[str] | None) -> list[str] | None:
+        return _clean_list(value, MAX_SKILL_LENGTH, "技能")
+
+
+class PositionCreate(_PositionFields):
+    """A new position; it is saved as a draft and published separately."""
+
+    kind: PositionKind = Field(
+        description="岗位类型：apprenticeship 学徒 / internship 实习 / job 就业"
+    )
+    title: str = Field(min_length=1, max_length=128, description="岗位名称")
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH, description="岗位描述")
+    majors: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_MAJORS,
+        description="需求专业：专业代码或专业名称（名称按职业教育专业目录识别）",
+    )
+    major_level: MajorLevel | None = Field(
+        default=None, description="按名称识别专业时限定的层次（同名专业跨层次时使用）"
+    )
+    skills: list[str] = Field(default_factory=list, max_length=MAX_SKILLS, description="技能要求")
+    region_code: str | None = Field(
+        default=None, pattern=r"^\d{6}$", description="工作地行政区划代码（默认为企业所在地）"
+    )
+    headcount: int = Field(ge=1, le=100_000, description="招聘人数")
+    monthly_pay: float | None = Field(default=None, ge=0, le=1_000_000, description="月薪（元）")
+    same_post_wage: float | None = Field(
+        default=None, ge=0, le=1_000_000, description="本单位同岗位职工月工资（元，实习报酬核对用）"
+    )
+    post_staff_count: int | None = Field(
+        default=None, ge=0, description="同类岗位在岗职工人数（实习人数核对用）"
+    )
+    hours_per_day: float | None = Field(default=None, gt=0, le=24, description="每日工作小时数")
+    hours_per_week: float | None = Field(default=None, gt=0, le=168, description="每周工作小时数")
+    start_date: date = Field(description="到岗日期")
+    end_date: date | None = Field(default=None, description="结束日期（实习、学徒期满）")
+    closing_date: date | None = Field(default=None, description="报名截止日期")
+    order_training: bool = Field(default=False, description="是否订单培养")
+
+
+class PositionUpdate(_PositionFields):
+    """Changes to a draft or an open position (an open one is checked against the rules again)."""
+
+    kind: PositionKind | None = Field(default=None, description="岗位类型")
+    title: str | None = Field(default=None, min_length=1, max_length=128, description="岗位名称")
+    description: str | None = Field(
+        default=None, max_length=MAX_DESCRIPTION_LENGTH, description="岗位描述"
+    )
+    majors: list[str] | None = Field(
+        default=None, max_length=MAX_MAJORS, description="需求专业（代码或名称），给出即整体替换"
+    )
+    major_level: MajorLevel | None = Field(default=None, description="按名称识别专业时限定的层次")
+    skills: list[str] | None = Field(default=None, max_length=MAX_SKILLS, description="技能要求")
+    region_code: str | None = Field(default=None, pattern=r"^\d{6}$", description="工作地区划代码")
+    headcount: int | None = Field(default=None, ge=1, le=100_000, description="招聘人数")
+    monthly_pay: float | None = Field(default=None, ge=0, le=1_000_000, description="月薪（元）")
+    same_post_wage: float | None = Field(
+        default=None, ge=0, le=1_000_000, description="本单位同岗位职工月工资（元）"
+    )
+    post_staff_count: int | None = Field(default=None, ge=0, description="同类岗位在岗职工人数")
+    hours_per_day: float | None = Field(default=None, gt=0, le=24, description="每日工作小时数")
+    hours_per_week: float | None = Field(default=None, gt=0, le=168, description="每周工作小时数")
+    start_date: date | None = Field(default=None, description="到岗日期")
+    end_date: date | None = Field(default=None, description="结束日期")
+    closing_date: date | None = Field(default=None, description="报名截止日期")
+    order_training: bool | None = Field(default=None, description="是否订单培养")
+
+
+class PositionSearch(BaseModel):
+    """The filters of the public position search."""
+
+    q: str | None = Field(
+        default=None, max_length=64, description="关键词（在岗位名称和描述中检索）"
+    )
+    kind: PositionKind | None = Field(default=None, description="岗位类型")
+    region: str | None = Field(
+        default=None, pattern=r"^\d{6}$", description="行政区划代码（含下级区划）"
+    )
+    industry: str | None = Field(
+        default=None,
+        pattern=r"^(?:[A-T]|\d{2,4})$",
+        description="企业所属行业（GB/T 4754 门类字母或2–4位代码，含下级行业）",
+    )
+    major: str | None = Field(default=None, max_length=8, description="需求专业代码")
+    min_pay: float | None = Field(default=None, ge=0, description="最低月薪（元）")
+    open_only: bool = Field(default=True, description="仅显示招聘中的岗位（否则含已关闭、已招满）")
+    sort: SortKey = Field(
+        default="newest",
+        description="排序：newest 最新发布 / pay 月薪从高到低 / closing 截止日期最近",
+    )
+
+
+class MajorRef(BaseModel):
+    code: str = Field(description="专业代码")
+    name: str = Field(description="专业名称")
+    level: str = Field(description="专业层次")
+
+
+class MajorResolutionPublic(BaseModel):
+    input: str = Field(description="填写的专业")
+    code: str = Field(description="识别出的专业代码")
+    name: str = Field(description="识别出的专业名称")
+    level: str = Field(description="专业层次")
+    method: str = Field(
+        description="识别方式：code 代码 / exact 名称 / alias 曾用名或简称 / fuzzy 近似"
+    )
+    score: float = Field(description="相似度（0–100）")
+
+
+class FindingPublic(BaseModel):
+    code: str = Field(description="问题代码")
+    severity: Literal["blocking", "warning"] = Field(description="blocking 阻止发布 / warning 提示")
+    field: str = Field(description="涉及的字段")
+    message: str = Field(description="说明（含触发规则的数字或用语）")
+    rule: str = Field(description="适用的规则")
+    source: str = Field(description="政策或法律依据")
+
+
+@dataclass(frozen=True)
+class PositionView:
+    """A position with the names shown beside it, and whether the viewer sees its internals."""
+
+    position: Position
+    enterprise_name: str
+    region_name: str
+    majors: list[tuple[str, str, str]] = field(default_factory=list)
+    privileged: bool = False
+
+
+class PositionPublic(BaseModel):
+    id: uuid.UUID = Field(description="岗位编号")
+    enterprise_id: uuid.UUID = Field(description="发布企业编号")
+    enterprise_name: str = Field(description="发布企业名称")
+    kind: PositionKind = Field(description="岗位类型")
+    kind_label: str = Field(description="岗位类型（中文）")
+    title: str = Field(description="岗位名称")
+    description: str = Field(description="岗位描述")
+    majors: list[MajorRef] = Field(description="需求专业")
+    skills: list[str] = Field(description="技能要求")
+    region_code: str = Field(description="工作地行政区划代码")
+    region_name: str = Field(description="工作地名称")
+    headcount: int = Field(description="招聘人数")
+    monthly_pay: float | None = Field(description="月薪（元）")
+    hours_per_day: float | None = Field(description="每日工作小时数")
+    hours_per_week: float | None = Field(description="每周工作小时数")
+    start_date: date = Field(description="到岗日期")
+    end_date: date | None = Field(description="结束日期")
+    closing_date: date | None = Field(description="报名截止日期")
+    status: PositionStatus = Field(
+        description="状态：draft 草稿 / open 招聘中 / closed 已关闭 / filled 已招满"
+    )
+    status_label: str = Field(description="状态（中文）")
+    order_training: bool = Field(description="是否订单培养")
+    published_at: UtcDatetime | None = Field(description="发布时间")
+    created_at: UtcDatetime = Field(description="创建时间")
+    same_post_wage: float | None = Field(description="本单位同岗位工资（仅发布企业和监管部门可见）")
+    post_staff_count: int | None = Field(
+        description="同类岗位在岗职工人数（仅发布企业和监管部门可见）"
+    )
+    compliance_findings: list[FindingPublic] = Field(
+        description="发布时的合规提示（仅发布企业和监管部门可见）"
+    )
+
+    @classmethod
+    def from_view(cls, view: PositionView) -> PositionPublic:
+        position = view.position
+        kind = PositionKind(position.kind)
+        status = PositionStatus(position.status)
+        private: dict[str, Any] = (
+            {
+                "same_post_wage": position.same_post_wage,
+                "post_staff_count": position.post_staff_count,
+                "compliance_findings": position.compliance_findings,
+            }
+            if view.privileged
+            else {"same_post_wage": None, "post_staff_count": None, "compliance_findings": []}
+        )
+        return cls(
+            id=position.id,
+            enterprise_id=position.enterprise_id,
+            enterprise_name=view.enterprise_name,
+            kind=kind,
+            kind_label=POSITION_KIND_LABELS[kind],
+            title=position.title,
+            description=position.description,
+            majors=[MajorRef(code=c, name=n, level=lv) for c, n, lv in view.majors],
+            skills=position.skills,
+            region_code=position.region_code,
+            region_name=view.region_name,
+            headcount=position.headcount,
+            monthly_pay=position.monthly_pay,
+            hours_per_day=position.hours_per_day,
+            hours_per_week=position.hours_per_week,
+            start_date=position.start_date,
+            end_date=position.end_date,
+            closing_date=position.closing_date,
+            status=status,
+            status_label=POSITION_STATUS_LABELS[status],
+            order_training=position.order_training,
+            published_at=position.published_at,
+            created_at=position.created_at,
+            **private,
+        )
+
+
+class PositionSaved(PositionPublic):
+    major_resolutions: list[MajorResolutionPublic] = Field(
+        description="需求专业的识别结果（填写名称时请核对）"
+    )
+
+
+class PositionsPublic(BaseModel):
+    data: list[PositionPublic] = Field(description="本页岗位")
+    count: int = Field(description="符合条件的岗位总数")
+
+
+class ShareGroup(BaseModel):
+    code: str = Field(description="区划或行业代码")
+    name: str = Field(description="区划或行业名称")
+    enterprises: int = Field(description="企业数")
+    enterprises_with_apprentices: int = Field(description="设有学徒岗位的企业数")
+    staff_count: int = Field(description="在岗职工总数")
+    apprentice_posts: int = Field(description="学徒岗位数（已发布学徒岗位的招聘人数）")
+    share: float | None = Field(description="学徒岗位占在岗职工比例")
+
+
+class EnterpriseShare(BaseModel):
+    enterprise_id: uuid.UUID = Field(description="企业编号")
+    name: str = Field(description="企业名称")
+    region_code: str = Field(description="所在地区划代码")
+    industry_code: str | None = Field(description="所属行业代码")
+    staff_count: int = Field(description="在岗职工总数")
+    apprentice_posts: int = Field(description="学徒岗位数")
+    share: float | None = Field(description="学徒岗位占在岗职工比例")
+
+
+class ApprenticeShareReport(BaseModel):
+    region: str | None = Field(description="统计范围（行政区划代码，空为全部）")
+    total: ShareGroup = Field(description="合计")
+    by_region: list[ShareGroup] = Field(description="按企业所在区县分布")
+    by_industry: list[ShareGroup] = Field(description="按行业大类分布")
+    enterprises: list[EnterpriseShare] = Field(description="本页企业（按学徒岗位占比从高到低）")
+    count: int = Field(description="企业总数")

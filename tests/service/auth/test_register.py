@@ -1,0 +1,133 @@
+"""Self-registration: a pending organisation and its first account, or nothing at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from models import AuditLog, Organization, Role, User
+from tests.factories import make_enterprise, make_school_code, make_uscc, make_user
+
+URL = "/api/v1/auth/register"
+
+
+def registration(**organization: Any) -> dict[str, Any]:
+    org: dict[str, Any] = {
+        "kind": "enterprise",
+        "code": make_uscc("500106"),
+        "name": "重庆智造科技有限公司",
+        "region_code": "500106",
+        "industry_code": "3670",
+        "staff_count": 120,
+    }
+    org.update(organization)
+    return {"organization": org, "username": "zhizao-hr", "password": "s3cret-pass"}
+
+
+def test_enterprise_registers_pending_with_its_first_user(
+    client: TestClient, session: Session
+) -> None:
+    body = registration()
+    response = client.post(URL, json=body)
+    assert response.status_code == 201
+    result = response.json()
+    assert result["organization"]["status"] == "pending"
+    assert result["organization"]["code"] == body["organization"]["code"]
+    assert result["user"]["role"] == "enterprise"
+    assert result["user"]["organization_id"] == result["organization"]["id"]
+    assert "password_hash" not in result["user"]
+
+    user = session.exec(select(User).where(User.username == "zhizao-hr")).one()
+    assert user.password_hash.startswith("$argon2")
+    entries = session.exec(select(AuditLog).where(AuditLog.actor_id == user.id)).all()
+    assert sorted((e.entity, e.action) for e in entries) == [
+        ("organization", "register"),
+        ("user", "create"),
+    ]
+    assert all("password_hash" not in (e.after or {}) for e in entries)
+
+    token = client.post(
+        "/api/v1/auth/token", data={"username": "zhizao-hr", "password": "s3cret-pass"}
+    )
+    assert token.status_code == 200
+
+
+def test_school_registers_with_school_role(client: TestClient) -> None:
+    body = registration(
+        kind="school",
+        code=make_school_code(),
+        name="重庆某职业学院",
+        industry_code=None,
+        staff_count=None,
+        level="高职专科",
+    )
+    response = client.post(URL, json=body)
+    assert response.status_code == 201
+    assert response.json()["user"]["role"] == "school"
+
+
+def test_parks_and_governments_cannot_self_register(client: TestClient, session: Session) -> None:
+    body = registration(kind="government", code="CQ-JW", industry_code=None, staff_count=None)
+    response = client.post(URL, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == [
+        {
+            "field": "organization.kind",
+            "message": "园区和政府机构由监管部门或管理员创建，不能自助注册",
+        }
+    ]
+    assert session.exec(select(Organization).where(Organization.code == "CQ-JW")).first() is None
+
+
+def test_all_problems_at_once_and_nothing_written(client: TestClient, session: Session) -> None:
+    body = registration(code="91500106MA5H0HLK5X", staff_count=None)
+    body["password"] = "short"
+    response = client.post(URL, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": "注册信息有误",
+        "details": [
+            {"field": "organization.code", "message": "统一社会信用代码校验位错误：应为E，实际为X"},
+            {"field": "organization.staff_count", "message": "企业须填写在岗职工总数"},
+            {"field": "password", "message": "密码长度不能少于8位"},
+        ],
+    }
+    assert session.exec(select(User).where(User.username == "zhizao-hr")).first() is None
+
+
+def test_taken_code_is_409_and_no_user_is_left(client: TestClient, session: Session) -> None:
+    existing = make_enterprise(session)
+    session.commit()
+    response = client.post(URL, json=registration(code=existing.code))
+    assert response.status_code == 409
+    assert response.json()["error"]["details"] == [
+        {"field": "organization.code", "message": f"机构代码已被注册：{existing.code}"}
+    ]
+    assert session.exec(select(User).where(User.username == "zhizao-hr")).first() is None
+
+
+def test_taken_username_is_409_and_no_organisation_is_left(
+    client: TestClient, session: Session
+) -> None:
+    make_user(session, Role.admin, username="zhizao-hr")
+    session.commit()
+    body = registration()
+    response = client.post(URL, json=body)
+    assert response.status_code == 409
+    assert response.json()["error"]["details"] == [
+        {"field": "username", "message": "用户名已被使用"}
+    ]
+    code = body["organization"]["code"]
+    assert session.exec(select(Organization).where(Organization.code == code)).first() is None
+
+
+def test_malformed_body_is_422_with_field_paths(client: TestClient) -> None:
+    body = registration(kind="bank")
+    body["username"] = "a b"
+    response = client.post(URL, json=body)
+    assert response.status_code == 422
+    fields = [d["field"] for d in response.json()["error"]["details"]]
+    assert fields == ["organization.kind", "username"]
