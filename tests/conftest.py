@@ -142,13 +142,16 @@ def client(session: Session) -> Iterator[TestClient]:
     app = create_app()
 
     def _session() -> Iterator[Session]:
+        # Each request gets a savepoint of its own, like the real dependency's transaction: a
+        # failed request undoes its own writes and leaves the test's setup data in place.
+        request_savepoint = session.begin_nested()
         try:
             yield session
         except Exception:
-            session.rollback()
+            request_savepoint.rollback()
             raise
         else:
-            session.commit()
+            request_savepoint.commit()
 
     app.dependency_overrides[get_session] = _session
     app.dependency_overrides[get_read_session] = _session
