@@ -3,11 +3,14 @@ operations)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import uuid
 from datetime import date
 from typing import Any
 
+from openpyxl import Workbook
 from sqlmodel import Session
 
 from models import (
@@ -276,3 +279,26 @@ def make_enterprise_user(session: Session, **fields: Any) -> tuple[Organization,
     """A verified enterprise (unless ``status`` says otherwise) and one enterprise account of it."""
     enterprise = make_enterprise(session, **fields)
     return enterprise, make_user(session, Role.enterprise, enterprise)
+
+
+def import_file_bytes(
+    headers: list[str],
+    rows: list[list[Any]],
+    file_format: str = "csv",
+    encoding: str = "utf-8-sig",
+) -> bytes:
+    """A CSV (in ``encoding``) or XLSX file for the bulk import, built from a header and rows."""
+    if file_format == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    return text.getvalue().encode(encoding)

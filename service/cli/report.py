@@ -1,0 +1,97 @@
+"""``chanjiao report``: the mismatch report and the warning snapshots."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from matching.warnings import ACTION_LABELS
+from service.db import session_scope
+from service.errors import AppError
+from service.reports import operations
+from service.reports.exporters import ReportFile
+from service.reports.operations import MismatchQuery
+
+app = typer.Typer(help="专业供需报告与预警快照。", no_args_is_help=True)
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+
+
+def _fail(error: AppError) -> NoReturn:
+    hints = "；".join(f"{d['field']}：{d['message']}" for d in error.details if "field" in d)
+    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
+    raise typer.Exit(2) from None
+
+
+@app.command("mismatch")
+def mismatch(
+    region: Annotated[str, typer.Option("--region", help="行政区划代码（省、市、县；含下辖地区）")],
+    year: Annotated[int, typer.Option("--year", help="报告年份（毕业年份）")],
+    level: Annotated[
+        str | None, typer.Option("--level", help="层次：中职 / 高职专科 / 职教本科")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="政策配置编号（默认按地区设置）")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="json / csv / xlsx / html")
+    ] = ReportFormat.json,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="输出文件（xlsx 必填；其余默认输出到屏幕）")
+    ] = None,
+) -> None:
+    """专业供需错配报告：各专业指标、调整建议（撤并/调减/改造升级/扩招/保持）及依据。"""
+    if fmt is ReportFormat.xlsx and out is None:
+        typer.echo("错误：xlsx 格式须用 --out 指定输出文件", err=True)
+        raise typer.Exit(2)
+    query = MismatchQuery(region=region, year=year, level=level, profile=profile)
+    try:
+        with session_scope(write=False) as session:
+            result = operations.mismatch_export(session, query, fmt.value, viewer=None)
+    except AppError as error:
+        _fail(error)
+    if isinstance(result, ReportFile):
+        content = result.content
+    else:
+        content = (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+    if out is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    out.write_bytes(content)
+    typer.echo(f"已写入 {out}", err=True)
+
+
+@app.command("snapshot")
+def snapshot(
+    region: str | None = typer.Option(
+        None, "--region", help="行政区划代码（默认：所有有学校的市级和省级地区）"
+    ),
+    year: int | None = typer.Option(None, "--year", help="年份（默认：各地区最近有毕业生的年份）"),
+) -> None:
+    """重新计算并保存预警快照，供逐年比较（与每晚的定时任务相同）。"""
+    try:
+        with session_scope() as session:
+            results = operations.store_snapshots(session, region_code=region, year=year)
+    except AppError as error:
+        _fail(error)
+    if not results:
+        typer.echo("没有可计算的地区（无毕业生数据）")
+        return
+    for result in results:
+        counts = "，".join(
+            f"{ACTION_LABELS[action]}{count}" for action, count in result.summary.items() if count
+        )
+        typer.echo(
+            f"{result.region} {result.year}年（{result.profile}）：{result.rows}个专业"
+            + (f"，{counts}" if counts else "")
+        )

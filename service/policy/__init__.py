@@ -1,0 +1,1 @@
+"""Policy profiles (warning thresholds as data) and the profile each region uses."""

@@ -1,0 +1,269 @@
+"""The mismatch report as files: CSV (UTF-8 with a BOM, for Excel), XLSX and printable HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from matching.warnings import ACTION_LABELS, ACTION_ORDER
+from matching.warnings import PolicyProfile as Thresholds
+from models import MajorLevel
+from service.reports import charts
+from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A rendered report and how to name it for download."""
+
+    content: bytes
+    media_type: str
+    filename: str  # Chinese, for browsers that read RFC 5987
+    ascii_filename: str  # the fallback for those that do not
+
+    @property
+    def content_disposition(self) -> str:
+        return (
+            f'attachment; filename="{self.ascii_filename}"; '
+            f"filename*=UTF-8''{quote(self.filename)}"
+        )
+
+
+def filenames(report: MismatchReport, fmt: str) -> tuple[str, str]:
+    """(Chinese name, ASCII fallback) of a report file."""
+    level = f"_{report.level}" if report.level else ""
+    ascii_level = f"_{MajorLevel(report.level).name}" if report.level else ""
+    return (
+        f"专业供需预警_{report.region}{report.region_name}_{report.year}{level}.{fmt}",
+        f"mismatch_{report.region}_{report.year}{ascii_level}.{fmt}",
+    )
+
+
+def export(report: MismatchReport, fmt: ReportFormat, thresholds: Thresholds) -> ReportFile:
+    render: dict[str, Callable[[], bytes]] = {
+        "csv": lambda: to_csv(report),
+        "xlsx": lambda: to_xlsx(report),
+        "html": lambda: to_html(report, thresholds),
+    }
+    return ReportFile(render[fmt](), MEDIA_TYPES[fmt], *filenames(report, fmt))
+
+
+# ---------------------------------------------------------------- tabular formats
+
+
+def _history_text(row: MismatchRow) -> str:
+    return "；".join(
+        f"{h.year}年 毕业{h.graduates} 需求{_number(h.demand)} "
+        f"供求比{_fixed(h.ratio)} 落实率{_percent(h.destination_rate)}"
+        for h in row.history
+    )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _fixed(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _beijing_time(value: datetime) -> str:
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+# (Chinese header, value, number format for XLSX)
+Column = tuple[str, Callable[[MismatchRow], Any], str | None]
+COLUMNS: tuple[Column, ...] = (
+    ("专业代码", lambda r: r.major_code, None),
+    ("专业名称", lambda r: r.major_name, None),
+    ("层次", lambda r: r.level, None),
+    ("调整建议", lambda r: r.action_label, None),
+    ("布点数", lambda r: r.sites, "0"),
+    ("毕业生人数", lambda r: r.graduates, "0"),
+    ("去向落实人数", lambda r: r.placed, "0"),
+    ("毕业去向落实率", lambda r: r.destination_rate, "0.0%"),
+    ("对口就业人数", lambda r: r.in_field, "0"),
+    ("对口率", lambda r: r.in_field_rate, "0.0%"),
+    ("需求人数", lambda r: r.demand, "0.##"),
+    ("实习岗位人数", lambda r: r.internship_places, "0.##"),
+    ("供求比", lambda r: r.ratio, "0.00"),
+    ("缺口（需求−毕业生）", lambda r: r.gap, "0.##"),
+    ("历年数据", _history_text, None),
+    ("预警说明", lambda r: "；".join(f"【{x.action_label}】{x.message}" for x in r.reasons), None),
+    ("政策依据", lambda r: "；".join(dict.fromkeys(x.source for x in r.reasons)), None),
+)
+
+
+def to_csv(report: MismatchReport) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([header for header, _, _ in COLUMNS])
+    for row in report.rows:
+        writer.writerow(["" if (v := get(row)) is None else v for _, get, _ in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="4E79A7")
+
+
+def _sheet_header(sheet: Any, headers: list[str], widths: list[int]) -> None:
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    sheet.freeze_panes = "C2"
+
+
+def to_xlsx(report: MismatchReport) -> bytes:
+    book = Workbook()
+    main = book.active
+    main.title = "专业供需预警"
+    widths = [10, 22, 10, 10, 8, 10, 12, 14, 12, 9, 10, 12, 8, 14, 50, 70, 50]
+    _sheet_header(main, [header for header, _, _ in COLUMNS], widths)
+    for row in report.rows:
+        main.append([get(row) for _, get, _ in COLUMNS])
+        for cell, (_, _, number_format) in zip(main[main.max_row], COLUMNS, strict=True):
+            if number_format is not None:
+                cell.number_format = number_format
+    main.auto_filter.ref = main.dimensions
+
+    history = book.create_sheet("历年数据")
+    _sheet_header(
+        history,
+        [
+            "专业代码",
+            "专业名称",
+            "年份",
+            "毕业生人数",
+            "去向落实人数",
+            "需求人数",
+            "供求比",
+            "毕业去向落实率",
+        ],
+        [10, 22, 8, 10, 12, 10, 8, 14],
+    )
+    for row in report.rows:
+        years = [*row.history]
+        for h in years:
+            history.append(
+                [
+                    row.major_code,
+                    row.major_name,
+                    h.year,
+                    h.graduates,
+                    h.placed,
+                    h.demand,
+                    h.ratio,
+                    h.destination_rate,
+                ]
+            )
+        history.append(
+            [
+                row.major_code,
+                row.major_name,
+                report.year,
+                row.graduates,
+                row.placed,
+                row.demand,
+                row.ratio,
+                row.destination_rate,
+            ]
+        )
+    for cells in history.iter_rows(min_row=2):
+        cells[6].number_format = "0.00"
+        cells[7].number_format = "0.0%"
+
+    reasons = book.create_sheet("预警依据")
+    _sheet_header(
+        reasons,
+        ["专业代码", "专业名称", "规则编号", "规则建议", "说明", "阈值", "政策依据"],
+        [10, 22, 24, 10, 70, 40, 80],
+    )
+    for row in report.rows:
+        for reason in row.reasons:
+            thresholds = "，".join(f"{k}={v:g}" for k, v in reason.thresholds.items())
+            reasons.append(
+                [
+                    row.major_code,
+                    row.major_name,
+                    reason.rule_id,
+                    reason.action_label,
+                    reason.message,
+                    thresholds,
+                    reason.source,
+                ]
+            )
+
+    about = book.create_sheet("报告信息")
+    for label, value in (
+        ("地区", f"{report.region_name}（{report.region}，含下辖地区）"),
+        ("年份", report.year),
+        ("层次", report.level or "全部"),
+        ("政策配置", f"{report.profile_name}（{report.profile}）"),
+        ("生成时间", f"{_beijing_time(report.generated_at)}（北京时间）"),
+        *((f"{ACTION_LABELS[a]}（专业数）", report.summary.get(a, 0)) for a in ACTION_ORDER),
+    ):
+        about.append([label, value])
+    about.column_dimensions["A"].width = 18
+    about.column_dimensions["B"].width = 40
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- HTML
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_TEMPLATES.filters["percent"] = _percent
+_TEMPLATES.filters["fixed"] = _fixed
+_TEMPLATES.filters["number"] = _number
+_TEMPLATES.filters["beijing_time"] = _beijing_time
+
+
+def to_html(report: MismatchReport, thresholds: Thresholds) -> bytes:
+    template = _TEMPLATES.get_template("mismatch.html")
+    html = template.render(
+        report=report,
+        actions=[(a, ACTION_LABELS[a], report.summary.get(a, 0)) for a in ACTION_ORDER],
+        flagged=[row for row in report.rows if row.reasons],
+        supply_chart=charts.supply_demand_chart(report.rows),
+        trend_chart=charts.destination_trend_chart(
+            report.rows, report.year, thresholds.destination_floor
+        ),
+        chart_limit=30,
+        trend_limit=10,
+        floor=thresholds.destination_floor,
+    )
+    return html.encode("utf-8")

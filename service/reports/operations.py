@@ -1,0 +1,532 @@
+"""The mismatch report: indicators per major from SQL aggregates, actions from the classifier.
+
+Each source is one aggregate over the region roll-up and the profile's year window (cohorts, sites,
+positions, forecasts); the figures become `MajorSeries` and `matching.warnings.WarningClassifier`
+decides the actions. The CLI, the API and the nightly snapshot job all call the functions here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from sqlmodel import Session
+
+from matching.warnings import (
+    ACTION_LABELS,
+    ACTION_ORDER,
+    Assessment,
+    MajorSeries,
+    WarningClassifier,
+    YearFigures,
+    project_ratio,
+)
+from models import MajorLevel, PositionKind, Region, Role, User, natural_id
+from models.base import utcnow
+from service import audit
+from service.catalog import operations as catalog
+from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
+from service.policy import operations as policy
+from service.reports import exporters, repository
+from service.reports.exporters import ReportFile
+from service.reports.repository import Scope
+from service.reports.schemas import (
+    ChangeRow,
+    HistoryYear,
+    MismatchChanges,
+    MismatchReport,
+    MismatchRow,
+    ProjectionYear,
+    ReasonPublic,
+    ReportFormat,
+    SnapshotResult,
+    WhatIfReport,
+)
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_ENROLMENT_CHANGE = 5.0
+PRIORITY_CATEGORIES = frozenset({"新兴", "紧缺", "生活服务"})
+UPGRADE_CATEGORIES = frozenset({"改造升级"})
+# Demand and internship places come from headcount / k splits; two decimals is what people read.
+DEMAND_DECIMALS = 2
+RATE_DECIMALS = 4
+_LAGS_FILE = Path(__file__).with_name("graduation_lags.json")
+
+
+@dataclass(frozen=True)
+class MismatchQuery:
+    """The parameters of one report."""
+
+    region: str
+    year: int
+    level: str | None = None
+    profile: str | None = None
+
+
+@cache
+def graduation_lags() -> dict[str, int]:
+    """Years from enrolment to graduation by level (data, in ``graduation_lags.json``)."""
+    data = json.loads(_LAGS_FILE.read_text(encoding="utf-8"))
+    return {str(level): int(years) for level, years in data["lags"].items()}
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _region(session: Session, code: str) -> Region:
+    region = repository.region(session, code)
+    if region is None:
+        raise Invalid("地区不存在", details=[field_detail("region", f"地区代码“{code}”不存在")])
+    return region
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Invalid(
+            "年份超出范围",
+            details=[field_detail("year", f"年份应在{MIN_YEAR}至{MAX_YEAR}之间")],
+        )
+
+
+def _check_level(level: str | None) -> None:
+    levels = [member.value for member in MajorLevel]
+    if level is not None and level not in levels:
+        raise Invalid(
+            "专业层次无效",
+            details=[field_detail("level", f"层次应为{'、'.join(levels)}之一")],
+        )
+
+
+def scope_of(
+    region: Region,
+    first_year: int,
+    last_year: int,
+    *,
+    level: str | None = None,
+    major: str | None = None,
+) -> Scope:
+    """The region roll-up: a province covers its cities and counties, a city its counties."""
+    rollup = catalog.RegionScope(region.code, region.level)
+    return Scope(region.code, rollup.low, rollup.high, first_year, last_year, level, major)
+
+
+def _visible_majors(
+    session: Session, viewer: User | None, first_year: int, last_year: int
+) -> set[str] | None:
+    """None when the viewer sees every major; a school sees the majors it runs."""
+    if viewer is None or viewer.role in (Role.regulator, Role.admin):
+        return None
+    if viewer.role == Role.school and viewer.organization_id is not None:
+        return repository.school_majors(session, viewer.organization_id, first_year, last_year)
+    raise Forbidden("当前角色无权查看专业供需报告")
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _series(session: Session, scope: Scope) -> list[MajorSeries]:
+    """The yearly figures of every major with any data in the scope, from four aggregates."""
+    sites: dict[tuple[str, int], int] = {}
+    cohorts: dict[tuple[str, int], tuple[int, int, int]] = {}
+    demand: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    internships: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    for code, year, graduates, placed, in_field in repository.cohort_totals(session, scope):
+        cohorts[code, year] = (graduates, placed, in_field)
+    for code, year, count in repository.site_counts(session, scope):
+        sites[code, year] = count
+    for code, year, kind, k, headcount in repository.position_headcounts(session, scope):
+        target = internships if kind == PositionKind.internship else demand
+        target[code, year] += Fraction(headcount, k)
+    for code, year, headcount in repository.forecast_headcounts(session, scope):
+        demand[code, year] += headcount
+    keys = set(sites) | set(cohorts) | set(demand) | set(internships)
+    categories = catalog.majors_serving_categories(session, scope.region_code)
+    figures: dict[str, dict[int, YearFigures]] = defaultdict(dict)
+    for code, year in keys:
+        graduates, placed, in_field = cohorts.get((code, year), (0, 0, 0))
+        try:
+            figures[code][year] = YearFigures(
+                year=year,
+                sites=sites.get((code, year), 0),
+                graduates=graduates,
+                placed=placed,
+                in_field=in_field,
+                demand=float(round(demand.get((code, year), Fraction()), DEMAND_DECIMALS)),
+                internship_places=float(
+                    round(internships.get((code, year), Fraction()), DEMAND_DECIMALS)
+                ),
+            )
+        except ValueError as exc:
+            raise AppError(
+                f"专业 {code} 的毕业生数据有误：{exc}",
+                code="inconsistent_data",
+                status_code=409,
+            ) from exc
+    return [
+        MajorSeries(
+            major_code=code,
+            figures=by_year,
+            serves_priority=bool(categories.get(code, set()) & PRIORITY_CATEGORIES),
+            serves_upgrade=bool(categories.get(code, set()) & UPGRADE_CATEGORIES),
+        )
+        for code, by_year in sorted(figures.items())
+    ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, RATE_DECIMALS)
+
+
+def _row(assessment: Assessment, name: str, level: str) -> MismatchRow:
+    now = assessment.current
+    return MismatchRow(
+        major_code=assessment.major_code,
+        major_name=name,
+        level=level,
+        sites=now.sites,
+        graduates=now.graduates,
+        placed=now.placed,
+        in_field=now.in_field,
+        destination_rate=_rounded(now.destination_rate),
+        in_field_rate=_rounded(now.in_field_rate),
+        demand=now.demand,
+        internship_places=now.internship_places,
+        ratio=_rounded(now.ratio),
+        gap=round(now.gap, DEMAND_DECIMALS),
+        history=[
+            HistoryYear(
+                year=past.year,
+                graduates=past.graduates,
+                placed=past.placed,
+                demand=past.demand,
+                ratio=_rounded(past.ratio),
+                destination_rate=_rounded(past.destination_rate),
+            )
+            for past in sorted(assessment.history, key=lambda figures: figures.year)
+        ],
+        action=assessment.action,
+        action_label=assessment.action_label,
+        reasons=[ReasonPublic.model_validate(reason.to_dict()) for reason in assessment.reasons],
+    )
+
+
+def summary_of(rows: list[MismatchRow]) -> dict[str, int]:
+    counts = dict.fromkeys(ACTION_ORDER, 0)
+    for row in rows:
+        counts[row.action] += 1
+    return counts
+
+
+def _build(
+    session: Session,
+    region: Region,
+    year: int,
+    resolved: policy.ResolvedProfile,
+    *,
+    level: str | None = None,
+    major: str | None = None,
+    visible: set[str] | None = None,
+) -> MismatchReport:
+    window = resolved.thresholds.lookback_years
+    scope = scope_of(region, year - window + 1, year, level=level, major=major)
+    assessments = WarningClassifier(resolved.thresholds).assess(_series(session, scope), year)
+    if visible is not None:
+        assessments = [a for a in assessments if a.major_code in visible]
+    names = repository.majors(session, (a.major_code for a in assessments))
+    rows = [_row(a, *names.get(a.major_code, (a.major_code, ""))) for a in assessments]
+    return MismatchReport(
+        region=region.code,
+        region_name=region.name,
+        year=year,
+        level=level,
+        profile=resolved.row.key,
+        profile_name=resolved.row.name,
+        profile_source=resolved.source,
+        generated_at=utcnow(),
+        summary=summary_of(rows),
+        rows=rows,
+    )
+
+
+# ---------------------------------------------------------------- the report
+
+
+def mismatch_report(
+    session: Session, query: MismatchQuery, *, viewer: User | None
+) -> MismatchReport:
+    """The report of ``query``; ``viewer`` None (CLI, jobs) sees every major."""
+    report, _ = _report_and_profile(session, query, viewer)
+    return report
+
+
+def _report_and_profile(
+    session: Session, query: MismatchQuery, viewer: User | None
+) -> tuple[MismatchReport, policy.ResolvedProfile]:
+    _check_year(query.year)
+    _check_level(query.level)
+    region = _region(session, query.region)
+    resolved = policy.resolve(session, region, query.profile)
+    first_year = query.year - resolved.thresholds.lookback_years + 1
+    visible = _visible_majors(session, viewer, first_year, query.year)
+    report = _build(session, region, query.year, resolved, level=query.level, visible=visible)
+    return report, resolved
+
+
+def mismatch_export(
+    session: Session, query: MismatchQuery, fmt: ReportFormat, *, viewer: User | None
+) -> MismatchReport | ReportFile:
+    """The report as JSON-ready data, or as a CSV, XLSX or HTML file."""
+    report, resolved = _report_and_profile(session, query, viewer)
+    if fmt == "json":
+        return report
+    return exporters.export(report, fmt, resolved.thresholds)
+
+
+# ---------------------------------------------------------------- what-if
+
+
+def what_if(
+    session: Session,
+    query: MismatchQuery,
+    major_code: str,
+    enrolment_change: float,
+    *,
+    viewer: User | None,
+) -> WhatIfReport:
+    """Projected 供求比 of the graduating years ahead if enrolment changes by ``enrolment_change``.
+
+    Intakes up to the report year are already enrolled (their actual numbers, unchanged); later
+    plans change by the given fraction. Demand is held at the report year's.
+    """
+    _check_year(query.year)
+    if not math.isfinite(enrolment_change) or not -1 <= enrolment_change <= MAX_ENROLMENT_CHANGE:
+        raise Invalid(
+            "调整比例无效",
+            details=[
+                field_detail(
+                    "enrolment_change", f"调整比例应在-1至{MAX_ENROLMENT_CHANGE:g}之间，如-0.2"
+                )
+            ],
+        )
+    region = _region(session, query.region)
+    names = repository.majors(session, [major_code])
+    if major_code not in names:
+        raise Invalid(
+            "专业不存在", details=[field_detail("major", f"专业代码“{major_code}”不存在")]
+        )
+    name, level = names[major_code]
+    lag = graduation_lags().get(level)
+    if lag is None:
+        raise Invalid(
+            "专业层次无学制数据", details=[field_detail("major", f"层次“{level}”无学制数据")]
+        )
+    resolved = policy.resolve(session, region, query.profile)
+    first_year = query.year - resolved.thresholds.lookback_years + 1
+    visible = _visible_majors(session, viewer, first_year, query.year)
+    if visible is not None and major_code not in visible:
+        raise Forbidden(
+            "只能模拟本校开设的专业",
+            details=[field_detail("major", f"本校未开设专业“{name}”")],
+        )
+    report = _build(session, region, query.year, resolved, major=major_code)
+    current = report.rows[0] if report.rows else None
+    demand = current.demand if current else 0.0
+    scope = scope_of(region, first_year, query.year)
+    plans = repository.enrolment_plans(session, scope, major_code, query.year + 1 - lag)
+    enrolled = {year: actual for year, _plan, actual in plans if year <= query.year}
+    coming = {year: plan for year, plan, _actual in plans if year > query.year}
+    projection = [
+        ProjectionYear(**projected, adjustable=adjustable)
+        for adjustable, plan_years, change in (
+            (False, enrolled, 0.0),
+            (True, coming, enrolment_change),
+        )
+        for projected in project_ratio(plan_years, demand, change, lag)
+    ]
+    for item in projection:
+        item.ratio = _rounded(item.ratio)
+    return WhatIfReport(
+        region=region.code,
+        region_name=region.name,
+        year=query.year,
+        major_code=major_code,
+        major_name=name,
+        level=level,
+        graduation_lag=lag,
+        enrolment_change=enrolment_change,
+        graduates=current.graduates if current else 0,
+        demand=demand,
+        ratio=current.ratio if current else None,
+        projection=projection,
+    )
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def snapshot_targets(session: Session) -> dict[str, int]:
+    """City- and province-level regions with schools that have cohorts → latest cohort year."""
+    latest = repository.latest_cohort_year_by_school_region(session)
+    known = repository.regions(session, (code for code, _ in latest))
+    parents = repository.regions(
+        session, (r.parent_code for r in known.values() if r.parent_code is not None)
+    )
+    provinces = repository.regions(session, (r.province_code for r in known.values()))
+    targets: dict[str, int] = {}
+    for code, year in latest:
+        school_region = known.get(code)
+        if school_region is None:
+            continue
+        candidates = [
+            school_region,
+            parents.get(school_region.parent_code or ""),
+            provinces.get(school_region.province_code),
+        ]
+        for region in candidates:
+            if region is not None and region.level in ("city", "province"):
+                targets[region.code] = max(year, targets.get(region.code, year))
+    return dict(sorted(targets.items()))
+
+
+def store_snapshots(
+    session: Session,
+    *,
+    region_code: str | None = None,
+    year: int | None = None,
+    actor: audit.Actor = "cli",
+) -> list[SnapshotResult]:
+    """Recompute and store the warnings of one region, or of every city and province with schools.
+
+    Without ``year`` each region uses its latest year with cohorts. Rerunning replaces the stored
+    rows of the same region, year and profile (idempotent).
+    """
+    if year is not None:
+        _check_year(year)
+    if region_code is not None:
+        region = _region(session, region_code)
+        target_year = year or repository.latest_cohort_year(session, scope_of(region, 0, 0))
+        targets = {region.code: target_year} if target_year is not None else {}
+    else:
+        targets = {code: year or latest for code, latest in snapshot_targets(session).items()}
+    regions = repository.regions(session, targets)
+    results: list[SnapshotResult] = []
+    computed_at = utcnow()
+    for code, target_year in targets.items():
+        region = regions[code]
+        resolved = policy.resolve(session, region)
+        report = _build(session, region, target_year, resolved)
+        key = resolved.row.key
+        repository.replace_snapshots(
+            session,
+            code,
+            target_year,
+            key,
+            [
+                {
+                    "id": natural_id("warning_snapshot", code, target_year, key, row.major_code),
+                    "region_code": code,
+                    "year": target_year,
+                    "profile_key": key,
+                    "major_code": row.major_code,
+                    "action": row.action,
+                    "figures": row.model_dump(
+                        mode="json", exclude={"action", "action_label", "reasons"}
+                    ),
+                    "reasons": [reason.model_dump(mode="json") for reason in row.reasons],
+                    "computed_at": computed_at,
+                }
+                for row in report.rows
+            ],
+        )
+        results.append(
+            SnapshotResult(
+                region=code,
+                year=target_year,
+                profile=key,
+                rows=len(report.rows),
+                summary=report.summary,
+            )
+        )
+    audit.record_many(
+        session,
+        actor,
+        "snapshot",
+        "warning_snapshot",
+        [
+            (f"{r.region}:{r.year}:{r.profile}", None, {"rows": r.rows, "summary": r.summary})
+            for r in results
+        ],
+    )
+    session.flush()
+    return results
+
+
+def snapshot_job(session: Session) -> list[SnapshotResult]:
+    """The nightly job: snapshots of every city and province with schools, latest cohort year."""
+    return store_snapshots(session, actor="scheduler")
+
+
+def mismatch_changes(
+    session: Session, query: MismatchQuery, *, viewer: User | None
+) -> MismatchChanges:
+    """Majors new on the warning list, worsened or improved against the year before (snapshots)."""
+    _check_year(query.year)
+    region = _region(session, query.region)
+    resolved = policy.resolve(session, region, query.profile)
+    key = resolved.row.key
+    stored = repository.snapshots(session, region.code, [query.year - 1, query.year], key)
+    current = {s.major_code: s for s in stored if s.year == query.year}
+    previous = {s.major_code: s for s in stored if s.year == query.year - 1}
+    if not current:
+        raise NotFound(
+            f"{region.name}{query.year}年尚无预警快照",
+            details=[
+                field_detail(
+                    "year",
+                    f"请先生成快照：chanjiao report snapshot --region {region.code} "
+                    f"--year {query.year}",
+                )
+            ],
+        )
+    first_year = query.year - resolved.thresholds.lookback_years + 1
+    visible = _visible_majors(session, viewer, first_year, query.year)
+    changes: dict[str, list[ChangeRow]] = {"new": [], "worsened": [], "improved": []}
+    rank = ACTION_ORDER.index
+    for snapshot in sorted(current.values(), key=lambda s: (rank(s.action), s.major_code)):
+        if visible is not None and snapshot.major_code not in visible:
+            continue
+        before = previous.get(snapshot.major_code)
+        before_action = before.action if before is not None else None
+        if snapshot.action != "keep" and before_action in (None, "keep"):
+            kind = "new"
+        elif before_action is not None and rank(snapshot.action) < rank(before_action):
+            kind = "worsened"
+        elif before_action is not None and rank(snapshot.action) > rank(before_action):
+            kind = "improved"
+        else:
+            continue
+        changes[kind].append(
+            ChangeRow(
+                major_code=snapshot.major_code,
+                major_name=str(snapshot.figures.get("major_name", "")),
+                action=snapshot.action,
+                action_label=ACTION_LABELS[snapshot.action],
+                previous_action=before_action,
+                previous_action_label=ACTION_LABELS[before_action] if before_action else None,
+                reasons=[ReasonPublic.model_validate(reason) for reason in snapshot.reasons],
+            )
+        )
+    return MismatchChanges(
+        region=region.code,
+        region_name=region.name,
+        year=query.year,
+        previous_year=query.year - 1,
+        profile=key,
+        previous_available=bool(previous),
+        **changes,
+    )

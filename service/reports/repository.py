@@ -1,0 +1,313 @@
+"""The report's queries: one SQL aggregate per source, over a region roll-up and a year window.
+
+Nothing here loads a table into Python: every query groups in the database and returns a few rows
+per major and year, so a province-sized report costs four aggregates whatever the table sizes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    cast,
+    delete,
+    extract,
+    func,
+    select,
+    union,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from models import (
+    Cohort,
+    DemandForecast,
+    Major,
+    Organization,
+    OrganizationKind,
+    Position,
+    PositionMajor,
+    PositionStatus,
+    Programme,
+    Region,
+    WarningSnapshot,
+)
+
+PUBLISHED = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: region codes ``low``–``high`` (the roll-up), years, filters."""
+
+    region_code: str
+    low: str
+    high: str
+    first_year: int
+    last_year: int
+    level: str | None = None
+    major: str | None = None
+
+    def region(self, column: Any) -> ColumnElement[bool]:
+        if self.low == self.high:
+            return col(column) == self.low
+        return col(column).between(self.low, self.high)
+
+    def majors(self, column: Any) -> list[ColumnElement[bool]]:
+        """The level and major filters on a major-code column (nothing when all are wanted)."""
+        filters: list[ColumnElement[bool]] = []
+        if self.major is not None:
+            filters.append(col(column) == self.major)
+        if self.level is not None:
+            filters.append(
+                col(column).in_(select(col(Major.code)).where(col(Major.level) == self.level))
+            )
+        return filters
+
+    def schools(self) -> Select[uuid.UUID]:
+        return select(col(Organization.id)).where(
+            col(Organization.kind) == OrganizationKind.school,
+            self.region(col(Organization.region_code)),
+        )
+
+
+def region(session: Session, code: str) -> Region | None:
+    return session.get(Region, code)
+
+
+def cohort_totals(session: Session, scope: Scope) -> list[tuple[str, int, int, int, int]]:
+    """(major, year, graduates, placed, in_field) summed over the region's schools."""
+    year = col(Cohort.graduation_year)
+    statement = (
+        select(
+            col(Cohort.major_code),
+            year,
+            func.sum(col(Cohort.graduates)),
+            func.sum(col(Cohort.placed)),
+            func.sum(col(Cohort.in_field)),
+        )
+        .join(Organization, col(Organization.id) == col(Cohort.school_id))
+        .where(
+            col(Organization.kind) == OrganizationKind.school,
+            scope.region(col(Organization.region_code)),
+            year.between(scope.first_year, scope.last_year),
+            *scope.majors(col(Cohort.major_code)),
+        )
+        .group_by(col(Cohort.major_code), year)
+    )
+    return [
+        (code, int(y), int(g or 0), int(p or 0), int(f or 0))
+        for code, y, g, p, f in session.execute(statement)
+    ]
+
+
+def site_counts(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
+    """(major, year, sites): schools with a programme or a cohort of the major that year."""
+    schools = scope.schools()
+    offers = union(
+        select(
+            col(Programme.school_id), col(Programme.major_code), col(Programme.year).label("year")
+        ).where(
+            col(Programme.school_id).in_(schools),
+            col(Programme.year).between(scope.first_year, scope.last_year),
+            *scope.majors(col(Programme.major_code)),
+        ),
+        select(
+            col(Cohort.school_id), col(Cohort.major_code), col(Cohort.graduation_year).label("year")
+        ).where(
+            col(Cohort.school_id).in_(schools),
+            col(Cohort.graduation_year).between(scope.first_year, scope.last_year),
+            *scope.majors(col(Cohort.major_code)),
+        ),
+    ).subquery()
+    statement = select(
+        offers.c.major_code, offers.c.year, func.count(func.distinct(offers.c.school_id))
+    ).group_by(offers.c.major_code, offers.c.year)
+    return [(code, int(y), int(n)) for code, y, n in session.execute(statement)]
+
+
+def position_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, str, int, int]]:
+    """(major, year, kind, k, headcount) of published positions starting in the window.
+
+    ``k`` is how many majors a position asks for (it gives headcount / k to each); grouping by it
+    keeps the sums whole numbers, so the division happens exactly, once per group, in Python.
+    """
+    start = col(Position.start_date)
+    asked = (
+        select(
+            col(PositionMajor.major_code).label("major_code"),
+            cast(extract("year", start), Integer).label("year"),
+            col(Position.kind).label("kind"),
+            col(Position.headcount).label("headcount"),
+            func.count().over(partition_by=col(Position.id)).label("k"),
+        )
+        .join(PositionMajor, col(PositionMajor.position_id) == col(Position.id))
+        .where(
+            col(Position.status).in_(PUBLISHED),
+            scope.region(col(Position.region_code)),
+            start >= date(scope.first_year, 1, 1),
+            start < date(scope.last_year + 1, 1, 1),
+        )
+        .subquery()
+    )
+    statement = (
+        select(
+            asked.c.major_code, asked.c.year, asked.c.kind, asked.c.k, func.sum(asked.c.headcount)
+        )
+        .where(*scope.majors(asked.c.major_code))
+        .group_by(asked.c.major_code, asked.c.year, asked.c.kind, asked.c.k)
+    )
+    return [
+        (code, int(y), str(kind), int(k), int(total))
+        for code, y, kind, k, total in session.execute(statement)
+    ]
+
+
+def forecast_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
+    """(major, year, headcount) of the demand forecasts published for majors in the region."""
+    year = col(DemandForecast.year)
+    major = col(DemandForecast.major_code)
+    statement = (
+        select(major, year, func.sum(col(DemandForecast.headcount)))
+        .where(
+            major.is_not(None),
+            scope.region(col(DemandForecast.region_code)),
+            year.between(scope.first_year, scope.last_year),
+            *scope.majors(major),
+        )
+        .group_by(major, year)
+    )
+    return [(str(code), int(y), int(n or 0)) for code, y, n in session.execute(statement)]
+
+
+def majors(session: Session, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Code → (name, level) of the given majors."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(col(Major.code), col(Major.name), col(Major.level)).where(
+            col(Major.code).in_(wanted)
+        )
+    )
+    return {code: (name, level) for code, name, level in rows}
+
+
+def school_majors(
+    session: Session, school_id: uuid.UUID, first_year: int, last_year: int
+) -> set[str]:
+    """Majors a school runs in the window: a programme or a cohort of it."""
+    programmes = select(col(Programme.major_code)).where(
+        col(Programme.school_id) == school_id, col(Programme.year).between(first_year, last_year)
+    )
+    cohorts = select(col(Cohort.major_code)).where(
+        col(Cohort.school_id) == school_id,
+        col(Cohort.graduation_year).between(first_year, last_year),
+    )
+    return set(session.execute(union(programmes, cohorts)).scalars())
+
+
+def enrolment_plans(
+    session: Session, scope: Scope, major_code: str, from_year: int
+) -> list[tuple[int, int, int]]:
+    """(year, Σ enrolment plan, Σ enrolled or else plan) of the region's programmes of a major."""
+    year = col(Programme.year)
+    statement = (
+        select(
+            year,
+            func.sum(col(Programme.enrolment_plan)),
+            func.sum(func.coalesce(col(Programme.enrolled), col(Programme.enrolment_plan))),
+        )
+        .where(
+            col(Programme.school_id).in_(scope.schools()),
+            col(Programme.major_code) == major_code,
+            year >= from_year,
+        )
+        .group_by(year)
+        .order_by(year)
+    )
+    return [(int(y), int(p or 0), int(e or 0)) for y, p, e in session.execute(statement)]
+
+
+def latest_cohort_year_by_school_region(session: Session) -> list[tuple[str, int]]:
+    """(school region code, latest graduation year with a cohort there)."""
+    statement = (
+        select(col(Organization.region_code), func.max(col(Cohort.graduation_year)))
+        .join(Organization, col(Organization.id) == col(Cohort.school_id))
+        .where(col(Organization.kind) == OrganizationKind.school)
+        .group_by(col(Organization.region_code))
+    )
+    return [(code, int(y)) for code, y in session.execute(statement) if y is not None]
+
+
+def latest_cohort_year(session: Session, scope: Scope) -> int | None:
+    statement = select(func.max(col(Cohort.graduation_year))).where(
+        col(Cohort.school_id).in_(scope.schools())
+    )
+    value = session.execute(statement).scalar()
+    return None if value is None else int(value)
+
+
+def regions(session: Session, codes: Iterable[str]) -> dict[str, Region]:
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    statement = select(Region).where(col(Region.code).in_(wanted))
+    return {r.code: r for r in session.execute(statement).scalars()}
+
+
+# ---------------------------------------------------------------- warning snapshots
+
+
+def replace_snapshots(
+    session: Session, region_code: str, year: int, profile_key: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Upsert the snapshot rows of (region, year, profile) and drop majors no longer reported."""
+    table = WarningSnapshot.__table__  # type: ignore[attr-defined]
+    keep = [row["major_code"] for row in rows]
+    stale = delete(table).where(
+        table.c.region_code == region_code,
+        table.c.year == year,
+        table.c.profile_key == profile_key,
+    )
+    if keep:
+        stale = stale.where(table.c.major_code.not_in(keep))
+    session.execute(stale)
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    key = ["region_code", "year", "profile_key", "major_code"]
+    # 9 columns a row: 800 rows stay far below either database's bound-parameter limit.
+    for start in range(0, len(rows), 800):
+        statement = insert(table).values(list(rows[start : start + 800]))
+        statement = statement.on_conflict_do_update(
+            index_elements=key,
+            set_={
+                name: statement.excluded[name]
+                for name in ("action", "figures", "reasons", "computed_at")
+            },
+        )
+        session.execute(statement)
+
+
+def snapshots(
+    session: Session, region_code: str, years: Sequence[int], profile_key: str
+) -> list[WarningSnapshot]:
+    statement = (
+        select(WarningSnapshot)
+        .where(
+            col(WarningSnapshot.region_code) == region_code,
+            col(WarningSnapshot.year).in_(list(years)),
+            col(WarningSnapshot.profile_key) == profile_key,
+        )
+        .order_by(col(WarningSnapshot.year), col(WarningSnapshot.major_code))
+    )
+    return list(session.execute(statement).scalars())
