@@ -1,0 +1,1 @@
+"""Bulk import and export of organisations, programmes, cohorts, positions, demand and students."""

@@ -1,0 +1,366 @@
+"""Bulk import and export: one file is one transaction, and an export imports back unchanged.
+
+An import reads the file, checks every row against look-ups loaded once, and either reports every
+problem (nothing written) or writes all rows with chunked upserts keyed on the natural keys, so a
+second import of the same file changes nothing. It flushes, never commits: the CLI's
+``session_scope`` or the request's session commits once. The CLI and the API both call
+:func:`import_file` and :func:`export_table`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlmodel import Session
+
+from models import OrganizationStatus, Role, User, natural_id
+from models.base import utcnow
+from service import audit
+from service.errors import AppError, Conflict, Forbidden
+from service.positions import compliance
+from service.transfer import repository, validation
+from service.transfer.columns import SPECS, FileFormat, TransferKind
+from service.transfer.readers import Sheet, read_file
+from service.transfer.repository import TABLES, OrgRef
+from service.transfer.rows import map_headers, parse_rows
+from service.transfer.schemas import ImportInvalid, ImportResult, Problem
+from service.transfer.validation import Collector, Prepared
+from service.transfer.writers import write_table
+
+Progress = Callable[[str, int, int], None]
+"""Called with a phase (``"check"``, ``"write"``), the rows done and the rows in all."""
+
+SUPERVISORS = frozenset({Role.regulator, Role.admin})
+# Who may import (and export) which kinds: a member role only its own organisation's rows.
+MEMBER_KINDS = {
+    Role.enterprise: frozenset({TransferKind.positions, TransferKind.demand}),
+    Role.school: frozenset({TransferKind.programmes, TransferKind.cohorts, TransferKind.students}),
+}
+AUDIT_ACTION = "import"
+CLI_ACTOR = "cli"
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+# ---------------------------------------------------------------- authorisation
+
+
+def owner_for(session: Session, actor: User, kind: TransferKind) -> OrgRef | None:
+    """The organisation ``actor`` may import or export ``kind`` for; None means any organisation.
+
+    Regulators and admins act for anyone; an enterprise account for its own positions and demand,
+    a school account for its own programmes, cohorts and students; everyone else is refused.
+    """
+    if actor.role in SUPERVISORS:
+        return None
+    allowed = MEMBER_KINDS.get(Role(actor.role), frozenset())
+    if kind not in allowed or actor.organization_id is None:
+        raise Forbidden(f"当前角色无权导入或导出{SPECS[kind].label}数据")
+    owner = repository.organization_by_id(session, actor.organization_id)
+    if owner is None or owner.status == OrganizationStatus.suspended:
+        raise Forbidden("所属机构不存在或已被暂停")
+    return owner
+
+
+def read_limited(stream: IO[bytes], limit: int) -> bytes:
+    """The bytes of an upload, refused with 413 when larger than ``limit``."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise AppError(
+            f"文件超过{_size_text(limit)}的上限，请拆分后分批导入",
+            code="too_large",
+            status_code=413,
+        )
+    return data
+
+
+def _size_text(size: int) -> str:
+    for unit, label in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit:
+            return f"{size / unit:g}{label}"
+    return f"{size}字节"
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The rows of a valid file, split by what writing them will do."""
+
+    inserts: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    unchanged: int
+    majors: list[tuple[uuid.UUID, str]]
+
+
+def import_file(
+    session: Session,
+    kind: TransferKind,
+    data: bytes,
+    *,
+    file_name: str,
+    actor: audit.Actor,
+    dry_run: bool = False,
+    owner: OrgRef | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a CSV or XLSX file of ``kind``: all rows or, if any row is bad, none.
+
+    Raises :class:`ImportInvalid` listing every problem (row, column, value, Chinese message).
+    ``owner`` restricts the rows to one organisation's; ``dry_run`` checks and counts only.
+    """
+    return import_sheet(
+        session,
+        kind,
+        read_file(data, file_name),
+        file_name=file_name,
+        actor=actor,
+        dry_run=dry_run,
+        owner=owner,
+        progress=progress,
+    )
+
+
+def import_sheet(
+    session: Session,
+    kind: TransferKind,
+    sheet: Sheet,
+    *,
+    file_name: str,
+    actor: audit.Actor,
+    dry_run: bool = False,
+    owner: OrgRef | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    report = progress or _no_progress
+    spec = SPECS[kind]
+    header_map, header_problems = map_headers(spec, sheet.headers)
+    if header_problems:
+        raise ImportInvalid("表头有误，未导入任何数据", header_problems)
+    rows, problems = parse_rows(spec, header_map, sheet)
+    report("check", 0, len(rows))
+    today = compliance.local_today()
+    lookups = validation.lookups_for(session, kind, rows, owner, today)
+    collect = Collector(kind, problems)
+    by_row = {row.row: row for row in rows}
+    prepared = validation.CHECKERS[kind](session, lookups, rows, collect)
+    prepared = validation.duplicates(kind, prepared, by_row, collect)
+    stored = repository.stored_rows(
+        session, kind, {item.key for item in prepared}, _parents(kind, prepared)
+    )
+    stored_majors: dict[uuid.UUID, tuple[str, ...]] = {}
+    if kind is TransferKind.positions:
+        stored_majors = repository.majors_of_positions(
+            session, [row["id"] for row in stored.values()]
+        )
+        enterprises = sorted({item.values["enterprise_id"] for item in prepared}, key=str)
+        interns: dict[uuid.UUID, int] = {}
+        for part in repository.chunks(enterprises, repository.LOOKUP_CHUNK):
+            interns.update(compliance.existing_interns(session, part, today=today))
+
+        def unchanged(item: Prepared) -> bool:
+            previous = stored.get(item.key)
+            return previous is not None and not _differs(
+                kind, item, previous, stored_majors, skip=_POSITION_CHECK_OUTPUTS
+            )
+
+        prepared = validation.check_position_rules(
+            lookups, prepared, stored, interns, by_row, collect, unchanged
+        )
+    if problems:
+        raise ImportInvalid(_summary(problems), _ordered(kind, problems))
+    report("check", len(rows), len(rows))
+    plan = _classify(kind, prepared, stored, stored_majors, utcnow())
+    result = ImportResult(
+        kind=kind,
+        rows=len(rows),
+        inserted=len(plan.inserts),
+        updated=len(plan.updates),
+        unchanged=plan.unchanged,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return result
+    _write(session, kind, plan, report)
+    audit.record(
+        session,
+        actor,
+        AUDIT_ACTION,
+        TABLES[kind].table.name,
+        uuid.uuid4(),
+        None,
+        {"file": file_name, **result.model_dump(mode="json", exclude={"dry_run"})},
+    )
+    session.flush()
+    return result
+
+
+def _parents(kind: TransferKind, prepared: Sequence[Prepared]) -> set[Any]:
+    parent = TABLES[kind].parent
+    if parent is None:
+        return set()
+    return {item.values[parent] for item in prepared}
+
+
+def _summary(problems: Sequence[Problem]) -> str:
+    rows = len({problem.row for problem in problems})
+    return f"导入失败：{rows}行数据有误（共{len(problems)}处问题），未写入任何数据"
+
+
+def _ordered(kind: TransferKind, problems: Sequence[Problem]) -> list[Problem]:
+    order = {column.name: i for i, column in enumerate(SPECS[kind].columns)}
+    return sorted(problems, key=lambda p: (p.row, order.get(p.column, -1)))
+
+
+# Columns an import derives rather than reads; a difference in them alone is not a change.
+_DERIVED = frozenset({"verified_at", "published_at"})
+# What the posting rules write: a row equal in everything else is not checked again.
+_POSITION_CHECK_OUTPUTS = frozenset({"compliance_findings"})
+
+
+def _differs(
+    kind: TransferKind,
+    item: Prepared,
+    previous: Mapping[str, Any],
+    stored_majors: Mapping[uuid.UUID, tuple[str, ...]],
+    skip: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether writing ``item`` would change the stored row ``previous``."""
+    for name in TABLES[kind].updated:
+        if name not in _DERIVED and name not in skip and item.values[name] != previous[name]:
+            return True
+    return kind is TransferKind.positions and item.majors != stored_majors.get(previous["id"], ())
+
+
+def _classify(
+    kind: TransferKind,
+    prepared: Sequence[Prepared],
+    stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    stored_majors: Mapping[uuid.UUID, tuple[str, ...]],
+    now: datetime,
+) -> Classified:
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    majors: list[tuple[uuid.UUID, str]] = []
+    unchanged = 0
+    for item in prepared:
+        previous = stored.get(item.key)
+        row = _complete(kind, item, previous, now)
+        if previous is None:
+            inserts.append(row)
+        elif _differs(kind, replace(item, values=row), previous, stored_majors):
+            updates.append(row)
+        else:
+            unchanged += 1
+            continue
+        majors.extend((row["id"], code) for code in item.majors)
+    return Classified(inserts, updates, unchanged, majors)
+
+
+# Columns only a new row gets: an update sets ``TABLES[kind].updated`` and nothing else, so these
+# keep whatever the stored row holds (the upsert needs every row to carry the same columns).
+_NEW_ROW_ONLY: dict[TransferKind, dict[str, Any]] = {
+    TransferKind.organizations: {"is_integration_enterprise": False},
+    TransferKind.positions: {"order_training": False},
+    TransferKind.students: {"user_id": None},
+}
+
+
+def _complete(
+    kind: TransferKind, item: Prepared, previous: Mapping[str, Any] | None, now: datetime
+) -> dict[str, Any]:
+    """Every column of the row to write: ids, timestamps and the columns an import derives."""
+    table = TABLES[kind].table
+    row = dict(item.values)
+    row["id"] = previous["id"] if previous is not None else natural_id(table.name, *item.key)
+    row.update(_NEW_ROW_ONLY.get(kind, {}))
+    for stamp in ("created_at", "updated_at"):
+        if stamp in table.c:
+            row[stamp] = now
+    if kind is TransferKind.organizations:
+        # Loading an organisation is the regulator's verification; a suspension stands.
+        row["status"] = OrganizationStatus.verified.value
+        row["verified_at"] = now
+        if previous is not None and previous["status"] != OrganizationStatus.pending:
+            row["status"] = previous["status"]
+            row["verified_at"] = previous["verified_at"]
+    elif kind is TransferKind.positions:
+        published = previous["published_at"] if previous is not None else None
+        if published is None and row["status"] in validation.PUBLISHED_STATUSES:
+            published = now
+        row["published_at"] = published
+    return row
+
+
+def _write(session: Session, kind: TransferKind, plan: Classified, report: Progress) -> None:
+    rows = plan.inserts + plan.updates
+    total = len(rows)
+    report("write", 0, total)
+    try:
+        with repository.bulk_write_cache(session):
+            done = 0
+            for part in repository.chunks(rows, repository.WRITE_CHUNK):
+                repository.upsert(session, kind, part)
+                done += len(part)
+                report("write", done, total)
+            if kind is TransferKind.positions:
+                repository.replace_position_majors(
+                    session, [row["id"] for row in plan.updates], plan.majors
+                )
+    except (IntegrityError, DataError) as error:
+        # Rows were checked against what this transaction saw; a concurrent writer can still
+        # collide. The caller rolls back, so nothing of the file is kept.
+        raise Conflict(
+            f"写入时与数据库中的数据冲突，未导入任何数据，请重试：{_first_line(error.orig)}"
+        ) from error
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(error).strip() if error is not None else ""
+    return text.splitlines()[0] if text else "数据库拒绝写入"
+
+
+# ---------------------------------------------------------------- export and templates
+
+
+def export_table(
+    session: Session,
+    kind: TransferKind,
+    file_format: FileFormat,
+    out: IO[bytes],
+    *,
+    owner: OrgRef | None = None,
+    labels: bool = False,
+) -> int:
+    """Write the stored rows of ``kind`` in the import's columns; returns the rows written.
+
+    Headers are the English column names, or the Chinese labels with ``labels``; both import back.
+    """
+    spec = SPECS[kind]
+    columns = spec.exported
+    headers = [column.label if labels else column.name for column in columns]
+    records = repository.export_rows(session, kind, owner.id if owner is not None else None)
+    rows: Iterator[list[Any]] = ([record[c.name] for c in columns] for record in records)
+    return write_table(out, file_format, headers, rows, sheet_title=spec.label)
+
+
+def write_template(
+    kind: TransferKind, file_format: FileFormat, out: IO[bytes], *, labels: bool = True
+) -> None:
+    """An empty file of ``kind``: its headers (Chinese labels by default) and one example row."""
+    spec = SPECS[kind]
+    headers = [column.label if labels else column.name for column in spec.columns]
+    example = [column.example or None for column in spec.columns]
+    write_table(out, file_format, headers, [example], sheet_title=spec.label)
+
+
+def file_name_for(kind: TransferKind, file_format: FileFormat, suffix: str = "") -> str:
+    return f"{kind.value}{suffix}.{file_format.value}"

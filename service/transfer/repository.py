@@ -1,0 +1,447 @@
+"""Queries and bulk statements of the import and export: look-ups loaded once per file, the stored
+rows a file touches, chunked upserts, and the rows an export writes.
+
+Everything here is SQLAlchemy Core on the tables (PITFALLS.md: ORM objects cost 30× per row).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from models import (
+    Cohort,
+    DemandForecast,
+    Major,
+    Occupation,
+    Organization,
+    Position,
+    PositionMajor,
+    Programme,
+    Student,
+)
+from service.transfer.columns import TransferKind
+
+
+def table_of(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+ORGANIZATION = table_of(Organization)
+PROGRAMME = table_of(Programme)
+COHORT = table_of(Cohort)
+POSITION = table_of(Position)
+POSITION_MAJOR = table_of(PositionMajor)
+DEMAND = table_of(DemandForecast)
+STUDENT = table_of(Student)
+MAJOR = table_of(Major)
+OCCUPATION = table_of(Occupation)
+
+# Rows per look-up query (IN lists) and per write statement. SQLite allows 32 766 bound parameters
+# and PostgreSQL 65 535; an IN list of 2 000 and write batches of 1 000 rows stay far below both.
+LOOKUP_CHUNK = 2000
+WRITE_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one kind is stored: its table, natural key, the parent column its rows hang from, and
+    the columns an import updates (and compares, to tell a changed row from an unchanged one)."""
+
+    table: Table
+    key: tuple[str, ...]
+    parent: str | None
+    updated: tuple[str, ...]
+
+
+TABLES: dict[TransferKind, TableSpec] = {
+    TransferKind.organizations: TableSpec(
+        ORGANIZATION,
+        ("code",),
+        None,
+        ("name", "region_code", "industry_code", "level", "staff_count", "status", "verified_at"),
+    ),
+    TransferKind.programmes: TableSpec(
+        PROGRAMME, ("school_id", "major_code", "year"), "school_id", ("enrolment_plan", "enrolled")
+    ),
+    TransferKind.cohorts: TableSpec(
+        COHORT,
+        ("school_id", "major_code", "graduation_year"),
+        "school_id",
+        ("graduates", "placed", "in_field", "further_study", "avg_monthly_salary"),
+    ),
+    TransferKind.positions: TableSpec(
+        POSITION,
+        ("enterprise_id", "title", "start_date"),
+        "enterprise_id",
+        (
+            "kind",
+            "description",
+            "skills",
+            "region_code",
+            "headcount",
+            "monthly_pay",
+            "same_post_wage",
+            "post_staff_count",
+            "hours_per_day",
+            "hours_per_week",
+            "end_date",
+            "closing_date",
+            "status",
+            "compliance_findings",
+            "published_at",
+        ),
+    ),
+    TransferKind.demand: TableSpec(
+        DEMAND,
+        ("publisher_id", "target_code", "region_code", "year"),
+        "publisher_id",
+        ("major_code", "occupation_code", "headcount"),
+    ),
+    TransferKind.students: TableSpec(
+        STUDENT,
+        ("school_id", "student_no"),
+        "school_id",
+        ("major_code", "graduation_year", "skills", "preferred_regions"),
+    ),
+}
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- look-ups
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """What rows need to know about the organisation they name."""
+
+    id: uuid.UUID
+    code: str
+    kind: str
+    name: str
+    region_code: str
+    level: str | None
+    staff_count: int | None
+    status: str
+
+
+def organizations_by_code(session: Session, codes: Iterable[str]) -> dict[str, OrgRef]:
+    wanted = sorted(set(codes))
+    found: dict[str, OrgRef] = {}
+    c = ORGANIZATION.c
+    for part in chunks(wanted, LOOKUP_CHUNK):
+        rows = session.execute(
+            select(
+                c.id, c.code, c.kind, c.name, c.region_code, c.level, c.staff_count, c.status
+            ).where(c.code.in_(list(part)))
+        )
+        for row in rows:
+            found[row.code] = OrgRef(*row)
+    return found
+
+
+def organization_by_id(session: Session, organization_id: uuid.UUID) -> OrgRef | None:
+    c = ORGANIZATION.c
+    row = session.execute(
+        select(c.id, c.code, c.kind, c.name, c.region_code, c.level, c.staff_count, c.status).where(
+            c.id == organization_id
+        )
+    ).first()
+    return OrgRef(*row) if row is not None else None
+
+
+def major_levels(session: Session) -> dict[str, str]:
+    """Catalogue major code → level (a couple of thousand rows)."""
+    return {
+        str(code): str(level)
+        for code, level in session.execute(select(MAJOR.c.code, MAJOR.c.level))
+    }
+
+
+def existing_occupations(session: Session, codes: Iterable[str]) -> frozenset[str]:
+    wanted = sorted(set(codes))
+    found: set[str] = set()
+    for part in chunks(wanted, LOOKUP_CHUNK):
+        found.update(
+            session.execute(
+                select(OCCUPATION.c.code).where(OCCUPATION.c.code.in_(list(part)))
+            ).scalars()
+        )
+    return frozenset(found)
+
+
+# ---------------------------------------------------------------- stored rows a file touches
+
+
+def stored_rows(
+    session: Session,
+    kind: TransferKind,
+    keys: set[tuple[Any, ...]],
+    parents: Iterable[Any],
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The id, natural key and updated columns of the stored rows whose key is among ``keys``.
+
+    Rows are fetched by their parent (the school, the enterprise, the publisher) — one indexed
+    query per chunk of parents — and those the file does not name are dropped as they stream by.
+    """
+    spec = TABLES[kind]
+    table = spec.table
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    if not keys:
+        return found
+    names = ["id", *spec.key, *spec.updated]
+    width = len(spec.key)
+    if spec.parent is None:
+        selector = table.c[spec.key[0]]
+        values: list[Any] = sorted({key[0] for key in keys})
+    else:
+        selector = table.c[spec.parent]
+        values = sorted(set(parents), key=str)
+    columns = [table.c[name] for name in names]
+    for part in chunks(values, LOOKUP_CHUNK):
+        result = session.execute(
+            select(*columns).where(selector.in_(list(part))).execution_options(yield_per=5000)
+        )
+        for row in result:
+            key = tuple(row[1 : 1 + width])
+            if key in keys:
+                found[key] = dict(zip(names, row, strict=True))
+    return found
+
+
+def majors_of_positions(
+    session: Session, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, ...]]:
+    """The major codes (sorted) each position asks for."""
+    majors: dict[uuid.UUID, list[str]] = {}
+    c = POSITION_MAJOR.c
+    for part in chunks(position_ids, LOOKUP_CHUNK):
+        rows = session.execute(
+            select(c.position_id, c.major_code).where(c.position_id.in_(list(part)))
+        )
+        for position_id, code in rows:
+            majors.setdefault(position_id, []).append(code)
+    return {position_id: tuple(sorted(codes)) for position_id, codes in majors.items()}
+
+
+# ---------------------------------------------------------------- writes
+
+
+def upsert(session: Session, kind: TransferKind, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows``, or update the stored row with the same natural key.
+
+    The conflict target is the natural key, not the id, so a row first created through the API
+    (with a random id) is updated in place and keeps its id.
+    """
+    if not rows:
+        return
+    spec = TABLES[kind]
+    dialect = session.get_bind().dialect.name
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_of(spec.table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[spec.table.c[name] for name in spec.key],
+        set_={name: statement.excluded[name] for name in _written_on_update(spec)},
+    )
+    # executemany: one prepared statement for every row of the chunk (SQLite), or batched
+    # multi-row VALUES (SQLAlchemy's insertmanyvalues on PostgreSQL).
+    for part in chunks(rows, WRITE_CHUNK):
+        session.execute(statement, list(part))
+
+
+# SQLite's default page cache (2 MB) is far smaller than the indexes of a large table; a bulk
+# write that keeps them in memory runs about twice as fast. PostgreSQL sizes its own buffers.
+_SQLITE_BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def bulk_write_cache(session: Session) -> Iterator[None]:
+    """While writing, give this transaction's SQLite connection a page cache that fits a large
+    import; the pooled connection gets its former size back afterwards."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = int(session.execute(text("PRAGMA cache_size")).scalar_one())
+    session.execute(text(f"PRAGMA cache_size = -{_SQLITE_BULK_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"PRAGMA cache_size = {before}"))
+
+
+def _written_on_update(spec: TableSpec) -> tuple[str, ...]:
+    stamp = ("updated_at",) if "updated_at" in spec.table.c else ()
+    return (*spec.updated, *stamp)
+
+
+def replace_position_majors(
+    session: Session,
+    replaced: Sequence[uuid.UUID],
+    majors: Sequence[tuple[uuid.UUID, str]],
+) -> None:
+    """Drop the majors of the ``replaced`` positions, then insert ``majors`` (position, code)."""
+    c = POSITION_MAJOR.c
+    for part in chunks(replaced, LOOKUP_CHUNK):
+        session.execute(delete(POSITION_MAJOR).where(c.position_id.in_(list(part))))
+    rows = [{"position_id": position_id, "major_code": code} for position_id, code in majors]
+    for part in chunks(rows, WRITE_CHUNK * 5):
+        session.execute(insert(POSITION_MAJOR), list(part))
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export_rows(
+    session: Session, kind: TransferKind, owner: uuid.UUID | None
+) -> Iterator[dict[str, Any]]:
+    """The stored rows of ``kind`` in the export's column names, in natural-key order, streamed.
+
+    ``owner`` limits the rows to one organisation's (its positions, its school's cohorts …).
+    """
+    statement = _EXPORTS[kind](owner)
+    result = session.execute(statement.execution_options(yield_per=2000))
+    if kind is not TransferKind.positions:
+        for mapping in result.mappings():
+            yield dict(mapping)
+        return
+    # Majors are fetched per partition of positions: one IN query per 2 000 rows.
+    for partition in result.mappings().partitions():
+        records = [dict(mapping) for mapping in partition]
+        majors = majors_of_positions(session, [record["id"] for record in records])
+        for record in records:
+            record["major_codes"] = list(majors.get(record.pop("id"), ()))
+            yield record
+
+
+def _owned(statement: Any, column: Any, owner: uuid.UUID | None) -> Any:
+    return statement if owner is None else statement.where(column == owner)
+
+
+def _export_organizations(owner: uuid.UUID | None) -> Any:
+    c = ORGANIZATION.c
+    statement = select(
+        c.kind, c.code, c.name, c.region_code, c.industry_code, c.level, c.staff_count
+    ).order_by(c.code)
+    return _owned(statement, c.id, owner)
+
+
+def _school_join(table: Table) -> Any:
+    return ORGANIZATION.join(table, table.c.school_id == ORGANIZATION.c.id)
+
+
+def _export_programmes(owner: uuid.UUID | None) -> Any:
+    p = PROGRAMME.c
+    statement = (
+        select(
+            ORGANIZATION.c.code.label("school_code"),
+            p.major_code,
+            p.year,
+            p.enrolment_plan,
+            p.enrolled,
+        )
+        .select_from(_school_join(PROGRAMME))
+        .order_by(ORGANIZATION.c.code, p.major_code, p.year)
+    )
+    return _owned(statement, p.school_id, owner)
+
+
+def _export_cohorts(owner: uuid.UUID | None) -> Any:
+    k = COHORT.c
+    statement = (
+        select(
+            ORGANIZATION.c.code.label("school_code"),
+            k.major_code,
+            k.graduation_year,
+            k.graduates,
+            k.placed,
+            k.in_field,
+            k.further_study,
+            k.avg_monthly_salary,
+        )
+        .select_from(_school_join(COHORT))
+        .order_by(ORGANIZATION.c.code, k.major_code, k.graduation_year)
+    )
+    return _owned(statement, k.school_id, owner)
+
+
+def _export_positions(owner: uuid.UUID | None) -> Any:
+    p = POSITION.c
+    statement = (
+        select(
+            p.id,
+            ORGANIZATION.c.code.label("enterprise_code"),
+            p.title,
+            p.kind,
+            p.region_code,
+            p.headcount,
+            p.monthly_pay,
+            p.start_date,
+            p.closing_date,
+            p.description,
+            p.status,
+            p.same_post_wage,
+            p.hours_per_day,
+            p.hours_per_week,
+            p.end_date,
+            p.skills,
+            p.post_staff_count,
+        )
+        .select_from(ORGANIZATION.join(POSITION, p.enterprise_id == ORGANIZATION.c.id))
+        .order_by(ORGANIZATION.c.code, p.start_date, p.title)
+    )
+    return _owned(statement, p.enterprise_id, owner)
+
+
+def _export_demand(owner: uuid.UUID | None) -> Any:
+    d = DEMAND.c
+    statement = (
+        select(
+            ORGANIZATION.c.code.label("publisher_code"),
+            d.major_code,
+            d.occupation_code,
+            d.region_code,
+            d.year,
+            d.headcount,
+        )
+        .select_from(ORGANIZATION.join(DEMAND, d.publisher_id == ORGANIZATION.c.id))
+        .order_by(ORGANIZATION.c.code, d.target_code, d.region_code, d.year)
+    )
+    return _owned(statement, d.publisher_id, owner)
+
+
+def _export_students(owner: uuid.UUID | None) -> Any:
+    s = STUDENT.c
+    statement = (
+        select(
+            ORGANIZATION.c.code.label("school_code"),
+            s.student_no,
+            s.major_code,
+            s.graduation_year,
+            s.skills,
+            s.preferred_regions,
+        )
+        .select_from(_school_join(STUDENT))
+        .order_by(ORGANIZATION.c.code, s.student_no)
+    )
+    return _owned(statement, s.school_id, owner)
+
+
+_EXPORTS = {
+    TransferKind.organizations: _export_organizations,
+    TransferKind.programmes: _export_programmes,
+    TransferKind.cohorts: _export_cohorts,
+    TransferKind.positions: _export_positions,
+    TransferKind.demand: _export_demand,
+    TransferKind.students: _export_students,
+}

@@ -1,0 +1,66 @@
+"""Bodies of the import and export endpoints, and the problems an import reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from service.errors import AppError
+from service.transfer.columns import TransferKind
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one cell (or one row, when ``column`` is empty) cannot be imported."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+    candidates: list[dict[str, Any]] | None = None
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "row": self.row,
+            "column": self.column,
+            "label": self.label,
+            "value": self.value,
+            "message": self.message,
+        }
+        if self.candidates is not None:
+            detail["candidates"] = self.candidates
+        return detail
+
+
+class ImportInvalid(AppError):
+    """The file has bad rows; nothing was written. ``details`` lists every problem."""
+
+    status_code = 422
+    code = "import_invalid"
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message, details=[problem.to_dict() for problem in problems])
+        self.problems = problems
+
+
+class ImportResult(BaseModel):
+    kind: TransferKind = Field(description="导入类型")
+    rows: int = Field(description="文件中的数据行数")
+    inserted: int = Field(description="新增行数")
+    updated: int = Field(description="更新行数")
+    unchanged: int = Field(description="内容未变的行数")
+    dry_run: bool = Field(description="是否仅校验（未写入）")
+
+
+class ImportProblemPublic(BaseModel):
+    row: int = Field(description="行号（表头为第1行）")
+    column: str = Field(description="列名（英文）；整行问题为空")
+    label: str = Field(description="列名（中文）")
+    value: str = Field(description="单元格内容")
+    message: str = Field(description="问题说明")
+    candidates: list[dict[str, Any]] | None = Field(
+        default=None, description="专业名称无法识别时的候选专业"
+    )
