@@ -8,8 +8,15 @@ from service.scheduler import Job
 
 JOBS: list[Job] = [
     # Nightly, after the day's imports: warning snapshots for year-on-year comparison.
-    Job("warning_snapshots", reports.snapshot_job, "cron", {"hour": 2, "minute": 30}),
-    # Just after midnight (Asia/Shanghai): positions past their closing date stop taking applications.
+    Job(
+        "warning_snapshots",
+        reports.snapshot_job,
+        "cron",
+        {"hour": 2, "minute": 30},
+        compute=reports.compute_snapshots,
+    ),
+    # Just after midnight (Asia/Shanghai): positions past their closing date stop taking
+    # applications.
     Job(
         "close_expired_positions",
         positions.close_expired_positions,

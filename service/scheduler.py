@@ -33,12 +33,18 @@ LEASE_NAME = "main"
 
 @dataclass(frozen=True)
 class Job:
-    """A scheduled operation: ``run(session)`` is one domain operation, committed once."""
+    """A scheduled operation: ``run(session)`` is one domain operation, committed once.
+
+    With ``compute``, the job has two phases: ``compute(session)`` runs in a read-only session and
+    its result goes to ``run(session, result)`` in a short write transaction, so that a long
+    computation never holds SQLite's write lock.
+    """
 
     id: str
-    run: Callable[[Session], Any]
+    run: Callable[..., Any]
     trigger: str  # "cron" or "interval"
     trigger_args: dict[str, Any] = field(default_factory=dict)
+    compute: Callable[[Session], Any] | None = None
 
 
 def try_acquire_lease(
@@ -88,8 +94,14 @@ class LeaseScheduler:
     def run_job(self, job: Job) -> None:
         if not self.is_leader:
             return
-        with session_scope(self.url) as session:
-            job.run(session)
+        if job.compute is None:
+            with session_scope(self.url) as session:
+                job.run(session)
+        else:
+            with session_scope(self.url, write=False) as session:
+                prepared = job.compute(session)
+            with session_scope(self.url) as session:
+                job.run(session, prepared)
         logger.info("scheduled job %s done", job.id)
 
     def start(self) -> None:

@@ -80,8 +80,11 @@ def snapshot(
 ) -> None:
     """重新计算并保存预警快照，供逐年比较（与每晚的定时任务相同）。"""
     try:
+        # Compute in a read-only session, then write in a short one (SQLite's single writer).
+        with session_scope(write=False) as session:
+            prepared = operations.compute_snapshots(session, region_code=region, year=year)
         with session_scope() as session:
-            results = operations.store_snapshots(session, region_code=region, year=year)
+            results = operations.write_snapshots(session, prepared)
     except AppError as error:
         _fail(error)
     if not results:

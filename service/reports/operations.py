@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -393,17 +394,21 @@ def snapshot_targets(session: Session) -> dict[str, int]:
     return dict(sorted(targets.items()))
 
 
-def store_snapshots(
-    session: Session,
-    *,
-    region_code: str | None = None,
-    year: int | None = None,
-    actor: audit.Actor = "cli",
-) -> list[SnapshotResult]:
-    """Recompute and store the warnings of one region, or of every city and province with schools.
+@dataclass(frozen=True)
+class PreparedSnapshots:
+    """Snapshot rows computed by a read-only pass, ready to be written in a short transaction."""
 
-    Without ``year`` each region uses its latest year with cohorts. Rerunning replaces the stored
-    rows of the same region, year and profile (idempotent).
+    results: list[SnapshotResult]
+    rows: dict[tuple[str, int, str], list[dict[str, Any]]]
+
+
+def compute_snapshots(
+    session: Session, *, region_code: str | None = None, year: int | None = None
+) -> PreparedSnapshots:
+    """The warnings of one region, or of every city and province with schools, not yet stored.
+
+    Without ``year`` each region uses its latest year with cohorts. Only reads: on SQLite the
+    computation must not hold the write lock (PITFALLS.md).
     """
     if year is not None:
         _check_year(year)
@@ -415,34 +420,29 @@ def store_snapshots(
         targets = {code: year or latest for code, latest in snapshot_targets(session).items()}
     regions = repository.regions(session, targets)
     results: list[SnapshotResult] = []
+    rows: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     computed_at = utcnow()
     for code, target_year in targets.items():
         region = regions[code]
         resolved = policy.resolve(session, region)
         report = _build(session, region, target_year, resolved)
         key = resolved.row.key
-        repository.replace_snapshots(
-            session,
-            code,
-            target_year,
-            key,
-            [
-                {
-                    "id": natural_id("warning_snapshot", code, target_year, key, row.major_code),
-                    "region_code": code,
-                    "year": target_year,
-                    "profile_key": key,
-                    "major_code": row.major_code,
-                    "action": row.action,
-                    "figures": row.model_dump(
-                        mode="json", exclude={"action", "action_label", "reasons"}
-                    ),
-                    "reasons": [reason.model_dump(mode="json") for reason in row.reasons],
-                    "computed_at": computed_at,
-                }
-                for row in report.rows
-            ],
-        )
+        rows[(code, target_year, key)] = [
+            {
+                "id": natural_id("warning_snapshot", code, target_year, key, row.major_code),
+                "region_code": code,
+                "year": target_year,
+                "profile_key": key,
+                "major_code": row.major_code,
+                "action": row.action,
+                "figures": row.model_dump(
+                    mode="json", exclude={"action", "action_label", "reasons"}
+                ),
+                "reasons": [reason.model_dump(mode="json") for reason in row.reasons],
+                "computed_at": computed_at,
+            }
+            for row in report.rows
+        ]
         results.append(
             SnapshotResult(
                 region=code,
@@ -452,6 +452,15 @@ def store_snapshots(
                 summary=report.summary,
             )
         )
+    return PreparedSnapshots(results=results, rows=rows)
+
+
+def write_snapshots(
+    session: Session, prepared: PreparedSnapshots, actor: audit.Actor = "cli"
+) -> list[SnapshotResult]:
+    """Store computed snapshots, replacing the rows of the same region, year and profile."""
+    for (code, target_year, key), rows in prepared.rows.items():
+        repository.replace_snapshots(session, code, target_year, key, rows)
     audit.record_many(
         session,
         actor,
@@ -459,16 +468,28 @@ def store_snapshots(
         "warning_snapshot",
         [
             (f"{r.region}:{r.year}:{r.profile}", None, {"rows": r.rows, "summary": r.summary})
-            for r in results
+            for r in prepared.results
         ],
     )
     session.flush()
-    return results
+    return prepared.results
 
 
-def snapshot_job(session: Session) -> list[SnapshotResult]:
-    """The nightly job: snapshots of every city and province with schools, latest cohort year."""
-    return store_snapshots(session, actor="scheduler")
+def store_snapshots(
+    session: Session,
+    *,
+    region_code: str | None = None,
+    year: int | None = None,
+    actor: audit.Actor = "cli",
+) -> list[SnapshotResult]:
+    """Compute and store in one session (tests and small regions); jobs use the two phases."""
+    prepared = compute_snapshots(session, region_code=region_code, year=year)
+    return write_snapshots(session, prepared, actor)
+
+
+def snapshot_job(session: Session, prepared: PreparedSnapshots) -> list[SnapshotResult]:
+    """The nightly job's write phase; ``compute_snapshots`` ran before it in a read session."""
+    return write_snapshots(session, prepared, actor="scheduler")
 
 
 def mismatch_changes(

@@ -16,7 +16,7 @@ def test_healthz_answers_without_database() -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_is_ready_on_a_migrated_database(fresh_db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_ready_on_a_migrated_database(fresh_db_url: str, monkeypatch) -> None:
     monkeypatch.setattr(settings, "database_url", fresh_db_url)
     with TestClient(create_app()) as client:
         response = client.get("/readyz")
@@ -25,7 +25,7 @@ def test_readyz_is_ready_on_a_migrated_database(fresh_db_url: str, monkeypatch) 
     assert response.json()["revision"] == "0001"
 
 
-def test_readyz_is_503_when_not_migrated(fresh_db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_503_when_not_migrated(fresh_db_url: str, monkeypatch) -> None:
     migrate.downgrade(fresh_db_url, "base")
     monkeypatch.setattr(settings, "database_url", fresh_db_url)
     with TestClient(create_app()) as client:
@@ -34,7 +34,7 @@ def test_readyz_is_503_when_not_migrated(fresh_db_url: str, monkeypatch) -> None
     assert response.json()["status"] == "not_ready"
 
 
-def test_readyz_is_503_when_database_unreachable(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_503_when_database_unreachable(tmp_path, monkeypatch) -> None:
     # A SQLite path inside a missing directory cannot be opened.
     monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path}/missing/dir/x.db")
     with TestClient(create_app()) as client:

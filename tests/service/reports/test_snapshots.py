@@ -41,7 +41,8 @@ def stored(session: Session) -> list[tuple[str, int, str, str, str]]:
 
 def test_the_nightly_job_is_registered() -> None:
     (job,) = [job for job in JOBS if job.id == "warning_snapshots"]
-    assert (job.run, job.trigger, job.trigger_args) == (
+    assert (job.compute, job.run, job.trigger, job.trigger_args) == (
+        operations.compute_snapshots,
         operations.snapshot_job,
         "cron",
         {"hour": 2, "minute": 30},
@@ -56,7 +57,7 @@ def test_the_job_stores_every_city_and_province_with_schools_for_its_latest_year
     session.add(RegionPolicy(region_code="340000", profile_key="anhui-2023"))
     session.flush()
 
-    results = operations.snapshot_job(session)
+    results = operations.snapshot_job(session, operations.compute_snapshots(session))
 
     assert [(r.region, r.year, r.profile, r.rows) for r in results] == [
         ("340000", YEAR - 1, "anhui-2023", 1),

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models import Organization, SchedulerLease
+from models.base import utcnow
+from service.scheduler import Job, LeaseScheduler, try_acquire_lease
+
+
+def test_the_first_holder_takes_the_lease_and_a_second_is_refused(session: Session) -> None:
+    assert try_acquire_lease(session, "worker-a", 60) is True
+    assert try_acquire_lease(session, "worker-b", 60) is False
+    assert try_acquire_lease(session, "worker-a", 60) is True  # renewal
+    lease = session.exec(select(SchedulerLease)).one()
+    assert lease.holder == "worker-a"
+
+
+def test_an_expired_lease_passes_to_another_worker(session: Session) -> None:
+    assert try_acquire_lease(session, "worker-a", 60) is True
+    lease = session.get(SchedulerLease, "main")
+    assert lease is not None
+    lease.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(lease)
+    session.flush()
+    assert try_acquire_lease(session, "worker-b", 60) is True
+    assert session.get(SchedulerLease, "main").holder == "worker-b"  # type: ignore[union-attr]
+
+
+def test_only_the_lease_holder_runs_jobs_and_two_phase_jobs_get_the_computed_value(
+    fresh_db_url: str,
+) -> None:
+    calls: list[Any] = []
+
+    def compute(session: Session) -> int:
+        return len(session.exec(select(Organization)).all())
+
+    def write(_session: Session, organizations: int) -> None:
+        calls.append(organizations)
+
+    job = Job("probe", write, "interval", {"hours": 1}, compute=compute)
+    leader = LeaseScheduler([job], lease_seconds=60, url=fresh_db_url)
+    follower = LeaseScheduler([job], lease_seconds=60, url=fresh_db_url)
+    leader.heartbeat()
+    follower.heartbeat()
+    assert (leader.is_leader, follower.is_leader) == (True, False)
+
+    follower.run_job(job)
+    assert calls == []
+    leader.run_job(job)
+    assert calls == [0]
