@@ -23,6 +23,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) db upgrade
 	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed catalog
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed demo
 	@echo "服务地址: http://$(HOST):$(PORT)/docs  (健康检查 /healthz, 就绪检查 /readyz)"
 	CHANJIAO_ENVIRONMENT=demo DATABASE_URL=$(DEMO_DB) $(BIN)/chanjiao serve --host $(HOST) --port $(PORT)
 
@@ -41,7 +42,7 @@ migrations-check: $(STAMP)
 	$(BIN)/python -m service.migrate_check
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 ## refresh constraints.txt from the current environment (after changing dependencies)
 lock:

@@ -8,11 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from service.auth.router import router as auth_router
+from service.catalog.router import router as catalog_router
+from service.demand.router import router as demand_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
+from service.organizations.router import router as organizations_router
+from service.policy.router import router as policy_router
+from service.positions.router import reports_router as apprenticeship_router
+from service.positions.router import router as positions_router
+from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings
+from service.transfer.router import router as transfer_router
 
 API_PREFIX = "/api/v1"
 
@@ -20,6 +28,14 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(auth_router)
+    router.include_router(catalog_router)
+    router.include_router(policy_router)
+    router.include_router(reports_router)
+    router.include_router(organizations_router)
+    router.include_router(positions_router)
+    router.include_router(apprenticeship_router)
+    router.include_router(demand_router)
+    router.include_router(transfer_router)
     return router
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import db, serve
+from service.cli import catalog, db, report, seed, serve, transfer, users
 
 app = typer.Typer(
     help="产教通 chanjiao：职业教育人才供需信息平台命令行。",
@@ -28,7 +28,13 @@ def _root(
 
 
 app.command("serve")(serve.serve)
+app.command("import")(transfer.import_command)
+app.command("export")(transfer.export_command)
 app.add_typer(db.app, name="db")
+app.add_typer(seed.app, name="seed")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(users.app, name="users")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -1,0 +1,88 @@
+"""``chanjiao seed demo``: the demo city, loaded through the operations the API and imports use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from seed.demo import DEFAULT_SEED, PARK_CODE, TODAY
+from seed.demo.loader import DemoRefused, LoadResult, load_demo
+from service.db import session_scope
+from service.errors import AppError
+from service.transfer.schemas import ImportInvalid
+
+ROLE_LABELS = {
+    "admin": "管理员",
+    "regulator": "监管部门",
+    "school": "学校",
+    "enterprise": "企业",
+    "student": "学生",
+}
+KIND_LABELS = {
+    "organizations": "机构",
+    "programmes": "专业开设",
+    "cohorts": "毕业生去向",
+    "demand": "人才需求",
+    "students": "学生",
+    "positions": "岗位",
+}
+MAX_PROBLEMS_SHOWN = 10
+
+
+def seed_demo(
+    scale: Annotated[
+        float,
+        typer.Option("--scale", min=0.01, help="规模倍数：1 为一个城市，50 约为一个省的数据量"),
+    ] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子：相同种子生成完全相同的数据")] = (
+        DEFAULT_SEED
+    ),
+) -> None:
+    """导入仿重庆的演示城市（学校、企业、岗位、毕业生去向、人才需求和演示账户）；仅限演示环境，重复运行不会重复写入。"""
+    try:
+        with session_scope() as session:
+            result = load_demo(session, seed=seed, scale=scale)
+    except DemoRefused as refused:
+        typer.echo(f"错误：{refused.message}", err=True)
+        raise typer.Exit(2) from None
+    except ImportInvalid as invalid:
+        typer.echo(f"错误：演示数据未通过导入校验，未写入任何数据：{invalid.message}", err=True)
+        for detail in invalid.details[:MAX_PROBLEMS_SHOWN]:
+            typer.echo(f"  第{detail['row']}行 {detail['column']}：{detail['message']}", err=True)
+        raise typer.Exit(1) from None
+    except AppError as error:
+        typer.echo(f"错误：{error.message}（未写入任何数据）", err=True)
+        raise typer.Exit(1) from None
+    _print(result, seed, scale)
+
+
+def _print(result: LoadResult, seed: int, scale: float) -> None:
+    if result.already_loaded:
+        typer.echo(f"演示城市已存在（园区机构代码 {PARK_CODE}），未写入任何数据。")
+    else:
+        parts = "，".join(f"{KIND_LABELS[kind]} {n}" for kind, n in result.imported.items())
+        typer.echo(
+            f"演示城市已导入（种子 {seed}，规模 {scale:g}）：{parts}；"
+            f"合计 {result.rows} 行，用时 {result.seconds:.1f} 秒。"
+        )
+        typer.echo(f"演示日期以 {TODAY.isoformat()} 为“今天”。")
+        if result.refused:
+            typer.echo("以下岗位发布时被拦截，保留为草稿：")
+            for posting in result.refused:
+                typer.echo(f"  {posting.title}")
+                for finding in posting.findings:
+                    typer.echo(f"    - {finding['message']}")
+    if result.accounts:
+        typer.echo("演示账户（仅限演示环境使用）：")
+        for account in result.accounts:
+            role = _pad(ROLE_LABELS.get(account.role, account.role), 8)
+            typer.echo(f"  {role}  {account.username:<16}  {account.password}  {account.label}")
+    elif result.already_loaded:
+        typer.echo("演示账户的密码由 --seed 决定，请使用首次导入时的种子查看。")
+
+
+def _pad(text: str, width: int) -> str:
+    # CJK characters take two columns in a terminal.
+    shown = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    return text + " " * max(0, width - shown)

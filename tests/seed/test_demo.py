@@ -1,0 +1,344 @@
+"""The demo city: a deterministic generator, and its load through the CLI on both databases."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from models import AuditLog, Organization, Position, User
+from models.validators import uscc_problem
+from seed.demo import PARK_CODE, TODAY, generate_city
+from seed.demo.generator import DATA_DIR, Row
+from seed.demo.plan import PORTFOLIO, PlantedRole
+from service.db import session_scope
+from service.positions import compliance
+from service.reports import operations as reports
+from service.settings import settings
+from service.transfer.validation import PositionRow
+
+ROOT = Path(__file__).resolve().parents[2]
+CITY = generate_city()  # seed 2026, scale 1: what `chanjiao seed demo` loads
+
+# Planted role → the rules the mismatch report must give (national profile, report year 2026).
+PLANTED_RULES = {
+    PlantedRole.keep: set(),
+    PlantedRole.expand: {"expand"},
+    PlantedRole.oversupply_merge: {"oversupply_persistent", "oversupply"},
+    PlantedRole.destination_merge: {"destination_persistent", "destination_low"},
+    PlantedRole.vanishing: {"vanishing", "oversupply"},
+    PlantedRole.destination_reduce: {"destination_low"},
+    PlantedRole.oversupply_reduce: {"oversupply"},
+    PlantedRole.upgrade: {"upgrade"},
+}
+SUMMARY = {"merge_or_close": 5, "reduce": 2, "upgrade": 2, "expand": 6, "keep": 51}
+
+
+def _majors_csv() -> dict[str, str]:
+    with (DATA_DIR / "majors.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["level"] for row in csv.DictReader(handle)}
+
+
+# ---------------------------------------------------------------- the generator (no database)
+
+
+def test_same_seed_gives_identical_rows_and_another_seed_others() -> None:
+    again = generate_city()
+    other = generate_city(seed=7)
+
+    assert again == CITY
+    assert again.fingerprint() == CITY.fingerprint()
+    assert other.organizations != CITY.organizations
+    assert other.positions != CITY.positions
+    assert other.cohorts != CITY.cohorts
+    assert other.accounts[0].password != CITY.accounts[0].password
+
+
+def test_rows_do_not_depend_on_the_hash_seed() -> None:
+    code = "from seed.demo import generate_city; print(generate_city().fingerprint())"
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+
+    assert digests == {CITY.fingerprint()}
+
+
+def test_sizes_at_scale_1() -> None:
+    kinds = Counter(str(row["kind"]) for row in CITY.organizations)
+    levels = Counter(str(row["level"]) for row in CITY.organizations if row["kind"] == "school")
+    statuses = Counter(str(row["status"]) for row in (*CITY.positions, *CITY.drafts))
+
+    assert CITY.counts() == {
+        "organizations": 442,
+        "programmes": 1000,
+        "cohorts": 1000,
+        "demand": 1584,
+        "students": 2000,
+        "positions": 3000,
+    }
+    assert CITY.total_rows == 9026
+    assert kinds == {"park": 1, "government": 1, "school": 40, "enterprise": 400}
+    assert levels == {"中职": 16, "高职专科": 20, "职教本科": 4}
+    assert statuses == {"closed": 2698, "open": 300, "draft": 2}
+    assert Counter(str(row["kind"]) for row in CITY.positions) == {
+        "job": 1507,
+        "internship": 1056,
+        "apprenticeship": 435,
+    }
+    assert {row["graduation_year"] for row in CITY.cohorts} == {2022, 2023, 2024, 2025, 2026}
+    assert {row["year"] for row in CITY.programmes} == {2022, 2023, 2024, 2025, 2026}
+    assert {row["graduation_year"] for row in CITY.students} == {2027, 2028}
+    assert [a.username for a in CITY.accounts] == [
+        "demo_admin",
+        "demo_regulator",
+        "demo_school",
+        "demo_enterprise",
+        "demo_student",
+    ]
+
+
+def test_scale_multiplies_the_sizes() -> None:
+    double = generate_city(scale=2)
+    kinds = Counter(str(row["kind"]) for row in double.organizations)
+
+    assert kinds == {"park": 1, "government": 1, "school": 80, "enterprise": 800}
+    assert double.counts()["positions"] == 6000
+    assert double.counts()["students"] == 4000
+    assert double.counts()["programmes"] == 2000
+
+
+def test_codes_are_valid_and_placed_in_chongqing() -> None:
+    for row in CITY.organizations:
+        code, region = str(row["code"]), str(row["region_code"])
+        assert region.startswith("50")
+        if row["kind"] == "school":
+            # 学校标识码: 36 中职 / 41 普通高校, 50 重庆, then 6 digits (higher: "0" + 学校代码).
+            pattern = r"3650\d{6}" if row["level"] == "中职" else r"41500\d{5}"
+            assert re.fullmatch(pattern, code), code
+        else:
+            assert uscc_problem(code) is None, code
+            assert code[2:8] == region  # positions 3–8: the registering area
+    codes = [row["code"] for row in CITY.organizations]
+    assert len(set(codes)) == len(codes)
+    assert PARK_CODE in codes
+    names = [row["name"] for row in CITY.organizations]
+    assert len(set(names)) == len(names)
+
+
+def test_programmes_come_from_the_level_catalogue() -> None:
+    levels = _majors_csv()
+    school_level = {
+        row["code"]: row["level"] for row in CITY.organizations if row["kind"] == "school"
+    }
+
+    for row in (*CITY.programmes, *CITY.cohorts, *CITY.students):
+        assert levels[str(row["major_code"])] == school_level[row["school_code"]]
+    assert {row["major_code"] for row in CITY.programmes} == {plan.code for plan in PORTFOLIO}
+    for row in CITY.cohorts:
+        graduates, placed = int(str(row["graduates"])), int(str(row["placed"]))
+        in_field, further = int(str(row["in_field"])), int(str(row["further_study"]))
+        assert 0 <= in_field + further <= placed <= graduates
+
+
+def test_dates_and_pay_of_the_postings() -> None:
+    for row in CITY.positions:
+        start = date.fromisoformat(str(row["start_date"]))
+        closing = date.fromisoformat(str(row["closing_date"]))
+        pay = float(str(row["monthly_pay"]))
+        if row["status"] == "open":
+            assert date(2026, 12, 1) <= closing <= date(2027, 2, 28)
+            assert closing < start
+        else:
+            assert date(2022, 1, 1) <= start < TODAY
+            assert closing < start
+        if row["kind"] == "internship":
+            assert 2500 <= pay <= 4500
+            floor = compliance.load_rules().internship_pay_min_share
+            assert pay / float(str(row["same_post_wage"])) >= floor
+        elif row["kind"] == "job":
+            assert 4500 <= pay <= 9000
+
+
+def _facts(row: Row, staff: int, others: int) -> Any:
+    def number(key: str) -> float | None:
+        value = row[key]
+        return None if value is None else float(value)
+
+    post_staff = row["post_staff_count"]
+    position = PositionRow(
+        enterprise_id=uuid.uuid4(),
+        kind=str(row["kind"]),
+        title=str(row["title"]),
+        description=str(row["description"]),
+        headcount=int(str(row["headcount"])),
+        monthly_pay=number("monthly_pay"),
+        same_post_wage=number("same_post_wage"),
+        post_staff_count=None if post_staff is None else int(post_staff),
+        hours_per_day=number("hours_per_day"),
+        hours_per_week=number("hours_per_week"),
+    )
+    return compliance.facts_of(position, staff_count=staff, existing_interns=others)
+
+
+def test_only_the_planted_drafts_break_the_posting_rules() -> None:
+    staff = {
+        row["code"]: int(str(row["staff_count"]))
+        for row in CITY.organizations
+        if row["staff_count"]
+    }
+    interns: Counter[str] = Counter()
+    for row in (*CITY.positions, *CITY.drafts):
+        if row["kind"] == "internship" and row["status"] in ("open", "draft"):
+            interns[str(row["enterprise_code"])] += int(str(row["headcount"]))
+
+    def blocking(row: Row) -> list[str]:
+        enterprise = str(row["enterprise_code"])
+        own = int(str(row["headcount"])) if row["kind"] == "internship" else 0
+        others = interns[enterprise] - own if row["status"] != "closed" else 0
+        findings = compliance.check_facts(_facts(row, staff[enterprise], others))
+        return [f.code for f in findings if f.severity == "blocking"]
+
+    assert [row for row in CITY.positions if blocking(row)] == []
+    assert [blocking(row) for row in CITY.drafts] == [
+        ["discriminatory_term", "discriminatory_term", "discriminatory_term"],
+        ["internship_pay_below_share"],
+    ]
+    assert {str(row["enterprise_code"]) for row in CITY.drafts} == {
+        CITY.accounts[3].organization_code
+    }
+
+
+def test_open_internships_stay_within_ten_percent_of_staff() -> None:
+    staff = {
+        row["code"]: int(str(row["staff_count"]))
+        for row in CITY.organizations
+        if row["staff_count"]
+    }
+    interns: Counter[str] = Counter()
+    for row in (*CITY.positions, *CITY.drafts):
+        if row["kind"] == "internship" and row["status"] in ("open", "draft"):
+            interns[str(row["enterprise_code"])] += int(str(row["headcount"]))
+
+    cap = compliance.load_rules().intern_share_of_staff_max
+    assert [code for code, n in interns.items() if n > math.floor(staff[code] * cap)] == []
+
+
+def test_rejects_a_scale_that_is_not_positive() -> None:
+    with pytest.raises(ValueError, match="scale must be positive"):
+        generate_city(scale=0)
+
+
+# ---------------------------------------------------------------- loading (both databases)
+
+
+def _table_counts(url: str) -> dict[str, int]:
+    with session_scope(url, write=False) as session:
+        return {
+            name: int(session.execute(select(func.count()).select_from(table)).scalar_one())
+            for name, table in sorted(SQLModel.metadata.tables.items())
+        }
+
+
+def test_refused_outside_the_demo_environment(
+    run_cli: Callable[..., Any], fresh_db_url: str
+) -> None:
+    before = _table_counts(fresh_db_url)
+
+    result = run_cli("--db", fresh_db_url, "seed", "demo")
+
+    assert result.exit_code == 2
+    assert "CHANJIAO_ENVIRONMENT=demo" in result.stderr
+    assert _table_counts(fresh_db_url) == before
+
+
+def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
+    run_cli: Callable[..., Any], fresh_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "environment", "demo")
+
+    first = run_cli("--db", fresh_db_url, "seed", "demo")
+
+    assert first.exit_code == 0, first.output
+    assert "演示城市已导入" in first.stdout
+    for account in CITY.accounts:
+        assert f"{account.username:<16}  {account.password}" in first.stdout
+    with session_scope(fresh_db_url, write=False) as session:
+        _assert_city(session)
+    loaded = _table_counts(fresh_db_url)
+
+    second = run_cli("--db", fresh_db_url, "seed", "demo")
+
+    assert second.exit_code == 0, second.output
+    assert "演示城市已存在" in second.stdout
+    assert "Demo-" in second.stdout  # same seed: the passwords are shown again
+    assert _table_counts(fresh_db_url) == loaded
+
+
+def _assert_city(session: Session) -> None:
+    kinds = session.execute(
+        select(col(Organization.kind), func.count()).group_by(col(Organization.kind))
+    ).all()
+    assert dict(kinds) == {"park": 1, "government": 1, "school": 40, "enterprise": 400}
+    statuses = session.execute(
+        select(col(Position.status), func.count()).group_by(col(Position.status))
+    )
+    assert dict(statuses.all()) == {"closed": 2698, "open": 300, "draft": 2}
+    roles = session.execute(select(col(User.role), func.count()).group_by(col(User.role))).all()
+    assert dict(roles) == {
+        "admin": 1,
+        "regulator": 1,
+        "school": 1,
+        "enterprise": 1,
+        "student": 1,
+    }
+
+    report = reports.mismatch_report(
+        session, reports.MismatchQuery(region="500000", year=2026), viewer=None
+    )
+    assert report.summary == SUMMARY
+    actions = {row.major_code: row.action for row in report.rows}
+    rules = {row.major_code: {reason.rule_id for reason in row.reasons} for row in report.rows}
+    assert actions == {code: role.action for code, role in CITY.roles.items()}
+    assert rules == {code: PLANTED_RULES[role] for code, role in CITY.roles.items()}
+
+    drafts = session.exec(
+        select(Position).where(col(Position.status) == "draft").order_by(col(Position.title))
+    ).all()
+    blocked = {
+        draft.title: [f.code for f in compliance.check(session, draft) if f.severity == "blocking"]
+        for draft in drafts
+    }
+    assert blocked == {
+        "生产储备干部": ["discriminatory_term", "discriminatory_term", "discriminatory_term"],
+        "总装车间岗位实习生（2027春季）": ["internship_pay_below_share"],
+    }
+    refusals = session.exec(
+        select(AuditLog).where(col(AuditLog.action) == "publish_refused").order_by(col(AuditLog.at))
+    ).all()
+    assert {entry.entity_id for entry in refusals} == {str(draft.id) for draft in drafts}
+    recorded = {
+        str((entry.after or {})["title"]): [f["code"] for f in (entry.after or {})["findings"]]
+        for entry in refusals
+    }
+    assert recorded == blocked
