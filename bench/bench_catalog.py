@@ -19,18 +19,17 @@ import argparse
 import random
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, pool, select, text
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models import Major, MajorAlias
 from service import migrate
 from service.catalog import operations as catalog
 from service.db import get_engine
+from service.db import temporary_postgres_database as postgres_database
 
 LEVELS = ("中职", "高职专科", "职教本科")
 FULL_WIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
@@ -56,21 +55,6 @@ def time_loads(url: str) -> tuple[float, float]:
             session.commit()
             timings.append(time.perf_counter() - start)
     return timings[0], timings[1]
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    name = f"bench_catalog_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def messy_inputs(session: Session, count: int, seed: int = 7) -> list[tuple[str, str | None]]:

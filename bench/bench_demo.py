@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, make_url, pool, text
 from sqlmodel import Session
 
 from seed.catalog import load_catalog
@@ -27,6 +25,7 @@ from seed.demo import generate_city
 from seed.demo.loader import load_city, load_demo
 from service import migrate
 from service.db import get_engine, session_scope
+from service.db import temporary_postgres_database as postgres_url
 from service.reports import operations as reports
 from service.settings import settings
 
@@ -35,21 +34,6 @@ from service.settings import settings
 def sqlite_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
         yield f"sqlite:///{folder}/bench-demo.db"
-
-
-@contextmanager
-def postgres_url(server: str) -> Iterator[str]:
-    name = f"chanjiao_bench_demo_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def run(url: str, scale: float, label: str) -> None:

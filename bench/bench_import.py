@@ -20,13 +20,10 @@ import io
 import random
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, make_url, pool, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from models import Major, Position, Region
@@ -34,6 +31,7 @@ from models.validators import USCC_ALPHABET, uscc_check_character
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, session_scope
+from service.db import temporary_postgres_database as postgres_database
 from service.transfer import operations
 from service.transfer.columns import FileFormat, TransferKind
 
@@ -111,21 +109,6 @@ def positions_file(
             ]
         )
     return to_csv(headers, rows)
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    name = f"bench_import_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def run(url: str, label: str, rows: int, enterprises: int) -> None:

@@ -26,13 +26,12 @@ import random
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, make_url, pool, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session, col
 
 from models import (
@@ -52,6 +51,7 @@ from models import (
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine
+from service.db import temporary_postgres_database as postgres_database
 from service.policy import operations as policy
 from service.reports import operations, repository
 from service.reports.operations import MismatchQuery
@@ -288,21 +288,6 @@ def measure(url: str, label: str, repeat: int) -> None:
         ).rows
         print(f"  province report: {len(rows)} majors")
     engine.dispose()
-
-
-@contextmanager
-def postgres_database(server: str) -> Iterator[str]:
-    name = f"chanjiao_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def main() -> None:

@@ -9,12 +9,13 @@ readers never queue.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
 
 from service.settings import settings
@@ -90,3 +91,20 @@ def get_read_session() -> Iterator[Session]:
     """A session for routes that only read."""
     with session_scope(write=False) as session:
         yield session
+
+
+@contextmanager
+def temporary_postgres_database(server_url: str, prefix: str = "chanjiao_tmp") -> Iterator[str]:
+    """A new, empty database on the server of ``server_url``, dropped afterwards (benchmarks,
+    migration checks)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, pool, text
-
 from service import migrate
+from service.db import temporary_postgres_database
 
 
 def round_trip(url: str) -> None:
@@ -32,16 +30,9 @@ def main() -> int:
         sys.stdout.write("SQLite: upgrade, check, downgrade base, upgrade — OK\n")
     server = os.environ.get("TEST_DATABASE_URL")
     if server:
-        name = f"chanjiao_mig_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            round_trip(make_url(server).set(database=name).render_as_string(hide_password=False))
-            sys.stdout.write("PostgreSQL: upgrade, check, downgrade base, upgrade — OK\n")
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with temporary_postgres_database(server, "chanjiao_mig") as url:
+            round_trip(url)
+        sys.stdout.write("PostgreSQL: upgrade, check, downgrade base, upgrade — OK\n")
     return 0
 
 
