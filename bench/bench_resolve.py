@@ -1,6 +1,6 @@
 """Throughput of `MajorResolver` on the full catalogue with a messy input mix.
 
-Run: ``.venv/bin/python bench/bench_resolve.py [--names 20000] [--repeat 3]``
+Run: ``python -m bench.bench_resolve [--names 20000] [--repeat 3]``
 
 Prints names/s for ``resolve_many`` (the batch path the service uses for imports), for one
 ``resolve`` call per name, and for two baselines measured in the same process on the same
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from matching.resolve import MajorRecord, MajorResolver  # noqa: E402
 
-CATALOGUE = ROOT.parent / "shared" / "reference" / "majors_2021.csv"
+CATALOGUE = ROOT / "seed" / "data" / "majors.csv"
 FULL_WIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
 DIRECTIONS = ("移动应用开发", "智能制造", "跨境电商", "中外合作办学", "订单班", "3+2")
 
@@ -34,7 +34,7 @@ DIRECTIONS = ("移动应用开发", "智能制造", "跨境电商", "中外合�
 def load_records() -> list[MajorRecord]:
     with CATALOGUE.open(encoding="utf-8") as f:
         return [
-            MajorRecord(row["major_code"], row["major_name"], row["level"], row["major_class_code"])
+            MajorRecord(row["code"], row["name"], row["level"], row["class_code"])
             for row in csv.DictReader(f)
         ]
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ from sklearn.exceptions import NotFittedError
 
 from matching.resolve import Candidate, MajorRecord, MajorResolver, Resolution, class_key
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+# The project's own copy of the catalogue (seed/data is rebuilt from the official reference files).
+CATALOGUE = Path(__file__).resolve().parents[2] / "seed" / "data" / "majors.csv"
 
 # Hand-written aliases: former names from the 2021 catalogue revision, and abbreviations.
 ALIASES = {
@@ -22,14 +22,14 @@ ALIASES = {
 
 
 def load_records() -> list[MajorRecord]:
-    with (REFERENCE / "majors_2021.csv").open(encoding="utf-8") as f:
+    with CATALOGUE.open(encoding="utf-8") as f:
         return [
             MajorRecord(
-                code=row["major_code"],
-                name=row["major_name"],
+                code=row["code"],
+                name=row["name"],
                 level=row["level"],
-                class_code=row["major_class_code"],
-                aliases=ALIASES.get(row["major_code"], ()),
+                class_code=row["class_code"],
+                aliases=ALIASES.get(row["code"], ()),
             )
             for row in csv.DictReader(f)
         ]
@@ -292,20 +292,14 @@ def test_estimator_contract(records: list[MajorRecord]) -> None:
     assert not hasattr(copy, "records_")
 
 
-def test_fit_and_resolve_are_fast(records: list[MajorRecord]) -> None:
-    # The brief: fit fast on ~1 500 records, resolve >= 2 000 names/s. Bounds are loose (x4) so a
-    # busy CI machine does not fail; bench/bench_resolve.py measures properly.
-    started = time.perf_counter()
+def test_resolve_many_on_the_whole_catalogue_finds_every_higher_major(
+    records: list[MajorRecord],
+) -> None:
+    # Speed is measured by bench/bench_resolve.py; here the batch path must match the catalogue.
     resolver = MajorResolver().fit(records)
-    assert time.perf_counter() - started < 2.0
-    names = [f"{record.name}专业" for record in records] + [
-        f"{record.name[:-1]}木" for record in records
-    ]
-    started = time.perf_counter()
-    results = resolver.resolve_many(names, "高职专科")
-    elapsed = time.perf_counter() - started
-    assert len(results) == len(names)
-    assert len(names) / elapsed > 500
+    higher = [record for record in records if record.level == "高职专科"]
+    results = resolver.resolve_many([f"{record.name}专业" for record in higher], "高职专科")
+    assert [result.code for result in results] == [record.code for record in higher]
 
 
 def test_alias_at_the_asked_level_beats_a_name_at_another_level() -> None:
