@@ -50,9 +50,16 @@ def _axis(largest: float, ticks: int = 4) -> tuple[float, float]:
     return step * math.ceil(largest / step - 1e-9), step
 
 
-def _label(row: MismatchRow, width: int = 12) -> str:
+# Short level tags, so that 市场营销 (中职) and 市场营销 (高职专科) read apart in a chart.
+LEVEL_TAGS = {"中职": "中职", "高职专科": "专科", "职教本科": "本科"}
+
+
+def _label(row: MismatchRow, width: int = 10) -> str:
     name = row.major_name or row.major_code
-    return name if len(name) <= width else name[: width - 1] + "…"
+    if len(name) > width:
+        name = name[: width - 1] + "…"
+    tag = LEVEL_TAGS.get(row.level or "")
+    return f"{name}（{tag}）" if tag else name
 
 
 def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
@@ -185,7 +192,7 @@ def destination_trend_chart(
             f'<line x1="{legend_x}" y1="{legend_y}" x2="{legend_x + 22}" y2="{legend_y}" '
             f'stroke="{colour}" stroke-width="2"/>'
             + _marker(marker, legend_x + 11, legend_y, colour)
-            + f'<text x="{legend_x + 28}" y="{legend_y + 4}">{escape(_label(row, 11))}'
+            + f'<text x="{legend_x + 28}" y="{legend_y + 4}">{escape(_label(row, 9))}'
             f"（{escape(row.action_label)}）</text>"
         )
     parts.append("</svg>")
