@@ -22,6 +22,10 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+# The largest count of people (staff, headcount, graduates …) any field accepts: far above any real
+# organisation, and inside the 32-bit INTEGER columns of both databases.
+MAX_COUNT = 10_000_000
+
 # Deterministic ids (uuid5 of a natural key) make seeds and imports idempotent.
 ID_NAMESPACE = uuid.UUID("6f1c5a52-8d0e-4f59-9a51-0c2b7f5d9e11")
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from models import OrganizationKind, OrganizationStatus
+from models.base import MAX_COUNT
 from models.validators import normalize_code
 
 
@@ -48,7 +49,9 @@ class OrganizationFields(BaseModel):
     level: str | None = Field(
         default=None, description="办学层次（学校必填）：中职 / 高职专科 / 职教本科"
     )
-    staff_count: int | None = Field(default=None, description="在岗职工总数（企业必填，不小于0）")
+    staff_count: int | None = Field(
+        default=None, le=MAX_COUNT, description="在岗职工总数（企业必填，不小于0）"
+    )
 
     @field_validator("code", "region_code")
     @classmethod
@@ -90,7 +93,7 @@ class OrganizationUpdate(BaseModel):
     region_code: str | None = Field(default=None, description="所在地行政区划代码")
     industry_code: str | None = Field(default=None, description="所属行业代码（GB/T 4754-2017）")
     level: str | None = Field(default=None, description="办学层次（学校）")
-    staff_count: int | None = Field(default=None, description="在岗职工总数（企业）")
+    staff_count: int | None = Field(default=None, le=MAX_COUNT, description="在岗职工总数（企业）")
     is_integration_enterprise: bool | None = Field(
         default=None, description="是否产教融合型企业（仅监管部门和管理员可修改）"
     )

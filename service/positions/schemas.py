@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import MajorLevel, Position, PositionKind, PositionStatus
-from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
 from service.organizations.schemas import UtcDatetime
 
 MAX_MAJORS = 20
@@ -85,7 +85,7 @@ class PositionCreate(_PositionFields):
         default=None, ge=0, le=1_000_000, description="本单位同岗位职工月工资（元，实习报酬核对用）"
     )
     post_staff_count: int | None = Field(
-        default=None, ge=0, description="同类岗位在岗职工人数（实习人数核对用）"
+        default=None, ge=0, le=MAX_COUNT, description="同类岗位在岗职工人数（实习人数核对用）"
     )
     hours_per_day: float | None = Field(default=None, gt=0, le=24, description="每日工作小时数")
     hours_per_week: float | None = Field(default=None, gt=0, le=168, description="每周工作小时数")
@@ -114,7 +114,9 @@ class PositionUpdate(_PositionFields):
     same_post_wage: float | None = Field(
         default=None, ge=0, le=1_000_000, description="本单位同岗位职工月工资（元）"
     )
-    post_staff_count: int | None = Field(default=None, ge=0, description="同类岗位在岗职工人数")
+    post_staff_count: int | None = Field(
+        default=None, ge=0, le=MAX_COUNT, description="同类岗位在岗职工人数"
+    )
     hours_per_day: float | None = Field(default=None, gt=0, le=24, description="每日工作小时数")
     hours_per_week: float | None = Field(default=None, gt=0, le=168, description="每周工作小时数")
     start_date: date | None = Field(default=None, description="到岗日期")

@@ -16,7 +16,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from models.base import ORGANIZATION_KIND_LABELS, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from models.base import (
+    MAX_COUNT,
+    ORGANIZATION_KIND_LABELS,
+    POSITION_KIND_LABELS,
+    POSITION_STATUS_LABELS,
+)
 from models.validators import normalize_code, uscc_check_character
 
 
@@ -79,7 +84,7 @@ def _numeric_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace(",", "").strip()
 
 
-def integer(minimum: int = 0, maximum: int | None = None) -> Parser:
+def integer(minimum: int = 0, maximum: int = MAX_COUNT) -> Parser:
     def parse(value: str) -> int:
         if value.isascii() and value.isdigit():  # the common case, without normalising
             number = int(value)
@@ -94,7 +99,7 @@ def integer(minimum: int = 0, maximum: int | None = None) -> Parser:
             number = int(as_float)
         if number < minimum:
             raise CellError(f"应不小于{minimum}")
-        if maximum is not None and number > maximum:
+        if number > maximum:
             raise CellError(f"应不大于{maximum}")
         return number
 
