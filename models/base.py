@@ -84,6 +84,9 @@ class PositionStatus(StrEnum):
     filled = "filled"
 
 
+# A published position is public and counts as demand: open, or closed/filled after being open.
+PUBLISHED_STATUSES = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
+
 ORGANIZATION_KIND_LABELS = {
     OrganizationKind.enterprise: "企业",
     OrganizationKind.school: "学校",

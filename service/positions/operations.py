@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from matching.compliance import Finding
 from matching.resolve import Resolution
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
-from models.base import utcnow
+from models.base import PUBLISHED_STATUSES, utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
@@ -352,7 +352,7 @@ def read_position(session: Session, viewer: User | None, position_id: uuid.UUID)
         raise NotFound("岗位不存在")
     if not _privileged(viewer, position):
         enterprise = session.get(Organization, position.enterprise_id)
-        public = position.status in repository.PUBLISHED and (
+        public = position.status in PUBLISHED_STATUSES and (
             enterprise is not None and enterprise.status == OrganizationStatus.verified
         )
         if not public:

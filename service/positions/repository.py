@@ -38,11 +38,11 @@ from models import (
     PositionStatus,
     Region,
 )
+from models.base import PUBLISHED_STATUSES
+from service.organizations import repository as organizations_repository
 
 # A position with its enterprise's and its region's names (SQLModel types the names as Mapped).
 PositionSelect = Select[Position, Any, Any]
-
-PUBLISHED = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
 
 
 def majors_of(
@@ -159,17 +159,16 @@ def text_condition(terms: Sequence[str]) -> ColumnElement[bool] | None:
     return and_(*conditions)
 
 
-def _public(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
-    # Positions are published only by verified enterprises; those suspended since are few, so
-    # "not among the unverified" is cheaper than joining every row to its enterprise.
-    unverified = select(col(Organization.id)).where(
-        col(Organization.status) != OrganizationStatus.verified
-    )
+def published() -> list[ColumnElement[bool]]:
+    """Positions that are published by an enterprise that is verified now (public, and demand)."""
     return [
-        col(Position.status).in_(PUBLISHED),
-        col(Position.enterprise_id).not_in(unverified),
-        *conditions,
+        col(Position.status).in_(PUBLISHED_STATUSES),
+        col(Position.enterprise_id).not_in(organizations_repository.unverified_ids()),
     ]
+
+
+def _public(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    return [*published(), *conditions]
 
 
 def count_of(session: Session, conditions: Sequence[ColumnElement[bool]]) -> int:
@@ -271,7 +270,7 @@ def positions_with_findings(
     """Published positions that carry compliance findings (warnings that did not block)."""
     # The findings are a JSON list; "not the empty list" is compared as text on both backends.
     conditions: list[Any] = [
-        col(Position.status).in_(PUBLISHED),
+        col(Position.status).in_(PUBLISHED_STATUSES),
         cast(col(Position.compliance_findings), Text) != "[]",
     ]
     if region_condition is not None:
@@ -329,7 +328,7 @@ def _apprentice_posts() -> Any:
         )
         .where(
             col(Position.kind) == PositionKind.apprenticeship,
-            col(Position.status).in_(PUBLISHED),
+            col(Position.status).in_(PUBLISHED_STATUSES),
         )
         .group_by(col(Position.enterprise_id))
         .subquery()

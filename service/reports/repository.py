@@ -32,15 +32,15 @@ from models import (
     Major,
     Organization,
     OrganizationKind,
+    OrganizationStatus,
     Position,
     PositionMajor,
-    PositionStatus,
     Programme,
     Region,
     WarningSnapshot,
 )
-
-PUBLISHED = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
+from service.organizations import repository as organizations_repository
+from service.positions import repository as positions_repository
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,10 @@ class Scope:
         return filters
 
     def schools(self) -> Select[uuid.UUID]:
+        """Verified schools of the region: a pending or suspended school's figures count nowhere."""
         return select(col(Organization.id)).where(
             col(Organization.kind) == OrganizationKind.school,
+            col(Organization.status) == OrganizationStatus.verified,
             self.region(col(Organization.region_code)),
         )
 
@@ -96,6 +98,7 @@ def cohort_totals(session: Session, scope: Scope) -> list[tuple[str, int, int, i
         .join(Organization, col(Organization.id) == col(Cohort.school_id))
         .where(
             col(Organization.kind) == OrganizationKind.school,
+            col(Organization.status) == OrganizationStatus.verified,
             scope.region(col(Organization.region_code)),
             year.between(scope.first_year, scope.last_year),
             *scope.majors(col(Cohort.major_code)),
@@ -150,7 +153,7 @@ def position_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, 
         )
         .join(PositionMajor, col(PositionMajor.position_id) == col(Position.id))
         .where(
-            col(Position.status).in_(PUBLISHED),
+            *positions_repository.published(),
             scope.region(col(Position.region_code)),
             start >= date(scope.first_year, 1, 1),
             start < date(scope.last_year + 1, 1, 1),
@@ -178,6 +181,7 @@ def forecast_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, 
         select(major, year, func.sum(col(DemandForecast.headcount)))
         .where(
             major.is_not(None),
+            col(DemandForecast.publisher_id).not_in(organizations_repository.unverified_ids()),
             scope.region(col(DemandForecast.region_code)),
             year.between(scope.first_year, scope.last_year),
             *scope.majors(major),

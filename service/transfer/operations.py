@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
 from models import OrganizationStatus, Role, User, natural_id
-from models.base import utcnow
+from models.base import PUBLISHED_STATUSES, utcnow
 from service import audit
 from service.errors import AppError, Conflict, Forbidden
 from service.positions import compliance
@@ -64,8 +64,10 @@ def owner_for(session: Session, actor: User, kind: TransferKind) -> OrgRef | Non
     if kind not in allowed or actor.organization_id is None:
         raise Forbidden(f"当前角色无权导入或导出{SPECS[kind].label}数据")
     owner = repository.organization_by_id(session, actor.organization_id)
-    if owner is None or owner.status == OrganizationStatus.suspended:
-        raise Forbidden("所属机构不存在或已被暂停")
+    # Only a verified organisation's data counts anywhere: a self-registered (pending) account
+    # must not be able to move a region's supply or demand figures.
+    if owner is None or owner.status != OrganizationStatus.verified:
+        raise Forbidden("所属机构尚未通过审核或已被暂停，暂不能导入或导出数据")
     return owner
 
 
@@ -294,7 +296,7 @@ def _complete(
             row["verified_at"] = previous["verified_at"]
     elif kind is TransferKind.positions:
         published = previous["published_at"] if previous is not None else None
-        if published is None and row["status"] in validation.PUBLISHED_STATUSES:
+        if published is None and row["status"] in PUBLISHED_STATUSES:
             published = now
         row["published_at"] = published
     return row

@@ -42,7 +42,6 @@ SchemaT = TypeVar("SchemaT", bound=BaseModel)
 # Statuses under which a posting is public now, and so must pass the posting rules (the API checks
 # a position when it is published and whenever an open one is edited).
 CHECKED_STATUSES = frozenset({PositionStatus.open, PositionStatus.filled})
-PUBLISHED_STATUSES = frozenset({PositionStatus.open, PositionStatus.closed, PositionStatus.filled})
 
 KEY_LABELS = {
     TransferKind.organizations: "机构代码",

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from models import (
     DemandForecast,
     OrganizationKind,
+    OrganizationStatus,
     PositionKind,
     PositionStatus,
     RegionPolicy,
@@ -614,3 +615,32 @@ def test_inconsistent_cohorts_are_reported_not_crashed_on(session: Session) -> N
     assert caught.value.message == (
         f"专业 {PLAIN} 的毕业生数据有误：{YEAR}年落实人数或对口人数超过毕业生人数"
     )
+
+
+@pytest.mark.parametrize("status", [OrganizationStatus.pending, OrganizationStatus.suspended])
+def test_unverified_organisations_count_neither_as_supply_nor_as_demand(
+    session: Session, status: OrganizationStatus
+) -> None:
+    school = make_school(session, region_code=COUNTY)
+    make_cohort(session, school, PLAIN, YEAR, graduates=100, placed=80)
+    make_programme(session, school, PLAIN, YEAR)
+    verified = make_enterprise(session, region_code=COUNTY)
+    make_position(session, verified, [PLAIN], start_date=date(YEAR, 3, 1), headcount=30)
+    # The same kinds of data from an organisation that is not verified must change nothing.
+    other_school = make_school(session, region_code=COUNTY, status=status)
+    make_cohort(session, other_school, PLAIN, YEAR, graduates=500, placed=10)
+    make_programme(session, other_school, PLAIN, YEAR)
+    other = make_enterprise(session, region_code=COUNTY, status=status)
+    make_position(
+        session,
+        other,
+        [PLAIN],
+        status=PositionStatus.closed,
+        start_date=date(YEAR, 3, 1),
+        headcount=900,
+    )
+    make_forecast(session, other, PLAIN, YEAR, 400, region_code=COUNTY)
+
+    row = row_of(report(session), PLAIN)
+
+    assert (row.sites, row.graduates, row.placed, row.demand) == (1, 100, 80, 30.0)
