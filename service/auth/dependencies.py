@@ -9,7 +9,7 @@ from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 
 from models import Role, User
-from service.auth.security import decode_access_token
+from service.auth import operations
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import Forbidden, Unauthorized
 
@@ -24,11 +24,7 @@ def optional_user(
     """The logged-in user, or None for anonymous requests (an invalid token is still refused)."""
     if token is None:
         return None
-    user_id = decode_access_token(token)
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
-        raise Unauthorized("登录凭证无效或已过期")
-    return user
+    return operations.user_for_token(session, token)
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

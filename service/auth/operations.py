@@ -10,7 +10,12 @@ from models import Organization, OrganizationKind, OrganizationStatus, Role, Use
 from models.validators import normalize_code
 from service import audit
 from service.auth.schemas import RegisterRequest
-from service.auth.security import create_access_token, hash_password, verify_password
+from service.auth.security import (
+    create_access_token,
+    decode_access_token,
+    hash_password,
+    verify_password,
+)
 from service.errors import Conflict, Invalid, Unauthorized, field_detail
 from service.organizations import operations as organizations
 
@@ -32,15 +37,22 @@ def create_user(
     organization_id: uuid.UUID | None = None,
     display_name: str | None = None,
     actor: audit.Actor | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """A new account, audited as done by ``actor`` (None: the new user registering itself)."""
+    """A new account, audited as done by ``actor`` (None: the new user registering itself).
+
+    ``password_hash``: the hash of ``password`` when the caller computed it already.
+    """
     if (problem := password_problem(password)) is not None:
         raise Invalid("密码不符合要求", details=[field_detail("password", problem)])
+    # Hash before the first query: on SQLite that query starts the write transaction, and argon2's
+    # ~0.1 s must not be spent holding the write lock.
+    password_hash = password_hash or hash_password(password)
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict("用户名已被使用", details=[field_detail("username", "用户名已被使用")])
     user = User(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
         organization_id=organization_id,
         display_name=display_name,
@@ -60,6 +72,8 @@ def password_problem(password: str) -> str | None:
 def register(session: Session, request: RegisterRequest) -> tuple[Organization, User]:
     """Self-registration: a pending organisation and its first account, or nothing at all."""
     data = request.organization
+    # Hashed before any query, so that no write lock is held during argon2 (see create_user).
+    password_hash = hash_password(request.password)
     problems = organizations.field_problems(session, data.model_dump(), "organization.")
     role = REGISTRATION_ROLES.get(data.kind)
     if role is None:
@@ -79,6 +93,7 @@ def register(session: Session, request: RegisterRequest) -> tuple[Organization, 
         role=role,
         organization_id=organization.id,
         display_name=request.display_name,
+        password_hash=password_hash,
     )
     audit.record(
         session, user, "register", organizations.ENTITY, organization.id, None, organization
@@ -151,6 +166,23 @@ def authenticate(session: Session, username: str, password: str) -> str:
         if org is not None and org.status == OrganizationStatus.suspended:
             raise Unauthorized("所属机构已被暂停")
     return create_access_token(user.id, user.role)
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a bearer token names; its organisation must not be suspended.
+
+    Checked on every request, so that suspending an organisation takes effect at once rather than
+    when its members' tokens expire.
+    """
+    user_id = decode_access_token(token)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise Unauthorized("登录凭证无效或已过期")
+    if user.organization_id is not None:
+        organization = session.get(Organization, user.organization_id)
+        if organization is None or organization.status == OrganizationStatus.suspended:
+            raise Unauthorized("所属机构已被暂停")
+    return user
 
 
 _DUMMY_HASH = hash_password("not-a-real-password")

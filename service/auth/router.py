@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
 from service.auth import operations
-from service.auth.dependencies import CurrentUser, SessionDep
+from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
 from service.auth.schemas import RegisterRequest, RegisterResult, Token, UserPublic
 from service.organizations.schemas import OrganizationPublic
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/auth", tags=["账户"])
 
 
 @router.post("/token", response_model=Token)
-def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+def login(session: ReadSessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """登录：用户名和密码换取访问令牌。"""
     return Token(access_token=operations.authenticate(session, form.username, form.password))
 

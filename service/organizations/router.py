@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from models import OrganizationKind, OrganizationStatus, Role, User
-from service.auth.dependencies import SessionDep, require_roles
+from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
 from service.organizations import operations
 from service.organizations.schemas import (
     OrganizationCreate,
@@ -36,7 +36,7 @@ def create_organization(
 
 @router.get("", response_model=OrganizationsPublic)
 def list_organizations(
-    session: SessionDep,
+    session: ReadSessionDep,
     viewer: AnyUser,
     page: PageDep,
     kind: Annotated[OrganizationKind | None, Query(description="机构类型")] = None,
@@ -56,7 +56,7 @@ def list_organizations(
 
 @router.get("/{organization_id}", response_model=OrganizationPublic)
 def read_organization(
-    session: SessionDep, viewer: AnyUser, organization_id: uuid.UUID
+    session: ReadSessionDep, viewer: AnyUser, organization_id: uuid.UUID
 ) -> OrganizationPublic:
     """查看机构详情。"""
     return OrganizationPublic.model_validate(

@@ -3,8 +3,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from models import Role
-from tests.factories import PASSWORD, auth_headers, make_user
+from models import OrganizationStatus, Role
+from tests.factories import PASSWORD, auth_headers, make_enterprise_user, make_user
 
 
 def test_token_for_valid_credentials(client: TestClient, session: Session) -> None:
@@ -48,3 +48,17 @@ def test_garbage_token_is_refused(client: TestClient, session: Session) -> None:
     assert good["Authorization"].startswith("Bearer ")
     response = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not.a.token"})
     assert response.status_code == 401
+
+
+def test_a_token_stops_working_when_its_organisation_is_suspended(
+    client: TestClient, session: Session
+) -> None:
+    enterprise, user = make_enterprise_user(session)
+    headers = auth_headers(user)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    enterprise.status = OrganizationStatus.suspended
+    session.add(enterprise)
+    session.flush()
+    response = client.get("/api/v1/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "所属机构已被暂停"
