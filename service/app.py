@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from service.auth.router import router as auth_router
@@ -41,6 +42,10 @@ def api_router() -> APIRouter:
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # A request holds at most two pooled connections (the read session that resolves the user and
+    # the route's write session). FastAPI's thread pool admits 40 sync requests at once; with a pool
+    # of 15, 15 writers each holding one connection and waiting for a second would starve the pool.
+    to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
     scheduler = LeaseScheduler(JOBS) if settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()

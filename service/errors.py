@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,15 @@ def register_error_handlers(app: FastAPI) -> None:
         code, message = _STATUS_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
         return JSONResponse(
             error_body(code, message), exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity_error(_request: Request, exc: IntegrityError) -> JSONResponse:
+        # The operations check natural keys before writing; a concurrent request can still win
+        # the race between that check and the insert (PostgreSQL runs them in parallel).
+        logger.info("integrity error answered with 409: %s", exc.orig)
+        return JSONResponse(
+            error_body("conflict", "数据已被其他请求修改或已存在，请刷新后重试"), 409
         )
 
     @app.exception_handler(Exception)

@@ -52,7 +52,9 @@ def try_acquire_lease(
 ) -> bool:
     """Take or renew the lease; True when ``holder`` holds it afterwards."""
     now = utcnow()
-    lease = session.get(SchedulerLease, name)
+    # FOR UPDATE: two PostgreSQL workers reading the same expired lease must not both take it
+    # (SQLite's BEGIN IMMEDIATE already serialises them).
+    lease = session.get(SchedulerLease, name, with_for_update=True)
     if lease is None:
         session.add(
             SchedulerLease(

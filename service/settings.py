@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     db_pool_size: int = 5
     db_max_overflow: int = 10
+
+    @property
+    def request_threads(self) -> int:
+        """Sync requests served at once per process: two pooled connections each, at most."""
+        return max(1, (self.db_pool_size + self.db_max_overflow) // 2)
+
     import_max_bytes: int = Field(default=20 * 1024 * 1024, description="largest import upload")
 
     def jwt_secret(self) -> str:

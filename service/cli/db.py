@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from service import migrate
@@ -13,6 +15,8 @@ app = typer.Typer(help="数据库迁移。", no_args_is_help=True)
 def use_database(url: str) -> None:
     """Point this process at ``url`` (the ``--db`` option)."""
     settings.database_url = url
+    # uvicorn's worker (and reload) processes build their settings from the environment.
+    os.environ["DATABASE_URL"] = url
 
 
 @app.command()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from anyio import to_thread
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -64,3 +65,16 @@ def test_sqlite_connections_use_wal_and_foreign_keys(session: Session, backend: 
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_the_thread_pool_is_sized_so_requests_cannot_starve_the_connection_pool() -> None:
+    # Two connections per request at most: the threads admitted must fit in pool + overflow.
+    with TestClient(create_app()) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.portal is not None
+        limit = client.portal.call(_thread_tokens)
+    assert limit == (settings.db_pool_size + settings.db_max_overflow) // 2 == 7
+
+
+def _thread_tokens() -> float:
+    return to_thread.current_default_thread_limiter().total_tokens
