@@ -277,6 +277,10 @@ class PolicyProfile:
     expand_ratio : float, default=1.5
         ``expand`` (扩招): a major serving a priority or shortage industry with 供求比 strictly
         above this.
+    expand_categories : tuple of str, default=("新兴", "紧缺", "生活服务")
+        Priority-industry categories whose majors count as "priority or shortage" for ``expand``.
+    upgrade_categories : tuple of str, default=("改造升级",)
+        Priority-industry categories whose majors are traditional ones for ``upgrade``.
     description : str, default=""
         What the profile is for, in Chinese.
     """
@@ -297,6 +301,8 @@ class PolicyProfile:
     upgrade_demand_share: float = 0.8
     upgrade_lookback_years: int = 3
     expand_ratio: float = 1.5
+    expand_categories: tuple[str, ...] = ("新兴", "紧缺", "生活服务")
+    upgrade_categories: tuple[str, ...] = ("改造升级",)
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -355,6 +361,9 @@ class PolicyProfile:
         values["destination_tiers"] = tuple(
             DestinationTier.from_dict(tier) for tier in data.get("destination_tiers", ())
         )
+        for name in ("expand_categories", "upgrade_categories"):
+            if name in data:
+                values[name] = tuple(str(category) for category in data[name])
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -362,6 +371,8 @@ class PolicyProfile:
         out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         out["sources"] = dict(self.sources)
         out["destination_tiers"] = [tier.to_dict() for tier in self.destination_tiers]
+        out["expand_categories"] = list(self.expand_categories)
+        out["upgrade_categories"] = list(self.upgrade_categories)
         return out
 
 

@@ -23,6 +23,7 @@ from matching.warnings import (
     ACTION_ORDER,
     Assessment,
     MajorSeries,
+    PolicyProfile,
     WarningClassifier,
     YearFigures,
     project_ratio,
@@ -51,8 +52,6 @@ from service.reports.schemas import (
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ENROLMENT_CHANGE = 5.0
-PRIORITY_CATEGORIES = frozenset({"新兴", "紧缺", "生活服务"})
-UPGRADE_CATEGORIES = frozenset({"改造升级"})
 # Demand and internship places come from headcount / k splits; two decimals is what people read.
 DEMAND_DECIMALS = 2
 RATE_DECIMALS = 4
@@ -130,7 +129,7 @@ def _visible_majors(
 # ---------------------------------------------------------------- figures
 
 
-def _series(session: Session, scope: Scope) -> list[MajorSeries]:
+def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[MajorSeries]:
     """The yearly figures of every major with any data in the scope, from four aggregates."""
     sites: dict[tuple[str, int], int] = {}
     cohorts: dict[tuple[str, int], tuple[int, int, int]] = {}
@@ -172,8 +171,9 @@ def _series(session: Session, scope: Scope) -> list[MajorSeries]:
         MajorSeries(
             major_code=code,
             figures=by_year,
-            serves_priority=bool(categories.get(code, set()) & PRIORITY_CATEGORIES),
-            serves_upgrade=bool(categories.get(code, set()) & UPGRADE_CATEGORIES),
+            # Which categories count is part of the profile (data), not of the code.
+            serves_priority=bool(categories.get(code, set()) & set(thresholds.expand_categories)),
+            serves_upgrade=bool(categories.get(code, set()) & set(thresholds.upgrade_categories)),
         )
         for code, by_year in sorted(figures.items())
     ]
@@ -235,7 +235,9 @@ def _build(
 ) -> MismatchReport:
     window = resolved.thresholds.lookback_years
     scope = scope_of(region, year - window + 1, year, level=level, major=major)
-    assessments = WarningClassifier(resolved.thresholds).assess(_series(session, scope), year)
+    assessments = WarningClassifier(resolved.thresholds).assess(
+        _series(session, scope, resolved.thresholds), year
+    )
     if visible is not None:
         assessments = [a for a in assessments if a.major_code in visible]
     names = repository.majors(session, (a.major_code for a in assessments))

@@ -141,6 +141,8 @@ def test_national_profile_values() -> None:
         "upgrade_demand_share": 0.8,
         "upgrade_lookback_years": 3,
         "expand_ratio": 1.5,
+        "expand_categories": ["新兴", "紧缺", "生活服务"],
+        "upgrade_categories": ["改造升级"],
     }
     assert sorted(national.sources) == sorted(RULE_IDS)
     assert (

@@ -11,6 +11,7 @@ from models import (
     DemandForecast,
     OrganizationKind,
     OrganizationStatus,
+    PolicyProfile,
     PositionKind,
     PositionStatus,
     RegionPolicy,
@@ -644,3 +645,19 @@ def test_unverified_organisations_count_neither_as_supply_nor_as_demand(
     row = row_of(report(session), PLAIN)
 
     assert (row.sites, row.graduates, row.placed, row.demand) == (1, 100, 80, 30.0)
+
+
+def test_which_categories_allow_growth_is_part_of_the_profile(session: Session) -> None:
+    # A profile that grows only 紧缺 majors: PRIORITY serves 新兴 only, so it is kept, not grown.
+    region_with(session, PRIORITY, {YEAR: (100, 90)}, {YEAR: 200})
+    params = dict(session.get(PolicyProfile, "national").params)  # type: ignore[union-attr]
+    session.add(
+        PolicyProfile(
+            key="shortage-only",
+            name="仅紧缺专业扩招",
+            params={**params, "key": "shortage-only", "expand_categories": ["紧缺"]},
+        )
+    )
+    session.flush()
+    assert row_of(report(session), PRIORITY).action == "expand"
+    assert row_of(report(session, profile="shortage-only"), PRIORITY).action == "keep"
