@@ -267,6 +267,18 @@ class MajorDetail:
     priority_industries: list[ServedIndustry] = field(default_factory=list)
 
 
+def unresolved_message(resolution: Resolution, level: str | None = None) -> str:
+    """The Chinese explanation of a name the catalogue could not resolve, naming its candidates.
+
+    The one wording used by every form and import that takes major names.
+    """
+    where = f"（{level}）" if level else ""
+    if resolution.candidates:
+        shown = "、".join(f"{c.name}（{c.code}，{c.level}）" for c in resolution.candidates)
+        return f"无法在专业目录{where}中确定专业“{resolution.input}”，可能是：{shown}"
+    return f"专业目录{where}中没有与“{resolution.input}”相近的专业，请填写专业代码"
+
+
 def search_majors(
     session: Session,
     q: str | None,

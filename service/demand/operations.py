@@ -50,14 +50,10 @@ def publish_forecast(
     if data.major and not problems:
         resolution = catalog.resolve_major(session, data.major, data.major_level)
         if not resolution.resolved:
-            suggestions = "、".join(
-                f"{c.name}（{c.code}，{c.level}）" for c in resolution.candidates
-            )
             problems.append(
                 field_detail(
                     "major",
-                    f"无法识别专业“{data.major}”"
-                    + (f"，您是否要找：{suggestions}" if suggestions else ""),
+                    catalog.unresolved_message(resolution, data.major_level),
                     candidates=[c.to_dict() for c in resolution.candidates],
                 )
             )

@@ -131,16 +131,10 @@ def _resolve_majors(session: Session, inputs: Sequence[str], level: str | None) 
     for index, resolution in enumerate(resolutions):
         if resolution.resolved:
             continue
-        suggestions = "、".join(f"{c.name}（{c.code}，{c.level}）" for c in resolution.candidates)
-        message = f"无法识别专业“{resolution.input}”" + (
-            f"，您是否要找：{suggestions}"
-            if suggestions
-            else "，请填写职业教育专业目录中的专业代码或名称"
-        )
         problems.append(
             field_detail(
                 f"majors.{index}",
-                message,
+                catalog.unresolved_message(resolution, level),
                 candidates=[candidate.to_dict() for candidate in resolution.candidates],
             )
         )

@@ -86,7 +86,7 @@ def test_unresolved_major_is_422_naming_candidates(client: TestClient, session: 
     assert error["message"] == "需求专业无法识别"
     [detail] = error["details"]
     assert detail["field"] == "majors.1"
-    assert detail["message"].startswith("无法识别专业“新能源汽车修理”，您是否要找：")
+    assert detail["message"].startswith("无法在专业目录中确定专业“新能源汽车修理”，可能是：")
     assert detail["candidates"]
     assert all(set(c) == {"code", "name", "level", "score"} for c in detail["candidates"])
     assert session.exec(select(Position)).all() == []
