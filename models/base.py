@@ -87,6 +87,9 @@ class PositionStatus(StrEnum):
 # A published position is public and counts as demand: open, or closed/filled after being open.
 PUBLISHED_STATUSES = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
 
+# Roles that oversee every organisation: they verify, and may act for anyone.
+SUPERVISOR_ROLES = frozenset({Role.admin, Role.regulator})
+
 ORGANIZATION_KIND_LABELS = {
     OrganizationKind.enterprise: "企业",
     OrganizationKind.school: "学校",

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
-from models.base import utcnow
+from models.base import SUPERVISOR_ROLES, utcnow
 from models.validators import (
     normalize_code,
     region_code_problem,
@@ -31,7 +31,7 @@ from service.organizations.schemas import OrganizationFields, OrganizationUpdate
 from service.pagination import PageParams
 
 ENTITY = "organization"
-SUPERVISORS = frozenset({Role.admin, Role.regulator})
+SUPERVISORS = SUPERVISOR_ROLES
 # Roles that act for their own organisation (a student belongs to a school but does not run it).
 MEMBER_MANAGERS = frozenset({Role.enterprise, Role.school})
 SCHOOL_LEVELS = tuple(level.value for level in MajorLevel)

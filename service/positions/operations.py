@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from matching.compliance import Finding
 from matching.resolve import Resolution
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
-from models.base import PUBLISHED_STATUSES, utcnow
+from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
@@ -37,7 +37,7 @@ from service.positions.schemas import (
 )
 
 ENTITY = "position"
-SUPERVISORS = frozenset({Role.admin, Role.regulator})
+SUPERVISORS = SUPERVISOR_ROLES
 SCHEDULER_ACTOR = "scheduler"
 EDITABLE = (PositionStatus.draft, PositionStatus.open)
 REQUIRED_FIELDS = frozenset(
