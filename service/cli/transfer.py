@@ -104,16 +104,19 @@ def import_command(
         db.use_database(database)
     progress = _ProgressReport(_errors)
     try:
-        with session_scope() as session:
-            result = operations.import_file(
-                session,
-                kind,
-                file.read_bytes(),
-                file_name=file.name,
-                actor=operations.CLI_ACTOR,
-                dry_run=dry_run,
-                progress=progress,
+        # Checked on a read session first: the write transaction (on SQLite the database's write
+        # lock) is opened only for the writes, and never by a dry run.
+        with session_scope(write=False) as reader:
+            checked = operations.check_file(
+                reader, kind, file.read_bytes(), file_name=file.name, progress=progress
             )
+        if dry_run:
+            result = checked.result(dry_run=True)
+        else:
+            with session_scope() as session:
+                result = operations.write_prepared(
+                    session, checked, actor=operations.CLI_ACTOR, progress=progress
+                )
     except ImportInvalid as error:
         progress.stop()
         _print_problems(error)

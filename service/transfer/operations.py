@@ -1,10 +1,12 @@
-"""Bulk import and export: one file is one transaction, and an export imports back unchanged.
+"""Bulk import and export: a file is one write transaction; an export imports back unchanged.
 
 An import reads the file, checks every row against look-ups loaded once, and either reports every
 problem (nothing written) or writes all rows with chunked upserts keyed on the natural keys, so a
-second import of the same file changes nothing. It flushes, never commits: the CLI's
-``session_scope`` or the request's session commits once. The CLI and the API both call
-:func:`import_file` and :func:`export_table`.
+second import of the same file changes nothing. The checks only read (:func:`check_file`, on a
+read session) and the writes follow in one write transaction (:func:`write_prepared`); see the
+note above :func:`import_upload`. It flushes, never commits: the CLI's ``session_scope`` or the
+request's session commits once. The API calls :func:`import_upload`, the CLI the two phases, the
+demo loader :func:`import_sheet`; all export through :func:`export_table`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
 from models import OrganizationStatus, Role, User, natural_id
-from models.base import PUBLISHED_STATUSES, utcnow
+from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.errors import AppError, Conflict, Forbidden
 from service.positions import compliance
@@ -35,7 +37,7 @@ from service.transfer.writers import write_table
 Progress = Callable[[str, int, int], None]
 """Called with a phase (``"check"``, ``"write"``), the rows done and the rows in all."""
 
-SUPERVISORS = frozenset({Role.regulator, Role.admin})
+SUPERVISORS = SUPERVISOR_ROLES
 # Who may import (and export) which kinds: a member role only its own organisation's rows.
 MEMBER_KINDS = {
     Role.enterprise: frozenset({TransferKind.positions, TransferKind.demand}),
@@ -103,6 +105,61 @@ class Classified:
     majors: list[tuple[uuid.UUID, str]]
 
 
+@dataclass(frozen=True)
+class CheckedImport:
+    """A file that passed every check, with its rows classified: what :func:`write_prepared`
+    writes (the outcome of :func:`check_file`, which only reads)."""
+
+    kind: TransferKind
+    file_name: str
+    rows: int
+    plan: Classified
+
+    def result(self, *, dry_run: bool = False) -> ImportResult:
+        return ImportResult(
+            kind=self.kind,
+            rows=self.rows,
+            inserted=len(self.plan.inserts),
+            updated=len(self.plan.updates),
+            unchanged=self.plan.unchanged,
+            dry_run=dry_run,
+        )
+
+
+# An import runs in two phases. The check phase (parse, map headers, resolve catalogue names, the
+# compliance rules, classify each row as insert / update / unchanged) only reads, so it runs on a
+# read session: on SQLite that transaction stays DEFERRED and takes no write lock, and the single
+# write lock is held only for the write phase's upserts and audit entry (PITFALLS.md: never hold a
+# write transaction while computing; checking a large file takes seconds). All or nothing still
+# holds: a bad row stops the import before any write session is used, and the write phase is one
+# transaction. Between the phases another writer may have changed, added or removed a row the file
+# names; the upserts are keyed on the natural key and idempotent, so such a row is updated in place
+# (or inserted again) rather than duplicated, and a collision the checks could not have seen
+# surfaces as a Conflict with the whole write rolled back. ``import_file`` composes both phases on
+# one session (the demo loader, tests); the API and the CLI use a read and a write session.
+
+
+def import_upload(
+    read_session: Session,
+    write_session: Session,
+    actor: User,
+    kind: TransferKind,
+    stream: IO[bytes],
+    *,
+    file_name: str,
+    limit: int,
+    dry_run: bool = False,
+) -> ImportResult:
+    """The API's import: authorise, read the upload (at most ``limit`` bytes), check it on
+    ``read_session``, then write it on ``write_session`` (never touched by a dry run)."""
+    owner = owner_for(read_session, actor, kind)
+    data = read_limited(stream, limit)
+    checked = check_file(read_session, kind, data, file_name=file_name, owner=owner)
+    if dry_run:
+        return checked.result(dry_run=True)
+    return write_prepared(write_session, checked, actor=actor)
+
+
 def import_file(
     session: Session,
     kind: TransferKind,
@@ -118,6 +175,7 @@ def import_file(
 
     Raises :class:`ImportInvalid` listing every problem (row, column, value, Chinese message).
     ``owner`` restricts the rows to one organisation's; ``dry_run`` checks and counts only.
+    Both phases run on ``session``; see :func:`check_file` and :func:`write_prepared`.
     """
     return import_sheet(
         session,
@@ -142,6 +200,44 @@ def import_sheet(
     owner: OrgRef | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
+    checked = check_sheet(session, kind, sheet, file_name=file_name, owner=owner, progress=progress)
+    if dry_run:
+        return checked.result(dry_run=True)
+    return write_prepared(session, checked, actor=actor, progress=progress)
+
+
+def check_file(
+    session: Session,
+    kind: TransferKind,
+    data: bytes,
+    *,
+    file_name: str,
+    owner: OrgRef | None = None,
+    progress: Progress | None = None,
+) -> CheckedImport:
+    """The check phase of an import; only reads, so ``session`` may be a read-only session.
+
+    Raises :class:`ImportInvalid` listing every problem, or returns the classified rows.
+    """
+    return check_sheet(
+        session,
+        kind,
+        read_file(data, file_name),
+        file_name=file_name,
+        owner=owner,
+        progress=progress,
+    )
+
+
+def check_sheet(
+    session: Session,
+    kind: TransferKind,
+    sheet: Sheet,
+    *,
+    file_name: str,
+    owner: OrgRef | None = None,
+    progress: Progress | None = None,
+) -> CheckedImport:
     report = progress or _no_progress
     spec = SPECS[kind]
     header_map, header_problems = map_headers(spec, sheet.headers)
@@ -181,25 +277,28 @@ def import_sheet(
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", len(rows), len(rows))
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
-    result = ImportResult(
-        kind=kind,
-        rows=len(rows),
-        inserted=len(plan.inserts),
-        updated=len(plan.updates),
-        unchanged=plan.unchanged,
-        dry_run=dry_run,
-    )
-    if dry_run:
-        return result
-    _write(session, kind, plan, report)
+    return CheckedImport(kind=kind, file_name=file_name, rows=len(rows), plan=plan)
+
+
+def write_prepared(
+    session: Session,
+    checked: CheckedImport,
+    *,
+    actor: audit.Actor,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """The write phase of an import: the upserts of ``checked`` and one audit entry, flushed in
+    ``session``'s transaction (on SQLite the write lock is taken at its first statement)."""
+    result = checked.result()
+    _write(session, checked.kind, checked.plan, progress or _no_progress)
     audit.record(
         session,
         actor,
         AUDIT_ACTION,
-        TABLES[kind].table.name,
+        TABLES[checked.kind].table.name,
         uuid.uuid4(),
         None,
-        {"file": file_name, **result.model_dump(mode="json", exclude={"dry_run"})},
+        {"file": checked.file_name, **result.model_dump(mode="json", exclude={"dry_run"})},
     )
     session.flush()
     return result
@@ -318,8 +417,8 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
                     session, [row["id"] for row in plan.updates], plan.majors
                 )
     except (IntegrityError, DataError) as error:
-        # Rows were checked against what this transaction saw; a concurrent writer can still
-        # collide. The caller rolls back, so nothing of the file is kept.
+        # Rows were checked against what the check phase saw; a concurrent writer (between the
+        # phases or now) can still collide. The caller rolls back, so nothing of the file is kept.
         raise Conflict(
             f"写入时与数据库中的数据冲突，未导入任何数据，请重试：{_first_line(error.orig)}"
         ) from error

@@ -187,11 +187,7 @@ def _major(
     if resolution.code is not None:
         return resolution.code, "", None
     candidates = [candidate.to_dict() for candidate in resolution.candidates]
-    where = f"（{level}）" if level else ""
-    if candidates:
-        shown = "、".join(f"{c.name}（{c.code}，{c.level}）" for c in resolution.candidates)
-        return None, f"无法在专业目录{where}中确定专业“{text}”，可能是：{shown}", candidates
-    return None, f"专业目录{where}中没有与“{text}”相近的专业，请填写专业代码", candidates
+    return None, catalog.unresolved_message(resolution, level), candidates
 
 
 def _major_column(row: ParsedRow) -> tuple[str, str | None]:

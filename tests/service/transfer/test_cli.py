@@ -3,20 +3,23 @@ from __future__ import annotations
 import csv
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from models import AuditLog, Organization, Position, PositionMajor
 from service.cli.transfer import WRITE_MARKER, WRITTEN_PREFIX
 from service.db import get_engine, session_scope
+from service.settings import settings
 from service.transfer import operations
 from service.transfer.columns import TransferKind
 from service.transfer.readers import read_file
@@ -114,6 +117,67 @@ def test_export_to_standard_output_with_chinese_headers(run_cli: Run, fresh_db_u
         "机构类型,机构代码,机构名称,行政区划代码,行业代码,办学层次,在岗职工总数",
         "school,4150000101,重庆示范职业技术学院,500106,,高职专科,",
     ]
+
+
+# ---------------------------------------------------------------- the check phase reads only
+
+
+@pytest.fixture
+def write_lock_held(
+    fresh_db_url: str, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A SQLite database with the organisations loaded whose write lock another connection holds
+    (BEGIN IMMEDIATE, as a concurrent writer would); a busy timeout of 0.2 s makes anything that
+    waits for the lock fail fast instead of hanging."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    with session_scope(fresh_db_url) as session:
+        data = (FIXTURES / "organizations.csv").read_bytes()
+        operations.import_file(
+            session, TransferKind.organizations, data, file_name="o.csv", actor="test"
+        )
+    monkeypatch.setattr(settings, "sqlite_busy_timeout_ms", 200)
+    get_engine(fresh_db_url).dispose()  # new connections get the short busy timeout
+    path = make_url(fresh_db_url).database
+    assert path is not None
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0.2)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield fresh_db_url
+    finally:
+        holder.rollback()
+        holder.close()
+        get_engine(fresh_db_url).dispose()
+
+
+def test_the_check_phase_does_not_take_the_write_lock(write_lock_held: str) -> None:
+    url = write_lock_held
+    data = (FIXTURES / "positions.csv").read_bytes()
+    with session_scope(url, write=False) as reader:
+        checked = operations.check_file(
+            reader, TransferKind.positions, data, file_name="positions.csv"
+        )
+    assert checked.result().model_dump() == {
+        "kind": "positions",
+        "rows": 5,
+        "inserted": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "dry_run": False,
+    }
+    # The control: the write phase does need the lock, and gives up after the busy timeout.
+    with pytest.raises(OperationalError, match="database is locked"):
+        with session_scope(url) as session:
+            operations.write_prepared(session, checked, actor="test")
+    with session_scope(url, write=False) as reader:
+        assert reader.execute(select(func.count()).select_from(Position)).scalar_one() == 0
+
+
+def test_a_dry_run_never_asks_for_the_write_lock(run_cli: Run, write_lock_held: str) -> None:
+    path = str(FIXTURES / "positions.csv")
+    result = run_cli("import", "positions", path, "--dry-run", "--db", write_lock_held)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "校验通过（未写入）：岗位共5行：新增5行，更新0行，未变0行\n"
 
 
 # ---------------------------------------------------------------- a killed import
