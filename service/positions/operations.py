@@ -161,14 +161,26 @@ def _unique_codes(resolutions: Sequence[Resolution]) -> list[str]:
     return list(dict.fromkeys(r.code for r in resolutions if r.code is not None))
 
 
+def date_problems(
+    start: date | None, end: date | None, closing: date | None
+) -> list[tuple[str, str]]:
+    """(field, message) for dates that contradict each other: the form and the import share it."""
+    problems = []
+    if start is not None and end is not None and end < start:
+        problems.append(("end_date", "结束日期不能早于到岗日期"))
+    if closing is not None and end is not None and closing > end:
+        problems.append(("closing_date", "报名截止日期不能晚于结束日期"))
+    return problems
+
+
 def _field_problems(session: Session, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Checks across fields, on the position as it would be saved."""
-    problems = []
-    start, end, closing = values["start_date"], values.get("end_date"), values.get("closing_date")
-    if end is not None and end < start:
-        problems.append(field_detail("end_date", "结束日期不能早于到岗日期"))
-    if closing is not None and end is not None and closing > end:
-        problems.append(field_detail("closing_date", "报名截止日期不能晚于结束日期"))
+    problems = [
+        field_detail(field, message)
+        for field, message in date_problems(
+            values["start_date"], values.get("end_date"), values.get("closing_date")
+        )
+    ]
     if not repository.region_exists(session, values["region_code"]):
         problems.append(field_detail("region_code", f"行政区划代码不存在：{values['region_code']}"))
     return problems

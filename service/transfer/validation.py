@@ -30,6 +30,7 @@ from service.demand.schemas import DemandForecastCreate
 from service.errors import pydantic_errors_to_details
 from service.organizations import operations as organizations
 from service.positions import compliance
+from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
 from service.transfer import repository
 from service.transfer.columns import MAJOR_CODE_SHAPE, SPECS, TransferKind
@@ -540,13 +541,10 @@ def check_positions(
         if region and not lookups.codes.region_exists(region):
             collect.add(row, "region_code", f"行政区划代码不存在：{region}")
             bad = True
-        start, end, closing = data["start_date"], data["end_date"], data["closing_date"]
-        # The same date rules as the posting form (service.positions.operations).
-        if start is not None and end is not None and end < start:
-            collect.add(row, "end_date", "结束日期不能早于开始日期")
-            bad = True
-        if closing is not None and end is not None and closing > end:
-            collect.add(row, "closing_date", "报名截止日期不能晚于结束日期")
+        for column, message in positions.date_problems(
+            data["start_date"], data["end_date"], data["closing_date"]
+        ):
+            collect.add(row, column, message)
             bad = True
         majors: list[str] = []
         for text in data["majors"]:
