@@ -27,7 +27,9 @@ from service.pagination import PageParams
 from service.positions import compliance, repository
 from service.positions.schemas import (
     ApprenticeShareReport,
+    ComplianceCheck,
     EnterpriseShare,
+    FindingPublic,
     MajorResolutionPublic,
     PositionCreate,
     PositionSearch,
@@ -315,6 +317,19 @@ def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> P
     session.flush()
     audit.record(session, actor, "publish", ENTITY, position.id, before, position)
     return _view(session, position, actor)
+
+
+def check_position(session: Session, actor: User, position_id: uuid.UUID) -> ComplianceCheck:
+    """The posting rules applied to one of the actor's positions as it stands; changes nothing.
+
+    The same check publication runs, so an enterprise can see why a draft would be refused.
+    """
+    position = _owned(session, actor, position_id)
+    findings = compliance.check(session, position)
+    return ComplianceCheck(
+        publishable=not any(f.severity == "blocking" for f in findings),
+        findings=[FindingPublic(**f.to_dict()) for f in findings],
+    )
 
 
 def close_position(session: Session, actor: User, position_id: uuid.UUID) -> PositionView:

@@ -11,6 +11,7 @@ from service.pagination import PageDep
 from service.positions import operations
 from service.positions.schemas import (
     ApprenticeShareReport,
+    ComplianceCheck,
     MajorResolutionPublic,
     PositionCreate,
     PositionPublic,
@@ -106,6 +107,14 @@ def publish_position(
 ) -> PositionPublic:
     """发布岗位：通过合规检查后公开；有阻止性问题时返回422并列出问题。"""
     return PositionPublic.from_view(operations.publish_position(session, actor, position_id))
+
+
+@router.get("/{position_id}/compliance", response_model=ComplianceCheck)
+def check_position(
+    session: ReadSessionDep, actor: Enterprise, position_id: uuid.UUID
+) -> ComplianceCheck:
+    """预检本企业岗位的合规问题（与发布时的检查相同，不改变岗位）。"""
+    return operations.check_position(session, actor, position_id)
 
 
 @router.post("/{position_id}/close", response_model=PositionPublic)

@@ -175,6 +175,13 @@ class FindingPublic(BaseModel):
     source: str = Field(description="政策或法律依据")
 
 
+class ComplianceCheck(BaseModel):
+    """What publication would say about a position now, without publishing it."""
+
+    publishable: bool = Field(description="当前内容能否发布（无阻止性问题）")
+    findings: list[FindingPublic] = Field(description="合规检查发现的问题（阻止性问题与提示）")
+
+
 @dataclass(frozen=True)
 class PositionView:
     """A position with the names shown beside it, and whether the viewer sees its internals."""

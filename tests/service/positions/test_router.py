@@ -369,3 +369,41 @@ def test_mine_lists_own_positions_with_drafts(client: TestClient, session: Sessi
         f"{URL}/mine", params={"status": "draft"}, headers=auth_headers(user)
     ).json()
     assert [p["id"] for p in drafts["data"]] == [str(mine[0].id)]
+
+
+def test_the_compliance_preview_shows_what_publication_would_refuse(
+    client: TestClient, session: Session
+) -> None:
+    _, user = make_enterprise_user(session)
+    session.commit()
+    headers = auth_headers(user)
+    blocked = client.post(URL, json=draft(title="数控操作工（限男性）"), headers=headers).json()
+    clean = client.post(URL, json=draft(title="数控车床调试员"), headers=headers).json()
+
+    preview = client.get(f"{URL}/{blocked['id']}/compliance", headers=headers)
+    assert preview.status_code == 200
+    body = preview.json()
+    assert body["publishable"] is False
+    assert [(f["field"], f["code"], f["severity"]) for f in body["findings"]] == [
+        ("title", "discriminatory_term", "blocking")
+    ]
+    assert "限男性" in body["findings"][0]["message"]
+    # The preview changes nothing: the position is still a draft, with no stored findings.
+    stored = session.get(Position, uuid.UUID(blocked["id"]))
+    assert stored is not None
+    session.refresh(stored)
+    assert (stored.status, stored.compliance_findings) == (PositionStatus.draft, [])
+
+    ok = client.get(f"{URL}/{clean['id']}/compliance", headers=headers).json()
+    assert ok == {"publishable": True, "findings": []}
+
+
+def test_the_compliance_preview_of_another_enterprises_draft_is_not_found(
+    client: TestClient, session: Session
+) -> None:
+    _, owner = make_enterprise_user(session)
+    _, other = make_enterprise_user(session)
+    session.commit()
+    created = client.post(URL, json=draft(), headers=auth_headers(owner)).json()
+    response = client.get(f"{URL}/{created['id']}/compliance", headers=auth_headers(other))
+    assert response.status_code == 404
