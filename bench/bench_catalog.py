@@ -19,12 +19,12 @@ import argparse
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bench.timing import best_of
 from models import Major, MajorAlias
 from service import migrate
 from service.catalog import operations as catalog
@@ -33,15 +33,6 @@ from service.db import temporary_postgres_database as postgres_database
 
 LEVELS = ("中职", "高职专科", "职教本科")
 FULL_WIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def time_loads(url: str) -> tuple[float, float]:

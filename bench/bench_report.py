@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session, col
 
+from bench.timing import best_of
 from models import (
     Cohort,
     DemandForecast,
@@ -65,15 +66,6 @@ POSITIONS, ENTERPRISES, FORECASTS = 200_000, 2_000, 5_000
 OUTSIDE_SHARE = 0.1
 CHUNK = 5_000
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bulk(engine: Engine, table: Any, rows: Sequence[dict[str, Any]]) -> None:

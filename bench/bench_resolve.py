@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import best_of  # noqa: E402
 from matching.resolve import MajorRecord, MajorResolver  # noqa: E402
 
 CATALOGUE = ROOT / "seed" / "data" / "majors.csv"
@@ -73,12 +74,7 @@ def messy_names(records: list[MajorRecord], count: int, seed: int = 20240501) ->
 
 
 def best_rate(run: Callable[[], object], count: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return count / best
+    return count / best_of(repeat, run)
 
 
 def main() -> None:

@@ -242,6 +242,14 @@ def positions_of_enterprise(
     conditions: list[Any] = [col(Position.enterprise_id) == enterprise_id]
     if status is not None:
         conditions.append(col(Position.status) == status)
+    order = [col(Position.created_at).desc(), col(Position.id)]
+    return _counted_page(session, conditions, order, offset, limit)
+
+
+def _counted_page(
+    session: Session, conditions: Sequence[Any], order: Sequence[Any], offset: int, limit: int
+) -> tuple[list[tuple[Position, str, str]], int]:
+    """One page of positions (with enterprise and region names) and the total matching."""
     total = session.execute(
         select(func.count()).select_from(Position).where(*conditions)
     ).scalar_one()
@@ -251,13 +259,7 @@ def positions_of_enterprise(
         .join(Region, col(Region.code) == col(Position.region_code))
         .where(*conditions)
     )
-    return page_of(
-        session,
-        statement,
-        [col(Position.created_at).desc(), col(Position.id)],
-        offset,
-        limit,
-    ), int(total)
+    return page_of(session, statement, order, offset, limit), int(total)
 
 
 def positions_with_findings(
@@ -277,17 +279,8 @@ def positions_with_findings(
         conditions.append(region_condition)
     if severity is not None:
         conditions.append(cast(col(Position.compliance_findings), Text).contains(f'"{severity}"'))
-    total = session.execute(
-        select(func.count()).select_from(Position).where(*conditions)
-    ).scalar_one()
-    statement = (
-        select(Position, col(Organization.name), col(Region.name))
-        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
-        .join(Region, col(Region.code) == col(Position.region_code))
-        .where(*conditions)
-    )
     order = [col(Position.published_at).desc().nulls_last(), col(Position.id)]
-    return page_of(session, statement, order, offset, limit), int(total)
+    return _counted_page(session, conditions, order, offset, limit)
 
 
 def expired_open_positions(session: Session, today: date) -> list[tuple[uuid.UUID, date]]:
