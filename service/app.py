@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
+from service.admission import AdmissionMiddleware
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
@@ -42,9 +43,8 @@ def api_router() -> APIRouter:
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # A request holds at most two pooled connections (the read session that resolves the user and
-    # the route's write session). FastAPI's thread pool admits 40 sync requests at once; with a pool
-    # of 15, 15 writers each holding one connection and waiting for a second would starve the pool.
+    # Every admitted request (AdmissionMiddleware) gets a thread when it needs one: threads are
+    # never what an admitted request, holding its connection, waits for.
     to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
     scheduler = LeaseScheduler(JOBS) if settings.scheduler_enabled else None
     if scheduler is not None:
@@ -64,6 +64,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     register_error_handlers(app)
+    app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
     app.include_router(api_router())
     return app
