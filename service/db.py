@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
 from starlette.requests import Request
 
-from service.errors import Unavailable
+from service.errors import AppError, Unavailable
 from service.settings import settings
 
 
@@ -34,9 +35,29 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+class DatabaseMissing(AppError):
+    """A SQLite file that is not there, where the caller expected an existing database."""
+
+    code = "database_missing"
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The engine of ``url`` (default: the configured database), one per URL and process."""
-    return _engine_for(url or settings.database_url)
+    url = url or settings.database_url
+    if not settings.sqlite_create_missing and is_sqlite(url):
+        _require_sqlite_file(url)
+    return _engine_for(url)
+
+
+def _require_sqlite_file(url: str) -> None:
+    # SQLite creates a missing file on connect: a mistyped --db would leave an empty database
+    # behind and fail later with "no such table".
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        raise DatabaseMissing(
+            f"数据库文件 {path} 不存在：先运行 chanjiao db upgrade 建库，或用 --db 指定已有的数据库"
+            "（make demo 生成的演示库：--db sqlite:///./chanjiao-demo.db）"
+        )
 
 
 @cache

@@ -9,6 +9,9 @@ import typer
 
 from service.cli import catalog, db, report, seed, serve, transfer, users
 
+# Commands that may start from no database file (the others refuse rather than create an empty one).
+CREATES_DATABASE = frozenset({"db", "serve"})
+
 app = typer.Typer(
     help="产教通 chanjiao：职业教育人才供需信息平台命令行。",
     no_args_is_help=True,
@@ -18,13 +21,19 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     database: str | None = typer.Option(
-        None, "--db", help="数据库URL（默认读取 DATABASE_URL，或当前目录下的SQLite文件）"
+        None,
+        "--db",
+        help="数据库URL（默认读取 DATABASE_URL，否则为 sqlite:///./chanjiao.db；"
+        "make demo 的演示库为 sqlite:///./chanjiao-demo.db）",
     ),
 ) -> None:
     """产教通命令行。"""
     if database:
         db.use_database(database)
+    if ctx.invoked_subcommand not in CREATES_DATABASE:
+        db.refuse_missing_sqlite_file()
 
 
 app.command("serve")(serve.serve)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from matching.warnings import ACTION_LABELS
-from service.db import session_scope
-from service.errors import AppError
-from service.reports import operations
-from service.reports.exporters import ReportFile
-from service.reports.operations import MismatchQuery
+if TYPE_CHECKING:
+    from service.errors import AppError
 
 app = typer.Typer(help="专业供需报告与预警快照。", no_args_is_help=True)
 
@@ -53,6 +49,13 @@ def mismatch(
     if fmt is ReportFormat.xlsx and out is None:
         typer.echo("错误：xlsx 格式须用 --out 指定输出文件", err=True)
         raise typer.Exit(2)
+    # Imported here so that `chanjiao --help` stays quick (no numpy, no database layer).
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.reports import operations
+    from service.reports.exporters import ReportFile
+    from service.reports.operations import MismatchQuery
+
     query = MismatchQuery(region=region, year=year, level=level, profile=profile)
     try:
         with session_scope(write=False) as session:
@@ -79,6 +82,11 @@ def snapshot(
     year: int | None = typer.Option(None, "--year", help="年份（默认：各地区最近有毕业生的年份）"),
 ) -> None:
     """重新计算并保存预警快照，供逐年比较（与每晚的定时任务相同）。"""
+    from matching.warnings import ACTION_LABELS
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.reports import operations
+
     try:
         # Compute in a read-only session, then write in a short one (SQLite's single writer).
         with session_scope(write=False) as session:
