@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_DB ?= sqlite:///./chanjiao-demo.db
+DEMO_DB ?= sqlite:///./chanjiao.db
 
 .PHONY: demo test lint typecheck migrations-check bench serve install clean lock
 
@@ -49,4 +49,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^chanjiao' > constraints.txt
 
 clean:
-	rm -rf $(VENV) chanjiao-demo.db chanjiao-demo.db-* build *.egg-info
+	rm -rf $(VENV) chanjiao.db chanjiao.db-* build *.egg-info

@@ -55,8 +55,8 @@ def _require_sqlite_file(url: str) -> None:
     path = make_url(url).database
     if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
         raise DatabaseMissing(
-            f"数据库文件 {path} 不存在：先运行 chanjiao db upgrade 建库，或用 --db 指定已有的数据库"
-            "（make demo 生成的演示库：--db sqlite:///./chanjiao-demo.db）"
+            f"数据库文件 {path} 不存在：在仓库根目录运行 make demo（演示城市，即默认的 ./chanjiao.db）"
+            "或 chanjiao db upgrade（空库）建库，或用 --db 指定已有的数据库"
         )
 
 

@@ -25,8 +25,8 @@ def _root(
     database: str | None = typer.Option(
         None,
         "--db",
-        help="数据库URL（默认读取 DATABASE_URL，否则为 sqlite:///./chanjiao.db；"
-        "make demo 的演示库为 sqlite:///./chanjiao-demo.db）",
+        help="数据库URL（默认读取 DATABASE_URL，否则为当前目录下的 chanjiao.db，"
+        "即 make demo 建立的演示城市）",
     ),
 ) -> None:
     """产教通命令行。"""
