@@ -55,8 +55,8 @@ def _require_sqlite_file(url: str) -> None:
     path = make_url(url).database
     if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
         raise DatabaseMissing(
-            f"数据库文件 {path} 不存在：在仓库根目录运行 make demo（演示城市，即默认的 ./chanjiao.db）"
-            "或 chanjiao db upgrade（空库）建库，或用 --db 指定已有的数据库"
+            f"数据库文件 {path} 不存在：在仓库根目录运行 make demo（演示城市，即默认的 "
+            "./chanjiao.db）或 chanjiao db upgrade（空库）建库，或用 --db 指定已有的数据库"
         )
 
 
@@ -134,9 +134,8 @@ class _WriterQueue:
         if self._holder is dbapi_connection:
             return
         if not self._lock.acquire(timeout=settings.sqlite_write_wait_s):
-            raise Unavailable(
-                f"写入排队超过{settings.sqlite_write_wait_s:g}秒，请稍后重试", code="write_queue_full"
-            )
+            wait = settings.sqlite_write_wait_s
+            raise Unavailable(f"写入排队超过{wait:g}秒，请稍后重试", code="write_queue_full")
         self._holder = dbapi_connection
 
     def leave(self, dbapi_connection: object | None) -> None:

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     sqlite_create_missing: bool = Field(
         default=True,
-        description="open a SQLite file that does not exist yet (the CLI refuses, except db upgrade)",
+        description="create a missing SQLite file on connect (the CLI refuses, but db upgrade)",
     )
     sqlite_write_wait_s: float = Field(
         default=10.0, description="longest wait of a writer for SQLite's write turn, then 503"

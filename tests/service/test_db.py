@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlalchemy import QueuePool, func, select, text
+from sqlmodel import Session, col
 
 from models import Position, User
 from service.app import create_app
@@ -21,6 +21,12 @@ from service.errors import Unavailable
 from service.settings import settings
 from tests.factories import auth_headers, make_enterprise_user
 from tests.live_server import live_server
+
+
+def _checked_out() -> int:
+    pool = get_engine().pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def _enterprise_headers(url: str) -> dict[str, str]:
@@ -43,18 +49,19 @@ def test_a_request_holds_one_connection_whatever_its_dependencies(
     def user_then_write(user: CurrentUser, session: SessionDep) -> dict[str, int]:
         session.execute(text("SELECT 1"))
         assert session.get(User, user.id) is user
-        return {"connections": get_engine().pool.checkedout()}
+        return {"connections": _checked_out()}
 
     @app.post("/api/v1/write-then-user")
     def write_then_user(session: SessionDep, user: CurrentUser) -> dict[str, int]:
         session.execute(text("SELECT 1"))
         assert session.get(User, user.id) is user
-        return {"connections": get_engine().pool.checkedout()}
+        return {"connections": _checked_out()}
 
     @app.get("/api/v1/read")
     def read(session: ReadSessionDep, user: CurrentUser) -> dict[str, int]:
         session.execute(text("SELECT 1"))
-        return {"connections": get_engine().pool.checkedout()}
+        assert session.get(User, user.id) is user
+        return {"connections": _checked_out()}
 
     with TestClient(app) as client:
         answers = [
@@ -62,7 +69,7 @@ def test_a_request_holds_one_connection_whatever_its_dependencies(
             client.post("/api/v1/write-then-user", headers=headers).json(),
             client.get("/api/v1/read", headers=headers).json(),
         ]
-        assert get_engine().pool.checkedout() == 0
+        assert _checked_out() == 0
     assert answers == [{"connections": 1}] * 3
 
 
@@ -94,7 +101,9 @@ def test_64_concurrent_writers_all_succeed(
         statuses = list(pool.map(post, range(64)))
     assert statuses == [201] * 64
     with session_scope(fresh_db_url, write=False) as session:
-        headcounts = session.execute(select(Position.headcount).order_by(Position.headcount))
+        headcounts = session.execute(
+            select(col(Position.headcount)).order_by(col(Position.headcount))
+        )
         assert list(headcounts.scalars()) == list(range(1, 65))
         assert session.execute(select(func.count()).select_from(Position)).scalar_one() == 64
 

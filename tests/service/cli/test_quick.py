@@ -9,13 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from models import Role
 from seed.demo import DEFAULT_SEED
 from service.cli import demo, transfer, users
 from service.transfer import columns
-
 
 _PROBE = """
 import json, sys
