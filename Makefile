@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= sqlite:///./chanjiao.db
 
-.PHONY: demo test lint typecheck migrations-check bench serve install clean lock
+.PHONY: demo test lint typecheck migrations-check bench load serve install clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ migrations-check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)
+
+## make load: the real service under a mixed load (SQLite; PostgreSQL too with LOAD_ARGS=--postgres URL
+## or TEST_DATABASE_URL set)
+load: $(STAMP)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 ## refresh constraints.txt from the current environment (after changing dependencies)
 lock:
