@@ -88,6 +88,8 @@ def test_readme_commands_run_against_the_demo_city(
 
     failures = []
     for command in commands[1:]:
+        # Each command starts as a fresh process would: the default database, no --db left over.
+        settings.database_url = "sqlite:///./chanjiao.db"
         failure = _run_in_process(command, run_cli)
         if failure:
             failures.append(f"{command}\n  {failure}")
