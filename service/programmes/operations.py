@@ -458,10 +458,10 @@ def read_programme(
 
 
 def list_programmes(
-    session: Session, viewer: User | None, filters: ProgrammeFilters, page: PageParams
+    session: Session, viewer: audit.Actor | None, filters: ProgrammeFilters, page: PageParams
 ) -> ProgrammesPublic:
-    """Programmes of verified schools (public), plus the viewer's own school's; supervisors see
-    all. Ordered by school code, major, then the latest year first."""
+    """Programmes of verified schools (public), plus the viewer's own school's; supervisors and
+    the command line see all. Ordered by school code, major, then the latest year first."""
     conditions: list[Any] = []
     if filters.school:
         conditions.append(col(Organization.code) == normalize_code(filters.school))
@@ -469,9 +469,9 @@ def list_programmes(
         conditions.append(col(Programme.major_code) == normalize_code(filters.major))
     if filters.year is not None:
         conditions.append(col(Programme.year) == filters.year)
-    if viewer is None or viewer.role not in SUPERVISORS:
+    if viewer is None or not _acts_for_all(viewer):
         visible = col(Organization.status) == OrganizationStatus.verified
-        if viewer is not None and viewer.organization_id is not None:
+        if isinstance(viewer, User) and viewer.organization_id is not None:
             visible = or_(visible, col(Programme.school_id) == viewer.organization_id)
         conditions.append(visible)
     rows, count = repository.page_of(session, conditions, page.offset, page.page_size)
