@@ -207,8 +207,10 @@ def _owned(
 
 
 def _member_or_supervisor(viewer: User | None, school_id: uuid.UUID) -> bool:
+    """The school's own staff accounts, regulators and admins (not its students)."""
     return viewer is not None and (
-        viewer.role in SUPERVISORS or viewer.organization_id == school_id
+        viewer.role in SUPERVISORS
+        or (viewer.role == Role.school and viewer.organization_id == school_id)
     )
 
 

@@ -130,6 +130,8 @@ def test_only_the_school_and_supervisors_see_it(client: TestClient, session: Ses
     pending = make_school(session, status=OrganizationStatus.pending)
     outsider = auth_headers(make_user(session, Role.school, make_school(session)))
     enterprise = auth_headers(make_user(session, Role.enterprise, make_enterprise(session)))
+    student = auth_headers(make_user(session, Role.student, school))
+    assert client.get(url(school.code), headers=student).status_code == 403
     assert client.get(url(school.code)).status_code == 401
     assert client.get(url(school.code), headers=outsider).status_code == 403
     assert client.get(url(school.code), headers=enterprise).status_code == 403
