@@ -20,7 +20,7 @@ from models.catalog import (
     Region,
     StrategicEmergingIndustry,
 )
-from models.education import Cohort, Programme, Student
+from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor
@@ -38,6 +38,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "OrganizationStatus",
+    "PartnerKind",
     "PolicyProfile",
     "Position",
     "PositionKind",
@@ -45,6 +46,7 @@ __all__ = [
     "PositionStatus",
     "PriorityIndustry",
     "Programme",
+    "ProgrammePartner",
     "Region",
     "RegionPolicy",
     "Role",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, utcnow
@@ -22,7 +23,35 @@ class Programme(SQLModel, table=True):
     year: int = Field(index=True)
     enrolment_plan: int
     enrolled: int | None = None
+    practical_hours_share: float | None = None  # 实践性教学课时占比 (0–1)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PartnerKind(StrEnum):
+    """How an enterprise takes part in a programme."""
+
+    cooperation = "cooperation"  # 校企合作
+    order_training = "order_training"  # 订单培养
+    apprenticeship = "apprenticeship"  # 学徒制
+
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.cooperation: "校企合作",
+    PartnerKind.order_training: "订单培养",
+    PartnerKind.apprenticeship: "学徒制",
+}
+
+
+class ProgrammePartner(SQLModel, table=True):
+    """An enterprise partner of a programme, in one way (an enterprise may partner in several)."""
+
+    __tablename__ = "programme_partner"
+
+    programme_id: uuid.UUID = Field(
+        sa_column_args=[ForeignKey("programme.id", ondelete="CASCADE")], primary_key=True
+    )
+    enterprise_id: uuid.UUID = Field(foreign_key="organization.id", primary_key=True, index=True)
+    kind: PartnerKind = Field(sa_type=String(16), primary_key=True)
 
 
 class Cohort(SQLModel, table=True):

@@ -19,6 +19,8 @@ from service.organizations.router import router as organizations_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
+from service.programmes.router import router as programmes_router
+from service.programmes.router import schools_router
 from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings
@@ -38,6 +40,8 @@ def api_router() -> APIRouter:
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)
     router.include_router(transfer_router)
+    router.include_router(programmes_router)
+    router.include_router(schools_router)
     return router
 
 

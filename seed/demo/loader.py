@@ -35,6 +35,8 @@ from service.auth.security import verify_password
 from service.errors import AppError
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
+from service.programmes import operations as programmes
+from service.programmes.schemas import PartnerIn, ProgrammeUpdate
 from service.settings import settings
 from service.transfer import operations as transfer
 from service.transfer.columns import FileFormat, TransferKind, render_text
@@ -69,6 +71,7 @@ class LoadResult:
     imported: dict[str, int] = field(default_factory=dict)  # kind → rows written
     accounts: list[Account] = field(default_factory=list)  # with passwords, when known
     refused: list[RefusedPosting] = field(default_factory=list)
+    partners: int = 0  # enterprise partners set on programmes
     seconds: float = 0.0
 
     @property
@@ -130,12 +133,32 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
         )
         for account in city.accounts
     }
+    result.partners = _add_partners(session, city.partners)
     result.accounts = list(city.accounts)
     enterprise_user = next(user for user in users.values() if user.role == Role.enterprise)
     result.refused = [_draft_and_offer(session, enterprise_user, row) for row in city.drafts]
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _add_partners(session: Session, rows: Sequence[Row]) -> int:
+    """Set each partnered programme's enterprises through the programmes operations (the same
+    checks as the API: every partner must be a verified enterprise)."""
+    by_programme: dict[tuple[str, str, int], list[PartnerIn]] = {}
+    for row in rows:
+        key = (str(row["school_code"]), str(row["major_code"]), int(str(row["year"])))
+        by_programme.setdefault(key, []).append(
+            PartnerIn.model_validate(
+                {"enterprise_code": row["enterprise_code"], "kind": row["kind"]}
+            )
+        )
+    for (school, major, year), partners in by_programme.items():
+        programme_id = programmes.programme_id_for(session, school, major, year)
+        programmes.update_programme(
+            session, ACTOR, programme_id, ProgrammeUpdate(partners=partners)
+        )
+    return len(rows)
 
 
 def _sheet(rows: Sequence[Row]) -> Sheet:

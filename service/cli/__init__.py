@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import catalog, db, report, seed, serve, transfer, users
+from service.cli import catalog, db, programmes, report, seed, serve, transfer, users
 
 # Commands that may start from no database file (the others refuse rather than create an empty one).
 CREATES_DATABASE = frozenset({"db", "serve"})
@@ -44,6 +44,8 @@ app.add_typer(seed.app, name="seed")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(users.app, name="users")
 app.add_typer(report.app, name="report")
+app.add_typer(programmes.programmes_app, name="programmes")
+app.add_typer(programmes.cohorts_app, name="cohorts")
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -304,7 +306,9 @@ def what_if(
     """Projected 供求比 of the graduating years ahead if enrolment changes by ``enrolment_change``.
 
     Intakes up to the report year are already enrolled (their actual numbers, unchanged); later
-    plans change by the given fraction. Demand is held at the report year's.
+    plans change by the given fraction. Demand is held at the report year's. A coming year in
+    which a programme has no stored plan takes that programme's last known plan (see
+    :func:`coming_plans`) and is marked estimated.
     """
     _check_year(query.year)
     if not math.isfinite(enrolment_change) or not -1 <= enrolment_change <= MAX_ENROLMENT_CHANGE:
@@ -340,17 +344,28 @@ def what_if(
     current = report.rows[0] if report.rows else None
     demand = current.demand if current else 0.0
     scope = scope_of(region, first_year, query.year)
-    plans = repository.enrolment_plans(session, scope, major_code, query.year + 1 - lag)
-    enrolled = {year: actual for year, _plan, actual in plans if year <= query.year}
-    coming = {year: plan for year, plan, _actual in plans if year > query.year}
+    plans = repository.programme_plans(session, scope, major_code, query.year + 1 - lag)
+    enrolled: dict[int, int] = defaultdict(int)
+    for _school, year, _plan, actual in plans:
+        if year <= query.year:
+            enrolled[year] += actual
+    coming = coming_plans(plans, query.year)
     projection = [
-        ProjectionYear(**projected, adjustable=adjustable)
-        for adjustable, plan_years, change in (
-            (False, enrolled, 0.0),
-            (True, coming, enrolment_change),
-        )
-        for projected in project_ratio(plan_years, demand, change, lag)
+        ProjectionYear(**projected, adjustable=False)
+        for projected in project_ratio(dict(enrolled), demand, 0.0, lag)
     ]
+    coming_totals = {year: total for year, (total, _, _) in coming.items()}
+    for projected in project_ratio(coming_totals, demand, enrolment_change, lag):
+        _total, carried, programmes = coming[projected["enrolment_year"]]
+        projection.append(
+            ProjectionYear(
+                **projected,
+                adjustable=True,
+                estimated=programmes > 0,
+                estimated_plan=carried,
+                estimated_programmes=programmes,
+            )
+        )
     for item in projection:
         item.ratio = _rounded(item.ratio)
     return WhatIfReport(
@@ -367,6 +382,41 @@ def what_if(
         ratio=current.ratio if current else None,
         projection=projection,
     )
+
+
+def coming_plans(
+    plans: Sequence[tuple[uuid.UUID, int, int, int]], report_year: int
+) -> dict[int, tuple[int, int, int]]:
+    """Enrolment year → (Σ plan, of which carried forward, programmes carried) after the report
+    year, up to the last year any programme has a stored plan (at least the next year).
+
+    A programme without a stored plan for a coming year is taken to enrol as its last known plan
+    says: counting it as zero made one school's early plan look like the whole region's supply.
+    A programme that stops enrolling records a plan of 0, which is carried forward as 0.
+    """
+    by_programme: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
+    for school, year, plan, _actual in plans:
+        by_programme[school][year] = plan
+    last = max((year for _s, year, _p, _a in plans), default=report_year)
+    coming: dict[int, tuple[int, int, int]] = {}
+    for year in range(report_year + 1, max(last, report_year + 1) + 1):
+        total = carried = programmes = 0
+        known = False
+        for by_year in by_programme.values():
+            if year in by_year:
+                total += by_year[year]
+                known = True
+                continue
+            earlier = [y for y in by_year if y < year]
+            if earlier:
+                plan = by_year[max(earlier)]
+                total += plan
+                carried += plan
+                programmes += 1
+                known = True
+        if known:
+            coming[year] = (total, carried, programmes)
+    return coming
 
 
 # ---------------------------------------------------------------- snapshots

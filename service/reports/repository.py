@@ -218,26 +218,26 @@ def school_majors(
     return set(session.execute(union(programmes, cohorts)).scalars())
 
 
-def enrolment_plans(
+def programme_plans(
     session: Session, scope: Scope, major_code: str, from_year: int
-) -> list[tuple[int, int, int]]:
-    """(year, Σ enrolment plan, Σ enrolled or else plan) of the region's programmes of a major."""
-    year = col(Programme.year)
+) -> list[tuple[uuid.UUID, int, int, int]]:
+    """(school id, year, enrolment plan, enrolled or else plan) of each of the region's programmes
+    of a major from ``from_year`` on: the what-if carries each school's last plan forward."""
     statement = (
         select(
-            year,
-            func.sum(col(Programme.enrolment_plan)),
-            func.sum(func.coalesce(col(Programme.enrolled), col(Programme.enrolment_plan))),
+            col(Programme.school_id),
+            col(Programme.year),
+            col(Programme.enrolment_plan),
+            func.coalesce(col(Programme.enrolled), col(Programme.enrolment_plan)),
         )
         .where(
             col(Programme.school_id).in_(scope.schools()),
             col(Programme.major_code) == major_code,
-            year >= from_year,
+            col(Programme.year) >= from_year,
         )
-        .group_by(year)
-        .order_by(year)
+        .order_by(col(Programme.school_id), col(Programme.year))
     )
-    return [(int(y), int(p or 0), int(e or 0)) for y, p, e in session.execute(statement)]
+    return [(s, int(y), int(p), int(e)) for s, y, p, e in session.execute(statement)]
 
 
 def latest_cohort_year_by_school_region(session: Session) -> list[tuple[str, int]]:

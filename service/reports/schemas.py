@@ -82,6 +82,12 @@ class ProjectionYear(BaseModel):
     expected_demand: float = Field(description="预计需求人数（按报告年份的需求）")
     ratio: float | None = Field(description="预计供求比")
     adjustable: bool = Field(description="是否仍可调整（报告年份之后的招生）")
+    estimated: bool = Field(
+        default=False,
+        description="是否含估计：有学校该年尚无招生计划，按其最近一年的计划延续",
+    )
+    estimated_plan: int = Field(default=0, description="其中按最近计划延续估计的招生人数")
+    estimated_programmes: int = Field(default=0, description="按最近计划延续估计的学校数")
 
 
 class WhatIfReport(BaseModel):

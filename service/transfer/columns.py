@@ -359,6 +359,13 @@ SPECS: dict[TransferKind, KindSpec] = {
                 aliases=("招生计划",),
             ),
             Column("enrolled", "实际招生数", integer(0), example="115", aliases=("实招人数",)),
+            Column(
+                "practical_hours_share",
+                "实践性教学课时占比",
+                number(0, 1),
+                example="0.55",
+                aliases=("实践课时占比",),
+            ),
         ),
         one_of=(("major_code", "major_name"),),
     ),

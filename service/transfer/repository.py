@@ -69,7 +69,10 @@ TABLES: dict[TransferKind, TableSpec] = {
         ("name", "region_code", "industry_code", "level", "staff_count", "status", "verified_at"),
     ),
     TransferKind.programmes: TableSpec(
-        PROGRAMME, ("school_id", "major_code", "year"), "school_id", ("enrolment_plan", "enrolled")
+        PROGRAMME,
+        ("school_id", "major_code", "year"),
+        "school_id",
+        ("enrolment_plan", "enrolled", "practical_hours_share"),
     ),
     TransferKind.cohorts: TableSpec(
         COHORT,
@@ -349,6 +352,7 @@ def _export_programmes(owner: uuid.UUID | None) -> Any:
             p.year,
             p.enrolment_plan,
             p.enrolled,
+            p.practical_hours_share,
         )
         .select_from(_school_join(PROGRAMME))
         .order_by(ORGANIZATION.c.code, p.major_code, p.year)

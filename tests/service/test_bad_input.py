@@ -23,6 +23,8 @@ from tests.factories import (
     auth_headers,
     import_file_bytes,
     make_enterprise_user,
+    make_programme,
+    make_school,
     make_uscc,
     make_user,
 )
@@ -170,7 +172,20 @@ def _valid_bodies(
         "year": 2027 + next(counter) % 20,
         "headcount": 40,
     }
+    school = make_school(session)
+    programme = make_programme(session, school, "460103", 2022)
+    programme_body = lambda: {  # noqa: E731
+        "school_code": school.code,
+        "major": "数控技术",
+        "year": 1990 + next(counter) % 110,
+        "enrolment_plan": 60,
+        "practical_hours_share": 0.6,
+        "partners": [{"enterprise_code": enterprise.code, "kind": "cooperation"}],
+    }
+    cohort = lambda: {"graduates": 50, "placed": 40, "in_field": 30, "further_study": 5}  # noqa: E731
     return [
+        ("POST", "/api/v1/programmes", auth_headers(admin), programme_body),
+        ("PUT", f"/api/v1/programmes/{programme.id}/cohorts/2024", auth_headers(admin), cohort),
         ("POST", "/api/v1/positions", auth_headers(enterprise_user), position),
         ("POST", "/api/v1/organizations", auth_headers(admin), organization),
         ("POST", "/api/v1/demand-forecasts", auth_headers(enterprise_user), forecast),

@@ -262,6 +262,9 @@ def test_what_if_through_the_api(client: TestClient, session: Session) -> None:
             "expected_demand": 40.0,
             "ratio": 0.8,
             "adjustable": True,
+            "estimated": False,
+            "estimated_plan": 0,
+            "estimated_programmes": 0,
         }
     ]
 
