@@ -117,6 +117,9 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
             _sheet(city.rows(kind)),
             file_name=f"demo-{kind}.csv",
             actor=ACTOR,
+            # The city's students get no accounts (nobody would see their passwords); the
+            # demo student's account is made below and linked to one of them.
+            accounts=False,
         )
         result.imported[kind] = imported.inserted + imported.updated
     users = {
