@@ -222,7 +222,7 @@ def create_student(
     )
 
 
-def _apply(session: Session, actor: User, student: Student, updates: dict[str, Any]) -> None:
+def _apply(session: Session, actor: audit.Actor, student: Student, updates: dict[str, Any]) -> None:
     before = audited_state(student)
     for field_name, value in updates.items():
         setattr(student, field_name, value)
@@ -266,6 +266,32 @@ def update_profile(session: Session, actor: User, changes: ProfileUpdate) -> Stu
             updates[key] = _unique(updates[key])
     _apply(session, actor, student, updates)
     return public(_row(session, student), unmasked=True)
+
+
+def attach_account(
+    session: Session,
+    actor: audit.Actor,
+    school_code: str,
+    student_no: str,
+    user: User,
+    *,
+    name: str,
+    phone: str | None,
+) -> Student:
+    """Link an existing student account to the student with that 学号 and set its name and phone
+    (an operator's repair, and the demo's demo_student)."""
+    school_id = repository.school_id_of_code(session, school_code)
+    student = repository.by_school_and_no(session, school_id, student_no) if school_id else None
+    if student is None:
+        raise NotFound("学生不存在")
+    if user.role != Role.student or user.organization_id != student.school_id:
+        raise Invalid(
+            "账户不是该校的学生账户", details=[field_detail("username", "角色或学校不符")]
+        )
+    if student.user_id is not None and student.user_id != user.id:
+        raise Conflict("该学生已有账户")
+    _apply(session, actor, student, {"user_id": user.id, "name": name, "phone": phone})
+    return student
 
 
 # ---------------------------------------------------------------- reads
