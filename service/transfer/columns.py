@@ -173,7 +173,7 @@ def phone(value: str) -> str:
     """A phone number: digits (a leading + and dashes allowed), 7–20 characters."""
     if not _PHONE.match(value):
         # The value is personal data: the message never repeats it.
-        raise CellError("手机号格式不正确（7–20位数字）")
+        raise CellError("格式不正确（应为7–20位数字）")
     return value
 
 
