@@ -153,6 +153,7 @@ DEMO_STUDENT_PROFILE = {
     "name": "林晓雨",
     "phone": "13900000001",
 }
+DEMO_STUDENT_MAJOR = "520201"  # 护理
 CLASSMATES = (
     ("陈思远", "13900000002"),
     ("王子涵", "13900000003"),
@@ -176,7 +177,10 @@ def _applications(session: Session, city: DemoCity, users: dict[str, User]) -> d
     school_code = next(a.organization_code for a in city.accounts if a.role == "student")
     assert school_code is not None
     rows = [row for row in city.students if row["school_code"] == school_code]
-    own, classmates = str(rows[0]["student_no"]), [str(r["student_no"]) for r in rows[1:7]]
+    # The demo school runs 护理; its first nursing student is the demo student.
+    nursing = next((r for r in rows if r["major_code"] == DEMO_STUDENT_MAJOR), rows[0])
+    own = str(nursing["student_no"])
+    classmates = [str(r["student_no"]) for r in rows if r is not nursing][:6]
     students.attach_account(session, ACTOR, school_code, own, student_user, **DEMO_STUDENT_PROFILE)
     students.update_profile(
         session,
