@@ -23,6 +23,9 @@ from tests.factories import (
     auth_headers,
     import_file_bytes,
     make_enterprise_user,
+    make_position,
+    make_school,
+    make_student,
     make_uscc,
     make_user,
 )
@@ -170,7 +173,30 @@ def _valid_bodies(
         "year": 2027 + next(counter) % 20,
         "headcount": 40,
     }
+    school = make_school(session)
+    student_user = make_user(session, Role.student, school)
+    make_student(session, school, "520201", user_id=student_user.id)
+    student = lambda: {  # noqa: E731
+        "student_no": f"J{next(counter)}",
+        "name": "张三",
+        "phone": "13800001111",
+        "major": "520201",
+        "graduation_year": 2027,
+        "skills": ["护理"],
+        "preferred_regions": ["500106"],
+    }
+    application = lambda: {  # noqa: E731
+        "position_id": str(make_position(session, enterprise).id),
+        "message": "希望参加面试",
+    }
     return [
+        (
+            "POST",
+            "/api/v1/students",
+            auth_headers(make_user(session, Role.school, school)),
+            student,
+        ),
+        ("POST", "/api/v1/applications", auth_headers(student_user), application),
         ("POST", "/api/v1/positions", auth_headers(enterprise_user), position),
         ("POST", "/api/v1/organizations", auth_headers(admin), organization),
         ("POST", "/api/v1/demand-forecasts", auth_headers(enterprise_user), forecast),
