@@ -92,7 +92,7 @@ class ApplicationStatus(StrEnum):
     rejected = "rejected"
     declined = "declined"
     withdrawn = "withdrawn"
-    closed = "closed"  # the position was filled (or closed) before this application ended
+    closed = "closed"  # the position was filled while this application was still pending
 
 
 # A published position is public and counts as demand: open, or closed/filled after being open.
