@@ -1,7 +1,9 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from models.application import Application
 from models.audit import AuditLog, SchedulerLease
 from models.base import (
+    ApplicationStatus,
     MajorLevel,
     OrganizationKind,
     OrganizationStatus,
@@ -26,6 +28,8 @@ from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor
 
 __all__ = [
+    "Application",
+    "ApplicationStatus",
     "AuditLog",
     "Cohort",
     "DemandForecast",

@@ -72,18 +72,29 @@ class Cohort(SQLModel, table=True):
 
 
 class Student(SQLModel, table=True):
-    """A student, with minimal personal data (PIPL Art. 6): no names, no ID numbers."""
+    """A student, with minimal personal data (PIPL Art. 6): a name and an optional phone, no ID
+    numbers. Name and phone are shown unmasked only to the student, its school and an enterprise
+    inside an application the student made (PIPL Art. 23); everywhere else they are masked."""
 
     __table_args__ = (UniqueConstraint("school_id", "student_no"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     school_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
     student_no: str = Field(max_length=32)  # 学号, unique within its school
+    name: str = Field(default="", max_length=64)
+    phone: str | None = Field(default=None, max_length=20)
     major_code: str = Field(foreign_key="major.code", max_length=8, index=True)
     graduation_year: int
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     preferred_regions: list[str] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )
-    user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    certificates: list[str] = Field(  # 职业技能等级证书
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    preferred_kinds: list[str] = Field(  # PositionKind values
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    introduction: str = Field(default="", max_length=500)
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", unique=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -9,6 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from service.admission import AdmissionMiddleware
+from service.applications.router import router as applications_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
@@ -24,6 +25,7 @@ from service.programmes.router import schools_router
 from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings
+from service.students.router import router as students_router
 from service.transfer.router import router as transfer_router
 
 API_PREFIX = "/api/v1"
@@ -42,6 +44,8 @@ def api_router() -> APIRouter:
     router.include_router(transfer_router)
     router.include_router(programmes_router)
     router.include_router(schools_router)
+    router.include_router(students_router)
+    router.include_router(applications_router)
     return router
 
 

@@ -74,6 +74,9 @@ def _print(result: LoadResult, seed: int, scale: float) -> None:
             f"合计 {result.rows} 行，用时 {result.seconds:.1f} 秒。"
         )
         typer.echo(f"演示日期以 {TODAY.isoformat()} 为“今天”。")
+        if result.applications:
+            shown = "，".join(f"{status} {n}" for status, n in sorted(result.applications.items()))
+            typer.echo(f"岗位申请：{shown}（一个岗位已招满）。")
         if result.refused:
             typer.echo("以下岗位发布时被拦截，保留为草稿：")
             for posting in result.refused:

@@ -15,7 +15,7 @@ from service.cli import db
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from service.transfer.schemas import ImportInvalid
+    from service.transfer.schemas import ImportInvalid, InitialPassword
 
 # Files with more rows than this get a progress bar.
 PROGRESS_MIN_ROWS = 5000
@@ -118,6 +118,14 @@ def import_command(
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并统计，不写入")] = False,
     database: DatabaseOption = None,
+    passwords_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--passwords-out",
+            help="学生导入：新开通账户的初始密码写入此CSV文件（默认打印到屏幕），只提供这一次",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """批量导入：整个文件为一个事务，任何一行有误则不写入，并列出每个错误行。"""
     if database:
@@ -125,7 +133,7 @@ def import_command(
     from service.db import session_scope
     from service.errors import AppError
     from service.transfer import columns, operations
-    from service.transfer.schemas import ImportInvalid
+    from service.transfer.schemas import ImportInvalid, InitialPassword
 
     transfer_kind = columns.TransferKind(kind.value)
     progress = _ProgressReport(_errors)
@@ -161,6 +169,23 @@ def import_command(
         typer.echo(f"校验通过（未写入）：{label}{counts}")
     else:
         typer.echo(f"已导入{label}，{counts}")
+    if result.initial_passwords:
+        _report_passwords(result.initial_passwords, passwords_out)
+
+
+def _report_passwords(accounts: list[InitialPassword], out: Path | None) -> None:
+    """The initial passwords of the accounts just opened: shown once, to a file or the screen."""
+    lines = ["school_code,student_no,username,initial_password"] + [
+        f"{a.school_code},{a.student_no},{a.username},{a.initial_password}" for a in accounts
+    ]
+    if out is not None:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.chmod(0o600)
+        typer.echo(f"已为{len(accounts)}名学生开通账户，初始密码已写入 {out}（仅此一次）")
+        return
+    typer.echo(f"已为{len(accounts)}名学生开通账户，初始密码如下（仅显示这一次）：")
+    for line in lines:
+        typer.echo(line)
 
 
 def _print_problems(error: ImportInvalid) -> None:

@@ -112,7 +112,7 @@ TABLES: dict[TransferKind, TableSpec] = {
         STUDENT,
         ("school_id", "student_no"),
         "school_id",
-        ("major_code", "graduation_year", "skills", "preferred_regions"),
+        ("name", "phone", "major_code", "graduation_year", "skills", "preferred_regions"),
     ),
 }
 
@@ -430,6 +430,8 @@ def _export_students(owner: uuid.UUID | None) -> Any:
         select(
             ORGANIZATION.c.code.label("school_code"),
             s.student_no,
+            s.name,
+            s.phone,
             s.major_code,
             s.graduation_year,
             s.skills,
@@ -449,3 +451,14 @@ _EXPORTS = {
     TransferKind.demand: _export_demand,
     TransferKind.students: _export_students,
 }
+
+
+def organization_codes(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The codes of the organisations with ``ids``."""
+    found: dict[uuid.UUID, str] = {}
+    for part in chunks(sorted(set(ids), key=str), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(ORGANIZATION.c.id, ORGANIZATION.c.code).where(ORGANIZATION.c.id.in_(list(part)))
+        )
+        found.update({row[0]: row[1] for row in rows})
+    return found

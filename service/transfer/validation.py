@@ -34,6 +34,7 @@ from service.positions import compliance
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
 from service.programmes import operations as programmes
+from service.students import privacy
 from service.transfer import repository
 from service.transfer.columns import MAJOR_CODE_SHAPE, SPECS, TransferKind
 from service.transfer.repository import OrgRef
@@ -374,6 +375,11 @@ def check_students(
         if unknown:
             collect.add(row, "preferred_regions", f"行政区划代码不存在：{'、'.join(unknown)}")
             bad_regions.add(row.row)
+        for column in ("name", "phone"):
+            if privacy.is_masked(row.values.get(column)):
+                # A masked export read back must not overwrite the real value with its mask.
+                collect.add(row, column, "内容为脱敏值（含*），请填写真实信息或留空该列")
+                bad_regions.add(row.row)
     prepared: list[Prepared] = []
     for row, school, major in _school_rows(session, lookups, rows, collect):
         if row.failed or row.row in bad_regions:
@@ -381,6 +387,8 @@ def check_students(
         values = {
             "school_id": school.id,
             "student_no": row.values["student_no"],
+            "name": row.values.get("name") or "",
+            "phone": row.values.get("phone") or None,
             "major_code": major,
             "graduation_year": row.values["graduation_year"],
             "skills": row.values.get("skills") or [],

@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from models import (
+    Application,
     AuditLog,
     Organization,
     Position,
@@ -312,14 +313,24 @@ def _assert_city(session: Session) -> None:
     statuses = session.execute(
         select(col(Position.status), func.count()).group_by(col(Position.status))
     )
-    assert dict(statuses.all()) == {"closed": 2698, "open": 300, "draft": 2}
+    assert dict(statuses.all()) == {"closed": 2698, "open": 299, "filled": 1, "draft": 2}
     roles = session.execute(select(col(User.role), func.count()).group_by(col(User.role))).all()
     assert dict(roles) == {
         "admin": 1,
         "regulator": 1,
         "school": 1,
         "enterprise": 1,
-        "student": 1,
+        "student": 7,  # demo_student and the six classmates of the demo applications
+    }
+    applications = session.execute(
+        select(col(Application.status), func.count()).group_by(col(Application.status))
+    ).all()
+    assert dict(applications) == {
+        "accepted": 5,
+        "rejected": 1,
+        "closed": 1,
+        "submitted": 1,
+        "withdrawn": 1,
     }
 
     report = reports.mismatch_report(
