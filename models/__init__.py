@@ -23,7 +23,7 @@ from models.catalog import (
 from models.education import Cohort, Programme, Student
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
-from models.position import DemandForecast, Position, PositionMajor
+from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
 
 __all__ = [
     "AuditLog",
@@ -42,6 +42,7 @@ __all__ = [
     "Position",
     "PositionKind",
     "PositionMajor",
+    "PositionMajorClass",
     "PositionStatus",
     "PriorityIndustry",
     "Programme",

@@ -125,9 +125,9 @@ def synthetic_market(seed: int = 7) -> tuple[PositionIndex, list[tuple[StudentPr
     """Positions and students whose right positions are known by construction.
 
     For each of 40 高职专科 majors: 3 right positions (the student's major, one or two of the
-    student's skills among one or two others, in the student's preferred city) and, as distractors, positions of another major of
-    the same 专业类, of the same 大类, of an unrelated major, and open to any major — some with the
-    student's skills, some better paid.
+    student's skills among one or two others, in the student's preferred city) and, as
+    distractors, positions of another major of the same 专业类, of the same 大类, of an unrelated
+    major, and open to any major — with two of the student's skills each, and better paid.
     """
     rng = random.Random(seed)
     with (DATA / "majors.csv").open(encoding="utf-8") as f:
