@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ TODAY = date(2026, 11, 23)
 
 
 def position(pid: str, **fields) -> PositionRecord:
-    values = {
+    values: dict[str, Any] = {
         "title": "岗位",
         "enterprise": "企业",
         "kind": "job",
