@@ -450,8 +450,8 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
         return None, query
 
     def _resolve_short(self, raw: str, query: str, level: str | None) -> Resolution | None:
-        """A short form: the name without a trailing 技术/管理/工程, or an abbreviation whose
-        characters appear in order in the name from its first character (电商 → 电子商务).
+        """A short form: the name without a trailing 技术/管理/工程, or an abbreviation made of
+        the leading characters of its words (电商 → 电子商务, see `_is_abbreviation`).
 
         Only a single fitting major resolves; a short form fitting several majors is left to
         the fuzzy step (which then suggests, never guesses), and a name fitting majors at
@@ -463,7 +463,7 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
         fits = set(trimmed.get(query, []))
         for position in first.get(query[0], []):
             name = self.normalised_names_[position]
-            if len(name) > len(query) and _is_subsequence(query, name):
+            if len(name) > len(query) and _is_abbreviation(query, name):
                 fits.add(position)
         if not fits:
             return None
@@ -663,12 +663,24 @@ def _with_input(outcome: Resolution, raw: str) -> Resolution:
     return replace(outcome, input=raw)
 
 
-def _is_subsequence(short: str, name: str) -> bool:
-    """Whether ``short`` starts ``name`` and its other characters follow in order."""
-    if not name.startswith(short[0]):
-        return False
-    rest = iter(name[1:])
-    return all(char in rest for char in short[1:])
+def _is_abbreviation(short: str, name: str) -> bool:
+    """Whether ``short`` is made of leading characters of the name's two-character words, in
+    order and without skipping a word: 电商 from 电子|商务, 跨境电商 from 跨境|电子|商务, but not
+    汽车维修 from 汽车|检测|与维|修技|术 (a word skipped)."""
+    blocks = [name[i : i + 2] for i in range(0, len(name), 2)]
+
+    def fits(rest: str, block: int) -> bool:
+        if not rest:
+            return True
+        if block == len(blocks):
+            return False
+        word = blocks[block]
+        return any(
+            rest.startswith(word[:n]) and fits(rest[n:], block + 1)
+            for n in range(min(len(word), len(rest)), 0, -1)
+        )
+
+    return fits(short, 0)
 
 
 def _ratio(left: str, right: str) -> float:
