@@ -47,9 +47,7 @@ def test_a_position_asks_for_a_class_by_code_or_name(client: TestClient, session
     ]
     position_id = uuid.UUID(response.json()["id"])
     rows = session.exec(
-        select(PositionMajorClass.class_code).where(
-            PositionMajorClass.position_id == position_id
-        )
+        select(PositionMajorClass.class_code).where(PositionMajorClass.position_id == position_id)
     ).all()
     assert rows == ["5202"]
 
