@@ -227,6 +227,7 @@ class _Rows:
     n_cols: int
     main: sparse.csr_matrix = field(init=False)
     pending_indices: list[npt.NDArray[np.int32]] = field(default_factory=list)
+    _by_column: sparse.csc_matrix | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.main = sparse.csr_matrix((0, self.n_cols), dtype=np.float32)
@@ -252,23 +253,22 @@ class _Rows:
         )
         self.main = sparse.vstack([self.main, block], format="csr", dtype=np.float32)
         self.pending_indices = []
-
-    def dot(self, vector: FloatArray) -> FloatArray:
-        """Rows × a dense vector of length ``n_cols`` (small column spaces only)."""
-        head = np.asarray(self.main @ vector, dtype=np.float64).ravel()
-        if not self.pending_indices:
-            return head
-        tail = np.fromiter(
-            (vector[indices].sum() for indices in self.pending_indices),
-            dtype=np.float64,
-            count=len(self.pending_indices),
-        )
-        return np.concatenate([head, tail])
+        self._by_column = None
 
     def count(self, columns: npt.NDArray[np.int32]) -> FloatArray:
-        """How many of ``columns`` each row holds (rows are sets of columns)."""
-        product = self.main @ _indicator(columns, self.n_cols)
-        head = np.asarray(product.toarray(), dtype=np.float64).ravel()
+        """How many of ``columns`` each row holds (rows are sets of columns).
+
+        Looks the columns up in a column-major copy of the merged rows (built on first use after
+        a merge), so the cost follows the matching entries, not the width of the matrix.
+        """
+        n_main = int(self.main.shape[0])
+        by_column = self._by_column
+        if by_column is None:
+            by_column = self._by_column = self.main.tocsc()
+        starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
+        hits = [by_column.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        rows = np.concatenate(hits) if hits else np.zeros(0, dtype=np.int32)
+        head = np.bincount(rows, minlength=n_main).astype(np.float64)
         if not self.pending_indices:
             return head
         tail = np.fromiter(
@@ -277,6 +277,23 @@ class _Rows:
             count=len(self.pending_indices),
         )
         return np.concatenate([head, tail])
+
+    def rows_with(self, columns: npt.NDArray[np.int32]) -> npt.NDArray[np.intp]:
+        """Every row holding one of ``columns``, once per column held (unsorted)."""
+        by_column = self._by_column
+        if by_column is None:
+            by_column = self._by_column = self.main.tocsc()
+        starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
+        parts = [
+            by_column.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
+        n_main = int(self.main.shape[0])
+        parts += [
+            np.full(int(np.isin(indices, columns).sum()), n_main + i, dtype=np.int32)
+            for i, indices in enumerate(self.pending_indices)
+            if indices.size
+        ]
+        return np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
 
     def take(self, slots: npt.NDArray[np.intp]) -> sparse.csr_matrix:
         """The rows ``slots`` (ascending) as a CSR matrix, without merging pending rows."""
@@ -299,6 +316,7 @@ class _Rows:
         """Keep only the rows ``slots`` (after a merge), renumbered from 0."""
         self.merge()
         self.main = self.main[slots]
+        self._by_column = None
 
     def nbytes(self) -> int:
         m = self.main
@@ -320,7 +338,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         Cosine similarity of the major's words with the position's that counts as fully related.
     merge_every : int, default=512
         Pending rows kept before they are merged into the main matrices.
-    max_text_candidates : int, default=5000
+    max_text_candidates : int, default=600
         Most positions whose text is compared with the student's in one query: the best by the
         other components (text adds at most 0.45 to a score, so only positions within that of the
         k-th best can move into the top k).
@@ -344,7 +362,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         pay_reference: float = 8000.0,
         text_saturation: float = 0.3,
         merge_every: int = 512,
-        max_text_candidates: int = 5000,
+        max_text_candidates: int = 600,
     ) -> None:
         self.major_weight = major_weight
         self.skill_weight = skill_weight
@@ -385,13 +403,18 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self._class_ids = {key: i for i, key in enumerate(class_keys)}
         # Majors of each level-independent 专业类 and 大类, as indicator vectors over major ids.
         n_majors = len(self._major_ids)
-        self._class_members: dict[str, FloatArray] = {}
-        self._category_members: dict[str, FloatArray] = {}
+        class_members: dict[str, list[int]] = {}
+        category_members: dict[str, list[int]] = {}
         for code, record in self.catalogue_.items():
             key = class_key(record.class_code)
-            for table, k in ((self._class_members, key), (self._category_members, key[:2])):
-                vector = table.setdefault(k, np.zeros(n_majors))
-                vector[self._major_ids[code]] = 1.0
+            class_members.setdefault(key, []).append(self._major_ids[code])
+            category_members.setdefault(key[:2], []).append(self._major_ids[code])
+        self._class_members = {
+            k: np.array(sorted(v), dtype=np.int32) for k, v in class_members.items()
+        }
+        self._category_members = {
+            k: np.array(sorted(v), dtype=np.int32) for k, v in category_members.items()
+        }
         self._hasher = HashingVectorizer(
             analyzer="char",
             ngram_range=(2, 2),
@@ -401,6 +424,13 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
             binary=True,
             lowercase=True,
             dtype=np.float32,
+        )
+        self._skill_hasher = HashingVectorizer(
+            analyzer=_identity,
+            n_features=_N_FEATURES,
+            alternate_sign=False,
+            norm=None,
+            binary=True,
         )
         self._majors = _Rows(n_majors)
         self._classes = _Rows(len(self._class_ids))
@@ -439,19 +469,21 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
             for i in range(len(texts))
         ]
 
-    def _skill_columns(self, skills: Iterable[str]) -> npt.NDArray[np.int32]:
+    def _skill_columns_many(
+        self, skill_lists: Sequence[Iterable[str]]
+    ) -> list[npt.NDArray[np.int32]]:
         # Whole skill names hashed to one column each: a skill matches only the same skill.
-        names = sorted({normalize_skill(s) for s in skills} - {""})
-        if not names:
-            return np.zeros(0, dtype=np.int32)
-        matrix = HashingVectorizer(
-            analyzer=lambda text: [text],
-            n_features=_N_FEATURES,
-            alternate_sign=False,
-            norm=None,
-            binary=True,
-        ).transform(names)
-        return np.unique(np.asarray(matrix.indices, dtype=np.int32))
+        names = [sorted({normalize_skill(s) for s in skills} - {""}) for skills in skill_lists]
+        matrix = self._skill_hasher.transform(names).tocsr()
+        return [
+            np.unique(np.asarray(matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]])).astype(
+                np.int32
+            )
+            for i in range(len(names))
+        ]
+
+    def _skill_columns(self, skills: Iterable[str]) -> npt.NDArray[np.int32]:
+        return self._skill_columns_many([list(skills)])[0]
 
     def add_many(self, positions: Iterable[PositionRecord]) -> int:
         """Add or replace positions; returns how many were written."""
@@ -460,8 +492,12 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         if not records:
             return 0
         texts = self._hash([_position_text(record) for record in records])
-        for record, text in zip(records, texts, strict=True):
-            self._put(record, text)
+        skills = self._skill_columns_many([record.skills for record in records])
+        for record, text, skill_columns in zip(records, texts, skills, strict=True):
+            self._put(record, text, skill_columns)
+        # Merged once per batch: merging while appending would copy the matrices again and again.
+        if len(self._text.pending_indices) >= self.merge_every:
+            self.merge()
         return len(records)
 
     def add(self, position: PositionRecord) -> None:
@@ -480,7 +516,12 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self.records_[slot] = None
         return True
 
-    def _put(self, record: PositionRecord, text: npt.NDArray[np.int32]) -> None:
+    def _put(
+        self,
+        record: PositionRecord,
+        text: npt.NDArray[np.int32],
+        skill_columns: npt.NDArray[np.int32],
+    ) -> None:
         if record.kind not in _KINDS:
             raise ValueError(f"岗位类型“{record.kind}”无效")
         self.remove(record.id)
@@ -496,7 +537,6 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
                 if len(c) == 4 and class_key(c) in self._class_ids
             }
         )
-        skill_columns = self._skill_columns(record.skills)
         self._majors.append(np.asarray(majors, dtype=np.int32))
         self._classes.append(np.asarray(classes, dtype=np.int32))
         self._skills.append(skill_columns)
@@ -512,8 +552,6 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self._n_skills[slot] = len(skill_columns)
         self._no_major[slot] = not majors and not classes
         self._text_norm[slot] = np.sqrt(len(text))
-        if len(self._text.pending_indices) >= self.merge_every:
-            self.merge()
 
     def merge(self) -> None:
         """Fold pending rows into the main matrices (done automatically every ``merge_every``),
@@ -619,10 +657,12 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         major_score, major_kind = self._major_scores(student.major_code, n)
         owned = [*student.skills, *student.certificates]
         skill_cols = self._skill_columns(owned)
-        listed_matched = self._skills.count(skill_cols) if skill_cols.size else np.zeros(n)
         n_listed = self._n_skills[:n].astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            coverage = np.where(n_listed > 0, listed_matched / n_listed, 0.0)
+        coverage = np.zeros(n)
+        if skill_cols.size:
+            # Only rows listing one of the student's skills get a coverage above 0.
+            rows, counts = np.unique(self._skills.rows_with(skill_cols), return_counts=True)
+            coverage[rows] = counts / n_listed[rows]
         region_score: FloatArray = (
             np.where(preferred, 1.0, 0.5) if student.preferred_regions else np.full(n, 0.5)
         )
@@ -630,7 +670,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         # The score without the text parts; text adds at most this much afterwards.
         base = (
             self.major_weight * major_score
-            + self.skill_weight * 0.7 * np.where(n_listed > 0, coverage, 0.0)
+            + self.skill_weight * 0.7 * coverage
             + self.region_weight * region_score
             + self.pay_weight * pay_score
         )
@@ -643,8 +683,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         mentioned = np.zeros((len(shortlist), len(owned_names)), dtype=bool)
         if owned_names:
             owned_bigrams = self._hash(owned_names)
-            query = _columns(owned_bigrams, _N_FEATURES)
-            hits = (rows @ query).toarray()
+            hits = _overlaps(rows, owned_bigrams)
             sizes = np.array([len(b) for b in owned_bigrams], dtype=np.float64)
             mentioned = (hits >= sizes[np.newaxis, :]) & (sizes[np.newaxis, :] > 0)
         mention_share = (
@@ -660,7 +699,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         if unrelated.any() and record is not None:
             major_text = self._hash([" ".join([record.name, *major_terms])])[0]
             if major_text.size:
-                overlap = (rows[unrelated] @ _indicator(major_text, _N_FEATURES)).toarray()
+                overlap = _overlaps(rows[unrelated], [major_text])
                 norms = self._text_norm[shortlist[unrelated]] * np.sqrt(major_text.size)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     cosine = np.where(norms > 0, overlap.ravel() / norms, 0.0)
@@ -728,12 +767,39 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         return results
 
     def _major_scores(self, major_code: str, n: int) -> tuple[FloatArray, npt.NDArray[np.int8]]:
-        """Structural major score per row, and which relation gave it (`_MAJOR_KIND_NAMES`)."""
-        score = np.zeros(n)
-        kind = np.full(n, _RELATED_TEXT, dtype=np.int8)
+        """Structural major score per row, and which relation gave it (`_MAJOR_KIND_NAMES`).
+
+        Only the rows asking for a related major or class are touched: the relations are applied
+        from the weakest to the strongest, each overwriting the one before.
+        """
+        no_major = self._no_major[:n]
+        score = np.where(no_major, 0.3, 0.0)
+        kind = np.where(no_major, _ANY_MAJOR, _RELATED_TEXT).astype(np.int8)
         record = self.catalogue_.get(major_code)
         if record is None:
             return score, kind
+        key = class_key(record.class_code)
+        relations = (
+            (self._majors, self._category_members[key[:2]], 0.4, _SAME_CATEGORY),
+            (self._majors, self._class_members[key], 0.7, _SAME_CLASS),
+            (
+                self._classes,
+                np.array([self._class_ids[key]], dtype=np.int32),
+                0.9,
+                _CLASS_REQUESTED,
+            ),
+            (
+                self._majors,
+                np.array([self._major_ids[major_code]], dtype=np.int32),
+                1.0,
+                _SAME_MAJOR,
+            ),
+        )
+        for rows, columns, value, code in relations:
+            hit = rows.rows_with(columns)
+            score[hit] = value
+            kind[hit] = code
+        return score, kind
         key = class_key(record.class_code)
 
         def assign(mask: npt.NDArray[np.bool_], value: float, code: int) -> None:
@@ -742,14 +808,12 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
             kind[better] = code
 
         assign(self._no_major[:n], 0.3, _ANY_MAJOR)
-        assign(self._majors.dot(self._category_members[key[:2]]) > 0, 0.4, _SAME_CATEGORY)
-        assign(self._majors.dot(self._class_members[key]) > 0, 0.7, _SAME_CLASS)
-        class_vector = np.zeros(len(self._class_ids))
-        class_vector[self._class_ids[key]] = 1.0
-        assign(self._classes.dot(class_vector) > 0, 0.9, _CLASS_REQUESTED)
-        major_vector = np.zeros(len(self._major_ids))
-        major_vector[self._major_ids[major_code]] = 1.0
-        assign(self._majors.dot(major_vector) > 0, 1.0, _SAME_MAJOR)
+        assign(self._majors.count(self._category_members[key[:2]]) > 0, 0.4, _SAME_CATEGORY)
+        assign(self._majors.count(self._class_members[key]) > 0, 0.7, _SAME_CLASS)
+        own_class = np.array([self._class_ids[key]], dtype=np.int32)
+        assign(self._classes.count(own_class) > 0, 0.9, _CLASS_REQUESTED)
+        own_major = np.array([self._major_ids[major_code]], dtype=np.int32)
+        assign(self._majors.count(own_major) > 0, 1.0, _SAME_MAJOR)
         return score, kind
 
 
@@ -764,23 +828,41 @@ _MAJOR_KIND_NAMES = (
 )
 
 
+def _identity(words: list[str]) -> list[str]:
+    return words
+
+
 def _position_text(record: PositionRecord) -> str:
     return " ".join([record.title, *record.skills, record.description])
 
 
-def _indicator(columns: npt.NDArray[np.int32], size: int) -> sparse.csc_matrix:
-    data = np.ones(len(columns), dtype=np.float32)
-    return sparse.csc_matrix(
-        (data, (columns, np.zeros(len(columns), dtype=np.int32))), shape=(size, 1)
+def _overlaps(rows: sparse.csr_matrix, queries: list[npt.NDArray[np.int32]]) -> FloatArray:
+    """How many columns of each query each row holds: (n_rows, n_queries).
+
+    The rows are projected onto the few columns the queries use (one ``searchsorted`` over the
+    rows' entries), so nothing of the width of the hashed feature space is allocated per query.
+    """
+    used = np.unique(np.concatenate(queries)) if queries else np.zeros(0, dtype=np.int32)
+    if used.size == 0 or rows.shape[0] == 0:
+        return np.zeros((rows.shape[0], len(queries)))
+    entries = np.asarray(rows.indices)
+    # A table look-up finds the few entries that matter; only those are located in ``used``.
+    hit = np.isin(entries, used, kind="table")
+    where = np.zeros(entries.size, dtype=np.intp)
+    where[hit] = np.searchsorted(used, entries[hit])
+    per_row = np.add.reduceat(hit.astype(np.int64), rows.indptr[:-1]) if entries.size else None
+    counts = np.zeros(rows.shape[0], dtype=np.int64)
+    if per_row is not None:
+        # reduceat repeats a value for empty rows; they hold no entry, hence no hit.
+        counts = np.where(np.diff(rows.indptr) > 0, per_row, 0)
+    projected = sparse.csr_matrix(
+        (np.ones(int(hit.sum())), where[hit], np.concatenate(([0], np.cumsum(counts)))),
+        shape=(rows.shape[0], used.size),
     )
-
-
-def _columns(rows: list[npt.NDArray[np.int32]], size: int) -> sparse.csc_matrix:
-    """One column per row of indices."""
-    cols = np.concatenate([np.full(len(r), i, dtype=np.int32) for i, r in enumerate(rows)])
-    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-    data = np.ones(len(indices), dtype=np.float32)
-    return sparse.csc_matrix((data, (indices, cols)), shape=(size, len(rows)))
+    membership = np.zeros((used.size, len(queries)))
+    for j, query in enumerate(queries):
+        membership[np.searchsorted(used, np.unique(query)), j] = 1.0
+    return np.asarray(projected @ membership)
 
 
 def _region_masks(
@@ -806,13 +888,13 @@ def _shortlist(
     room: float,
     limit: int,
 ) -> npt.NDArray[np.intp]:
-    """Candidates whose score could still reach the top ``k`` once the text parts are added."""
-    values = base[candidates]
-    if len(candidates) <= k:
+    """Candidates whose score could still reach the top ``k`` once the text parts are added:
+    those within ``room`` of the k-th best, at most the ``limit`` best of them (ascending)."""
+    limit = max(limit, k)
+    if len(candidates) <= limit:
         return candidates
-    kth = np.partition(values, len(values) - k)[len(values) - k]
-    reach: npt.NDArray[np.intp] = candidates[values + room >= kth]
-    if len(reach) <= limit:
-        return reach
-    best = np.argpartition(-base[reach], limit - 1)[:limit]
-    return np.asarray(np.sort(reach[best]), dtype=np.intp)
+    values = base[candidates]
+    best = np.argpartition(-values, limit - 1)[:limit]
+    kth = np.partition(values[best], len(best) - k)[len(best) - k]
+    chosen = best[values[best] + room >= kth]
+    return np.asarray(np.sort(candidates[chosen]), dtype=np.intp)

@@ -15,12 +15,12 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from matching.recommend import PositionIndex, PositionRecord
+from matching.recommend import PositionIndex, PositionRecord, Recommendation, StudentProfile
 from matching.resolve import MajorRecord
 from service.matching import repository
 
@@ -144,8 +144,20 @@ def _reconcile(session: Session, state: _State) -> None:
     index.add_many(_records(session, stale, state.industries))
 
 
-def current_index(session: Session, fingerprint: tuple[Any, ...]) -> PositionIndex:
-    """The index of ``session``'s database, brought up to date."""
+def recommend(
+    session: Session,
+    fingerprint: tuple[Any, ...],
+    student: StudentProfile,
+    k: int,
+    today: date,
+    major_terms: Sequence[str],
+) -> tuple[list[Recommendation], int]:
+    """The student's top-k from the index of ``session``'s database, brought up to date first;
+    also how many positions the index holds.
+
+    One lock covers the refresh and the query: the index is mutated in place, and a query costs
+    a few milliseconds, so requests of one process take turns rather than read a half-written row.
+    """
     key = _key(session)
     with _lock:
         state = _states.get(key)
@@ -153,7 +165,8 @@ def current_index(session: Session, fingerprint: tuple[Any, ...]) -> PositionInd
             state = _states[key] = _build(session, fingerprint)
         else:
             _refresh(session, state)
-        return state.index
+        results = state.index.recommend(student, k=k, today=today, major_terms=major_terms)
+        return results, len(state.index)
 
 
 def forget() -> None:

@@ -237,7 +237,6 @@ def recommend(
 ) -> dict[str, Any]:
     """The student's top-k open positions, each with its score and reasons."""
     _check_k(k)
-    index = position_index.current_index(session, catalog_repository.major_fingerprint(session))
     profile = StudentProfile(
         major_code=student.major_code,
         skills=tuple(student.skills),
@@ -246,14 +245,19 @@ def recommend(
         preferred_kinds=tuple(getattr(student, "preferred_kinds", None) or ()),
     )
     terms = repository.major_terms_of(session, student.major_code)
-    results = index.recommend(
-        profile, k=k, today=today or compliance.local_today(), major_terms=terms
+    results, indexed = position_index.recommend(
+        session,
+        catalog_repository.major_fingerprint(session),
+        profile,
+        k,
+        today or compliance.local_today(),
+        terms,
     )
     return {
         "student_id": str(student.id),
         "major_code": student.major_code,
         "k": k,
-        "indexed_positions": len(index),
+        "indexed_positions": indexed,
         "data": [result.to_dict() for result in results],
     }
 

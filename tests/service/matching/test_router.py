@@ -154,3 +154,36 @@ def test_candidate_programmes_for_the_owning_enterprise(
     assert data[0]["reasons"]["distance"] == "same_county"
     rival = make_user(session, Role.enterprise, make_enterprise(session))
     assert client.get(url, headers=auth_headers(rival)).status_code == 404
+
+
+def test_the_index_catches_late_commits_and_suspensions(session: Session) -> None:
+    from datetime import date as day
+
+    from matching.recommend import StudentProfile
+    from models import OrganizationStatus
+    from service.catalog import repository as catalog_repository
+
+    def recommended() -> list[str]:
+        results, _ = position_index.recommend(
+            session,
+            catalog_repository.major_fingerprint(session),
+            StudentProfile("520201"),
+            10,
+            day(2026, 11, 23),
+            (),
+        )
+        return [r.position_id for r in results]
+
+    hospital = make_enterprise(session)
+    first = make_position(session, hospital, ["520201"])
+    assert recommended() == [str(first.id)]
+    # A row stamped before the watermark but committed after it (a slower transaction).
+    late = make_position(
+        session, hospital, ["520201"], updated_at=first.updated_at - timedelta(minutes=1)
+    )
+    assert sorted(recommended()) == sorted([str(first.id), str(late.id)])
+    # Suspending the enterprise touches no position row: the open count tells the index.
+    hospital.status = OrganizationStatus.suspended
+    session.add(hospital)
+    session.flush()
+    assert recommended() == []
