@@ -164,12 +164,15 @@ def bench_alignment() -> None:
     }
     evidence = DemandEvidence(totals, asked)
     codes = [m.code for m in majors]
+    cpu_start = time.process_time()
     call = best_of(3, lambda: aligner.align_many(codes, evidence, ["500000"]))
+    cpu = (time.process_time() - cpu_start) / 3
     matrices = best_of(3, lambda: aligner.score_matrix(evidence))
     print(
         f"alignment: {len(codes)} majors × {len(industries)} priority industries in one call "
         f"{call:.2f} s (with demand evidence of {len(totals)} GB/T 4754 codes); the score "
-        f"matrices alone {matrices * 1000:.0f} ms ({call / matrices:.0f}×); fit once {fit:.2f} s"
+        f"matrices alone {matrices * 1000:.0f} ms ({call / matrices:.0f}×); fit once {fit:.2f} s; "
+        f"CPU time per call {cpu:.2f} s (load average {os.getloadavg()[0]:.1f})"
     )
 
 

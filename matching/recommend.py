@@ -228,6 +228,9 @@ class _Rows:
     main: sparse.csr_matrix = field(init=False)
     pending_indices: list[npt.NDArray[np.int32]] = field(default_factory=list)
     _by_column: sparse.csc_matrix | None = field(default=None, init=False)
+    _pending_by_column: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]] | None = field(
+        default=None, init=False
+    )
 
     def __post_init__(self) -> None:
         self.main = sparse.csr_matrix((0, self.n_cols), dtype=np.float32)
@@ -238,6 +241,7 @@ class _Rows:
 
     def append(self, indices: npt.NDArray[np.int32]) -> None:
         self.pending_indices.append(indices)
+        self._pending_by_column = None
 
     def merge(self) -> None:
         if not self.pending_indices:
@@ -254,32 +258,15 @@ class _Rows:
         self.main = sparse.vstack([self.main, block], format="csr", dtype=np.float32)
         self.pending_indices = []
         self._by_column = None
-
-    def count(self, columns: npt.NDArray[np.int32]) -> FloatArray:
-        """How many of ``columns`` each row holds (rows are sets of columns).
-
-        Looks the columns up in a column-major copy of the merged rows (built on first use after
-        a merge), so the cost follows the matching entries, not the width of the matrix.
-        """
-        n_main = int(self.main.shape[0])
-        by_column = self._by_column
-        if by_column is None:
-            by_column = self._by_column = self.main.tocsc()
-        starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
-        hits = [by_column.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-        rows = np.concatenate(hits) if hits else np.zeros(0, dtype=np.int32)
-        head = np.bincount(rows, minlength=n_main).astype(np.float64)
-        if not self.pending_indices:
-            return head
-        tail = np.fromiter(
-            (np.isin(indices, columns).sum() for indices in self.pending_indices),
-            dtype=np.float64,
-            count=len(self.pending_indices),
-        )
-        return np.concatenate([head, tail])
+        self._pending_by_column = None
 
     def rows_with(self, columns: npt.NDArray[np.int32]) -> npt.NDArray[np.intp]:
-        """Every row holding one of ``columns``, once per column held (unsorted)."""
+        """Every row holding one of ``columns``, once per column held (unsorted).
+
+        Merged rows are looked up in a column-major copy (built on first use after a merge),
+        pending rows in their entries sorted by column (built on first use after an append): the
+        cost follows the matching entries, not the width or the length of the matrix.
+        """
         by_column = self._by_column
         if by_column is None:
             by_column = self._by_column = self.main.tocsc()
@@ -287,12 +274,17 @@ class _Rows:
         parts = [
             by_column.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
         ]
-        n_main = int(self.main.shape[0])
-        parts += [
-            np.full(int(np.isin(indices, columns).sum()), n_main + i, dtype=np.int32)
-            for i, indices in enumerate(self.pending_indices)
-            if indices.size
-        ]
+        if self.pending_indices:
+            if self._pending_by_column is None:
+                lengths = [len(indices) for indices in self.pending_indices]
+                entries = np.concatenate(self.pending_indices)
+                rows = np.repeat(np.arange(len(lengths)), lengths) + int(self.main.shape[0])
+                order = np.argsort(entries, kind="stable")
+                self._pending_by_column = (entries[order], rows[order])
+            entries, rows = self._pending_by_column
+            low = np.searchsorted(entries, columns, side="left")
+            high = np.searchsorted(entries, columns, side="right")
+            parts += [rows[lo:hi] for lo, hi in zip(low.tolist(), high.tolist(), strict=True)]
         return np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
 
     def take(self, slots: npt.NDArray[np.intp]) -> sparse.csr_matrix:
