@@ -25,7 +25,7 @@ from models.catalog import (
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
-from models.position import DemandForecast, Position, PositionMajor
+from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
 
 __all__ = [
     "Application",
@@ -47,6 +47,7 @@ __all__ = [
     "Position",
     "PositionKind",
     "PositionMajor",
+    "PositionMajorClass",
     "PositionStatus",
     "PriorityIndustry",
     "Programme",

@@ -16,6 +16,7 @@ from service.demand.router import router as demand_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
+from service.matching.router import router as matching_router
 from service.organizations.router import router as organizations_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
@@ -46,6 +47,7 @@ def api_router() -> APIRouter:
     router.include_router(schools_router)
     router.include_router(students_router)
     router.include_router(applications_router)
+    router.include_router(matching_router)
     return router
 
 

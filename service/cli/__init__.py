@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import catalog, db, programmes, report, seed, serve, transfer, users
+from service.cli import catalog, db, match, programmes, report, seed, serve, transfer, users
 
 # Commands that may start from no database file (the others refuse rather than create an empty one).
 CREATES_DATABASE = frozenset({"db", "serve"})
@@ -46,6 +46,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(report.app, name="report")
 app.add_typer(programmes.programmes_app, name="programmes")
 app.add_typer(programmes.cohorts_app, name="cohorts")
+app.add_typer(match.app, name="match")
 
 
 def main() -> None:

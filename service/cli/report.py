@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -106,3 +107,32 @@ def snapshot(
             f"{result.region} {result.year}年（{result.profile}）：{result.rows}个专业"
             + (f"，{counts}" if counts else "")
         )
+
+
+@app.command("alignment")
+def alignment(
+    school: Annotated[str, typer.Option("--school", help="学校标识码")],
+    fmt: Annotated[str, typer.Option("--format", help="json 或 table")] = "table",
+) -> None:
+    """学校各专业对接的重点产业及对接比例（联合体指标4.1）。"""
+    from service.matching import operations as matching
+
+    try:
+        with session_scope(write=False) as session:
+            result = matching.school_alignment(session, None, school)
+    except AppError as error:
+        _fail(error)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    share = result["aligned_share"]
+    typer.echo(
+        f"{result['school_name']}（{result['school_code']}）：{result['programmes']}个专业，"
+        f"对接重点产业{result['aligned_programmes']}个"
+        + (f"，占{share:.1%}" if share is not None else "")
+    )
+    typer.echo(result["threshold_note"])
+    for row in result["rows"]:
+        top = "、".join(f"{i['industry']} {i['score']:.2f}" for i in row["top_industries"])
+        mark = "对接" if row["aligned"] else "未对接"
+        typer.echo(f"  {row['major_code']} {row['major_name']}（{row['level']}）{mark}：{top}")

@@ -146,6 +146,9 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
         target[code, year] += Fraction(headcount, k)
     for code, year, headcount in repository.forecast_headcounts(session, scope):
         demand[code, year] += headcount
+    class_demand = _class_demand(session, scope, thresholds)
+    for key, value in class_demand.items():
+        demand[key] += value
     keys = set(sites) | set(cohorts) | set(demand) | set(internships)
     categories = catalog.majors_serving_categories(session, scope.region_code)
     figures: dict[str, dict[int, YearFigures]] = defaultdict(dict)
@@ -161,6 +164,9 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
                 demand=float(round(demand.get((code, year), Fraction()), DEMAND_DECIMALS)),
                 internship_places=float(
                     round(internships.get((code, year), Fraction()), DEMAND_DECIMALS)
+                ),
+                class_demand=float(
+                    round(class_demand.get((code, year), Fraction()), DEMAND_DECIMALS)
                 ),
             )
         except ValueError as exc:
@@ -181,6 +187,28 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
     ]
 
 
+def _class_demand(
+    session: Session, scope: Scope, thresholds: PolicyProfile
+) -> dict[tuple[str, int], Fraction]:
+    """Demand naming a 专业类, counted for each major of the class at the profile's discount
+    (POLICY.md §2). Internship places asking for a class are not demand and are left out."""
+    discount = Fraction(str(thresholds.class_demand_discount))
+    by_class: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    for class_code, year, kind, k, headcount in repository.class_position_headcounts(
+        session, scope
+    ):
+        if kind != PositionKind.internship:
+            by_class[class_code, year] += Fraction(headcount, k)
+    for class_code, year, count in repository.class_forecast_headcounts(session, scope):
+        by_class[class_code, year] += count
+    members = repository.class_members(session, {code for code, _ in by_class}, scope)
+    out: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    for (class_code, year), asked in by_class.items():
+        for major in members.get(class_code, []):
+            out[major, year] += asked * discount
+    return out
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, RATE_DECIMALS)
 
@@ -198,6 +226,8 @@ def _row(assessment: Assessment, name: str, level: str) -> MismatchRow:
         destination_rate=_rounded(now.destination_rate),
         in_field_rate=_rounded(now.in_field_rate),
         demand=now.demand,
+        exact_demand=round(now.exact_demand, DEMAND_DECIMALS),
+        class_demand=now.class_demand,
         internship_places=now.internship_places,
         ratio=_rounded(now.ratio),
         gap=round(now.gap, DEMAND_DECIMALS),

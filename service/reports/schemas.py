@@ -45,6 +45,10 @@ class MismatchRow(BaseModel):
     demand: float = Field(
         description="需求人数：已发布的就业、学徒岗位（要求k个专业的岗位按1/k计）加需求预测"
     )
+    exact_demand: float | None = Field(default=None, description="其中点名本专业的需求人数")
+    class_demand: float = Field(
+        default=0.0, description="其中按专业类提出的需求（已按政策配置折算，计入需求人数）"
+    )
     internship_places: float = Field(description="实习岗位人数（单列，不计入需求）")
     ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
     gap: float = Field(description="缺口 = 需求 − 毕业生（正数为供不应求）")

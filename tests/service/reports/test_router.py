@@ -79,6 +79,8 @@ def test_a_regulator_gets_the_json_report(client: TestClient, regulator: dict[st
         "destination_rate": 0.5,
         "in_field_rate": 0.5,
         "demand": 80.0,
+        "exact_demand": 80.0,
+        "class_demand": 0.0,
         "internship_places": 0.0,
         "ratio": 0.8,
         "gap": -20.0,
