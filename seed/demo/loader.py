@@ -169,6 +169,8 @@ def _add_partners(session: Session, rows: Sequence[Row]) -> int:
             session, ACTOR, programme_id, ProgrammeUpdate(partners=partners)
         )
     return len(rows)
+
+
 # The demo student and six classmates; synthetic names and numbers (no real person's data).
 DEMO_STUDENT_PROFILE = {
     "name": "林晓雨",

@@ -115,6 +115,8 @@ def alignment(
     fmt: Annotated[str, typer.Option("--format", help="json 或 table")] = "table",
 ) -> None:
     """学校各专业对接的重点产业及对接比例（联合体指标4.1）。"""
+    from service.db import session_scope
+    from service.errors import AppError
     from service.matching import operations as matching
 
     try:

@@ -133,7 +133,7 @@ def import_command(
     from service.db import session_scope
     from service.errors import AppError
     from service.transfer import columns, operations
-    from service.transfer.schemas import ImportInvalid, InitialPassword
+    from service.transfer.schemas import ImportInvalid
 
     transfer_kind = columns.TransferKind(kind.value)
     progress = _ProgressReport(_errors)
