@@ -24,6 +24,7 @@ from models.education import Cohort, Programme, Student
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor
+from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 
 __all__ = [
     "AuditLog",
@@ -47,6 +48,10 @@ __all__ = [
     "Programme",
     "Region",
     "RegionPolicy",
+    "ReportAggregateState",
+    "ReportChange",
+    "ReportDemand",
+    "ReportFigure",
     "Role",
     "SchedulerLease",
     "StrategicEmergingIndustry",
