@@ -68,7 +68,7 @@ ROLLUPS = {"city": 4, "province": 2, "national": 0}
 # More pending regions than this in a report's scope: computing directly is cheaper.
 MAX_PENDING_REGIONS = 200
 # More changed regions than this at a refresh: rebuild everything in a few statements.
-MAX_INCREMENTAL_REGIONS = 500
+MAX_INCREMENTAL_REGIONS = 500  # within bound-parameter limits too
 _CHUNK = 500
 
 FIGURE_COLUMNS = (
@@ -293,10 +293,10 @@ def _rollup(
     keys: Sequence[str],
     values: Sequence[str],
     level: str,
-    prefix: str | None,
+    prefixes: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
 ) -> Any:
-    """INSERT the ``level`` roll-up rows summed from the exact rows (one prefix, or all)."""
+    """The ``level`` roll-up rows summed from the exact rows (of some code prefixes, or all)."""
     length = ROLLUPS[level]
     exact = table.c
     code: Any = (
@@ -305,8 +305,8 @@ def _rollup(
         else func.substr(exact.region_code, 1, length).concat("0" * (6 - length))
     )
     conditions = [exact.scope == EXACT, *_years(exact.year, years)]
-    if prefix is not None and length:
-        conditions.append(exact.region_code.between(prefix.ljust(6, "0"), prefix.ljust(6, "9")))
+    if prefixes is not None and length:
+        conditions.append(func.substr(exact.region_code, 1, length).in_(list(prefixes)))
     # The prefix code is computed once in a subquery: a bound '00' in both the select list and
     # the GROUP BY would be two parameters to PostgreSQL, and it refuses the grouping.
     inner = (
@@ -347,38 +347,38 @@ def _full(session: Session) -> None:
         session.execute(delete(table))
         session.execute(_insert(table, [*key, *values], exact(None, None), EXACT))
         for level in ROLLUPS:
-            rolled = _rollup(table, key[1:], values, level, None)
+            rolled = _rollup(table, key[1:], values, level)
             session.execute(insert(table).from_select(["scope", *key, *values], rolled))
 
 
 def _incremental(session: Session, pairs: dict[str, set[int]]) -> None:
-    rollups: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for code, years in pairs.items():
-        for level, length in ROLLUPS.items():
-            rollups[level, code[:length]] |= years
+    """Recompute the changed regions × changed years, and the roll-ups holding them.
+
+    A few set-wise statements rather than one per pair: rewriting an unchanged (region, year)
+    as well costs little, and its roll-ups are recomputed with it, so they stay consistent.
+    """
+    regions = sorted(pairs)
+    years = sorted(set().union(*pairs.values()))
     for table, key, values, exact in _tables():
         columns = table.c
-        for code, years in sorted(pairs.items()):
-            wanted = sorted(years)
-            session.execute(
-                delete(table).where(
-                    columns.scope == EXACT,
-                    columns.region_code == code,
-                    columns.year.in_(wanted),
-                )
+        session.execute(
+            delete(table).where(
+                columns.scope == EXACT,
+                columns.region_code.in_(regions),
+                columns.year.in_(years),
             )
-            session.execute(_insert(table, [*key, *values], exact([code], wanted), EXACT))
-        for (level, prefix), years in sorted(rollups.items()):
-            wanted = sorted(years)
-            target = prefix.ljust(6, "0")
+        )
+        session.execute(_insert(table, [*key, *values], exact(regions, years), EXACT))
+        for level, length in ROLLUPS.items():
+            prefixes = sorted({code[:length] for code in regions})
             session.execute(
                 delete(table).where(
                     columns.scope == level,
-                    columns.region_code == target,
-                    columns.year.in_(wanted),
+                    columns.region_code.in_([prefix.ljust(6, "0") for prefix in prefixes]),
+                    columns.year.in_(years),
                 )
             )
-            rolled = _rollup(table, key[1:], values, level, prefix, wanted)
+            rolled = _rollup(table, key[1:], values, level, prefixes, years)
             session.execute(insert(table).from_select(["scope", *key, *values], rolled))
 
 
@@ -401,7 +401,8 @@ def refresh(session: Session, *, full: bool = False) -> RefreshResult:
         _full(session)
     else:
         mode = "incremental"
-        _incremental(session, pairs)
+        if pairs:
+            _incremental(session, pairs)
     ids = [row[0] for row in changes]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
@@ -470,7 +471,7 @@ def read(session: Session, scope: Scope) -> Figures | None:
     if len(regions) > MAX_PENDING_REGIONS:
         return None
     level, code = _level(scope)
-    years = list(range(scope.first_year, scope.last_year + 1))
+    years = sorted({year for _code, year in pending})
     supply: dict[Any, list[int]] = {}
     demand: dict[Any, list[int]] = {}
     for (table, key, values, exact), totals in zip(_tables(), (supply, demand), strict=True):
@@ -490,7 +491,7 @@ def read(session: Session, scope: Scope) -> Figures | None:
         stale = select(*[columns[name] for name in key], *[columns[v] for v in values]).where(
             columns.scope == EXACT,
             columns.region_code.in_(regions),
-            columns.year.between(scope.first_year, scope.last_year),
+            columns.year.in_(years),
             *scope.majors(columns.major_code),
         )
         live = exact(regions, years, scope.majors)
