@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     union,
     union_all,
@@ -476,28 +477,38 @@ def read(session: Session, scope: Scope) -> Figures | None:
     demand: dict[Any, list[int]] = {}
     for (table, key, values, exact), totals in zip(_tables(), (supply, demand), strict=True):
         columns = table.c
-        statement = select(
-            *[columns[name] for name in key[1:]], *[columns[v] for v in values]
-        ).where(
+        fields = [*[columns[name] for name in key], *[columns[v] for v in values]]
+        stored: Any = select(literal_column("1").label("sign"), *fields).where(
             columns.scope == level,
             columns.region_code == code,
             columns.year.between(scope.first_year, scope.last_year),
             *scope.majors(columns.major_code),
         )
-        _add(totals, session.execute(statement), len(key) - 1, len(values))
-        if not regions:
-            continue
-        # Pairs written since the refresh: take their stored exact rows out, put the live ones in.
-        stale = select(*[columns[name] for name in key], *[columns[v] for v in values]).where(
-            columns.scope == EXACT,
-            columns.region_code.in_(regions),
-            columns.year.in_(years),
-            *scope.majors(columns.major_code),
-        )
-        live = exact(regions, years, scope.majors)
-        for sign, statement in ((-1, stale), (1, live)):
-            rows = [row[1:] for row in session.execute(statement) if (row[0], row[2]) in pending]
-            _add(totals, rows, len(key) - 1, len(values), sign)
+        if regions:
+            # Pairs written since the refresh: their stored exact rows come out (read in the same
+            # statement as the roll-up, so from the same snapshot), the live ones go in.
+            stale = select(literal_column("-1"), *fields).where(
+                columns.scope == EXACT,
+                columns.region_code.in_(regions),
+                columns.year.in_(years),
+                *scope.majors(columns.major_code),
+            )
+            stored = union_all(stored, stale)
+        width = len(key)
+        for sign, *row in session.execute(stored):
+            if sign < 0 and (row[0], row[2]) not in pending:
+                continue
+            found = tuple(row[1:width])
+            current = totals.get(found)
+            if current is None:
+                totals[found] = [sign * value for value in row[width:]]
+            else:
+                for index, value in enumerate(row[width:]):
+                    current[index] += sign * value
+        if regions:
+            live = exact(regions, years, scope.majors)
+            rows = [row[1:] for row in session.execute(live) if (row[0], row[2]) in pending]
+            _add(totals, rows, width - 1, len(values))
     return Figures(
         cohorts=[(m, y, g, p, f) for (m, y), (_s, n, g, p, f, _fn, _fh) in supply.items() if n > 0],
         sites=[(m, y, s) for (m, y), (s, *_rest) in supply.items() if s > 0],

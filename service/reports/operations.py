@@ -181,9 +181,15 @@ def _series(
         cohorts[code, year] = (graduates, placed, in_field)
     for code, year, count in found.sites:
         sites[code, year] = count
+    # Σ headcount / k, summed as whole numbers per k first: one exact fraction per major and year
+    # rather than one per (kind, k) group, which a province has tens of thousands of.
+    split: dict[tuple[bool, str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for code, year, kind, k, headcount in found.positions:
-        target = internships if kind == PositionKind.internship else demand
-        target[code, year] += Fraction(headcount, k)
+        split[kind == PositionKind.internship, code, year][k] += headcount
+    for (internship, code, year), by_k in split.items():
+        common = math.lcm(*by_k)
+        total = Fraction(sum(h * (common // k) for k, h in by_k.items()), common)
+        (internships if internship else demand)[code, year] += total
     for code, year, headcount in found.forecasts:
         demand[code, year] += headcount
     keys = set(sites) | set(cohorts) | set(demand) | set(internships)
