@@ -467,6 +467,15 @@ def snapshot_targets(session: Session) -> dict[str, int]:
     return dict(sorted(targets.items()))
 
 
+def _snapshot_region(code: str | None) -> None:
+    """Snapshots are kept per city and province (and county on request), not for the nation."""
+    if code == NATIONAL_CODE:
+        raise Invalid(
+            "全国范围不保存预警快照",
+            details=[field_detail("region", "请填写省、市或县的行政区划代码")],
+        )
+
+
 @dataclass(frozen=True)
 class PreparedSnapshots:
     """Snapshot rows computed by a read-only pass, ready to be written in a short transaction."""
@@ -486,6 +495,7 @@ def compute_snapshots(
     if year is not None:
         _check_year(year)
     if region_code is not None:
+        _snapshot_region(region_code)
         region = _region(session, region_code)
         target_year = year or repository.latest_cohort_year(session, scope_of(region, 0, 0))
         targets = {region.code: target_year} if target_year is not None else {}
@@ -570,6 +580,7 @@ def mismatch_changes(
 ) -> MismatchChanges:
     """Majors new on the warning list, worsened or improved against the year before (snapshots)."""
     _check_year(query.year)
+    _snapshot_region(query.region)
     region = _region(session, query.region)
     resolved = _profile(session, region, query.profile)
     key = resolved.row.key

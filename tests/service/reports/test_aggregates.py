@@ -23,6 +23,7 @@ from models import (
     ReportDemand,
     ReportFigure,
 )
+from service.jobs import JOBS
 from service.reports import aggregates, operations, repository
 from service.reports.operations import NATIONAL_CODE, MismatchQuery
 from service.reports.repository import Scope
@@ -253,3 +254,24 @@ def test_refresh_operation_reports_its_mode(session: Session, full: bool) -> Non
 
     assert first.mode == "full"
     assert (second.mode, second.pairs) == (("full", 1) if full else ("incremental", 1))
+
+
+def test_the_scheduled_jobs_refresh_incrementally_and_rebuild_nightly(session: Session) -> None:
+    jobs = {job.id: job for job in JOBS}
+    build(session)
+
+    first = jobs["report_aggregates"].run(session)
+    make_forecast(session, make_enterprise(session), PLAIN, YEAR, 5)
+    second = jobs["report_aggregates"].run(session)
+    nightly = jobs["report_aggregates_full"].run(session)
+
+    assert (first.mode, second.mode, second.pairs, nightly.mode) == (
+        "full",
+        "incremental",
+        1,
+        "full",
+    )
+    assert (jobs["report_aggregates"].trigger, jobs["report_aggregates"].trigger_args) == (
+        "interval",
+        {"minutes": 5},
+    )
