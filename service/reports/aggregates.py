@@ -20,7 +20,7 @@ the report computes directly (``repository``), as before.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -37,6 +37,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    tuple_,
     union,
     union_all,
 )
@@ -440,16 +441,6 @@ def _level(scope: Scope) -> tuple[str, str]:
     raise ValueError(f"no aggregate level for {scope.low}–{scope.high}")
 
 
-def _add(
-    totals: dict[Any, list[int]], rows: Iterable[Any], width: int, values: int, sign: int = 1
-) -> None:
-    for row in rows:
-        key = tuple(row[:width])
-        current = totals.setdefault(key, [0] * values)
-        for index, value in enumerate(row[width:]):
-            current[index] += sign * int(value or 0)
-
-
 def pending_pairs(session: Session, scope: Scope) -> set[tuple[str, int]]:
     statement = (
         select(col(ReportChange.region_code), col(ReportChange.year))
@@ -475,40 +466,53 @@ def read(session: Session, scope: Scope) -> Figures | None:
     years = sorted({year for _code, year in pending})
     supply: dict[Any, list[int]] = {}
     demand: dict[Any, list[int]] = {}
+    pairs = sorted(pending)
     for (table, key, values, exact), totals in zip(_tables(), (supply, demand), strict=True):
         columns = table.c
-        fields = [*[columns[name] for name in key], *[columns[v] for v in values]]
-        stored: Any = select(literal_column("1").label("sign"), *fields).where(
+        grouping = [columns[name] for name in key[1:]]
+        stored: Any = select(
+            literal_column("1").label("sign"), *grouping, *[columns[v] for v in values]
+        ).where(
             columns.scope == level,
             columns.region_code == code,
             columns.year.between(scope.first_year, scope.last_year),
             *scope.majors(columns.major_code),
         )
-        if regions:
+        if pairs:
             # Pairs written since the refresh: their stored exact rows come out (read in the same
-            # statement as the roll-up, so from the same snapshot), the live ones go in.
-            stale = select(literal_column("-1"), *fields).where(
-                columns.scope == EXACT,
-                columns.region_code.in_(regions),
-                columns.year.in_(years),
-                *scope.majors(columns.major_code),
+            # statement as the roll-up, so from the same snapshot), the live ones go in; both
+            # summed over the regions in SQL, so Python sees a few rows per major whatever the
+            # number of pending regions.
+            stale = (
+                select(literal_column("-1"), *grouping, *[func.sum(columns[v]) for v in values])
+                .where(
+                    columns.scope == EXACT,
+                    tuple_(columns.region_code, columns.year).in_(pairs),
+                    *scope.majors(columns.major_code),
+                )
+                .group_by(*grouping)
             )
-            stored = union_all(stored, stale)
-        width = len(key)
+            live_rows = exact(regions, years, scope.majors).subquery()
+            live_grouping = [live_rows.c[name] for name in key[1:]]
+            live = (
+                select(
+                    literal_column("1"),
+                    *live_grouping,
+                    *[func.sum(live_rows.c[v]) for v in values],
+                )
+                .where(tuple_(live_rows.c.region_code, live_rows.c.year).in_(pairs))
+                .group_by(*live_grouping)
+            )
+            stored = union_all(stored, stale, live)
+        width = len(grouping)
         for sign, *row in session.execute(stored):
-            if sign < 0 and (row[0], row[2]) not in pending:
-                continue
-            found = tuple(row[1:width])
+            found = tuple(row[:width])
             current = totals.get(found)
             if current is None:
-                totals[found] = [sign * value for value in row[width:]]
+                totals[found] = [sign * int(value or 0) for value in row[width:]]
             else:
                 for index, value in enumerate(row[width:]):
-                    current[index] += sign * value
-        if regions:
-            live = exact(regions, years, scope.majors)
-            rows = [row[1:] for row in session.execute(live) if (row[0], row[2]) in pending]
-            _add(totals, rows, width - 1, len(values))
+                    current[index] += sign * int(value or 0)
     return Figures(
         cohorts=[(m, y, g, p, f) for (m, y), (_s, n, g, p, f, _fn, _fh) in supply.items() if n > 0],
         sites=[(m, y, s) for (m, y), (s, *_rest) in supply.items() if s > 0],
