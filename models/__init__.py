@@ -26,6 +26,7 @@ from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, S
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
+from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 
 __all__ = [
     "Application",
@@ -54,6 +55,10 @@ __all__ = [
     "ProgrammePartner",
     "Region",
     "RegionPolicy",
+    "ReportAggregateState",
+    "ReportChange",
+    "ReportDemand",
+    "ReportFigure",
     "Role",
     "SchedulerLease",
     "StrategicEmergingIndustry",

@@ -31,7 +31,10 @@ def _fail(error: AppError) -> NoReturn:
 
 @app.command("mismatch")
 def mismatch(
-    region: Annotated[str, typer.Option("--region", help="行政区划代码（省、市、县；含下辖地区）")],
+    region: Annotated[
+        str,
+        typer.Option("--region", help="行政区划代码（省、市、县；含下辖地区）；000000 为全国"),
+    ],
     year: Annotated[int, typer.Option("--year", help="报告年份（毕业年份）")],
     level: Annotated[
         str | None, typer.Option("--level", help="层次：中职 / 高职专科 / 职教本科")
@@ -138,3 +141,19 @@ def alignment(
         top = "、".join(f"{i['industry']} {i['score']:.2f}" for i in row["top_industries"])
         mark = "对接" if row["aligned"] else "未对接"
         typer.echo(f"  {row['major_code']} {row['major_name']}（{row['level']}）{mark}：{top}")
+
+
+@app.command("refresh")
+def refresh(
+    full: bool = typer.Option(
+        False, "--full", help="全量重建（默认只重算上次刷新后有变更的地区年份）"
+    ),
+) -> None:
+    """刷新专业供需报告的汇总表（与每5分钟的定时任务相同；--full 同每晚的全量重建）。"""
+    from service.db import session_scope
+    from service.reports import operations
+
+    with session_scope() as session:
+        result = operations.refresh_aggregates(session, full=full)
+    mode = "全量重建" if result.mode == "full" else f"增量刷新，重算{result.pairs}个地区年份"
+    typer.echo(f"汇总表已刷新（{mode}），时间 {result.refreshed_at:%Y-%m-%d %H:%M:%S} UTC")

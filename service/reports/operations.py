@@ -36,10 +36,11 @@ from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
 from service.policy import operations as policy
-from service.reports import exporters, repository
+from service.reports import aggregates, exporters, repository
 from service.reports.exporters import ReportFile
 from service.reports.repository import Scope
 from service.reports.schemas import (
+    AggregatesRefresh,
     ChangeRow,
     HistoryYear,
     MismatchChanges,
@@ -60,11 +61,16 @@ RATE_DECIMALS = 4
 _LAGS_FILE = Path(__file__).with_name("graduation_lags.json")
 
 
+# The whole country (all provinces): a code no GB/T 2260 region uses.
+NATIONAL_CODE = "000000"
+NATIONAL_NAME = "全国"
+
+
 @dataclass(frozen=True)
 class MismatchQuery:
-    """The parameters of one report."""
+    """The parameters of one report; ``region`` None is the viewer's own region (or national)."""
 
-    region: str
+    region: str | None
     year: int
     level: str | None = None
     profile: str | None = None
@@ -80,11 +86,42 @@ def graduation_lags() -> dict[str, int]:
 # ---------------------------------------------------------------- validation
 
 
-def _region(session: Session, code: str) -> Region:
+def national_region() -> Region:
+    """The national scope as a region (not stored): every code rolls up to it."""
+    return Region(
+        code=NATIONAL_CODE, name=NATIONAL_NAME, level="national", province_code=NATIONAL_CODE
+    )
+
+
+def _region(session: Session, code: str | None, viewer: User | None = None) -> Region:
+    if code is None:
+        code = _own_region(session, viewer)
+    if code == NATIONAL_CODE:
+        return national_region()
     region = repository.region(session, code)
     if region is None:
         raise Invalid("地区不存在", details=[field_detail("region", f"地区代码“{code}”不存在")])
     return region
+
+
+def _own_region(session: Session, viewer: User | None) -> str:
+    """A viewer's default scope: its organisation's region; national without one."""
+    organization = (
+        repository.organization(session, viewer.organization_id)
+        if viewer is not None and viewer.organization_id is not None
+        else None
+    )
+    if organization is not None:
+        return organization.region_code
+    if viewer is not None and viewer.role in (Role.regulator, Role.admin):
+        return NATIONAL_CODE
+    raise Invalid("请指定地区", details=[field_detail("region", "请填写行政区划代码")])
+
+
+def _profile(session: Session, region: Region, override: str | None) -> policy.ResolvedProfile:
+    if region.code == NATIONAL_CODE:
+        return policy.resolve_default(session, override)
+    return policy.resolve(session, region, override)
 
 
 def _check_year(year: int) -> None:
@@ -113,6 +150,8 @@ def scope_of(
     major: str | None = None,
 ) -> Scope:
     """The region roll-up: a province covers its cities and counties, a city its counties."""
+    if region.code == NATIONAL_CODE:
+        return Scope(region.code, "000000", "999999", first_year, last_year, level, major)
     rollup = catalog.RegionScope(region.code, region.level)
     return Scope(region.code, rollup.low, rollup.high, first_year, last_year, level, major)
 
@@ -131,26 +170,37 @@ def _visible_majors(
 # ---------------------------------------------------------------- figures
 
 
-def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[MajorSeries]:
+def _series(
+    session: Session, scope: Scope, thresholds: PolicyProfile
+) -> tuple[list[MajorSeries], aggregates.Figures]:
     """The yearly figures of every major with any data in the scope, from four aggregates."""
+    found = aggregates.figures(session, scope)
     sites: dict[tuple[str, int], int] = {}
     cohorts: dict[tuple[str, int], tuple[int, int, int]] = {}
     demand: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
     internships: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
-    for code, year, graduates, placed, in_field in repository.cohort_totals(session, scope):
+    for code, year, graduates, placed, in_field in found.cohorts:
         cohorts[code, year] = (graduates, placed, in_field)
-    for code, year, count in repository.site_counts(session, scope):
+    for code, year, count in found.sites:
         sites[code, year] = count
-    for code, year, kind, k, headcount in repository.position_headcounts(session, scope):
-        target = internships if kind == PositionKind.internship else demand
-        target[code, year] += Fraction(headcount, k)
-    for code, year, headcount in repository.forecast_headcounts(session, scope):
+    # Σ headcount / k, summed as whole numbers per k first: one exact fraction per major and year
+    # rather than one per (kind, k) group, which a province has tens of thousands of.
+    split: dict[tuple[bool, str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for code, year, kind, k, headcount in found.positions:
+        split[kind == PositionKind.internship, code, year][k] += headcount
+    for (internship, code, year), by_k in split.items():
+        common = math.lcm(*by_k)
+        total = Fraction(sum(h * (common // k) for k, h in by_k.items()), common)
+        (internships if internship else demand)[code, year] += total
+    for code, year, headcount in found.forecasts:
         demand[code, year] += headcount
     class_demand = _class_demand(session, scope, thresholds)
     for key, value in class_demand.items():
         demand[key] += value
     keys = set(sites) | set(cohorts) | set(demand) | set(internships)
-    categories = catalog.majors_serving_categories(session, scope.region_code)
+    # Nationally only the national priority lists count, not any region's own additions.
+    national = scope.region_code == NATIONAL_CODE
+    categories = catalog.majors_serving_categories(session, None if national else scope.region_code)
     figures: dict[str, dict[int, YearFigures]] = defaultdict(dict)
     for code, year in keys:
         graduates, placed, in_field = cohorts.get((code, year), (0, 0, 0))
@@ -184,7 +234,7 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
             serves_upgrade=bool(categories.get(code, set()) & set(thresholds.upgrade_categories)),
         )
         for code, by_year in sorted(figures.items())
-    ]
+    ], found
 
 
 def _class_demand(
@@ -267,9 +317,8 @@ def _build(
 ) -> MismatchReport:
     window = resolved.thresholds.lookback_years
     scope = scope_of(region, year - window + 1, year, level=level, major=major)
-    assessments = WarningClassifier(resolved.thresholds).assess(
-        _series(session, scope, resolved.thresholds), year
-    )
+    series, found = _series(session, scope, resolved.thresholds)
+    assessments = WarningClassifier(resolved.thresholds).assess(series, year)
     if visible is not None:
         assessments = [a for a in assessments if a.major_code in visible]
     names = repository.majors(session, (a.major_code for a in assessments))
@@ -285,6 +334,9 @@ def _build(
         generated_at=utcnow(),
         summary=summary_of(rows),
         rows=rows,
+        figures_source=found.source,
+        aggregates_refreshed_at=found.refreshed_at,
+        pending_changes=found.pending,
     )
 
 
@@ -304,8 +356,8 @@ def _report_and_profile(
 ) -> tuple[MismatchReport, policy.ResolvedProfile]:
     _check_year(query.year)
     _check_level(query.level)
-    region = _region(session, query.region)
-    resolved = policy.resolve(session, region, query.profile)
+    region = _region(session, query.region, viewer)
+    resolved = _profile(session, region, query.profile)
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
     report = _build(session, region, query.year, resolved, level=query.level, visible=visible)
@@ -362,7 +414,7 @@ def what_if(
         raise Invalid(
             "专业层次无学制数据", details=[field_detail("major", f"层次“{level}”无学制数据")]
         )
-    resolved = policy.resolve(session, region, query.profile)
+    resolved = _profile(session, region, query.profile)
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
     if visible is not None and major_code not in visible:
@@ -449,6 +501,25 @@ def coming_plans(
     return coming
 
 
+# ---------------------------------------------------------------- aggregates
+
+
+def refresh_aggregates(session: Session, *, full: bool = False) -> AggregatesRefresh:
+    """Recompute the report's aggregates for the writes logged since the last refresh (or all)."""
+    result = aggregates.refresh(session, full=full)
+    return AggregatesRefresh(mode=result.mode, pairs=result.pairs, refreshed_at=result.refreshed_at)
+
+
+def aggregates_job(session: Session) -> AggregatesRefresh:
+    """The scheduled refresh: incremental (a full build the first time)."""
+    return refresh_aggregates(session)
+
+
+def aggregates_full_job(session: Session) -> AggregatesRefresh:
+    """The nightly rebuild, a safety net behind the triggers' change log."""
+    return refresh_aggregates(session, full=True)
+
+
 # ---------------------------------------------------------------- snapshots
 
 
@@ -476,6 +547,15 @@ def snapshot_targets(session: Session) -> dict[str, int]:
     return dict(sorted(targets.items()))
 
 
+def _snapshot_region(code: str | None) -> None:
+    """Snapshots are kept per city and province (and county on request), not for the nation."""
+    if code == NATIONAL_CODE:
+        raise Invalid(
+            "全国范围不保存预警快照",
+            details=[field_detail("region", "请填写省、市或县的行政区划代码")],
+        )
+
+
 @dataclass(frozen=True)
 class PreparedSnapshots:
     """Snapshot rows computed by a read-only pass, ready to be written in a short transaction."""
@@ -495,6 +575,7 @@ def compute_snapshots(
     if year is not None:
         _check_year(year)
     if region_code is not None:
+        _snapshot_region(region_code)
         region = _region(session, region_code)
         target_year = year or repository.latest_cohort_year(session, scope_of(region, 0, 0))
         targets = {region.code: target_year} if target_year is not None else {}
@@ -506,7 +587,7 @@ def compute_snapshots(
     computed_at = utcnow()
     for code, target_year in targets.items():
         region = regions[code]
-        resolved = policy.resolve(session, region)
+        resolved = _profile(session, region, None)
         report = _build(session, region, target_year, resolved)
         key = resolved.row.key
         rows[(code, target_year, key)] = [
@@ -579,8 +660,9 @@ def mismatch_changes(
 ) -> MismatchChanges:
     """Majors new on the warning list, worsened or improved against the year before (snapshots)."""
     _check_year(query.year)
+    _snapshot_region(query.region)
     region = _region(session, query.region)
-    resolved = policy.resolve(session, region, query.profile)
+    resolved = _profile(session, region, query.profile)
     key = resolved.row.key
     stored = repository.snapshots(session, region.code, [query.year - 1, query.year], key)
     current = {s.major_code: s for s in stored if s.year == query.year}

@@ -85,6 +85,10 @@ def region(session: Session, code: str) -> Region | None:
     return session.get(Region, code)
 
 
+def organization(session: Session, organization_id: uuid.UUID) -> Organization | None:
+    return session.get(Organization, organization_id)
+
+
 def cohort_totals(session: Session, scope: Scope) -> list[tuple[str, int, int, int, int]]:
     """(major, year, graduates, placed, in_field) summed over the region's schools."""
     year = col(Cohort.graduation_year)

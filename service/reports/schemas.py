@@ -63,7 +63,7 @@ class MismatchRow(BaseModel):
 class MismatchReport(BaseModel):
     """专业供需错配报告：一个地区一年各专业的指标与调整建议。"""
 
-    region: str = Field(description="行政区划代码（含下辖地区汇总）")
+    region: str = Field(description="行政区划代码（含下辖地区汇总；000000 为全国）")
     region_name: str = Field(description="地区名称")
     year: int = Field(description="报告年份（毕业年份）")
     level: str | None = Field(description="层次筛选（为空表示全部层次）")
@@ -75,6 +75,19 @@ class MismatchReport(BaseModel):
     generated_at: datetime = Field(description="生成时间")
     summary: dict[str, int] = Field(description="各调整建议的专业数")
     rows: list[MismatchRow] = Field(description="各专业，最紧急的在前")
+    figures_source: Literal["aggregates", "direct"] = Field(
+        default="direct",
+        description=(
+            "数据来源：aggregates 汇总表（刷新后有变更的地区年份按明细实时修正，"
+            "数字与直接计算相同） / direct 直接按明细计算（汇总表尚未生成或待刷新的地区过多时）"
+        ),
+    )
+    aggregates_refreshed_at: datetime | None = Field(
+        default=None, description="汇总表最近刷新时间（直接计算时为空）"
+    )
+    pending_changes: int = Field(
+        default=0, description="汇总表刷新后有变更、本次按明细实时计算的地区年份数"
+    )
 
 
 class ProjectionYear(BaseModel):
@@ -141,3 +154,11 @@ class SnapshotResult(BaseModel):
     profile: str = Field(description="政策配置编号")
     rows: int = Field(description="保存的专业数")
     summary: dict[str, int] = Field(description="各调整建议的专业数")
+
+
+class AggregatesRefresh(BaseModel):
+    """一次汇总表刷新的结果。"""
+
+    mode: Literal["full", "incremental"] = Field(description="full 全量重建 / incremental 增量")
+    pairs: int = Field(description="本次重算的（地区, 年份）数（增量时）")
+    refreshed_at: datetime = Field(description="刷新时间")
