@@ -1,5 +1,5 @@
 """Pure computation on plain data: text normalisation, catalogue resolution, supply-demand
-warnings and posting compliance.
+warnings, posting compliance and placement (deferred acceptance).
 
 No database, no HTTP: callers pass sequences and dataclasses, as an estimator takes ``X``.
 """
@@ -12,6 +12,17 @@ from matching.compliance import (
     Severity,
     TermRule,
     check_position,
+)
+from matching.placement import (
+    DeferredAcceptance,
+    PlacementError,
+    PlacementInstance,
+    PlacementPosition,
+    PlacementResult,
+    PlacementStudent,
+    SchoolQuota,
+    find_blocking_pairs,
+    solve_placement,
 )
 from matching.resolve import LEVELS, Candidate, MajorRecord, MajorResolver, Resolution, class_key
 from matching.text import char_ngrams, normalize_major_name, pinyin_initials, pinyin_syllables
@@ -36,6 +47,7 @@ __all__ = [
     "Assessment",
     "Candidate",
     "ComplianceRules",
+    "DeferredAcceptance",
     "DestinationTier",
     "Finding",
     "KINDS",
@@ -43,12 +55,18 @@ __all__ = [
     "MajorRecord",
     "MajorResolver",
     "MajorSeries",
+    "PlacementError",
+    "PlacementInstance",
+    "PlacementPosition",
+    "PlacementResult",
+    "PlacementStudent",
     "PolicyProfile",
     "PositionFacts",
     "ProjectedYear",
     "RULE_IDS",
     "Reason",
     "Resolution",
+    "SchoolQuota",
     "Severity",
     "TermRule",
     "WarningClassifier",
@@ -56,8 +74,10 @@ __all__ = [
     "char_ngrams",
     "check_position",
     "class_key",
+    "find_blocking_pairs",
     "normalize_major_name",
     "pinyin_initials",
     "pinyin_syllables",
     "project_ratio",
+    "solve_placement",
 ]

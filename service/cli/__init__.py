@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import catalog, db, report, seed, serve, transfer, users
+from service.cli import catalog, db, placement, report, seed, serve, transfer, users
 
 app = typer.Typer(
     help="产教通 chanjiao：职业教育人才供需信息平台命令行。",
@@ -35,6 +35,7 @@ app.add_typer(seed.app, name="seed")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(users.app, name="users")
 app.add_typer(report.app, name="report")
+app.add_typer(placement.app, name="placement")
 
 
 def main() -> None:
