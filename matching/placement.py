@@ -52,6 +52,7 @@ import heapq
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,7 @@ class PlacementError(ValueError):
     """An instance that cannot be solved as given; the message says where (in Chinese)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlacementStudent:
     """A student and the positions it accepts, most wanted first."""
 
@@ -85,7 +86,7 @@ class PlacementStudent:
     school: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlacementPosition:
     """A position with its places and the students it accepts, best first.
 
@@ -244,19 +245,8 @@ def _required(item: dict[str, Any], key: str, path: str) -> Any:
 
 
 def _parse_ranking(value: Any, path: str) -> Ranking:
-    entries = _expect_list(value, path)
-    if all(type(entry) is str for entry in entries):
-        for index, entry in enumerate(entries):
-            if not entry:
-                _expect_id(entry, f"{path}[{index}]")
-        return entries
-    ranking: list[str | Sequence[str]] = []
-    for index, entry in enumerate(entries):
-        if isinstance(entry, list):
-            ranking.append([_expect_id(x, f"{path}[{index}][{j}]") for j, x in enumerate(entry)])
-        else:
-            ranking.append(_expect_id(entry, f"{path}[{index}]"))
-    return ranking
+    # The ids themselves are checked when the instance is compiled (one pass over all of them).
+    return _expect_list(value, path)
 
 
 def _parse_instance(data: Any) -> PlacementInstance:
@@ -266,9 +256,6 @@ def _parse_instance(data: Any) -> PlacementInstance:
         path = f"students[{i}]"
         item = _expect_dict(raw, path)
         choices = _expect_list(_required(item, "choices", path), f"{path}.choices")
-        if not all(type(c) is str and c for c in choices):
-            for j, c in enumerate(choices):
-                _expect_id(c, f"{path}.choices[{j}]")
         school = item.get("school")
         students.append(
             PlacementStudent(
@@ -360,23 +347,43 @@ class _Compiled:
 
     def _choice_pairs(self) -> npt.NDArray[np.int64]:
         position_index, m = self.position_index, self.m
-        lengths = []
-        flat: list[int] = []
-        for i, student in enumerate(self.instance.students):
-            try:
-                flat.extend([position_index[c] for c in student.choices])
-            except (KeyError, TypeError):
+        students = self.instance.students
+        try:
+            flat = list(
+                map(position_index.__getitem__, chain.from_iterable(s.choices for s in students))
+            )
+        except (KeyError, TypeError):
+            for i, student in enumerate(students):
                 for j, c in enumerate(student.choices):
                     if not isinstance(c, str) or c not in position_index:
                         raise _fail(f"students[{i}].choices[{j}]", f"岗位编号“{c}”不存在") from None
-            lengths.append(len(student.choices))
-        self.choice_lengths = np.asarray(lengths, dtype=np.int64)
+            raise
+        self.choice_lengths = np.fromiter(
+            (len(s.choices) for s in students), dtype=np.int64, count=len(students)
+        )
         owners = np.repeat(np.arange(self.n, dtype=np.int64), self.choice_lengths)
         keys = owners * m + np.asarray(flat, dtype=np.int64)
         self._reject_duplicates(keys, "choices")
         return keys
 
     def _ranking_pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        student_index = self.student_index
+        positions = self.instance.positions
+        try:
+            # No ties and no unknown ids (the common case): one pass in C over every ranking.
+            everyone = list(
+                map(student_index.__getitem__, chain.from_iterable(p.ranking for p in positions))  # type: ignore[arg-type]
+            )
+        except (KeyError, TypeError):
+            return self._ranking_pairs_one_by_one()
+        lengths = np.fromiter((len(p.ranking) for p in positions), np.int64, len(positions))
+        owners_np = np.repeat(np.arange(len(positions), dtype=np.int64), lengths)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        keys = np.asarray(everyone, dtype=np.int64) * self.m + owners_np
+        self._reject_duplicates(keys, "ranking")
+        return keys, np.arange(len(everyone), dtype=np.int64) - starts
+
+    def _ranking_pairs_one_by_one(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         student_index = self.student_index
         flat: list[int] = []
         ranks: list[int] = []
@@ -396,12 +403,12 @@ class _Compiled:
                 tickets = self._draw_lottery()
             start = len(flat)
             for r, entry in enumerate(ranking):
-                group = [entry] if isinstance(entry, str) else list(entry)
+                group: list[Any] = list(entry) if isinstance(entry, list | tuple) else [entry]
                 indices = []
                 for k, s in enumerate(group):
                     if not isinstance(s, str) or s not in student_index:
                         where = f"positions[{j}].ranking[{r}]" + (
-                            "" if isinstance(entry, str) else f"[{k}]"
+                            f"[{k}]" if isinstance(entry, list | tuple) else ""
                         )
                         raise _fail(where, f"学生编号“{s}”不存在")
                     indices.append(student_index[s])
@@ -465,6 +472,10 @@ class _Compiled:
         kept = np.bincount(owners[found], minlength=self.n) if self.n else np.zeros(0, np.int64)
         starts = np.zeros(self.n + 1, dtype=np.int64)
         np.cumsum(kept, out=starts[1:])
+        self.starts_np = starts
+        self.position_np = choice_positions[found]
+        self.rank_np = sorted_ranks[at[found]]
+        self.owner_np = owners[found]
         self.starts: list[int] = starts.tolist()
         self.choice_position: list[int] = choice_positions[found].tolist()
         self.choice_rank: list[int] = sorted_ranks[at[found]].tolist()
@@ -532,10 +543,13 @@ class _Compiled:
         return self._solve_simple()
 
     def _solve_simple(self) -> list[int]:
-        n, cp, cr, cap = self.n, self.choice_position, self.choice_rank, self.capacity
+        n, cp, cap = self.n, self.choice_position, self.capacity
+        # A pair's code at its position: rank × n + student (one comparison orders two pairs).
+        codes: list[int] = (self.rank_np * n + self.owner_np).tolist()
         next_choice = self.starts[:-1]
         ends = self.starts[1:]
         held = [-1] * n
+        held_at = [-1] * n
         heaps: list[list[int]] = [[] for _ in range(self.m)]
         push, replace = heapq.heappush, heapq.heapreplace
         for first in range(n):
@@ -545,20 +559,21 @@ class _Compiled:
                 free = -1
                 while i < end:
                     p = cp[i]
-                    code = cr[i] * n + s
-                    i += 1
+                    code = codes[i]
                     heap = heaps[p]
                     if len(heap) < cap[p]:
                         push(heap, -code)
-                        held[s] = p
+                        held[s], held_at[s] = p, i
                         break
                     if code < -heap[0]:
                         free = -replace(heap, -code) % n
-                        held[s] = p
-                        held[free] = -1
+                        held[s], held_at[s] = p, i
+                        held[free] = held_at[free] = -1
                         break
-                next_choice[s] = i
+                    i += 1
+                next_choice[s] = i + 1
                 s = free
+        self.held_at = held_at
         return held
 
     def _solve_constrained(self) -> list[int]:
@@ -690,8 +705,54 @@ class _Compiled:
                 return self.choice_rank[i]
         return -1
 
+    def _held_index(self, held: list[int]) -> list[int]:
+        """Where each student's place sits in its own list (-1: none)."""
+        cp = self.choice_position
+        held_at = [-1] * self.n
+        for s, p in enumerate(held):
+            if p < 0:
+                continue
+            for i in range(self.starts[s], self.starts[s + 1]):
+                if cp[i] == p:
+                    held_at[s] = i
+                    break
+            else:
+                raise _fail(
+                    "assignments",
+                    f"“{self.student_ids[s]}”与“{self.position_ids[p]}”不是双方都接受的配对",
+                )
+        return held_at
+
+    def _blocking_vectorised(self, held: list[int]) -> list[tuple[str, str]]:
+        """Positions only: (s, p) blocks when s lists p before its place and p has a free seat
+        or holds someone it ranks below s — one array expression over every list entry."""
+        held_at = getattr(self, "held_at", None)
+        if held_at is None or [-1 if i < 0 else self.choice_position[i] for i in held_at] != held:
+            held_at = self._held_index(held)
+        at = np.asarray(held_at, dtype=np.int64)
+        placed = at >= 0
+        positions = self.position_np[at[placed]]
+        count = np.bincount(positions, minlength=self.m)
+        capacity = np.asarray(self.capacity + [0] * (self.m - len(self.capacity)), np.int64)
+        over = np.flatnonzero(count > capacity)
+        if len(over):
+            raise _fail("assignments", f"岗位“{self.position_ids[int(over[0])]}”超过容量")
+        worst = np.full(self.m, -1, dtype=np.int64)
+        np.maximum.at(worst, positions, self.rank_np[at[placed]])
+        limit = np.where(placed, at, self.starts_np[1:])
+        entries = np.arange(len(self.position_np))
+        cp, cr = self.position_np, self.rank_np
+        blocks = (entries < limit[self.owner_np]) & ((count[cp] < capacity[cp]) | (worst[cp] > cr))
+        found = np.flatnonzero(blocks)
+        return [
+            (self.student_ids[s], self.position_ids[p])
+            for s, p in zip(self.owner_np[found].tolist(), cp[found].tolist(), strict=True)
+        ]
+
     def blocking_pairs(self, held: list[int]) -> list[tuple[str, str]]:
         """Pairs that block ``held``; raises `PlacementError` if ``held`` breaks a cap."""
+        if not self.constrained:
+            return self._blocking_vectorised(held)
         n, m = self.n, self.m
         pos_count = [0] * m
         pos_worst = [-1] * m

@@ -22,10 +22,21 @@ from models.catalog import (
 )
 from models.education import Cohort, Programme, Student
 from models.organization import Organization, User
+from models.placement import (
+    Assignment,
+    PlacementRound,
+    PositionRanking,
+    Preference,
+    RankingSource,
+    RoundPosition,
+    RoundStatus,
+    RoundStudent,
+)
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor
 
 __all__ = [
+    "Assignment",
     "AuditLog",
     "Cohort",
     "DemandForecast",
@@ -38,16 +49,23 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "OrganizationStatus",
+    "PlacementRound",
     "PolicyProfile",
     "Position",
     "PositionKind",
     "PositionMajor",
+    "PositionRanking",
     "PositionStatus",
+    "Preference",
     "PriorityIndustry",
     "Programme",
+    "RankingSource",
     "Region",
     "RegionPolicy",
     "Role",
+    "RoundPosition",
+    "RoundStatus",
+    "RoundStudent",
     "SchedulerLease",
     "StrategicEmergingIndustry",
     "Student",

@@ -15,6 +15,7 @@ from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
 from service.organizations.router import router as organizations_router
+from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
@@ -37,6 +38,7 @@ def api_router() -> APIRouter:
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)
     router.include_router(transfer_router)
+    router.include_router(placement_router)
     return router
 
 

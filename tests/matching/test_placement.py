@@ -209,6 +209,24 @@ def test_capacity_zero_and_empty_lists() -> None:
             "enterprises：企业编号“E”没有岗位",
         ),
         ([], "应为对象"),
+        (
+            {"students": [{"id": "a", "choices": [3]}], "positions": []},
+            "students[0].choices[0]：岗位编号“3”不存在",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": []}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": [["a", 5]]}],
+            },
+            "positions[0].ranking[0][1]：学生编号“5”不存在",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": []}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": [None]}],
+            },
+            "positions[0].ranking[0]：学生编号“None”不存在",
+        ),
     ],
 )
 def test_bad_instances_name_what_is_wrong(data: object, message: str) -> None:
