@@ -458,3 +458,24 @@ def test_result_does_not_depend_on_the_order_of_the_input(inst: PlacementInstanc
     rnd.shuffle(positions)
     shuffled = solve_placement(instance(students, positions)).assignments
     assert shuffled == solve_placement(inst).assignments
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_students=4))
+def test_positions_only_no_student_gains_by_misreporting(inst: PlacementInstance) -> None:
+    truthful = solve_placement(inst).assignments
+    positions = [p.id for p in inst.positions[:3]]
+    lists = [
+        list(order)
+        for size in range(len(positions) + 1)
+        for order in itertools.permutations(positions, size)
+    ]
+    for index, student in enumerate(inst.students):
+        true_rank = {p: i for i, p in enumerate(student.choices)}
+        worst = len(student.choices)
+        honest = true_rank.get(truthful.get(student.id, ""), worst)
+        for other in lists:
+            students = list(inst.students)
+            students[index] = S(student.id, other, student.school)
+            lied = solve_placement(instance(students, inst.positions)).assignments
+            assert honest <= true_rank.get(lied.get(student.id, ""), worst)

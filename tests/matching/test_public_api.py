@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import matching
@@ -78,9 +80,20 @@ _STDLIB = {
     "collections",
     "dataclasses",
     "heapq",
+    "importlib",
+    "itertools",
     "math",
     "random",
     "re",
     "typing",
     "unicodedata",
 }
+
+
+def test_one_module_does_not_load_the_others() -> None:
+    # `chanjiao placement run` imports matching.placement alone: no scikit-learn, no rapidfuzz.
+    code = (
+        "import sys, matching.placement; print(sorted({'sklearn', 'rapidfuzz'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +111,36 @@ def test_command_module_imports_no_solver_at_module_level() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             roots.add(node.module.split(".")[0])
     assert roots == {"__future__", "json", "sys", "enum", "pathlib", "typing", "typer"}
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "placement"
+
+
+def test_readme_example(run_cli: Cli) -> None:
+    # The README shows this run: 长安 takes 2 over its two positions, so 焊接学徒 keeps a seat.
+    result = run_cli("placement", "run", str(FIXTURES / "round.json"))
+    assert json.loads(result.stdout) == {
+        "assignments": [
+            {"student": "张伟", "position": "焊接学徒"},
+            {"student": "李娜", "position": "数控学徒"},
+            {"student": "刘洋", "position": "网络实习"},
+        ],
+        "unassigned": ["王芳", "陈静"],
+        "unfilled": {"焊接学徒": 1},
+        "blocking_pairs": [],
+        "seed": 2026,
+        "lottery": {"陈静": 1, "王芳": 2},
+    }
+    bad = run_cli("placement", "run", str(FIXTURES / "bad_round.json"))
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "错误：students[0].choices[1]：岗位编号“车工学徒”不存在\n",
+    )
+
+
+def test_cli_start_up_loads_no_heavy_packages() -> None:
+    # Each command's module loads when that command runs (service/cli/__init__.py).
+    heavy = "{'numpy', 'sklearn', 'jieba', 'rapidfuzz', 'service.app', 'sqlalchemy'}"
+    code = f"import sys, service.cli; print(sorted({heavy} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"
