@@ -134,7 +134,7 @@ def compare(students: int, positions: int, repeat: int, folder: Path) -> None:
     theirs_proc, theirs_cpu = best_process(
         [sys.executable, "-m", "bench.placement_baseline", str(path)], 1
     )
-    startup, startup_cpu = best_process([*CHANJIAO, "--help"], repeat)
+    startup, startup_cpu = best_process([*CHANJIAO, "placement", "run", "--help"], repeat)
     print(
         f"{students:>9,} students × {positions:>7,} positions × {CHOICES} choices "
         f"(same assignment: {len(ours.assignments):,} placed)"
@@ -156,7 +156,7 @@ def compare(students: int, positions: int, repeat: int, folder: Path) -> None:
         f"ratio {theirs_cpu / ours_cpu:7.1f}×   (CPU)"
     )
     print(
-        f"  of which `chanjiao --help` (start-up alone): {startup:.3f} s wall, "
+        f"  of which `chanjiao placement run --help` (start-up alone): {startup:.3f} s wall, "
         f"{startup_cpu:.3f} s CPU",
         flush=True,
     )
