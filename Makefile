@@ -15,6 +15,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade -c constraints.txt --target $(VENV)/oracle matching
 	touch $(STAMP)
 
 install: $(STAMP)

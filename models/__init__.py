@@ -24,6 +24,16 @@ from models.catalog import (
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
 from models.organization import Organization, User
+from models.placement import (
+    Assignment,
+    PlacementRound,
+    PositionRanking,
+    Preference,
+    RankingSource,
+    RoundPosition,
+    RoundStatus,
+    RoundStudent,
+)
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
@@ -31,6 +41,7 @@ from models.report import ReportAggregateState, ReportChange, ReportDemand, Repo
 __all__ = [
     "Application",
     "ApplicationStatus",
+    "Assignment",
     "AuditLog",
     "Cohort",
     "DemandForecast",
@@ -44,15 +55,19 @@ __all__ = [
     "OrganizationKind",
     "OrganizationStatus",
     "PartnerKind",
+    "PlacementRound",
     "PolicyProfile",
     "Position",
     "PositionKind",
     "PositionMajor",
     "PositionMajorClass",
+    "PositionRanking",
     "PositionStatus",
+    "Preference",
     "PriorityIndustry",
     "Programme",
     "ProgrammePartner",
+    "RankingSource",
     "Region",
     "RegionPolicy",
     "ReportAggregateState",
@@ -60,6 +75,9 @@ __all__ = [
     "ReportDemand",
     "ReportFigure",
     "Role",
+    "RoundPosition",
+    "RoundStatus",
+    "RoundStudent",
     "SchedulerLease",
     "StrategicEmergingIndustry",
     "Student",

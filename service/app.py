@@ -18,6 +18,7 @@ from service.health.router import router as health_router
 from service.jobs import JOBS
 from service.matching.router import router as matching_router
 from service.organizations.router import router as organizations_router
+from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
@@ -48,6 +49,7 @@ def api_router() -> APIRouter:
     router.include_router(students_router)
     router.include_router(applications_router)
     router.include_router(matching_router)
+    router.include_router(placement_router)
     return router
 
 
