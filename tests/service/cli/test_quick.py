@@ -20,14 +20,20 @@ import click, typer
 from typer.testing import CliRunner
 from service.cli import app
 
-def paths(command, prefix):
+from typer._click.core import Context
+
+def paths(command, ctx, prefix):
+    # The root group loads its commands lazily: ask it for them, as --help does.
     yield prefix
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from paths(sub, [*prefix, name])
+    if hasattr(command, "list_commands"):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            yield from paths(sub, Context(sub, parent=ctx, info_name=name), [*prefix, name])
 
 runner = CliRunner()
 exits = {}
-for path in paths(typer.main.get_command(app), []):
+root = typer.main.get_command(app)
+for path in paths(root, Context(root, info_name="chanjiao"), []):
     result = runner.invoke(app, [*path, "--help"])
     exits[" ".join(path)] = result.exit_code
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"numpy", "scipy", "sklearn", "jieba",
