@@ -16,6 +16,7 @@ from service.demand.router import router as demand_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
+from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
 from service.organizations.router import router as organizations_router
 from service.placement.router import router as placement_router
@@ -50,6 +51,7 @@ def api_router() -> APIRouter:
     router.include_router(applications_router)
     router.include_router(matching_router)
     router.include_router(placement_router)
+    router.include_router(lists_router)
     return router
 
 
