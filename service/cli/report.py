@@ -1,4 +1,4 @@
-"""``chanjiao report``: the mismatch report and the warning snapshots."""
+"""``chanjiao report``: the mismatch report, the warning snapshots and the three lists."""
 
 from __future__ import annotations
 
@@ -76,6 +76,65 @@ def mismatch(
         return
     out.write_bytes(content)
     typer.echo(f"已写入 {out}", err=True)
+
+
+class ListKind(StrEnum):
+    talent_demand = "talent-demand"
+    industry = "industry"
+    policy_support = "policy-support"
+
+
+@app.command("lists")
+def lists(
+    region: Annotated[str, typer.Option("--region", help="行政区划代码")],
+    year: Annotated[int, typer.Option("--year", help="年份")],
+    kind: Annotated[
+        ListKind | None,
+        typer.Option("--list", help="talent-demand / industry / policy-support（默认三张）"),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="json / csv / xlsx / html")
+    ] = ReportFormat.json,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="输出文件；不指定 --list 的文件格式为输出目录（xlsx 必填）"),
+    ] = None,
+) -> None:
+    """三张清单：人才需求清单、产业发展清单、政策支持清单。"""
+    kinds = [kind] if kind is not None else list(ListKind)
+    if out is None and (
+        fmt is ReportFormat.xlsx or (kind is None and fmt is not ReportFormat.json)
+    ):
+        typer.echo("错误：该格式须用 --out 指定输出文件或目录", err=True)
+        raise typer.Exit(2)
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.lists import exporters, operations
+
+    try:
+        with session_scope(write=False) as session:
+            results = [operations.region_list(session, region, k.value, year) for k in kinds]
+    except AppError as error:
+        _fail(error)
+    if fmt is ReportFormat.json:
+        payload = [r.model_dump(mode="json") for r in results]
+        text = json.dumps(payload[0] if kind else payload, ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+            return
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"已写入 {out}", err=True)
+        return
+    assert out is not None
+    files = [exporters.export(r, fmt.value) for r in results]
+    if kind is None:
+        out.mkdir(parents=True, exist_ok=True)
+        targets = [out / f.ascii_filename for f in files]
+    else:
+        targets = [out]
+    for target, file in zip(targets, files, strict=True):
+        target.write_bytes(file.content)
+        typer.echo(f"已写入 {target}", err=True)
 
 
 @app.command("snapshot")

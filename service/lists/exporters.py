@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from service.lists.schemas import ListFormat, RegionList
+from service.lists.schemas import RegionList
 from service.reports.exporters import MEDIA_TYPES, ReportFile, _beijing_time, _sheet_header
 
 ASCII_NAMES = {"talent-demand": "talent_demand", "industry": "industry", "policy-support": "policy"}
@@ -92,7 +92,7 @@ def to_html(result: RegionList) -> bytes:
     return page.encode("utf-8")
 
 
-def export(result: RegionList, fmt: ListFormat) -> ReportFile:
+def export(result: RegionList, fmt: str) -> ReportFile:
     render = {"csv": to_csv, "xlsx": to_xlsx, "html": to_html}[fmt]
     name = f"{result.title}_{result.region}{result.region_name}_{result.year}.{fmt}"
     ascii_name = f"{ASCII_NAMES[result.kind]}_{result.region}_{result.year}.{fmt}"

@@ -44,7 +44,7 @@ class PolicyMeasure(BaseModel):
     clause: str = Field(description="条款")
     kind: Literal["财政", "金融", "土地", "信用"] = Field(description="支持方式")
     eligible: str = Field(description="支持对象")
-    amount_cap_wan_yuan: float | None = Field(description="金额上限（万元；无上限为空）")
+    amount_cap_wan_yuan: int | None = Field(description="金额上限（万元；无上限为空）")
     amount_note: str = Field(description="金额或支持内容说明")
     region_code: str | None = Field(description="增列地区（全国性措施为空）")
 
