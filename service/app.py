@@ -13,6 +13,7 @@ from service.applications.router import router as applications_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
+from service.enterprises.router import router as enterprises_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
@@ -52,6 +53,7 @@ def api_router() -> APIRouter:
     router.include_router(matching_router)
     router.include_router(placement_router)
     router.include_router(lists_router)
+    router.include_router(enterprises_router)
     return router
 
 

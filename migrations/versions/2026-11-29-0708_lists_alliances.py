@@ -4,10 +4,14 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-29 07:08:00
 
-Reserved in the chain; filled by the change that needs it (an empty step until then).
+The yearly investment and taxes of an enterprise behind its 产教融合型企业 incentive statement.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
 
 revision: str = '0010'
 down_revision: str | None = '0009'
@@ -16,8 +20,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('enterprise_tax_year',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('enterprise_id', sa.Uuid(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('qualifying_investment', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('vat_paid', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('consumption_tax_paid', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['organization.id'], name=op.f('fk_enterprise_tax_year_enterprise_id_organization')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enterprise_tax_year')),
+    sa.UniqueConstraint('enterprise_id', 'year', name=op.f('uq_enterprise_tax_year_enterprise_id_year'))
+    )
+    with op.batch_alter_table('enterprise_tax_year', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enterprise_tax_year_enterprise_id'), ['enterprise_id'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('enterprise_tax_year', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enterprise_tax_year_enterprise_id'))
+
+    op.drop_table('enterprise_tax_year')

@@ -1,0 +1,122 @@
+"""The incentive statement of a 产教融合型企业 and the yearly figures it rests on."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from models import EnterpriseTaxYear, Organization, OrganizationKind, Role, User
+from models.base import utcnow
+from service.catalog import operations as catalog
+from service.enterprises import incentive
+from service.enterprises.schemas import (
+    IncentiveStatement,
+    StatementYear,
+    TaxYearIn,
+    TaxYearOut,
+)
+from service.errors import Forbidden, Invalid, NotFound, field_detail
+
+MIN_YEAR, MAX_YEAR = 2019, 2100  # 财税〔2019〕46号 applies from 2019
+
+
+def _enterprise(session: Session, code: str) -> Organization:
+    enterprise = session.exec(
+        select(Organization).where(
+            Organization.code == code, Organization.kind == OrganizationKind.enterprise
+        )
+    ).first()
+    if enterprise is None:
+        raise NotFound(
+            f"企业 {code} 不存在", details=[field_detail("code", "统一社会信用代码未登记")]
+        )
+    return enterprise
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Invalid(
+            f"年度须在 {MIN_YEAR}—{MAX_YEAR} 之间（财税〔2019〕46号自2019年起执行）",
+            details=[field_detail("year", "年度超出范围")],
+        )
+
+
+def _own(actor: User, enterprise: Organization) -> bool:
+    return actor.role == Role.enterprise and actor.organization_id == enterprise.id
+
+
+def _regulates(session: Session, actor: User, enterprise: Organization) -> bool:
+    if actor.role == Role.admin:
+        return True
+    if actor.role != Role.regulator:
+        return False
+    if actor.organization_id is None:
+        return True  # a national regulator
+    own = session.get(Organization, actor.organization_id)
+    if own is None:
+        return False
+    return enterprise.region_code in catalog.region_scope(session, own.region_code)
+
+
+def put_tax_year(
+    session: Session, code: str, year: int, data: TaxYearIn, actor: User
+) -> TaxYearOut:
+    """The enterprise records (or corrects) one year's investment and taxes paid."""
+    _check_year(year)
+    enterprise = _enterprise(session, code)
+    if not (_own(actor, enterprise) or actor.role == Role.admin):
+        raise Forbidden("只有企业本身可以填报其投资和纳税数据")
+    row = session.exec(
+        select(EnterpriseTaxYear).where(
+            EnterpriseTaxYear.enterprise_id == enterprise.id, EnterpriseTaxYear.year == year
+        )
+    ).first()
+    if row is None:
+        row = EnterpriseTaxYear(enterprise_id=enterprise.id, year=year, **data.model_dump())
+        session.add(row)
+    else:
+        for key, value in data.model_dump().items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+    session.flush()
+    return TaxYearOut(year=year, **data.model_dump())
+
+
+def statement(session: Session, code: str, year: int, actor: User) -> IncentiveStatement:
+    """Every year up to ``year`` worked by hand's rules, with the carried-forward balance."""
+    _check_year(year)
+    enterprise = _enterprise(session, code)
+    if not (_own(actor, enterprise) or _regulates(session, actor, enterprise)):
+        raise Forbidden("只有企业本身及其所在地区的监管部门可以查看抵免计算单")
+    rows = session.exec(
+        select(EnterpriseTaxYear)
+        .where(EnterpriseTaxYear.enterprise_id == enterprise.id, EnterpriseTaxYear.year <= year)
+        .order_by(col(EnterpriseTaxYear.year))
+    ).all()
+    if not any(row.year == year for row in rows):
+        raise NotFound(
+            f"企业尚未填报 {year} 年的投资和纳税数据",
+            details=[field_detail("year", "该年度没有填报数据")],
+        )
+    sources = {row.year: row.source for row in rows}
+    worked = incentive.work(
+        [
+            incentive.TaxYear(
+                row.year, row.qualifying_investment, row.vat_paid, row.consumption_tax_paid
+            )
+            for row in rows
+        ]
+    )
+    years = [StatementYear(**{**item.__dict__, "source": sources[item.year]}) for item in worked]
+    return IncentiveStatement(
+        enterprise_code=enterprise.code,
+        enterprise_name=enterprise.name,
+        year=year,
+        rates={
+            "credit": incentive.CREDIT_RATE,
+            "education_surcharge": incentive.EDUCATION_SURCHARGE_RATE,
+            "local_education_surcharge": incentive.LOCAL_SURCHARGE_RATE,
+        },
+        sources=[incentive.SOURCE, incentive.BASE_SOURCE],
+        years=years,
+        current=years[-1],
+    )
