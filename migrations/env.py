@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
+from models.position import is_search_index_object
 from service.settings import settings
 
 config = context.config
@@ -24,6 +25,12 @@ def database_url() -> str:
     )
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """The backend-specific full-text index (models/position.py) is not in the metadata."""
+    del parent_names
+    return not is_search_index_object(type_, name)
+
+
 def run_migrations_offline() -> None:
     url = database_url()
     context.configure(
@@ -32,6 +39,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -53,6 +61,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

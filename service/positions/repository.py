@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,21 +12,26 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Float,
+    Integer,
     Select,
+    String,
     Text,
-    and_,
+    bindparam,
     case,
     cast,
+    column,
     delete,
     func,
     insert,
     literal,
-    or_,
+    literal_column,
     select,
+    table,
     update,
 )
 from sqlmodel import Session, col
 
+from matching import search_text
 from models import (
     Industry,
     Major,
@@ -39,6 +45,7 @@ from models import (
     Region,
 )
 from models.base import PUBLISHED_STATUSES
+from models.position import SEARCH_FTS_TABLE, SEARCH_VECTOR_COLUMN
 from service.organizations import repository as organizations_repository
 
 # A position with its enterprise's and its region's names (SQLModel types the names as Mapped).
@@ -78,6 +85,15 @@ def major_codes_of(session: Session, position_id: uuid.UUID) -> list[str]:
     )
 
 
+def major_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(col(Major.code), col(Major.name)).where(col(Major.code).in_(list(codes)))
+    )
+    return {str(code): str(name) for code, name in rows}
+
+
 def replace_majors(session: Session, position_id: uuid.UUID, codes: Sequence[str]) -> None:
     session.execute(delete(PositionMajor).where(col(PositionMajor.position_id) == position_id))
     if codes:
@@ -111,12 +127,14 @@ def position_with_title(
     return found[0] if found is not None else None
 
 
-def asks_for_major(code: str) -> ColumnElement[bool]:
-    """The position lists the major ``code`` among the majors it wants.
+def asks_for_major(codes: Sequence[str]) -> ColumnElement[bool]:
+    """The position lists one of the majors ``codes`` among the majors it wants.
 
     An IN over the major's index beats a correlated EXISTS probed for every position.
     """
-    wanting = select(col(PositionMajor.position_id)).where(col(PositionMajor.major_code) == code)
+    wanting = select(col(PositionMajor.position_id)).where(
+        col(PositionMajor.major_code).in_(list(codes))
+    )
     return col(Position.id).in_(wanting)
 
 
@@ -136,27 +154,48 @@ def industry_condition(code: str) -> ColumnElement[bool]:
     return col(Position.enterprise_id).in_(select(col(Organization.id)).where(in_industry))
 
 
-def text_condition(terms: Sequence[str]) -> ColumnElement[bool] | None:
-    """Every term appears in the title or the description (substring; case-insensitive for Latin
-    letters).
+@dataclass(frozen=True)
+class TextMatch:
+    """A full-text requirement on positions, in the backend's own index.
 
-    ``LIKE '%term%'`` uses no index: each query reads every published position its other filters
-    leave, about 1 ms per 1 000 rows on SQLite. That suits a city (tens of thousands of postings);
-    a province or the nation needs a trigram (pg_trgm GIN) or tsvector index on PostgreSQL.
-    Chinese has no case, so only terms with Latin letters pay for ``lower()`` on every row.
+    SQLite: the FTS5 table ``position_fts`` (its rowid is the position's), joined on the rowid,
+    ranked by its bm25 ``rank`` (lower is better). PostgreSQL: ``search_vector @@ tsquery`` over
+    the GIN index, ranked by ``ts_rank`` (higher is better) with the same 4:1 title weight.
+    The query text is built from :func:`matching.search_text.query_terms` (letters and digits
+    only, each quoted) and bound as a parameter: nothing the user types is parsed as syntax.
     """
+
+    condition: ColumnElement[bool]
+    rank: ColumnElement[Any]
+    join_fts: bool
+
+    def apply(self, statement: Select[Any]) -> Select[Any]:
+        if self.join_fts:
+            statement = statement.join_from(Position, _FTS, _FTS.c.rowid == _POSITION_ROWID)
+        return statement.where(self.condition)
+
+
+_FTS = table(SEARCH_FTS_TABLE, column("rowid", Integer), column("rank", Float))
+_POSITION_ROWID = literal_column("position.rowid", Integer)
+_VECTOR: ColumnElement[Any] = literal_column(f"position.{SEARCH_VECTOR_COLUMN}")
+# ts_rank's weights for D, C, B, A: the body is D, the title A (bm25(4.0, 1.0) on SQLite).
+_TS_WEIGHTS: ColumnElement[Any] = literal_column("'{0.25, 0.25, 0.25, 1.0}'::float4[]")
+
+
+def text_match(session: Session, terms: Sequence[str]) -> TextMatch | None:
+    """Every term appears among the position's words (a single character as a word's start)."""
     if not terms:
         return None
-    conditions = []
-    for term in terms:
-        if term.isascii() and any(ch.isalpha() for ch in term):
-            title = col(Position.title).icontains(term, autoescape=True)
-            description = col(Position.description).icontains(term, autoescape=True)
-        else:
-            title = col(Position.title).contains(term, autoescape=True)
-            description = col(Position.description).contains(term, autoescape=True)
-        conditions.append(or_(title, description))
-    return and_(*conditions)
+    if session.get_bind().dialect.name == "sqlite":
+        query = bindparam("fts_query", search_text.fts5_query(terms), type_=String)
+        return TextMatch(literal_column(SEARCH_FTS_TABLE).op("MATCH")(query), _FTS.c.rank, True)
+    tsquery = func.to_tsquery(
+        literal_column("'simple'::regconfig"),
+        bindparam("ts_query", search_text.tsquery(terms), type_=String),
+    )
+    # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
+    rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, tsquery, 1)
+    return TextMatch(_VECTOR.op("@@")(tsquery), rank.desc(), False)
 
 
 def published() -> list[ColumnElement[bool]]:
@@ -171,24 +210,41 @@ def _public(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[boo
     return [*published(), *conditions]
 
 
-def count_of(session: Session, conditions: Sequence[ColumnElement[bool]]) -> int:
-    """How many public positions match ``conditions``."""
-    statement = select(func.count()).select_from(Position).where(*_public(conditions))
-    return int(session.execute(statement).scalar_one())
+def capped_count(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    text: TextMatch | None,
+    cap: int,
+) -> tuple[int, bool]:
+    """How many public positions match, counted up to ``cap``: (``cap``, True) beyond it.
+
+    Counting stops after ``cap + 1`` rows, so a broad query over a million positions costs no
+    more than a narrow one.
+    """
+    matching = select(col(Position.id)).where(*_public(conditions))
+    if text is not None:
+        matching = text.apply(matching)
+    limited = matching.limit(cap + 1).subquery()
+    found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+    return (cap, True) if found > cap else (found, False)
 
 
-def order_for(sort: str) -> list[Any]:
+def order_for(sort: str, text: TextMatch | None = None) -> list[Any]:
     """Orders for the sort keys; the id breaks ties so that pages never overlap or skip."""
+    newest = [col(Position.published_at).desc().nulls_last(), col(Position.id)]
     if sort == "pay":
         return [col(Position.monthly_pay).desc().nulls_last(), col(Position.id)]
     if sort == "closing":
         return [col(Position.closing_date).asc().nulls_last(), col(Position.id)]
-    return [col(Position.published_at).desc().nulls_last(), col(Position.id)]
+    if sort == "relevance" and text is not None:
+        return [text.rank, *newest]
+    return newest
 
 
 def search_page(
     session: Session,
     conditions: Sequence[ColumnElement[bool]],
+    text: TextMatch | None,
     order: Sequence[Any],
     offset: int,
     limit: int,
@@ -198,15 +254,10 @@ def search_page(
     The sort runs over ids only and the page's rows are read afterwards: sorting whole rows
     (descriptions included) with their joined names cost twice as much on SQLite.
     """
-    ids = list(
-        session.execute(
-            select(col(Position.id))
-            .where(*_public(conditions))
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
-    )
+    statement = select(col(Position.id)).where(*_public(conditions))
+    if text is not None:
+        statement = text.apply(statement)
+    ids = list(session.execute(statement.order_by(*order).offset(offset).limit(limit)).scalars())
     rows = rows_by_id(session, ids)
     return [rows[position_id] for position_id in ids]
 

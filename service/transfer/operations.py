@@ -20,11 +20,13 @@ from typing import IO, Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
+from matching import search_text
 from models import OrganizationStatus, Role, User, natural_id
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.errors import AppError, Conflict, Forbidden
 from service.positions import compliance
+from service.positions import repository as positions_repository
 from service.transfer import repository, validation
 from service.transfer.columns import SPECS, FileFormat, TransferKind
 from service.transfer.readers import Sheet, read_file
@@ -277,6 +279,8 @@ def check_sheet(
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", len(rows), len(rows))
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
+    if kind is TransferKind.positions:
+        _index_positions(session, plan)
     return CheckedImport(kind=kind, file_name=file_name, rows=len(rows), plan=plan)
 
 
@@ -364,6 +368,19 @@ def _classify(
             continue
         majors.extend((row["id"], code) for code in item.majors)
     return Classified(inserts, updates, unchanged, majors)
+
+
+def _index_positions(session: Session, plan: Classified) -> None:
+    """The search words of the positions to write (those unchanged keep theirs)."""
+    majors: dict[uuid.UUID, list[str]] = {}
+    for position_id, code in plan.majors:
+        majors.setdefault(position_id, []).append(code)
+    names = positions_repository.major_names(session, sorted({code for _, code in plan.majors}))
+    for row in (*plan.inserts, *plan.updates):
+        row["search_title"] = search_text.index_words(row["title"])
+        row["search_body"] = search_text.index_words(
+            row["description"], row["skills"], [names[c] for c in majors.get(row["id"], [])]
+        )
 
 
 # Columns only a new row gets: an update sets ``TABLES[kind].updated`` and nothing else, so these
