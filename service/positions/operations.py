@@ -427,7 +427,9 @@ def search_positions(
     Returns the page, the count (exact up to ``COUNT_CAP``) and whether the count was capped.
     """
     conditions: list[Any] = []
-    text = repository.text_match(session, search_text.query_terms(filters.q))
+    terms = search_text.query_terms(filters.q)
+    sort = filters.sort or ("relevance" if terms else "newest")
+    text = repository.text_match(session, terms, ranked=sort == "relevance")
     if filters.open_only:
         conditions.append(col(Position.status) == PositionStatus.open)
     if filters.kind is not None:
@@ -457,7 +459,6 @@ def search_positions(
             )
         )
     total, capped = repository.capped_count(session, conditions, text, COUNT_CAP)
-    sort = filters.sort or ("relevance" if text is not None else "newest")
     rows = repository.search_page(
         session,
         conditions,

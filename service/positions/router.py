@@ -52,7 +52,7 @@ def search_positions(
     page: PageDep,
 ) -> PositionSearchPage:
     """检索已发布岗位（无需登录）：关键词全文检索，按类型、地区、行业、专业、月薪、日期筛选，
-    按相关度、发布时间、月薪或截止日期排序；总数超过10000时显示为“10000+”。"""
+    按相关度、发布时间、月薪或截止日期排序；总数超过1000时显示为“1000+”。"""
     views, count, capped = operations.search_positions(session, viewer, filters, page)
     return PositionSearchPage(
         data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped

@@ -18,8 +18,8 @@ MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 5000
 SortKey = Literal["relevance", "newest", "pay", "closing"]
-# Counts stop here: past it a list says "10000+" rather than counting a million matches.
-COUNT_CAP = 10_000
+# Counts stop here: past it a list says "1000+" rather than counting a million matches.
+COUNT_CAP = 1000
 KIND_BY_LABEL = {label: kind.value for kind, label in POSITION_KIND_LABELS.items()}
 
 
@@ -317,7 +317,7 @@ class PositionSearchPage(PositionsPublic):
         default=False,
         description=f"是否超过计数上限（{COUNT_CAP}），超过时总数显示为“{COUNT_CAP}+”",
     )
-    count_display: str = Field(default="", description="显示用的总数，如“37”或“10000+”")
+    count_display: str = Field(default="", description="显示用的总数，如“37”或“1000+”")
 
     @model_validator(mode="after")
     def _display(self) -> PositionSearchPage:

@@ -433,6 +433,7 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
                 repository.replace_position_majors(
                     session, [row["id"] for row in plan.updates], plan.majors
                 )
+                positions_repository.refresh_statistics(session)
     except (IntegrityError, DataError) as error:
         # Rows were checked against what the check phase saw; a concurrent writer (between the
         # phases or now) can still collide. The caller rolls back, so nothing of the file is kept.
