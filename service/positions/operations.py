@@ -460,12 +460,7 @@ def search_positions(
         )
     total, capped = repository.capped_count(session, conditions, text, COUNT_CAP)
     rows = repository.search_page(
-        session,
-        conditions,
-        text,
-        repository.order_for(sort, text),
-        page.offset,
-        page.page_size,
+        session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP
     )
     return _views(session, rows, viewer), total, capped
 

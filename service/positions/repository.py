@@ -170,7 +170,8 @@ class TextMatch:
     """
 
     condition: ColumnElement[bool] | None
-    order: ColumnElement[Any]
+    rank: ColumnElement[Any]
+    higher_is_better: bool
     matched: CTE | None = None
 
     def apply(self, statement: Select[Any]) -> Select[Any]:
@@ -202,9 +203,7 @@ def refresh_statistics(session: Session) -> None:
     session.execute(text("ANALYZE position_major"))
 
 
-def text_match(
-    session: Session, terms: Sequence[str], *, ranked: bool = True
-) -> TextMatch | None:
+def text_match(session: Session, terms: Sequence[str], *, ranked: bool = True) -> TextMatch | None:
     """Every term appears among the position's words (a single character as a word's start);
     ``ranked`` when the order is relevance (bm25 costs SQLite a computation per match)."""
     if not terms:
@@ -217,14 +216,14 @@ def text_match(
             .cte("fts_match")
             .prefix_with("MATERIALIZED")
         )
-        return TextMatch(None, matched.c.rank, matched)
+        return TextMatch(None, matched.c.rank, False, matched)
     tsquery = func.to_tsquery(
         literal_column("'simple'::regconfig"),
         bindparam("ts_query", search_text.tsquery(terms), type_=String),
     )
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
     rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, tsquery, 1)
-    return TextMatch(_VECTOR.op("@@")(tsquery), rank.desc())
+    return TextMatch(_VECTOR.op("@@")(tsquery), rank, True)
 
 
 def published() -> list[ColumnElement[bool]]:
@@ -258,8 +257,9 @@ def capped_count(
     return (cap, True) if found > cap else (found, False)
 
 
-def order_for(sort: str, text: TextMatch | None = None) -> list[Any]:
-    """Orders for the sort keys; the id breaks ties so that pages never overlap or skip."""
+def order_for(sort: str) -> list[Any]:
+    """Orders for the sort keys; the id breaks ties so that pages never overlap or skip.
+    (Relevance is ordered in :func:`search_page`.)"""
     # Public positions always have a publication time; without NULLS LAST the index on
     # published_at serves the order on both backends (SQLite would sort every row otherwise).
     newest = [col(Position.published_at).desc(), col(Position.id)]
@@ -267,8 +267,6 @@ def order_for(sort: str, text: TextMatch | None = None) -> list[Any]:
         return [col(Position.monthly_pay).desc().nulls_last(), col(Position.id)]
     if sort == "closing":
         return [col(Position.closing_date).asc().nulls_last(), col(Position.id)]
-    if sort == "relevance" and text is not None:
-        return [text.order, *newest]
     return newest
 
 
@@ -276,19 +274,35 @@ def search_page(
     session: Session,
     conditions: Sequence[ColumnElement[bool]],
     text: TextMatch | None,
-    order: Sequence[Any],
+    sort: str,
     offset: int,
     limit: int,
+    candidates: int,
 ) -> list[tuple[Position, str, str]]:
     """One page of public positions matching ``conditions``, with the names shown beside them.
 
+    Relevance ranks the ``candidates`` newest matches (all of them when fewer match, as the count
+    is exact up to the same cap): ranking every match of a broad query over a million positions
+    took PostgreSQL seconds, as no index of Debian's PostgreSQL returns matches in rank order.
     The sort runs over ids only and the page's rows are read afterwards: sorting whole rows
     (descriptions included) with their joined names cost twice as much on SQLite.
     """
     statement = select(col(Position.id)).where(*_public(conditions))
     if text is not None:
         statement = text.apply(statement)
-    ids = list(session.execute(statement.order_by(*order).offset(offset).limit(limit)).scalars())
+    if sort == "relevance" and text is not None:
+        newest = order_for("newest")
+        ranked = (
+            statement.add_columns(col(Position.published_at), text.rank.label("rank"))
+            .order_by(*newest)
+            .limit(candidates)
+            .subquery("candidates")
+        )
+        rank = ranked.c.rank.desc() if text.higher_is_better else ranked.c.rank.asc()
+        statement = select(ranked.c.id).order_by(rank, ranked.c.published_at.desc(), ranked.c.id)
+    else:
+        statement = statement.order_by(*order_for(sort))
+    ids = list(session.execute(statement.offset(offset).limit(limit)).scalars())
     rows = rows_by_id(session, ids)
     return [rows[position_id] for position_id in ids]
 

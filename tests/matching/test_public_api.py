@@ -68,8 +68,11 @@ _STDLIB = {
     "__future__",
     "collections",
     "dataclasses",
+    "logging",
     "math",
+    "pathlib",
     "re",
+    "threading",
     "typing",
     "unicodedata",
 }
