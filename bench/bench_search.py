@@ -157,13 +157,12 @@ def build_database(path: Path, positions: int) -> str:
             for i, region in enumerate(rng.choice(counties) for _ in range(ENTERPRISES))
         ]
         session.execute(insert(Organization), enterprises)
-        names = dict(
-            session.execute(
+        names: dict[str, str] = {
+            str(code): str(name)
+            for code, name in session.execute(
                 select(col(Major.code), col(Major.name)).where(col(Major.code).in_(MAJORS))
             )
-            .tuples()
-            .all()
-        )
+        }
         rows, majors = [], []
         for i in range(positions):
             enterprise = rng.choice(enterprises)

@@ -135,7 +135,7 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
     try:
         cursor = raw.cursor()
         cursor.execute("DROP INDEX ix_position_search_vector")
-        with cursor.copy(f"COPY position ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY position ({COLUMNS}) FROM STDIN") as copy:
             majors: list[tuple[uuid.UUID, str]] = []
             for i in range(positions):
                 enterprise = enterprises[rng.randrange(ENTERPRISES)]
@@ -171,7 +171,7 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
                     )
                 )
                 majors.extend((position_id, code) for code in wanted)
-        with cursor.copy("COPY position_major (position_id, major_code) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy("COPY position_major (position_id, major_code) FROM STDIN") as copy:
             for row in majors:
                 copy.write_row(row)
         cursor.execute("SET maintenance_work_mem = '256MB'")
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     session,
                     None,
                     PositionSearch(q=q, region=region, sort=sort),
-                    page,  # type: ignore[arg-type]
+                    page,
                 )
                 return PositionSearchPage(
                     data=[Public.from_view(v) for v in views], count=count, count_capped=capped
