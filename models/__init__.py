@@ -23,7 +23,7 @@ from models.catalog import (
     StrategicEmergingIndustry,
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
-from models.integration import EnterpriseTaxYear
+from models.integration import Alliance, EnterpriseTaxYear
 from models.organization import Organization, User
 from models.placement import (
     Assignment,
@@ -40,6 +40,7 @@ from models.position import DemandForecast, Position, PositionMajor, PositionMaj
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 
 __all__ = [
+    "Alliance",
     "EnterpriseTaxYear",
     "Application",
     "ApplicationStatus",

@@ -9,6 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from service.admission import AdmissionMiddleware
+from service.alliances.router import router as alliances_router
 from service.applications.router import router as applications_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
@@ -54,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(placement_router)
     router.include_router(lists_router)
     router.include_router(enterprises_router)
+    router.include_router(alliances_router)
     return router
 
 
