@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from models import Application, Organization, Position, PositionKind, PositionStatus, Role, User
 from seed.demo.generator import (
     ACCOUNTS,
+    CITY_REGION,
     DEFAULT_SEED,
     PARK_CODE,
     Account,
@@ -147,9 +148,36 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     enterprise_user = next(user for user in users.values() if user.role == Role.enterprise)
     result.refused = [_draft_and_offer(session, enterprise_user, row) for row in city.drafts]
     result.applications = _applications(session, city, users)
+    _add_alliance(session, city, next(u for u in users.values() if u.role == Role.regulator))
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
+
+
+ALLIANCE_NAME = "重庆两江智造市域产教联合体"
+ALLIANCE_INDUSTRIES = ("new-energy-vehicles", "intelligent-manufacturing", "new-generation-it")
+
+
+def _add_alliance(session: Session, city: DemoCity, regulator: User) -> None:
+    """The city's 市域产教联合体: the park, the education commission, its schools, enterprises."""
+    from service.alliances import operations as alliances
+    from service.alliances.schemas import AllianceIn
+
+    orgs = city.rows("organizations")
+    alliances.create(
+        session,
+        AllianceIn(
+            name=ALLIANCE_NAME,
+            region_code=CITY_REGION,
+            park_code=PARK_CODE,
+            government_code=next(str(o["code"]) for o in orgs if o["kind"] == "government"),
+            school_codes=[str(o["code"]) for o in orgs if o["kind"] == "school"],
+            enterprise_codes=[str(o["code"]) for o in orgs if o["kind"] == "enterprise"],
+            research_institutions=["重庆市汽车工程研究院", "重庆市智能制造研究院"],
+            lead_industries=list(ALLIANCE_INDUSTRIES),
+        ),
+        regulator,
+    )
 
 
 def _add_partners(session: Session, rows: Sequence[Row]) -> int:

@@ -13,9 +13,9 @@ class AllianceIn(BaseModel):
     region_code: str = Field(min_length=6, max_length=6, description="所在地区（行政区划代码）")
     park_code: str = Field(min_length=1, max_length=32, description="牵头园区的机构代码")
     government_code: str = Field(min_length=1, max_length=32, description="牵头政府部门的机构代码")
-    school_codes: list[str] = Field(min_length=1, max_length=200, description="成员学校标识码")
+    school_codes: list[str] = Field(min_length=1, max_length=5000, description="成员学校标识码")
     enterprise_codes: list[str] = Field(
-        min_length=1, max_length=500, description="成员企业统一社会信用代码"
+        min_length=1, max_length=20000, description="成员企业统一社会信用代码"
     )
     research_institutions: list[str] = Field(
         default_factory=list, max_length=100, description="成员科研机构名称"
