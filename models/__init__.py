@@ -24,6 +24,7 @@ from models.education import Cohort, Programme, Student
 from models.organization import Organization, User
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor
+from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
     "AuditLog",
@@ -45,12 +46,14 @@ __all__ = [
     "PositionStatus",
     "PriorityIndustry",
     "Programme",
+    "RefreshToken",
     "Region",
     "RegionPolicy",
     "Role",
     "SchedulerLease",
     "StrategicEmergingIndustry",
     "Student",
+    "ThrottleCounter",
     "User",
     "WarningSnapshot",
     "natural_id",

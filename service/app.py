@@ -7,13 +7,16 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from service.audit_log.router import router as audit_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
+from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from service.organizations.router import router as organizations_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
@@ -37,6 +40,7 @@ def api_router() -> APIRouter:
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)
     router.include_router(transfer_router)
+    router.include_router(audit_router)
     return router
 
 
@@ -57,6 +61,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    # Refuse to start rather than answer every login with a 500 (issue 15).
+    if (problem := settings.secret_problem()) is not None:
+        raise RuntimeError(problem)
     app = FastAPI(
         title="产教通 chanjiao",
         description="职业教育人才供需信息平台：岗位发布、专业布局与供需预警。",
@@ -66,4 +73,17 @@ def create_app() -> FastAPI:
     register_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_body_bytes,
+        upload_limit=settings.import_max_bytes + 64 * 1024,
+    )
+    if settings.cors_origins:  # closed unless configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

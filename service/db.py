@@ -82,9 +82,19 @@ def session_scope(url: str | None = None, *, write: bool = True) -> Iterator[Ses
 
 
 def get_session() -> Iterator[Session]:
-    """The request's session: commits when the route succeeds, rolls back when it raises."""
-    with session_scope(write=True) as session:
-        yield session
+    """The request's session: commits when the route succeeds, rolls back when it raises (unless
+    the error asks for its writes, an audit row of a refusal, to be kept)."""
+    engine = get_engine()
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException as error:
+            if getattr(error, "keep_writes", False):
+                session.commit()
+            else:
+                session.rollback()
+            raise
 
 
 def get_read_session() -> Iterator[Session]:

@@ -21,4 +21,5 @@ def serve(
         workers=workers,
         reload=reload,
         log_level="info",
+        server_header=False,  # no "server: uvicorn" banner
     )
