@@ -11,6 +11,7 @@ from service.auth import operations
 from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
 from service.auth.schemas import (
     Me,
+    PasswordChange,
     RefreshRequest,
     RegisterRequest,
     RegisterResult,
@@ -82,3 +83,9 @@ def me(session: ReadSessionDep, user: CurrentUser) -> Me:
         supervision_region_code=scope.code if scope is not None else None,
         national=national,
     )
+
+
+@router.post("/password", status_code=204)
+def change_password(session: SessionDep, user: CurrentUser, body: PasswordChange) -> None:
+    """修改密码：提供当前密码和新密码（学生首次登录后请修改初始密码）。"""
+    operations.change_password(session, user, body.old_password, body.new_password)

@@ -52,6 +52,15 @@ class RegisterResult(BaseModel):
     user: UserPublic = Field(description="机构的第一个账户")
 
 
+class PasswordChange(BaseModel):
+    """A user's change of its own password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old_password: str = Field(max_length=128, description="当前密码")
+    new_password: str = Field(max_length=128, description="新密码（不少于8位）")
+
+
 class Me(UserPublic):
     """The logged-in user, with the region it supervises."""
 
