@@ -9,6 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from service import openapi
 from service.admission import AdmissionMiddleware
 from service.applications.router import router as applications_router
 from service.audit_log.router import router as audit_router
@@ -99,4 +100,5 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(SecurityHeadersMiddleware)
+    openapi.install(app)
     return app

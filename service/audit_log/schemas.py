@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class AuditEntryPublic(BaseModel):
@@ -19,6 +19,12 @@ class AuditEntryPublic(BaseModel):
     entity_id: str = Field(description="对象编号")
     before: dict[str, Any] | None = Field(description="修改前")
     after: dict[str, Any] | None = Field(description="修改后")
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        # SQLite hands back naive datetimes; they were stored in UTC.
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class AuditEntriesPublic(BaseModel):

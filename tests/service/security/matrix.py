@@ -58,4 +58,5 @@ def send(client: TestClient, method: str, path: str, headers: dict[str, str]) ->
     kwargs: dict[str, Any] = {"headers": headers}
     if method in ("POST", "PUT", "PATCH"):
         kwargs["json"] = {}
-    return client.request(method, concrete(path), **kwargs).status_code
+    status: int = client.request(method, concrete(path), **kwargs).status_code
+    return status

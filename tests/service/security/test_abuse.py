@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -25,7 +27,8 @@ PASSWORD = "correct-horse-9"
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> int:
-    return client.post(TOKEN, data={"username": username, "password": password}).status_code
+    status: int = client.post(TOKEN, data={"username": username, "password": password}).status_code
+    return status
 
 
 def test_login_is_throttled_per_account_with_retry_after(
@@ -143,7 +146,7 @@ def test_body_over_the_cap_is_refused_before_reading(client: TestClient) -> None
 
 
 def test_streamed_body_over_the_cap_is_refused(client: TestClient) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for _ in range(settings.max_body_bytes // 65536 + 2):
             yield b"x" * 65536
 
