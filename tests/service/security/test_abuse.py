@@ -271,3 +271,22 @@ def test_age_wording_is_flagged(client: TestClient, session: Session, wording: s
     assert [(f["severity"], f["code"]) for f in check["findings"]] == [
         ("warning", "discriminatory_term")
     ]
+
+
+def test_spreadsheet_rows_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.transfer import readers
+
+    monkeypatch.setattr(readers, "MAX_ROWS", 3)
+    sheet = readers.read_file(b"a,b\n1,2\n3,4\n5,6\n", "ok.csv")
+    assert len(sheet.rows) == 3
+    with pytest.raises(readers.UnreadableFile, match="超过3行"):
+        readers.read_file(b"a,b\n1,2\n3,4\n5,6\n7,8\n", "big.csv")
+
+
+def test_error_lists_are_capped_with_a_count_of_the_rest() -> None:
+    from service.transfer import schemas
+
+    problem = schemas.Problem(row=2, column="a", label="甲", value="x", message="有误")
+    error = schemas.ImportInvalid("有误", [problem] * (schemas.MAX_LISTED + 7))
+    assert len(error.details) == schemas.MAX_LISTED + 1
+    assert error.details[-1]["message"] == "另有7处问题未列出"
