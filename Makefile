@@ -7,7 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= sqlite:///./chanjiao.db
 
-.PHONY: demo test lint typecheck migrations-check bench load serve install clean lock
+## make fuzz: schemathesis over every operation as each role, 50 cases each (FUZZ_EXAMPLES)
+FUZZ_EXAMPLES ?= 50
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.service.security.fuzz --examples $(FUZZ_EXAMPLES)
+
+.PHONY: fuzz demo test lint typecheck migrations-check bench load serve install clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

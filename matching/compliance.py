@@ -326,13 +326,38 @@ def check_position(facts: PositionFacts, rules: ComplianceRules) -> list[Finding
     return findings
 
 
+# Separators a poster can slip between the characters of a banned word ("限 男 性", "本·地·户·口"):
+# spaces and punctuation, but not the "-" and "~" of an age range.
+_SEPARATOR_CATEGORIES = ("Z", "P", "C")
+_KEPT = frozenset("-~")
+_BENIGN_MARK = "\u2063"  # stands for blanked benign text: matches nothing, glues nothing
+
+
+_SPACES_INSIDE_WORD = re.compile(r"(?<![0-9A-Za-z]) +| +(?![0-9A-Za-z])")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-folded ``text`` (full-width → half-width) with spaces, punctuation and controls
+    dropped, except one space between two ASCII words or numbers ("985/211" stays two numbers)."""
+    folded = unicodedata.normalize("NFKC", text)
+    spaced = "".join(
+        char
+        if char in _KEPT
+        or char == _BENIGN_MARK
+        or not unicodedata.category(char).startswith(_SEPARATOR_CATEGORIES)
+        else " "
+        for char in folded
+    )
+    return _SPACES_INSIDE_WORD.sub("", re.sub(" +", " ", spaced))
+
+
 def _scannable(text: str, rules: ComplianceRules) -> str:
-    # NFKC so that full-width ９８５ or ＫＴＶ are caught; benign text becomes spaces so that it
-    # can neither match nor glue two neighbours into a match.
+    # NFKC so that full-width ９８５ or ＫＴＶ are caught; benign text is blanked first so that it
+    # can neither match nor glue two neighbours into a match; then the separators go.
     folded = unicodedata.normalize("NFKC", text)
     for pattern in rules.benign:
-        folded = pattern.sub(lambda match: " " * len(match.group()), folded)
-    return folded
+        folded = pattern.sub(lambda match: _BENIGN_MARK * len(match.group()), folded)
+    return normalize_text(folded)
 
 
 def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:

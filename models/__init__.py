@@ -38,6 +38,7 @@ from models.placement import (
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
 from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
+from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
     "Alliance",
@@ -71,6 +72,7 @@ __all__ = [
     "Programme",
     "ProgrammePartner",
     "RankingSource",
+    "RefreshToken",
     "Region",
     "RegionPolicy",
     "ReportAggregateState",
@@ -84,6 +86,7 @@ __all__ = [
     "SchedulerLease",
     "StrategicEmergingIndustry",
     "Student",
+    "ThrottleCounter",
     "User",
     "WarningSnapshot",
     "natural_id",

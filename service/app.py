@@ -7,10 +7,13 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from service import openapi
 from service.admission import AdmissionMiddleware
 from service.alliances.router import router as alliances_router
 from service.applications.router import router as applications_router
+from service.audit_log.router import router as audit_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
@@ -20,6 +23,7 @@ from service.health.router import router as health_router
 from service.jobs import JOBS
 from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
+from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from service.organizations.router import router as organizations_router
 from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
@@ -47,6 +51,7 @@ def api_router() -> APIRouter:
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)
     router.include_router(transfer_router)
+    router.include_router(audit_router)
     router.include_router(programmes_router)
     router.include_router(schools_router)
     router.include_router(students_router)
@@ -75,6 +80,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    # Refuse to start rather than answer every login with a 500 (issue 15).
+    if (problem := settings.secret_problem()) is not None:
+        raise RuntimeError(problem)
     app = FastAPI(
         title="产教通 chanjiao",
         description="职业教育人才供需信息平台：岗位发布、专业布局与供需预警。",
@@ -85,4 +93,18 @@ def create_app() -> FastAPI:
     app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
     app.include_router(api_router())
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_body_bytes,
+        upload_limit=settings.import_max_bytes + 64 * 1024,
+    )
+    if settings.cors_origins:  # closed unless configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    openapi.install(app)
     return app

@@ -180,8 +180,12 @@ def _request_session(request: Request, *, write: bool) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as error:
+        # An error may ask for its writes (the audit row of a refusal) to be kept.
+        if getattr(error, "keep_writes", False):
+            session.commit()
+        else:
+            session.rollback()
         raise
     finally:
         session.close()

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,6 +21,9 @@ class AppError(Exception):
 
     status_code = 400
     code = "bad_request"
+    # True when the writes flushed before the error must still be committed (an audit row of a
+    # refused action): the request's session commits them, then the error is answered.
+    keep_writes = False
 
     def __init__(
         self,
@@ -81,6 +85,39 @@ def retry_after_headers() -> dict[str, str]:
 
 def unavailable_response(code: str, message: str) -> JSONResponse:
     return JSONResponse(error_body(code, message), 503, headers=retry_after_headers())
+
+
+class ErrorContent(BaseModel):
+    code: str = Field(description="错误代码")
+    message: str = Field(description="错误说明（中文）")
+    details: list[dict[str, Any]] = Field(description="逐项说明（字段与原因）")
+
+
+class ErrorBody(BaseModel):
+    """The one error body of the API."""
+
+    error: ErrorContent
+
+
+_RESPONSE_TEXT = {
+    400: "请求有误",
+    401: "未登录或登录凭证无效",
+    403: "无权执行此操作",
+    404: "资源不存在或不可见",
+    409: "与现有数据冲突",
+    413: "请求内容过大",
+    422: "输入数据有误",
+    429: "尝试次数过多（见 Retry-After）",
+    503: "服务繁忙或数据库不可用（见 Retry-After）",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses an operation can answer, all with the error body."""
+    return {
+        status: {"model": ErrorBody, "description": _RESPONSE_TEXT.get(status, "错误")}
+        for status in statuses
+    }
 
 
 def field_detail(field: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -169,9 +206,11 @@ _STATUS_MESSAGES = {
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
         if exc.status_code == 503:
             headers = retry_after_headers()
+        if (retry_after := getattr(exc, "retry_after", None)) is not None:
+            headers["Retry-After"] = str(retry_after)
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers
         )

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_SECRET_BYTES = 32
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHANJIAO_", extra="ignore")
@@ -23,7 +25,15 @@ class Settings(BaseSettings):
         default=None, description="JWT signing key; required in production"
     )
     secret_file: Path = Path(".chanjiao-secret")
-    access_token_minutes: int = 8 * 60
+    access_token_minutes: int = Field(default=15, description="access token lifetime")
+    refresh_token_days: int = Field(default=7, description="refresh token lifetime")
+    redis_url: str | None = Field(
+        default=None, description="shared throttle store, e.g. redis://127.0.0.1:6379/0"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins allowed by CORS; closed when empty"
+    )
+    max_body_bytes: int = Field(default=1024 * 1024, description="largest non-upload body")
     scheduler_enabled: bool = True
     sqlite_busy_timeout_ms: int = 5000
     sqlite_create_missing: bool = Field(
@@ -63,12 +73,25 @@ class Settings(BaseSettings):
 
     import_max_bytes: int = Field(default=20 * 1024 * 1024, description="largest import upload")
 
+    def secret_problem(self) -> str | None:
+        """Why the service must not start with this secret (production only); None when fine."""
+        if self.environment != "production":
+            return None
+        if self.secret_key is None:
+            return (
+                "生产环境必须设置环境变量 CHANJIAO_SECRET_KEY（至少32字节的随机字符串，"
+                "例如 python -c 'import secrets; print(secrets.token_urlsafe(48))' 的输出）"
+            )
+        if len(self.secret_key.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            return f"CHANJIAO_SECRET_KEY 太短：至少需要{MIN_SECRET_BYTES}字节的随机字符串"
+        return None
+
     def jwt_secret(self) -> str:
         """The signing key: configured, or (outside production) one kept in a local file."""
+        if (problem := self.secret_problem()) is not None:
+            raise RuntimeError(problem)
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        if self.environment == "production":
-            raise RuntimeError("CHANJIAO_SECRET_KEY must be set in production")
         # Every worker of a demo reads the same file, so tokens stay valid across workers.
         if not self.secret_file.exists():
             self.secret_file.write_text(secrets.token_urlsafe(48))

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from seed.catalog import load_catalog
-from service import migrate
+from service import migrate, throttle
 from service.app import create_app
 from service.cli import app as cli_app
 from service.db import get_engine, get_read_session, get_session
@@ -95,6 +95,14 @@ class DatabaseFactory:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Iterator[None]:
+    """Each test starts with no login or registration attempts counted."""
+    throttle.use_store(throttle.MemoryStore())
+    yield
+    throttle.use_store(None)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -147,8 +155,11 @@ def client(session: Session) -> Iterator[TestClient]:
         request_savepoint = session.begin_nested()
         try:
             yield session
-        except Exception:
-            request_savepoint.rollback()
+        except Exception as error:
+            if getattr(error, "keep_writes", False):
+                request_savepoint.commit()
+            else:
+                request_savepoint.rollback()
             raise
         else:
             request_savepoint.commit()

@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import Organization, OrganizationKind, OrganizationStatus, Role, User
+from models import Organization, OrganizationKind, OrganizationStatus, RefreshToken, Role, User
+from models.base import utcnow
 from models.validators import normalize_code
-from service import audit
-from service.auth.schemas import RegisterRequest
+from service import audit, throttle
+from service.auth.schemas import RegisterRequest, Token
 from service.auth.security import (
     create_access_token,
-    decode_access_token,
+    create_refresh_token,
+    decode_token,
     hash_password,
     verify_password,
 )
 from service.errors import Conflict, Invalid, Unauthorized, field_detail
 from service.organizations import operations as organizations
+from service.settings import settings
 
 MIN_PASSWORD_LENGTH = 8
+# The demo's accounts have passwords printed on screen: they log in only in the demo environment.
+DEMO_ACCOUNT_PREFIX = "demo_"
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
 # The role of the first account of a self-registered organisation. Parks and governments are created
 # by regulators: their accounts are regulators, a role nobody may grant to themselves.
 REGISTRATION_ROLES = {
@@ -43,7 +60,7 @@ def create_user(
 
     ``password_hash``: the hash of ``password`` when the caller computed it already.
     """
-    if (problem := password_problem(password)) is not None:
+    if (problem := password_problem(password, username)) is not None:
         raise Invalid("密码不符合要求", details=[field_detail("password", problem)])
     # Hash before the first query: on SQLite that query starts the write transaction, and argon2's
     # ~0.1 s must not be spent holding the write lock.
@@ -63,9 +80,15 @@ def create_user(
     return user
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, username: str | None = None) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"密码长度不能少于{MIN_PASSWORD_LENGTH}位"
+    if password.isdigit():
+        return "密码不能全是数字"
+    if password.lower() in common_passwords() or len(set(password)) <= 2:
+        return "密码过于常见，容易被猜中，请换一个"
+    if username and username.lower() in password.lower():
+        return "密码不能包含用户名"
     return None
 
 
@@ -80,8 +103,10 @@ def register(session: Session, request: RegisterRequest) -> tuple[Organization, 
         problems.append(
             field_detail("organization.kind", "园区和政府机构由监管部门或管理员创建，不能自助注册")
         )
-    if (problem := password_problem(request.password)) is not None:
+    if (problem := password_problem(request.password, request.username)) is not None:
         problems.append(field_detail("password", problem))
+    if request.username.lower().startswith(DEMO_ACCOUNT_PREFIX):
+        problems.append(field_detail("username", "以 demo_ 开头的用户名为演示账户保留"))
     if problems or role is None:
         raise Invalid("注册信息有误", details=problems)
     organizations.ensure_code_free(session, data.code, "organization.")
@@ -176,30 +201,101 @@ def change_password(session: Session, actor: User, old_password: str, new_passwo
     audit.record(session, actor, "change_password", "user", user.id, None, None)
 
 
-def authenticate(session: Session, username: str, password: str) -> str:
-    """A bearer token for valid credentials of an active account."""
+def authenticate(session: Session, username: str, password: str, address: str) -> User:
+    """The active account of valid credentials (:func:`issue_tokens` then logs it in).
+
+    Throttled per address (every attempt) and per account (failures) before any hashing, so that
+    neither guessing nor an anonymous flood of argon2 work gets far (issue 15).
+    """
+    throttle.check_and_hit(throttle.LOGIN_PER_ADDRESS, address)
+    throttle.check(throttle.LOGIN_PER_ACCOUNT, username)
     user = session.exec(select(User).where(User.username == username)).first()
     # Verify even for an unknown user name so the timing does not tell which names exist.
     valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid or not user.is_active:
+        throttle.hit(throttle.LOGIN_PER_ACCOUNT, username)
         raise Unauthorized("用户名或密码错误")
+    if is_demo_account(user) and settings.environment != "demo":
+        raise Unauthorized("演示账户只能在演示环境中登录")
     if user.organization_id is not None:
         org = session.get(Organization, user.organization_id)
         if org is not None and org.status == OrganizationStatus.suspended:
             raise Unauthorized("所属机构已被暂停")
-    return create_access_token(user.id, user.role)
+    throttle.reset(throttle.LOGIN_PER_ACCOUNT, username)
+    return user
+
+
+def is_demo_account(user: User) -> bool:
+    return user.username.startswith(DEMO_ACCOUNT_PREFIX)
+
+
+def issue_tokens(session: Session, user: User) -> Token:
+    """A new refresh token (recorded, so it can be revoked) and an access token bound to it."""
+    token_id = uuid.uuid4().hex
+    session.add(
+        RefreshToken(
+            id=token_id,
+            user_id=str(user.id),
+            expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    session.flush()
+    return Token(
+        access_token=create_access_token(user.id, user.role, token_id),
+        refresh_token=create_refresh_token(user.id, token_id),
+        expires_in=settings.access_token_minutes * 60,
+    )
+
+
+def _live_refresh(session: Session, token: str) -> tuple[User, RefreshToken]:
+    decoded = decode_token(token, "refresh")
+    row = session.get(RefreshToken, decoded[1]) if decoded and decoded[1] else None
+    if decoded is None or row is None or row.revoked_at is not None:
+        raise Unauthorized("刷新令牌无效、已过期或已注销")
+    user = session.get(User, decoded[0])
+    if user is None or not user.is_active or str(user.id) != row.user_id:
+        raise Unauthorized("刷新令牌无效、已过期或已注销")
+    return user, row
+
+
+def refresh(session: Session, token: str) -> Token:
+    """New tokens for a live refresh token, which is used up (rotation)."""
+    user, row = _live_refresh(session, token)
+    row.revoked_at = utcnow()
+    session.add(row)
+    user_for(session, user)
+    return issue_tokens(session, user)
+
+
+def logout(session: Session, token: str) -> None:
+    """Revoke a refresh token and with it every access token issued alongside."""
+    _user, row = _live_refresh(session, token)
+    row.revoked_at = utcnow()
+    session.add(row)
+    session.flush()
 
 
 def user_for_token(session: Session, token: str) -> User:
     """The active user a bearer token names; its organisation must not be suspended.
 
-    Checked on every request, so that suspending an organisation takes effect at once rather than
-    when its members' tokens expire.
+    Checked on every request, so that suspending an organisation (or logging out) takes effect
+    at once rather than when the token expires.
     """
-    user_id = decode_access_token(token)
-    user = session.get(User, user_id) if user_id is not None else None
+    decoded = decode_token(token, "access")
+    user = session.get(User, decoded[0]) if decoded is not None else None
+    if decoded is not None and decoded[1] is not None:
+        row = session.get(RefreshToken, decoded[1])
+        if row is None or row.revoked_at is not None:
+            user = None
     if user is None or not user.is_active:
         raise Unauthorized("登录凭证无效或已过期")
+    return user_for(session, user)
+
+
+def user_for(session: Session, user: User) -> User:
+    """``user`` if it may act now: no demo account outside the demo, no suspended organisation."""
+    if is_demo_account(user) and settings.environment != "demo":
+        raise Unauthorized("演示账户只能在演示环境中登录")
     if user.organization_id is not None:
         organization = session.get(Organization, user.organization_id)
         if organization is None or organization.status == OrganizationStatus.suspended:

@@ -2,32 +2,66 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from models import Role
+from service import throttle
 from service.auth import operations
 from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
 from service.auth.schemas import (
+    Me,
     PasswordChange,
+    RefreshRequest,
     RegisterRequest,
     RegisterResult,
     Token,
     UserPublic,
 )
+from service.errors import error_responses
+from service.organizations import operations as organizations
 from service.organizations.schemas import OrganizationPublic
 
 router = APIRouter(prefix="/auth", tags=["账户"])
 
 
-@router.post("/token", response_model=Token)
-def login(session: ReadSessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    """登录：用户名和密码换取访问令牌。"""
-    return Token(access_token=operations.authenticate(session, form.username, form.password))
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
 
 
-@router.post("/register", response_model=RegisterResult, status_code=201)
-def register(session: SessionDep, body: RegisterRequest) -> RegisterResult:
-    """自助注册：创建企业或学校（待审核）及其第一个账户。"""
+@router.post("/token", response_model=Token, responses=error_responses(401, 429))
+def login(
+    request: Request,
+    read_session: ReadSessionDep,
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> Token:
+    """登录：用户名和密码换取访问令牌和刷新令牌（按账户和来源地址限制尝试次数）。"""
+    user = operations.authenticate(
+        read_session, form.username, form.password, client_address(request)
+    )
+    return operations.issue_tokens(session, user)
+
+
+@router.post("/refresh", response_model=Token, responses=error_responses(401))
+def refresh(session: SessionDep, body: RefreshRequest) -> Token:
+    """用刷新令牌换取新的访问令牌（旧刷新令牌随即失效）。"""
+    return operations.refresh(session, body.refresh_token)
+
+
+@router.post("/logout", status_code=204, responses=error_responses(401))
+def logout(session: SessionDep, body: RefreshRequest) -> Response:
+    """注销：刷新令牌及随其签发的访问令牌立即失效。"""
+    operations.logout(session, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/register", response_model=RegisterResult, status_code=201, responses=error_responses(409, 429)
+)
+def register(request: Request, session: SessionDep, body: RegisterRequest) -> RegisterResult:
+    """自助注册：创建企业或学校（待审核）及其第一个账户（按来源地址限制次数）。"""
+    throttle.check_and_hit(throttle.REGISTER_PER_ADDRESS, client_address(request))
     organization, user = operations.register(session, body)
     return RegisterResult(
         organization=OrganizationPublic.model_validate(organization),
@@ -35,10 +69,20 @@ def register(session: SessionDep, body: RegisterRequest) -> RegisterResult:
     )
 
 
-@router.get("/me", response_model=UserPublic)
-def me(user: CurrentUser) -> UserPublic:
-    """当前登录用户。"""
-    return UserPublic.model_validate(user)
+@router.get("/me", response_model=Me, responses=error_responses(401))
+def me(session: ReadSessionDep, user: CurrentUser) -> Me:
+    """当前登录用户及其监管范围（不属于任何机构的监管部门为全国范围）。"""
+    scope = (
+        organizations.supervision_scope(session, user)
+        if user.role in (Role.regulator, Role.admin)
+        else None
+    )
+    national = user.role in (Role.regulator, Role.admin) and scope is None
+    return Me(
+        **UserPublic.model_validate(user).model_dump(),
+        supervision_region_code=scope.code if scope is not None else None,
+        national=national,
+    )
 
 
 @router.post("/password", status_code=204)

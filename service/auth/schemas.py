@@ -9,8 +9,16 @@ from service.organizations.schemas import OrganizationFields, OrganizationPublic
 
 
 class Token(BaseModel):
-    access_token: str = Field(description="Bearer 令牌")
+    access_token: str = Field(description="Bearer 访问令牌（短期有效）")
     token_type: str = Field(default="bearer", description="令牌类型")
+    refresh_token: str = Field(description="刷新令牌：换取新的访问令牌，注销后失效")
+    expires_in: int = Field(description="访问令牌有效秒数")
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=2048, description="刷新令牌")
 
 
 class UserPublic(BaseModel):
@@ -51,3 +59,12 @@ class PasswordChange(BaseModel):
 
     old_password: str = Field(max_length=128, description="当前密码")
     new_password: str = Field(max_length=128, description="新密码（不少于8位）")
+
+
+class Me(UserPublic):
+    """The logged-in user, with the region it supervises."""
+
+    supervision_region_code: str | None = Field(
+        description="监管范围（行政区划代码，含下级区划）；全国监管或非监管角色为空"
+    )
+    national: bool = Field(description="是否全国范围的监管部门或管理员（不属于任何机构）")

@@ -45,21 +45,47 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
-def create_access_token(user_id: uuid.UUID, role: str) -> str:
+def create_access_token(user_id: uuid.UUID, role: str, session_id: str | None = None) -> str:
+    """A short-lived bearer token; ``session_id`` names the refresh token it was issued with, so
+    that logging out (revoking that refresh token) also ends the access token at once."""
     now = utcnow()
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "role": role,
+        "typ": "access",
         "iat": now,
         "exp": now + timedelta(minutes=settings.access_token_minutes),
+    }
+    if session_id is not None:
+        claims["sid"] = session_id
+    return jwt.encode(claims, settings.jwt_secret(), algorithm=ALGORITHM)
+
+
+def create_refresh_token(user_id: uuid.UUID, token_id: str) -> str:
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "typ": "refresh",
+        "jti": token_id,
+        "iat": now,
+        "exp": now + timedelta(days=settings.refresh_token_days),
     }
     return jwt.encode(claims, settings.jwt_secret(), algorithm=ALGORITHM)
 
 
-def decode_access_token(token: str) -> uuid.UUID | None:
-    """The user id of a valid token; None when it is invalid or expired."""
+def decode_token(token: str, kind: str) -> tuple[uuid.UUID, str | None] | None:
+    """(user id, session or token id) of a valid token of ``kind``; None when invalid or expired."""
     try:
         claims = jwt.decode(token, settings.jwt_secret(), algorithms=[ALGORITHM])
-        return uuid.UUID(str(claims["sub"]))
+        if claims.get("typ", "access") != kind:
+            return None
+        extra = claims.get("jti" if kind == "refresh" else "sid")
+        return uuid.UUID(str(claims["sub"])), None if extra is None else str(extra)
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
+
+
+def decode_access_token(token: str) -> uuid.UUID | None:
+    """The user id of a valid access token; None when it is invalid or expired."""
+    decoded = decode_token(token, "access")
+    return None if decoded is None else decoded[0]

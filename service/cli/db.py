@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -50,3 +52,33 @@ def check() -> None:
 
     migrate.check()
     typer.echo("模型与迁移一致")
+
+
+@app.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="备份文件")]) -> None:
+    """备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump），服务运行时也可执行。"""
+    from service import backup
+    from service.errors import AppError
+    from service.settings import settings
+
+    try:
+        backup.backup(settings.database_url, file)
+    except AppError as error:
+        typer.echo(error.message, err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"已备份到 {file}")
+
+
+@app.command("restore")
+def restore_command(file: Annotated[Path, typer.Argument(help="备份文件")]) -> None:
+    """用备份文件覆盖当前数据库（请先停止服务）。"""
+    from service import backup
+    from service.errors import AppError
+    from service.settings import settings
+
+    try:
+        backup.restore(settings.database_url, file)
+    except AppError as error:
+        typer.echo(error.message, err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"已从 {file} 恢复")

@@ -37,6 +37,7 @@ def serve(
         workers=workers,
         reload=reload,
         log_level="info",
+        server_header=False,  # no "server: uvicorn" banner
         # Longer than uvicorn's 5 s: a loaded process may take seconds to read a request that has
         # already arrived, and closing its connection as idle meanwhile drops it (measured with
         # make load at 256 connections).

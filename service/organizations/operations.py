@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy import and_
 from sqlmodel import Session
 
 from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
@@ -199,6 +200,11 @@ def add_organization(
 def create_organization(session: Session, actor: User, data: OrganizationFields) -> Organization:
     """An organisation loaded by a regulator or an admin: verified by that act."""
     _raise_if_invalid(field_problems(session, data.model_dump()))
+    if not supervises(session, actor, data.region_code):
+        raise Forbidden(
+            "只能录入本部门管辖地区的机构",
+            details=[field_detail("region_code", "不在本部门管辖范围内")],
+        )
     ensure_code_free(session, data.code)
     organization = add_organization(session, data, OrganizationStatus.verified)
     audit.record(session, actor, "create", ENTITY, organization.id, None, organization)
@@ -212,12 +218,41 @@ def get_organization(session: Session, organization_id: uuid.UUID) -> Organizati
     return organization
 
 
-def can_see(viewer: User, organization: Organization) -> bool:
-    return viewer.role in SUPERVISORS or viewer.organization_id == organization.id
+# Identity fields of an organisation: once verified, they change only through a regulator's review,
+# or an enterprise could take a public body's name and region (issue 15).
+IDENTITY_FIELDS = ("name", "code", "region_code", "kind")
 
 
-def can_manage(actor: User, organization: Organization) -> bool:
-    if actor.role in SUPERVISORS:
+def supervision_scope(session: Session, user: User) -> catalog.RegionScope | None:
+    """The region a supervisor acts in: None for admins and national regulators (no organisation).
+
+    A regulator belonging to a park or government acts in that organisation's region and every
+    region inside it (a regulator of 500000 covers 5001xx). Non-supervisors get an empty scope.
+    """
+    if user.role == Role.admin or (user.role == Role.regulator and user.organization_id is None):
+        return None
+    own = session.get(Organization, user.organization_id) if user.organization_id else None
+    if user.role != Role.regulator or own is None:
+        return catalog.RegionScope("", "county")
+    return catalog.region_scope(session, own.region_code)
+
+
+def supervises(session: Session, user: User, region_code: str) -> bool:
+    """Whether ``user`` is a regulator or admin whose scope holds ``region_code``."""
+    if user.role not in SUPERVISORS:
+        return False
+    scope = supervision_scope(session, user)
+    return scope is None or region_code in scope
+
+
+def can_see(session: Session, viewer: User, organization: Organization) -> bool:
+    return viewer.organization_id == organization.id or supervises(
+        session, viewer, organization.region_code
+    )
+
+
+def can_manage(session: Session, actor: User, organization: Organization) -> bool:
+    if supervises(session, actor, organization.region_code):
         return True
     return actor.role in MEMBER_MANAGERS and actor.organization_id == organization.id
 
@@ -225,7 +260,7 @@ def can_manage(actor: User, organization: Organization) -> bool:
 def read_organization(session: Session, viewer: User, organization_id: uuid.UUID) -> Organization:
     """An organisation the viewer may see; others' are "not found" rather than "forbidden"."""
     organization = session.get(Organization, organization_id)
-    if organization is None or not can_see(viewer, organization):
+    if organization is None or not can_see(session, viewer, organization):
         raise NotFound("机构不存在")
     return organization
 
@@ -239,14 +274,18 @@ def list_organizations(
     region: str | None,
     page: PageParams,
 ) -> tuple[list[Organization], int]:
-    """Regulators and admins see every organisation; everyone else sees only their own."""
+    """Admins and national regulators see every organisation, a regional regulator those of its
+    region; everyone else sees only their own."""
+    conditions = []
+    if region:
+        conditions.append(catalog.region_scope(session, region).contains(Organization.region_code))
+    if viewer.role in SUPERVISORS and (scope := supervision_scope(session, viewer)) is not None:
+        conditions.append(scope.contains(Organization.region_code))
     return repository.page_of_organizations(
         session,
         kind=kind,
         status=status,
-        region_condition=catalog.region_scope(session, region).contains(Organization.region_code)
-        if region
-        else None,
+        region_condition=and_(*conditions) if conditions else None,
         only_id=viewer.organization_id,
         restrict=viewer.role not in SUPERVISORS,
         offset=page.offset,
@@ -258,7 +297,7 @@ def update_organization(
     session: Session, actor: User, organization_id: uuid.UUID, changes: OrganizationUpdate
 ) -> Organization:
     organization = read_organization(session, actor, organization_id)
-    if not can_manage(actor, organization):
+    if not can_manage(session, actor, organization):
         raise Forbidden("无权修改该机构信息")
     updates = changes.model_dump(exclude_unset=True)
     if "is_integration_enterprise" in updates and actor.role not in SUPERVISORS:
@@ -273,12 +312,44 @@ def update_organization(
     _raise_if_invalid(
         field_problems(session, {**organization.model_dump(warnings=False), **updates})
     )
+    supervisor = actor.role in SUPERVISORS
+    if not supervisor and organization.status != OrganizationStatus.pending:
+        locked = [
+            field
+            for field in IDENTITY_FIELDS
+            if field in updates and updates[field] != getattr(organization, field)
+        ]
+        if locked:
+            raise Forbidden(
+                "已审核机构的名称、代码、所在地和类型须由所在地监管部门审核后变更",
+                details=[field_detail(field, "须经监管部门审核后变更") for field in locked],
+            )
+    if (
+        supervisor
+        and "region_code" in updates
+        and not supervises(session, actor, str(updates["region_code"] or ""))
+    ):
+        raise Forbidden(
+            "不能把机构迁出本部门管辖地区",
+            details=[field_detail("region_code", "不在本部门管辖范围内")],
+        )
     for field, value in updates.items():
         setattr(organization, field, value)
     organization.updated_at = utcnow()
     session.add(organization)
     session.flush()
     audit.record(session, actor, "update", ENTITY, organization.id, before, organization)
+    if before is not None and before.get("staff_count") != organization.staff_count:
+        # Staff count drives the intern cap (10 %): its changes get a row regulators can filter on.
+        audit.record(
+            session,
+            actor,
+            "staff_count_change",
+            ENTITY,
+            organization.id,
+            {"staff_count": before.get("staff_count")},
+            {"staff_count": organization.staff_count},
+        )
     return organization
 
 
@@ -289,7 +360,7 @@ def _change_status(
     target: OrganizationStatus,
     action: str,
 ) -> Organization:
-    organization = get_organization(session, organization_id)
+    organization = read_organization(session, actor, organization_id)
     if organization.status == target:
         message = "机构已通过审核" if target is OrganizationStatus.verified else "机构已被暂停"
         raise Conflict(message)

@@ -93,7 +93,9 @@ class OrganizationUpdate(BaseModel):
     region_code: str | None = Field(default=None, description="所在地行政区划代码")
     industry_code: str | None = Field(default=None, description="所属行业代码（GB/T 4754-2017）")
     level: str | None = Field(default=None, description="办学层次（学校）")
-    staff_count: int | None = Field(default=None, le=MAX_COUNT, description="在岗职工总数（企业）")
+    staff_count: int | None = Field(
+        default=None, ge=0, le=MAX_COUNT, description="在岗职工总数（企业）"
+    )
     is_integration_enterprise: bool | None = Field(
         default=None, description="是否产教融合型企业（仅监管部门和管理员可修改）"
     )

@@ -353,7 +353,23 @@ def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> P
             "报名截止日期已过",
             details=[field_detail("closing_date", f"报名截止日期{position.closing_date}早于今天")],
         )
-    findings = _checked_findings(session, position)
+    try:
+        findings = _checked_findings(session, position)
+    except AppError as refused:
+        # The refusal is kept (the session commits it, see AppError.keep_writes): regulators
+        # see who tried to publish what, and which words tripped the rule.
+        audit.record(
+            session,
+            actor,
+            "publish_refused",
+            ENTITY,
+            position.id,
+            None,
+            {"title": position.title, "findings": refused.details},
+        )
+        session.flush()
+        refused.keep_writes = True
+        raise
     before = audit.snapshot(position)
     position.status = PositionStatus.open
     position.compliance_findings = findings

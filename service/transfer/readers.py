@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -42,6 +43,9 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     file_format: FileFormat
     encoding: str | None = None
+
+
+MAX_ROWS = 200_000  # data rows per file
 
 
 def detect_format(data: bytes, file_name: str | None = None) -> FileFormat:
@@ -90,7 +94,7 @@ def _read_csv(data: bytes) -> Sheet:
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
-        records = list(reader)
+        records = list(itertools.islice(reader, MAX_ROWS + 2))
     except csv.Error as exc:
         raise UnreadableFile(f"CSV格式错误：{exc}") from None
     for record in records:
@@ -111,7 +115,8 @@ def _read_xlsx(data: bytes) -> Sheet:
         sheet = workbook.worksheets[0]
         # Some writers store a wrong sheet size; forgetting it makes openpyxl read every row.
         sheet.reset_dimensions()
-        records = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)
+        records = [[cell_text(value) for value in row] for row in rows]
     finally:
         workbook.close()
     return _sheet(records, FileFormat.xlsx, None)
@@ -120,6 +125,9 @@ def _read_xlsx(data: bytes) -> Sheet:
 def _sheet(records: list[list[str]], file_format: FileFormat, encoding: str | None) -> Sheet:
     if not records:
         raise UnreadableFile("文件中没有表头")
+    if len(records) > MAX_ROWS + 1:
+        # Read no further: a small XLSX can expand to hundreds of thousands of rows.
+        raise UnreadableFile(f"文件超过{MAX_ROWS}行数据的上限，请拆分后分批导入")
     headers = [cell.strip() for cell in records[0]]
     while headers and not headers[-1]:
         headers.pop()

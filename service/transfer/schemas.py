@@ -36,6 +36,9 @@ class Problem:
         return detail
 
 
+MAX_LISTED = 500
+
+
 class ImportInvalid(AppError):
     """The file has bad rows; nothing was written. ``details`` lists every problem."""
 
@@ -43,7 +46,21 @@ class ImportInvalid(AppError):
     code = "import_invalid"
 
     def __init__(self, message: str, problems: list[Problem]) -> None:
-        super().__init__(message, details=[problem.to_dict() for problem in problems])
+        # The answer lists the first MAX_LISTED problems and counts the rest: a 200 000-row file
+        # of bad rows must not come back as a 27 MB error body (issue 15).
+        details = [problem.to_dict() for problem in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            rest = len(problems) - MAX_LISTED
+            details.append(
+                {
+                    "row": 0,
+                    "column": "",
+                    "label": "",
+                    "value": "",
+                    "message": f"另有{rest}处问题未列出",
+                }
+            )
+        super().__init__(message, details=details)
         self.problems = problems
 
 

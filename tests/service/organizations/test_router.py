@@ -165,12 +165,17 @@ def test_member_edits_own_organisation_and_it_is_audited(
     user = make_user(session, Role.enterprise, company)
     response = client.patch(
         f"{URL}/{company.id}",
-        json={"staff_count": 650, "name": "  新名称有限公司 "},
+        json={"staff_count": 650, "name": company.name},
         headers=auth_headers(user),
     )
     assert response.status_code == 200
-    assert (response.json()["staff_count"], response.json()["name"]) == (650, "新名称有限公司")
-    [entry] = audit_rows(session, company.id)
+    assert (response.json()["staff_count"], response.json()["name"]) == (650, company.name)
+    entry, staff_entry = audit_rows(session, company.id)
+    assert (staff_entry.action, staff_entry.before, staff_entry.after) == (
+        "staff_count_change",
+        {"staff_count": 500},
+        {"staff_count": 650},
+    )
     assert entry.action == "update"
     assert entry.before is not None
     assert entry.after is not None

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class AuditEntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(description="记录编号")
+    at: datetime = Field(description="时间")
+    actor_id: uuid.UUID | None = Field(description="操作账户编号（命令行与定时任务为空）")
+    actor: str = Field(description="操作者（用户名或 cli / scheduler 等）")
+    action: str = Field(description="动作，如 create、update、publish_refused")
+    entity: str = Field(description="对象类型，如 organization、position")
+    entity_id: str = Field(description="对象编号")
+    before: dict[str, Any] | None = Field(description="修改前")
+    after: dict[str, Any] | None = Field(description="修改后")
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        # SQLite hands back naive datetimes; they were stored in UTC.
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class AuditEntriesPublic(BaseModel):
+    data: list[AuditEntryPublic] = Field(description="本页记录（新的在前）")
+    count: int = Field(description="符合条件的记录总数")
