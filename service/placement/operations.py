@@ -346,24 +346,13 @@ def _explicit_rows(session: Session, row: PlacementRound, body: RankingIn) -> li
 def _recommender_rows(
     session: Session, row: PlacementRound, position: Position
 ) -> list[dict[str, Any]]:
-    facts = scoring.PositionFacts(
-        major_codes=repository.major_codes_of(session, position.id),
-        skills=list(position.skills),
-        region_code=position.region_code,
-    )
-    applicants = [
-        scoring.StudentFacts(
-            id=s.id,
-            major_code=s.major_code,
-            skills=list(s.skills),
-            preferred_regions=list(s.preferred_regions),
-        )
-        for s in repository.applicants_of(session, row.id, position.id)
-    ]
+    applicants = repository.applicants_of(session, row.id, position.id)
     rows = []
     rank = 0
     previous: float | None = None
-    for position_in_list, score in enumerate(scoring.score_applicants(facts, applicants), start=1):
+    for position_in_list, score in enumerate(
+        scoring.score_applicants(session, position, applicants), start=1
+    ):
         # Equal scores share a rank: a tie, broken by the round's lottery when it runs.
         if score.score != previous:
             rank, previous = position_in_list, score.score

@@ -356,6 +356,11 @@ def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world:
     )
     assert early.status_code == 409
     close_deadline(w, rid)
+    w.students[0].preferred_regions = ["500100"]
+    w.students[1].preferred_regions = ["110000"]
+    w.students[3].major_code = "510202"
+    w.session.add_all(w.students)
+    w.session.flush()
     ranked = client.put(
         f"{URL}/{rid}/rankings/{w.lathe.id}",
         json={"method": "recommender"},
@@ -365,16 +370,30 @@ def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world:
     entries = ranked.json()["entries"]
     by_student = {e["student_id"]: e for e in entries}
     first = by_student[sid(w, 0)]
-    assert (first["rank"], first["score"], first["source"]) == (1, 75.0, "recommender")
+    assert (first["rank"], first["score"], first["source"]) == (1, 0.8575, "recommender")
     assert first["reasons"] == [
-        "专业对口：460103（50分）",
-        "技能匹配1/2：CAD（15分）",
-        "学生未填意向地区（10分）",
+        "专业对口（专业1）",
+        "具备岗位技能：CAD",
+        "欠缺技能：数控车床",
+        "岗位在意向地区内",
+        "服务重点产业：节能与新能源汽车",
+        "综合0.8575 = 0.5×专业1 + 0.3×技能0.65 + 0.1×地区1 + 0.1×薪酬0.625",
     ]
-    assert (by_student[sid(w, 1)]["rank"], by_student[sid(w, 1)]["score"]) == (2, 40.0)
-    # Students 2 and 3 (电子与信息大类) score the same: a tie, settled by the round's lottery.
-    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 10.0)
-    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 10.0)
+    # A preferred region in another province: the recommender would skip the position; chosen
+    # in a round, it scores 0 for the region.
+    second = by_student[sid(w, 1)]
+    assert (second["rank"], second["score"]) == (2, 0.4125)
+    assert second["reasons"] == [
+        "同一专业类（专业0.7）",
+        "未具备岗位所列技能",
+        "欠缺技能：数控车床、CAD",
+        "岗位不在意向地区所在省份",
+        "服务重点产业：节能与新能源汽车",
+        "综合0.4125 = 0.5×专业0.7 + 0.3×技能0 + 0.1×地区0 + 0.1×薪酬0.625",
+    ]
+    # Students 2 and 3 (the same major) score the same: a tie, settled by the round's lottery.
+    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 0.1276)
+    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 0.1276)
     stored = client.get(f"{URL}/{rid}/rankings/{w.lathe.id}", headers=w.h(w.school_user))
     assert stored.json()["entries"] == entries
     run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
