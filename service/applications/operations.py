@@ -25,6 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import true
@@ -373,6 +374,69 @@ reject = _named(ApplicationAction.reject)
 accept = _named(ApplicationAction.accept)
 decline = _named(ApplicationAction.decline)
 withdraw = _named(ApplicationAction.withdraw)
+
+
+def offer_placed(
+    session: Session,
+    actor: User,
+    student_id: uuid.UUID,
+    position_id: uuid.UUID,
+    consent_at: datetime,
+    message: str,
+) -> Application | None:
+    """A placement round's assignment becomes an offer, on the round organiser's authority.
+
+    The student's choice of the position in the round is its consent to give its name and phone
+    to the enterprise (PIPL Art. 23): an application is created with that time as ``consent_at``
+    when the student has not applied. A submitted or reviewing application is offered; one
+    already offered or accepted is left as it is (running a round again makes no second offer);
+    one the student declined or withdrew, or that was rejected or closed, is not revived, nor is
+    anything offered on a position that is no longer open. Returns the application offered or
+    kept, None when nothing was offered.
+    """
+    position = repository.locked_position(session, position_id)
+    if position is None or position.status != PositionStatus.open:
+        return None
+    application = repository.application_of(session, student_id, position_id)
+    if application is None:
+        now = utcnow()
+        application = Application(
+            student_id=student_id,
+            position_id=position_id,
+            status=ApplicationStatus.submitted,
+            message=message,
+            consent_at=consent_at,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(application)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "apply",
+            ENTITY,
+            application.id,
+            None,
+            {
+                **_state(application),
+                "consent_recipient": str(position.enterprise_id),
+                "consent_at": consent_at,
+                "consent_source": message,
+            },
+        )
+    current = ApplicationStatus(application.status)
+    if current in (ApplicationStatus.offered, ApplicationStatus.accepted):
+        return application
+    if current not in TRANSITIONS[ApplicationAction.offer][0]:
+        return None
+    before = _state(application)
+    application.status = ApplicationStatus.offered
+    application.updated_at = utcnow()
+    session.add(application)
+    session.flush()
+    audit.record(session, actor, "offer", ENTITY, application.id, before, _state(application))
+    return application
 
 
 # ---------------------------------------------------------------- reads

@@ -43,6 +43,7 @@ from models import (
 )
 from models.base import utcnow
 from service import audit
+from service.applications import operations as applications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.placement import repository, scoring
 from service.placement.schemas import (
@@ -345,24 +346,13 @@ def _explicit_rows(session: Session, row: PlacementRound, body: RankingIn) -> li
 def _recommender_rows(
     session: Session, row: PlacementRound, position: Position
 ) -> list[dict[str, Any]]:
-    facts = scoring.PositionFacts(
-        major_codes=repository.major_codes_of(session, position.id),
-        skills=list(position.skills),
-        region_code=position.region_code,
-    )
-    applicants = [
-        scoring.StudentFacts(
-            id=s.id,
-            major_code=s.major_code,
-            skills=list(s.skills),
-            preferred_regions=list(s.preferred_regions),
-        )
-        for s in repository.applicants_of(session, row.id, position.id)
-    ]
+    applicants = repository.applicants_of(session, row.id, position.id)
     rows = []
     rank = 0
     previous: float | None = None
-    for position_in_list, score in enumerate(scoring.score_applicants(facts, applicants), start=1):
+    for position_in_list, score in enumerate(
+        scoring.score_applicants(session, position, applicants), start=1
+    ):
         # Equal scores share a rank: a tie, broken by the round's lottery when it runs.
         if score.score != previous:
             rank, previous = position_in_list, score.score
@@ -463,11 +453,23 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
     if not _deadline_passed(row):
         raise Conflict("志愿截止后才能运行分配")
     result = solve_placement(build_instance(session, row), row.seed)
-    pairs = [(uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items()]
-    repository.replace_assignments(session, row.id, pairs)
+    pairs = sorted((uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items())
     before = {"status": row.status, "run_at": row.run_at}
+    now = utcnow()
+    # A choice could be changed or withdrawn until the deadline: the consent is final then.
+    consent_at = min(_aware(row.deadline_at), now)
+    offered = 0
+    for student_id, position_id in pairs:
+        if (
+            applications.offer_placed(
+                session, actor, student_id, position_id, consent_at, f"双选轮次：{row.title}"
+            )
+            is not None
+        ):
+            offered += 1
+    repository.replace_assignments(session, row.id, pairs)
     row.status = RoundStatus.completed
-    row.run_at = utcnow()
+    row.run_at = now
     row.lottery = result.lottery
     row.blocking_pairs = [{"student_id": s, "position_id": p} for s, p in result.blocking_pairs]
     row.unfilled = result.unfilled
@@ -480,7 +482,12 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
         ENTITY,
         row.id,
         before=before,
-        after={"status": row.status, "assigned": len(pairs), "seed": row.seed},
+        after={
+            "status": row.status,
+            "assigned": len(pairs),
+            "offered": offered,
+            "seed": row.seed,
+        },
     )
     return _results(session, row, "organiser", None)
 

@@ -11,6 +11,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, col
 
 from models import (
+    Application,
+    ApplicationStatus,
     Assignment,
     PlacementRound,
     Position,
@@ -245,18 +247,34 @@ def all_rankings(
 def placed_elsewhere(
     session: Session, round_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    """Places of each position already given by other completed rounds (headcounts hold)."""
+    """Places of each position already taken outside this round (headcounts hold): students
+    who accepted it in the application flow, and students other completed rounds gave it, each
+    counted once. A student this round's own last run placed there is not counted, so running
+    the round again sees the same capacities."""
     if not position_ids:
         return {}
-    rows = session.execute(
-        select(col(Assignment.position_id), func.count())
+    wanted = list(position_ids)
+    accepted = select(col(Application.position_id), col(Application.student_id)).where(
+        col(Application.position_id).in_(wanted),
+        col(Application.status) == ApplicationStatus.accepted,
+    )
+    other_rounds = (
+        select(col(Assignment.position_id), col(Assignment.student_id))
         .join(PlacementRound, col(PlacementRound.id) == col(Assignment.round_id))
-        .where(col(Assignment.position_id).in_(list(position_ids)))
+        .where(col(Assignment.position_id).in_(wanted))
         .where(col(Assignment.round_id) != round_id)
         .where(col(PlacementRound.status) == RoundStatus.completed)
-        .group_by(col(Assignment.position_id))
     )
-    return {pid: int(n) for pid, n in rows}
+    own = select(col(Assignment.position_id), col(Assignment.student_id)).where(
+        col(Assignment.round_id) == round_id
+    )
+    taken = {(p, s) for p, s in session.execute(accepted)}
+    taken |= {(p, s) for p, s in session.execute(other_rounds)}
+    taken -= {(p, s) for p, s in session.execute(own)}
+    counts: dict[uuid.UUID, int] = defaultdict(int)
+    for p, _ in taken:
+        counts[p] += 1
+    return dict(counts)
 
 
 def replace_assignments(

@@ -1,15 +1,14 @@
-"""The recommender's score of a student for a position, used when an enterprise asks for it.
+"""The recommender's score of the applicants for one position, when an enterprise asks for it.
 
-`score_applicants` is the one entry point the rounds use. It scores on the student's and the
-position's own fields (major, skills, region) with the rule below, and returns every score with
-its reasons so they can be kept with the round and shown (PIPL Art. 24: an automated ranking must
-be explainable). When the matcher's recommender lands in ``matching``, this function is where it
-plugs in; the rounds do not change.
-
-Rule (out of 100): major 50 for the same catalogue code, 30 for the same 专业类 (first four
-digits), 15 for the same 专业大类 (first two), 25 when the position names no major; skills 30 × the
-share of the position's skills the student has (15 when it names none); region 20 when the
-position lies in one of the student's preferred regions (10 when the student names none).
+`score_applicants` is the one entry point the rounds use. It is the matcher's score
+(:mod:`matching.recommend`, the same one ``GET /api/v1/students/{id}/recommendations`` gives, in
+[0, 1]: 0.5 × major + 0.3 × skills + 0.1 × region + 0.1 × pay): the position alone is put in a
+`PositionIndex` fitted on the database's catalogue, and each applicant is scored against it.
+Two things differ from a student's own recommendations, because here the student has already
+chosen the position: the student's preferred kinds do not filter it out, nor does a preferred
+region in another province (the recommender would skip such a position; here its region part is
+0, below the 0.5 of the same province). Every score comes with its reasons in words, kept with
+the round and shown (PIPL Art. 24: an automated ranking must be explainable).
 """
 
 from __future__ import annotations
@@ -17,25 +16,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-MAJOR_POINTS = {"code": 50.0, "class": 30.0, "group": 15.0, "any": 25.0}
-SKILL_POINTS = 30.0
-REGION_POINTS = 20.0
+from sqlmodel import Session
 
+from models import Position, Student
+from service.errors import Conflict, field_detail
 
-@dataclass(frozen=True)
-class StudentFacts:
-    id: uuid.UUID
-    major_code: str
-    skills: Sequence[str]
-    preferred_regions: Sequence[str]
+if TYPE_CHECKING:
+    from matching.recommend import Recommendation
 
-
-@dataclass(frozen=True)
-class PositionFacts:
-    major_codes: Sequence[str]
-    skills: Sequence[str]
-    region_code: str
+_REGION_WORDS = {
+    None: "学生未填意向地区",
+    "preferred": "岗位在意向地区内",
+    "same_province": "岗位与意向地区同省",
+    "elsewhere": "岗位不在意向地区所在省份",
+}
 
 
 @dataclass(frozen=True)
@@ -45,54 +41,83 @@ class Score:
     reasons: list[str]
 
 
-def _in_region(position_region: str, preferred: str) -> bool:
-    # 500000 (a province) covers 5001xx; 500100 (a city) covers 5001xx; 500106 only itself.
-    prefix = preferred.rstrip("0")
-    prefix = prefix + "0" * (len(prefix) % 2)
-    return position_region.startswith(prefix)
+def _reasons(
+    found: Recommendation, region: str | None, weights: tuple[float, ...], score: float
+) -> list[str]:
+    c = found.components
+    why = found.reasons
+    words = [f"{why.major_label}（专业{c['major']:g}）"]
+    words.append(
+        "具备岗位技能：" + "、".join(why.matched_skills)
+        if why.matched_skills
+        else "未具备岗位所列技能"
+    )
+    if why.missing_skills:
+        words.append("欠缺技能：" + "、".join(why.missing_skills))
+    words.append(_REGION_WORDS[region])
+    if why.priority_industry:
+        words.append(f"服务重点产业：{why.priority_industry}")
+    major, skills, region_w, pay = weights
+    words.append(
+        f"综合{score:g} = {major:g}×专业{c['major']:g} + {skills:g}×技能{c['skills']:g}"
+        f" + {region_w:g}×地区{c['region']:g} + {pay:g}×薪酬{c['pay']:g}"
+    )
+    return words
 
 
-def score_student(position: PositionFacts, student: StudentFacts) -> Score:
-    reasons: list[str] = []
-    code = student.major_code
-    if not position.major_codes:
-        major = MAJOR_POINTS["any"]
-        reasons.append(f"岗位不限专业（{major:g}分）")
-    elif code in position.major_codes:
-        major = MAJOR_POINTS["code"]
-        reasons.append(f"专业对口：{code}（{major:g}分）")
-    elif any(c[:4] == code[:4] for c in position.major_codes):
-        major = MAJOR_POINTS["class"]
-        reasons.append(f"同一专业类：{code[:4]}（{major:g}分）")
-    elif any(c[:2] == code[:2] for c in position.major_codes):
-        major = MAJOR_POINTS["group"]
-        reasons.append(f"同一专业大类：{code[:2]}（{major:g}分）")
-    else:
-        major = 0.0
-        reasons.append("专业不对口（0分）")
-    if position.skills:
-        have = [s for s in position.skills if s in set(student.skills)]
-        skills = SKILL_POINTS * len(have) / len(position.skills)
-        listed = "、".join(have) if have else "无"
-        reasons.append(
-            f"技能匹配{len(have)}/{len(position.skills)}：{listed}（{round(skills, 1):g}分）"
+def score_applicants(
+    session: Session, position: Position, students: Sequence[Student]
+) -> list[Score]:
+    """Each student's recommender score for ``position``, best first (equal scores keep the
+    given order; the round's lottery settles them)."""
+    from dataclasses import replace
+
+    from matching.recommend import PositionIndex, StudentProfile
+    from matching.resolve import MajorRecord
+    from service.matching import index as position_index
+    from service.matching import repository as matching
+
+    industries = [
+        (p.name, tuple(p.industry_codes), p.region_code)
+        for p in matching.priority_industries(session)
+    ]
+    records = position_index._records(session, [position.id], industries)
+    if not records:
+        raise Conflict(
+            "岗位已不在招聘中，不能按推荐评分排序",
+            details=[field_detail("position_id", "岗位当前不在招聘中")],
         )
-    else:
-        skills = SKILL_POINTS / 2
-        reasons.append(f"岗位未列技能要求（{skills:g}分）")
-    if not student.preferred_regions:
-        region = REGION_POINTS / 2
-        reasons.append(f"学生未填意向地区（{region:g}分）")
-    elif any(_in_region(position.region_code, r) for r in student.preferred_regions):
-        region = REGION_POINTS
-        reasons.append(f"岗位在意向地区内（{region:g}分）")
-    else:
-        region = 0.0
-        reasons.append("岗位不在意向地区（0分）")
-    return Score(student.id, round(major + skills + region, 1), reasons)
-
-
-def score_applicants(position: PositionFacts, students: Sequence[StudentFacts]) -> list[Score]:
-    """Each student's score for ``position``, best first (equal scores keep the given order)."""
-    scores = [score_student(position, student) for student in students]
+    catalogue = [
+        MajorRecord(code=code, name=name, level=level, class_code=class_code)
+        for code, name, level, class_code, _ in matching.majors(session)
+    ]
+    index = PositionIndex().fit(catalogue, records)
+    weights = (index.major_weight, index.skill_weight, index.region_weight, index.pay_weight)
+    terms: dict[str, list[str]] = {}
+    scores = []
+    for student in students:
+        if student.major_code not in terms:
+            terms[student.major_code] = matching.major_terms_of(session, student.major_code)
+        profile = StudentProfile(
+            major_code=student.major_code,
+            skills=tuple(student.skills),
+            certificates=tuple(student.certificates),
+            preferred_regions=tuple(student.preferred_regions),
+        )
+        found = index.recommend(profile, k=1, major_terms=terms[student.major_code])
+        if found:
+            best = found[0]
+            region = best.reasons.region
+            score = best.score
+        else:
+            # Only a preferred region in another province filters the position out.
+            best = index.recommend(
+                replace(profile, preferred_regions=()),
+                k=1,
+                major_terms=terms[student.major_code],
+            )[0]
+            region = "elsewhere"
+            score = round(best.score - index.region_weight * best.components["region"], 4)
+            best = replace(best, components={**best.components, "region": 0.0})
+        scores.append(Score(student.id, score, _reasons(best, region, weights, score)))
     return sorted(scores, key=lambda s: -s.score)

@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models import (
+    Application,
+    ApplicationStatus,
     AuditLog,
     Organization,
     OrganizationKind,
@@ -354,6 +356,11 @@ def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world:
     )
     assert early.status_code == 409
     close_deadline(w, rid)
+    w.students[0].preferred_regions = ["500100"]
+    w.students[1].preferred_regions = ["110000"]
+    w.students[3].major_code = "510202"
+    w.session.add_all(w.students)
+    w.session.flush()
     ranked = client.put(
         f"{URL}/{rid}/rankings/{w.lathe.id}",
         json={"method": "recommender"},
@@ -363,16 +370,30 @@ def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world:
     entries = ranked.json()["entries"]
     by_student = {e["student_id"]: e for e in entries}
     first = by_student[sid(w, 0)]
-    assert (first["rank"], first["score"], first["source"]) == (1, 75.0, "recommender")
+    assert (first["rank"], first["score"], first["source"]) == (1, 0.8575, "recommender")
     assert first["reasons"] == [
-        "专业对口：460103（50分）",
-        "技能匹配1/2：CAD（15分）",
-        "学生未填意向地区（10分）",
+        "专业对口（专业1）",
+        "具备岗位技能：CAD",
+        "欠缺技能：数控车床",
+        "岗位在意向地区内",
+        "服务重点产业：节能与新能源汽车",
+        "综合0.8575 = 0.5×专业1 + 0.3×技能0.65 + 0.1×地区1 + 0.1×薪酬0.625",
     ]
-    assert (by_student[sid(w, 1)]["rank"], by_student[sid(w, 1)]["score"]) == (2, 40.0)
-    # Students 2 and 3 (电子与信息大类) score the same: a tie, settled by the round's lottery.
-    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 10.0)
-    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 10.0)
+    # A preferred region in another province: the recommender would skip the position; chosen
+    # in a round, it scores 0 for the region.
+    second = by_student[sid(w, 1)]
+    assert (second["rank"], second["score"]) == (2, 0.4125)
+    assert second["reasons"] == [
+        "同一专业类（专业0.7）",
+        "未具备岗位所列技能",
+        "欠缺技能：数控车床、CAD",
+        "岗位不在意向地区所在省份",
+        "服务重点产业：节能与新能源汽车",
+        "综合0.4125 = 0.5×专业0.7 + 0.3×技能0 + 0.1×地区0 + 0.1×薪酬0.625",
+    ]
+    # Students 2 and 3 (the same major) score the same: a tie, settled by the round's lottery.
+    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 0.1276)
+    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 0.1276)
     stored = client.get(f"{URL}/{rid}/rankings/{w.lathe.id}", headers=w.h(w.school_user))
     assert stored.json()["entries"] == entries
     run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
@@ -399,3 +420,96 @@ def test_headcounts_hold_across_rounds(client: TestClient, world: World) -> None
     result = client.post(f"{URL}/{second}/run", headers=w.h(w.school_user)).json()
     assert result["assignments"] == [{"student_id": sid(w, 2), "position_id": str(w.welding.id)}]
     assert result["unassigned"] == sorted([sid(w, 0), sid(w, 1), sid(w, 3)])
+
+
+def _applications(w: World) -> dict[tuple[uuid.UUID, uuid.UUID], Application]:
+    w.session.expire_all()
+    return {(a.student_id, a.position_id): a for a in w.session.exec(select(Application)).all()}
+
+
+def test_run_turns_assignments_into_offers_and_headcounts_hold(
+    client: TestClient, world: World
+) -> None:
+    w = world
+    # Outside the round, a student already holds one of welding's two places.
+    outsider = make_student(w.session, w.school, "460104", student_no="20269999")
+    w.session.add(
+        Application(
+            student_id=outsider.id,
+            position_id=w.welding.id,
+            status=ApplicationStatus.accepted,
+            consent_at=datetime.now(UTC),
+        )
+    )
+    w.session.flush()
+    rid = create(client, w)["id"]
+    applied = client.post(
+        "/api/v1/applications",
+        json={"position_id": str(w.welding.id)},
+        headers=w.h(w.student_users[1]),
+    )
+    assert applied.status_code == 201
+    choose(client, w, rid, 0, w.lathe)
+    choose(client, w, rid, 1, w.welding)
+    choose(client, w, rid, 2, w.welding, w.lathe)
+    choose(client, w, rid, 3, w.network)
+    rank(client, w, rid, w.lathe, [sid(w, 2), sid(w, 0)])
+    rank(client, w, rid, w.welding, [sid(w, 2), sid(w, 1)])
+    rank(client, w, rid, w.network, [sid(w, 3)])
+    close_deadline(w, rid)
+    deadline = w.session.get(PlacementRound, uuid.UUID(rid))
+    assert deadline is not None
+    consent = deadline.deadline_at.replace(tzinfo=None)
+
+    first = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    expected = sorted(
+        [
+            {"student_id": sid(w, 0), "position_id": str(w.lathe.id)},
+            {"student_id": sid(w, 2), "position_id": str(w.welding.id)},
+            {"student_id": sid(w, 3), "position_id": str(w.network.id)},
+        ],
+        key=lambda a: a["student_id"],
+    )
+    # welding has one place left: student 1 (ranked after student 2) gets none.
+    assert first["assignments"] == expected
+    assert first["unassigned"] == [sid(w, 1)]
+    s = w.students
+    apps = _applications(w)
+    assert {k: str(a.status) for k, a in apps.items()} == {
+        (outsider.id, w.welding.id): "accepted",
+        (s[1].id, w.welding.id): "submitted",
+        (s[0].id, w.lathe.id): "offered",
+        (s[2].id, w.welding.id): "offered",
+        (s[3].id, w.network.id): "offered",
+    }
+    # The choice in the round is the consent, given as of the deadline, to that enterprise.
+    for key in [(s[0].id, w.lathe.id), (s[2].id, w.welding.id), (s[3].id, w.network.id)]:
+        assert apps[key].consent_at.replace(tzinfo=None) == consent
+        assert apps[key].message == "双选轮次：2026年岗位实习双选"
+    offers = select(AuditLog).where(AuditLog.entity == "application", AuditLog.action == "offer")
+    assert len(w.session.exec(offers).all()) == 3
+
+    # Running again: the same result, no second application or offer.
+    again = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert again["assignments"] == expected
+    assert len(_applications(w)) == 5
+    assert len(w.session.exec(offers).all()) == 3
+
+    # Student 2 accepts: welding is full (2 of 2) and student 1's application closes.
+    accepted = client.post(
+        f"/api/v1/applications/{apps[(s[2].id, w.welding.id)].id}/accept",
+        headers=w.h(w.student_users[2]),
+    )
+    assert accepted.status_code == 200
+    apps = _applications(w)
+    assert str(apps[(s[1].id, w.welding.id)].status) == "closed"
+    welding_accepted = [
+        a for (_, p), a in apps.items() if p == w.welding.id and str(a.status) == "accepted"
+    ]
+    assert len(welding_accepted) == w.welding.headcount == 2
+    # A run after the acceptance still sees the same places: the round's own place is not
+    # counted twice.
+    third = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert third["assignments"] == expected
+    assert len(_applications(w)) == 5
+    assert len(w.session.exec(offers).all()) == 3
