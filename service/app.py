@@ -15,6 +15,7 @@ from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
 from service.organizations.router import router as organizations_router
+from service.pages import install_pages
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
@@ -62,8 +63,11 @@ def create_app() -> FastAPI:
         description="职业教育人才供需信息平台：岗位发布、专业布局与供需预警。",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served offline by service.pages
+        redoc_url=None,
     )
     register_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())
+    install_pages(app)
     return app

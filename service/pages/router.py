@@ -1,0 +1,13 @@
+"""All page routes, one router per audience."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.pages import enterprise, public, regulator, school
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+router.include_router(regulator.router)
+router.include_router(enterprise.router)
+router.include_router(school.router)
