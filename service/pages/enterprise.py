@@ -16,7 +16,7 @@ from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
 from service.demand import operations as demand
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
-from service.errors import AppError
+from service.errors import AppError, Invalid, field_detail
 from service.pages.web import (
     CsrfChecked,
     FormInvalid,
@@ -46,6 +46,7 @@ NUMBER_FIELDS = (
 )
 DATE_FIELDS = ("start_date", "end_date", "closing_date")
 LIST_FIELDS = ("majors", "skills")
+REQUIRED_FIELDS = ("kind", "title", "headcount", "start_date")
 FORM_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS, *LIST_FIELDS, "order_training")
 FORECAST_FIELDS = ("major", "major_level", "region_code", "year", "headcount")
 _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
@@ -56,11 +57,13 @@ def _split(text: str) -> list[str]:
 
 
 def _position_values(form: dict[str, str]) -> dict[str, Any]:
-    """Form strings as the API's JSON would carry them: empty optional fields are null."""
+    """Form strings as the API's JSON would carry them: empty optional fields are null, empty
+    required ones are missing (and reported as such)."""
     values: dict[str, Any] = {}
     for name in (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS):
         text = form.get(name, "").strip()
-        values[name] = text or None
+        if text or name not in REQUIRED_FIELDS:
+            values[name] = text or None
     values["description"] = form.get("description", "").strip()
     for name in LIST_FIELDS:
         values[name] = _split(form.get(name, ""))
@@ -201,7 +204,13 @@ def update_position(
     context = _edit_context(session, user, position_id)
     context["form"] = form
     try:
-        data = parse_form(PositionUpdate, _position_values(form))
+        values = _position_values(form)
+        missing = [name for name in REQUIRED_FIELDS if name not in values]
+        if missing:
+            raise Invalid(
+                "岗位信息有误", details=[field_detail(name, "必填项缺失") for name in missing]
+            )
+        data = parse_form(PositionUpdate, values)
         positions.update_position(session, user, position_id, data)
     except AppError as error:
         raise FormInvalid("enterprise/position_form.html", context, error) from None
