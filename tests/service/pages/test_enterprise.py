@@ -49,7 +49,8 @@ def test_a_blocked_draft_is_fixed_and_published(client: TestClient, session: Ses
     refused = post_form(client, page, f"{page}/publish", {})
     assert refused.status_code == 422
     assert "岗位不符合发布规定，请按提示修改后再发布" in refused.text
-    assert session.get(Position, position.id).status == PositionStatus.draft
+    session.refresh(position)
+    assert position.status == PositionStatus.draft
 
     fixed = post_form(client, page, page, {**FORM, "description": "负责数控车床操作"})
     assert fixed.status_code == 303
