@@ -23,6 +23,11 @@ FORM = {
 }
 
 
+def status_of(session: Session, position: Position) -> PositionStatus:
+    session.refresh(position)
+    return PositionStatus(position.status)
+
+
 def signed_in_enterprise(client: TestClient, session: Session):
     enterprise = make_enterprise(session)
     make_user(session, Role.enterprise, enterprise, username="hr1")
@@ -49,8 +54,7 @@ def test_a_blocked_draft_is_fixed_and_published(client: TestClient, session: Ses
     refused = post_form(client, page, f"{page}/publish", {})
     assert refused.status_code == 422
     assert "岗位不符合发布规定，请按提示修改后再发布" in refused.text
-    session.refresh(position)
-    assert position.status == PositionStatus.draft
+    assert status_of(session, position) == PositionStatus.draft
 
     fixed = post_form(client, page, page, {**FORM, "description": "负责数控车床操作"})
     assert fixed.status_code == 303
@@ -59,8 +63,7 @@ def test_a_blocked_draft_is_fixed_and_published(client: TestClient, session: Ses
     published = post_form(client, page, f"{page}/publish", {})
     assert published.status_code == 303
     assert published.headers["location"] == f"{page}?published=1"
-    session.refresh(position)
-    assert position.status == PositionStatus.open
+    assert status_of(session, position) == PositionStatus.open
     assert "数控车床操作员" in client.get("/positions").text
 
 
