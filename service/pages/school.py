@@ -110,8 +110,12 @@ def upload(
             limit=settings.import_max_bytes,
         )
     except AppError as error:
-        context["problems"] = [d for d in error.details if "row" in d]
-        raise FormInvalid("school/home.html", context, error, status_code=422) from None
+        problems = [d for d in error.details if "row" in d]
+        context["problems"] = problems
+        if problems:
+            # The rows are listed in their own table; the alert only says that nothing was written.
+            error = AppError(error.message, code=error.code, status_code=error.status_code)
+        raise FormInvalid("school/home.html", context, error) from None
     context["result"] = result
     context["result_label"] = SPECS[chosen].label
     return render(request, "school/home.html", context)
