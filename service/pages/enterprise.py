@@ -18,6 +18,7 @@ from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
 from service.pages.web import (
+    MAX_PAGE,
     CsrfChecked,
     FormInvalid,
     PageRoute,
@@ -122,7 +123,7 @@ def home(
     session: ReadSessionDep,
     user: EnterpriseUser,
     status: PositionStatus | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     """企业工作台：本企业岗位。"""
     views, count = positions.my_positions(

@@ -17,6 +17,7 @@ from service.deps import ReadSessionDep
 from service.errors import AppError, Invalid, field_detail
 from service.pages import applying
 from service.pages.web import (
+    MAX_PAGE,
     ROLE_HOMES,
     CsrfChecked,
     FormInvalid,
@@ -132,7 +133,8 @@ def position_hall(
         "pages": 0,
     }
     try:
-        page_number = int(page) if page.isdigit() and int(page) >= 1 else 1
+        digits = page.isascii() and page.isdigit() and len(page) <= len(str(MAX_PAGE))
+        page_number = min(max(int(page), 1), MAX_PAGE) if digits else 1
         search_input = dict(values)
         if "major" in search_input:
             search_input["major"] = _major_code(session, search_input["major"])

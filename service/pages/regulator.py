@@ -19,6 +19,7 @@ from service.errors import AppError, Invalid, field_detail
 from service.organizations import operations as organizations
 from service.pages import charts as page_charts
 from service.pages.web import (
+    MAX_PAGE,
     CsrfChecked,
     FormInvalid,
     PageRoute,
@@ -66,7 +67,7 @@ def _report_params(
         raise Invalid("尚无报告数据", details=[field_detail("region", "请填写行政区划代码")])
     if not year:
         year = str(targets.get(region, max(targets.values(), default=2025)))
-    if not year.isdigit():
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise Invalid("年份无效", details=[field_detail("year", "年份应为四位数字")])
     params = {"region": region, "year": year, "level": level or "", "profile": profile or ""}
     query = MismatchQuery(
@@ -245,7 +246,7 @@ def organizations_page(
     session: ReadSessionDep,
     user: Supervisor,
     status: OrganizationStatus = OrganizationStatus.pending,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     """待审核机构。"""
     rows, count = organizations.list_organizations(
@@ -284,7 +285,7 @@ def findings_page(
     session: ReadSessionDep,
     user: Supervisor,
     severity: Literal["warning", "blocking", ""] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     """带合规提示的已发布岗位。"""
     views, count = positions.positions_with_findings(

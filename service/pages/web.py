@@ -30,6 +30,9 @@ from service.deps import ReadSessionDep
 from service.errors import AppError, Forbidden, Invalid, Unauthorized, pydantic_errors_to_details
 from service.settings import settings
 
+# Deeper pages than this are refused (an offset beyond it would only ever be empty, and a huge one
+# overflows PostgreSQL's bigint).
+MAX_PAGE = 100_000
 SESSION_COOKIE = "chanjiao_session"
 CSRF_COOKIE = "chanjiao_csrf"
 CSRF_FIELD = "csrf_token"

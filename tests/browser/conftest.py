@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 from sqlmodel import Session
 
 from service.db import get_engine
@@ -32,6 +32,9 @@ from tests.browser.scenario import Accounts, build_scenario
 from tests.conftest import DatabaseFactory
 
 OUTPUT = Path(os.environ.get("CHANJIAO_TEST_OUTPUT", "build/test-output"))
+# Generous waits: CI shares two cores with everything else; a pass never waits this long.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def context(
         locale="zh-CN",
         accept_downloads=True,
     )
-    browser_context.set_default_timeout(15_000)
+    browser_context.set_default_timeout(TIMEOUT_MS)
     browser_context.route("**/*", offline_only)
     try:
         yield browser_context

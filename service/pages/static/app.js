@@ -1,10 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  // Forms marked data-autosubmit submit when a select changes (the button stays for no-JS use).
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (el) {
-    el.addEventListener("change", function () { el.form.requestSubmit(); });
-  });
   // Buttons with data-confirm ask before their form is sent.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {
