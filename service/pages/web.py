@@ -275,6 +275,8 @@ class PageRoute(APIRoute):
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
             except FormInvalid as invalid:
+                if invalid.error.status_code == 503:
+                    raise invalid.error from None
                 context = {
                     **invalid.context,
                     "errors": errors_by_field(invalid.error),
@@ -282,6 +284,9 @@ class PageRoute(APIRoute):
                 }
                 return render(request, invalid.template, context, invalid.status_code)
             except AppError as error:
+                if error.status_code == 503:
+                    # Saturation keeps the service's one answer: the handler adds Retry-After.
+                    raise
                 return error_page(request, error)
             except RequestValidationError as exc:
                 details = pydantic_errors_to_details(exc.errors())

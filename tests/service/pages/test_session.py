@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import OrganizationStatus, Role
+from service.errors import AppError
 from service.pages import web
+from service.positions import operations as positions
 from service.settings import settings
 from tests.factories import make_enterprise, make_user
 from tests.service.pages.helpers import csrf_of, post_form, sign_in
@@ -162,3 +164,17 @@ def test_a_suspended_organisation_is_signed_out_at_once(
 
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
+
+
+def test_a_saturated_service_answers_pages_with_the_api_503(
+    client: TestClient, monkeypatch
+) -> None:
+    def busy(*_args, **_kwargs):
+        raise AppError("服务繁忙，请稍后重试", code="unavailable", status_code=503)
+
+    monkeypatch.setattr(positions, "search_positions", busy)
+
+    response = client.get("/positions")
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
