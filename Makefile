@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_DB ?= sqlite:///./chanjiao-demo.db
+DEMO_DB ?= sqlite:///./chanjiao.db
 
-.PHONY: demo test lint typecheck migrations-check bench serve install clean lock browser screenshots
+.PHONY: demo test lint typecheck migrations-check bench load serve install clean lock browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade -c constraints.txt --target $(VENV)/oracle matching
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -58,9 +59,14 @@ migrations-check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)
 
+## make load: the real service under a mixed load (SQLite; PostgreSQL too with LOAD_ARGS=--postgres URL
+## or TEST_DATABASE_URL set)
+load: $(STAMP)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
 ## refresh constraints.txt from the current environment (after changing dependencies)
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^chanjiao' > constraints.txt
 
 clean:
-	rm -rf $(VENV) chanjiao-demo.db chanjiao-demo.db-* build *.egg-info
+	rm -rf $(VENV) chanjiao.db chanjiao.db-* build *.egg-info

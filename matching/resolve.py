@@ -32,6 +32,9 @@ _CODE_THEN_NAME = re.compile(r"(\d{6}K?)[\s\-_:.,/|·]*(\D.*)")
 # Unknown pinyin syllables in a query can never match a catalogue syllable, so one sentinel serves.
 _UNKNOWN_SYLLABLE = "\U000f0000"
 _SYLLABLE_BASE = 0xE000
+# Trailing words people drop when they write a major's name (机电一体化 for 机电一体化技术).
+_DROPPABLE_SUFFIXES = ("技术与管理", "工程技术", "技术", "管理", "工程")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 # Large batches are scored in chunks so that the score matrix stays a few megabytes.
 _CHUNK = 1024
 # Below this many comparisons a thread pool costs more than it saves.
@@ -91,8 +94,8 @@ class Resolution:
         100 for ``code``, ``exact`` and ``alias``; the similarity for ``fuzzy`` and
         ``counterpart``; the best candidate's score (or 0) when unresolved.
     method : str or None
-        ``"code"``, ``"exact"``, ``"alias"``, ``"fuzzy"`` or ``"counterpart"``; None when
-        unresolved.
+        ``"code"``, ``"exact"``, ``"alias"``, ``"short_form"``, ``"fuzzy"`` or
+        ``"counterpart"``; None when unresolved.
     candidates : tuple of Candidate
         When unresolved: the best few suggestions (score ≥ the resolver's ``candidate_cutoff``),
         best first. When ``fuzzy``: the runners-up as well, the chosen major first. When
@@ -274,6 +277,7 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
         for alias, positions in alias_index.items():
             for position in positions:
                 aliases_by_position.setdefault(position, []).append(alias)
+        self.short_index_ = self._build_short_index(catalogue, normalised)
         self.level_index_ = {
             level: self._build_level_index(
                 [p for p in range(len(catalogue)) if level in ("*", catalogue[p].level)],
@@ -282,6 +286,28 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
             for level in ("*", *LEVELS)
         }
         return self
+
+    @staticmethod
+    def _build_short_index(
+        catalogue: Sequence[MajorRecord], normalised: list[str]
+    ) -> dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]]:
+        """Per level: names without a droppable suffix, and names by their first character."""
+        index: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
+        for level in ("*", *LEVELS):
+            trimmed: dict[str, list[int]] = {}
+            first: dict[str, list[int]] = {}
+            for position, record in enumerate(catalogue):
+                if level not in ("*", record.level):
+                    continue
+                name = normalised[position]
+                for suffix in _DROPPABLE_SUFFIXES:
+                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                        trimmed.setdefault(name[: -len(suffix)], []).append(position)
+                        break
+                if name:
+                    first.setdefault(name[0], []).append(position)
+            index[level] = (trimmed, first)
+        return index
 
     def _check_params(self) -> None:
         if not 0.0 <= self.candidate_cutoff <= self.score_cutoff <= 100.0:
@@ -370,6 +396,8 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
         pending: dict[str, list[int]] = {}
         for i, raw in enumerate(inputs):
             direct, query = self._resolve_direct(raw, level)
+            if direct is None:
+                direct = self._resolve_short(raw, query, level)
             if direct is not None:
                 results[i] = direct
             else:
@@ -420,6 +448,49 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
             if positions:
                 return self._at_level(raw, positions, method, level, query), query
         return None, query
+
+    def _resolve_short(self, raw: str, query: str, level: str | None) -> Resolution | None:
+        """A short form: the name without a trailing 技术/管理/工程, or an abbreviation made of
+        the leading characters of its words (电商 → 电子商务, see `_is_abbreviation`).
+
+        Only a single fitting major resolves; a short form fitting several majors is left to
+        the fuzzy step (which then suggests, never guesses), and a name fitting majors at
+        several levels with no level asked comes back unresolved with them as candidates.
+        """
+        if len(query) < 2 or not _CJK.fullmatch(query):
+            return None
+        trimmed, first = self.short_index_[level or "*"]
+        fits = set(trimmed.get(query, []))
+        for position in first.get(query[0], []):
+            name = self.normalised_names_[position]
+            if len(name) > len(query) and _is_abbreviation(query, name):
+                fits.add(position)
+        if not fits:
+            return None
+        names = {self.normalised_names_[p] for p in fits}
+        if len(names) > 1:
+            return None
+        # Another major holding the short form inside its name (物流 in 现代物流管理) makes it
+        # ambiguous: leave it to the fuzzy step's suggestions.
+        index = self.level_index_[level or "*"]
+        holders = {
+            int(index.records[r])
+            for r, start in enumerate(index.starts.tolist())
+            if query in index.texts[start]
+        }
+        if holders - fits:
+            return None
+        positions = self._by_code(fits)
+        if len(positions) > 1:
+            return _unresolved(
+                raw,
+                tuple(
+                    self._candidate(p, round(_ratio(query, self.normalised_names_[p]), 2))
+                    for p in positions[: self.n_candidates]
+                ),
+            )
+        score = round(_ratio(query, self.normalised_names_[positions[0]]), 2)
+        return self._resolution(raw, positions[0], score, "short_form", ())
 
     def _lookup_code(self, code: str) -> int | None:
         position = self.code_index_.get(code)
@@ -590,6 +661,26 @@ def _unresolved(raw: str, candidates: tuple[Candidate, ...]) -> Resolution:
 
 def _with_input(outcome: Resolution, raw: str) -> Resolution:
     return replace(outcome, input=raw)
+
+
+def _is_abbreviation(short: str, name: str) -> bool:
+    """Whether ``short`` is made of leading characters of the name's two-character words, in
+    order and without skipping a word: 电商 from 电子|商务, 跨境电商 from 跨境|电子|商务, but not
+    汽车维修 from 汽车|检测|与维|修技|术 (a word skipped)."""
+    blocks = [name[i : i + 2] for i in range(0, len(name), 2)]
+
+    def fits(rest: str, block: int) -> bool:
+        if not rest:
+            return True
+        if block == len(blocks):
+            return False
+        word = blocks[block]
+        return any(
+            rest.startswith(word[:n]) and fits(rest[n:], block + 1)
+            for n in range(min(len(word), len(rest)), 0, -1)
+        )
+
+    return fits(short, 0)
 
 
 def _ratio(left: str, right: str) -> float:

@@ -91,6 +91,9 @@ class YearFigures:
         Demand headcount: positions asking for the major plus published forecasts.
     internship_places : float
         Open internship and apprenticeship places asking for the major.
+    class_demand : float, default=0.0
+        The part of ``demand`` that asked for the major's 专业类 rather than the major, already
+        discounted (POLICY.md §2); ``demand - class_demand`` is the exact-major demand.
     """
 
     year: int
@@ -100,6 +103,7 @@ class YearFigures:
     in_field: int
     demand: float
     internship_places: float
+    class_demand: float = 0.0
 
     def __post_init__(self) -> None:
         counts = (self.sites, self.graduates, self.placed, self.in_field)
@@ -107,6 +111,13 @@ class YearFigures:
             raise ValueError(f"{self.year}年数据不能为负数")
         if self.placed > self.graduates or self.in_field > self.graduates:
             raise ValueError(f"{self.year}年落实人数或对口人数超过毕业生人数")
+        if not 0 <= self.class_demand <= self.demand + 1e-9:
+            raise ValueError(f"{self.year}年专业类需求应在0与需求总数之间")
+
+    @property
+    def exact_demand(self) -> float:
+        """Demand that named the major itself."""
+        return self.demand - self.class_demand
 
     @property
     def destination_rate(self) -> float | None:
@@ -138,6 +149,7 @@ class YearFigures:
             "in_field": self.in_field,
             "demand": self.demand,
             "internship_places": self.internship_places,
+            "class_demand": self.class_demand,
             "destination_rate": self.destination_rate,
             "in_field_rate": self.in_field_rate,
             "ratio": self.ratio,
@@ -281,6 +293,9 @@ class PolicyProfile:
         Priority-industry categories whose majors count as "priority or shortage" for ``expand``.
     upgrade_categories : tuple of str, default=("改造升级",)
         Priority-industry categories whose majors are traditional ones for ``upgrade``.
+    class_demand_discount : float, default=0.5
+        Demand that names a 专业类 (any major of the class will do) counts for each major of the
+        class at this share of its headcount: weaker evidence than demand naming the major.
     description : str, default=""
         What the profile is for, in Chinese.
     """
@@ -303,6 +318,7 @@ class PolicyProfile:
     expand_ratio: float = 1.5
     expand_categories: tuple[str, ...] = ("新兴", "紧缺", "生活服务")
     upgrade_categories: tuple[str, ...] = ("改造升级",)
+    class_demand_discount: float = 0.5
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -317,6 +333,8 @@ class PolicyProfile:
         )
         if min(years) < 1:
             raise ValueError(f"政策配置 {self.key} 的年数须至少为 1")
+        if not 0 <= self.class_demand_discount <= 1:
+            raise ValueError(f"政策配置 {self.key} 的专业类需求折算系数应在0与1之间")
         ids = [tier.rule_id for tier in self.destination_tiers]
         if len(set(ids)) != len(ids) or set(ids) & set(RULE_IDS):
             raise ValueError(f"政策配置 {self.key} 的分档规则编号重复")

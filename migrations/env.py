@@ -4,10 +4,11 @@ settings)."""
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, inspect, pool
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
+from migrations import report_triggers
 from service.settings import settings
 
 config = context.config
@@ -54,8 +55,13 @@ def _run(connection: object) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
     )
+    sqlite = connection.dialect.name == "sqlite"  # type: ignore[attr-defined]
     with context.begin_transaction():
+        if sqlite:
+            report_triggers.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
         context.run_migrations()
+        if sqlite and inspect(connection).has_table("report_change"):
+            report_triggers.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
 
 
 if context.is_offline_mode():

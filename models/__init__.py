@@ -1,7 +1,9 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from models.application import Application
 from models.audit import AuditLog, SchedulerLease
 from models.base import (
+    ApplicationStatus,
     MajorLevel,
     OrganizationKind,
     OrganizationStatus,
@@ -20,12 +22,26 @@ from models.catalog import (
     Region,
     StrategicEmergingIndustry,
 )
-from models.education import Cohort, Programme, Student
+from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
 from models.organization import Organization, User
+from models.placement import (
+    Assignment,
+    PlacementRound,
+    PositionRanking,
+    Preference,
+    RankingSource,
+    RoundPosition,
+    RoundStatus,
+    RoundStudent,
+)
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
-from models.position import DemandForecast, Position, PositionMajor
+from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
+from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 
 __all__ = [
+    "Application",
+    "ApplicationStatus",
+    "Assignment",
     "AuditLog",
     "Cohort",
     "DemandForecast",
@@ -38,16 +54,30 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "OrganizationStatus",
+    "PartnerKind",
+    "PlacementRound",
     "PolicyProfile",
     "Position",
     "PositionKind",
     "PositionMajor",
+    "PositionMajorClass",
+    "PositionRanking",
     "PositionStatus",
+    "Preference",
     "PriorityIndustry",
     "Programme",
+    "ProgrammePartner",
+    "RankingSource",
     "Region",
     "RegionPolicy",
+    "ReportAggregateState",
+    "ReportChange",
+    "ReportDemand",
+    "ReportFigure",
     "Role",
+    "RoundPosition",
+    "RoundStatus",
+    "RoundStudent",
     "SchedulerLease",
     "StrategicEmergingIndustry",
     "Student",

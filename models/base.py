@@ -84,6 +84,17 @@ class PositionStatus(StrEnum):
     filled = "filled"
 
 
+class ApplicationStatus(StrEnum):
+    submitted = "submitted"
+    reviewing = "reviewing"
+    offered = "offered"
+    accepted = "accepted"
+    rejected = "rejected"
+    declined = "declined"
+    withdrawn = "withdrawn"
+    closed = "closed"  # the position was filled while this application was still pending
+
+
 # A published position is public and counts as demand: open, or closed/filled after being open.
 PUBLISHED_STATUSES = (PositionStatus.open, PositionStatus.closed, PositionStatus.filled)
 
@@ -106,4 +117,14 @@ POSITION_STATUS_LABELS = {
     PositionStatus.open: "招聘中",
     PositionStatus.closed: "已关闭",
     PositionStatus.filled: "已招满",
+}
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.submitted: "已投递",
+    ApplicationStatus.reviewing: "审核中",
+    ApplicationStatus.offered: "已发录用通知",
+    ApplicationStatus.accepted: "已接受录用",
+    ApplicationStatus.rejected: "未通过",
+    ApplicationStatus.declined: "已婉拒录用",
+    ApplicationStatus.withdrawn: "已撤回",
+    ApplicationStatus.closed: "岗位已招满或关闭",
 }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, utcnow
@@ -22,7 +23,35 @@ class Programme(SQLModel, table=True):
     year: int = Field(index=True)
     enrolment_plan: int
     enrolled: int | None = None
+    practical_hours_share: float | None = None  # 实践性教学课时占比 (0–1)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PartnerKind(StrEnum):
+    """How an enterprise takes part in a programme."""
+
+    cooperation = "cooperation"  # 校企合作
+    order_training = "order_training"  # 订单培养
+    apprenticeship = "apprenticeship"  # 学徒制
+
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.cooperation: "校企合作",
+    PartnerKind.order_training: "订单培养",
+    PartnerKind.apprenticeship: "学徒制",
+}
+
+
+class ProgrammePartner(SQLModel, table=True):
+    """An enterprise partner of a programme, in one way (an enterprise may partner in several)."""
+
+    __tablename__ = "programme_partner"
+
+    programme_id: uuid.UUID = Field(
+        sa_column_args=[ForeignKey("programme.id", ondelete="CASCADE")], primary_key=True
+    )
+    enterprise_id: uuid.UUID = Field(foreign_key="organization.id", primary_key=True, index=True)
+    kind: PartnerKind = Field(sa_type=String(16), primary_key=True)
 
 
 class Cohort(SQLModel, table=True):
@@ -43,18 +72,29 @@ class Cohort(SQLModel, table=True):
 
 
 class Student(SQLModel, table=True):
-    """A student, with minimal personal data (PIPL Art. 6): no names, no ID numbers."""
+    """A student, with minimal personal data (PIPL Art. 6): a name and an optional phone, no ID
+    numbers. Name and phone are shown unmasked only to the student, its school and an enterprise
+    inside an application the student made (PIPL Art. 23); everywhere else they are masked."""
 
     __table_args__ = (UniqueConstraint("school_id", "student_no"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     school_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
     student_no: str = Field(max_length=32)  # 学号, unique within its school
+    name: str = Field(default="", max_length=64)
+    phone: str | None = Field(default=None, max_length=20)
     major_code: str = Field(foreign_key="major.code", max_length=8, index=True)
     graduation_year: int
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     preferred_regions: list[str] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )
-    user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    certificates: list[str] = Field(  # 职业技能等级证书
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    preferred_kinds: list[str] = Field(  # PositionKind values
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    introduction: str = Field(default="", max_length=500)
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", unique=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -42,7 +42,10 @@ class Position(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
     )
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # Indexed: the recommendation index re-reads the rows written since its watermark.
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
+    )
 
 
 class PositionMajor(SQLModel, table=True):
@@ -56,6 +59,18 @@ class PositionMajor(SQLModel, table=True):
     major_code: str = Field(foreign_key="major.code", primary_key=True, max_length=8, index=True)
 
 
+class PositionMajorClass(SQLModel, table=True):
+    """A 专业类 a position asks for as a whole (any major of the class will do); its demand counts
+    for each of the class's majors at the profile's ``class_demand_discount``."""
+
+    __tablename__ = "position_major_class"
+
+    position_id: uuid.UUID = Field(
+        sa_column_args=[ForeignKey("position.id", ondelete="CASCADE")], primary_key=True
+    )
+    class_code: str = Field(primary_key=True, max_length=4, index=True)
+
+
 class DemandForecast(SQLModel, table=True):
     """人才需求发布: a headcount an enterprise, park or government expects to need."""
 
@@ -64,9 +79,11 @@ class DemandForecast(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     publisher_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
-    # Either a major or an occupation; target_code repeats the one given so the natural key is
-    # unique on both databases (NULLs are distinct in a PostgreSQL unique constraint).
+    # A major, a 专业类 (class_code) or an occupation; target_code repeats the one given so the
+    # natural key is unique on both databases (NULLs are distinct in a PostgreSQL unique
+    # constraint).
     major_code: str | None = Field(default=None, foreign_key="major.code", max_length=8, index=True)
+    class_code: str | None = Field(default=None, max_length=4, index=True)
     occupation_code: str | None = Field(default=None, foreign_key="occupation.code", max_length=16)
     target_code: str = Field(max_length=16)
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)

@@ -8,20 +8,27 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
+from service.admission import AdmissionMiddleware
+from service.applications.router import router as applications_router
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.jobs import JOBS
+from service.matching.router import router as matching_router
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
+from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
+from service.programmes.router import router as programmes_router
+from service.programmes.router import schools_router
 from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings
+from service.students.router import router as students_router
 from service.transfer.router import router as transfer_router
 
 API_PREFIX = "/api/v1"
@@ -38,14 +45,19 @@ def api_router() -> APIRouter:
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)
     router.include_router(transfer_router)
+    router.include_router(programmes_router)
+    router.include_router(schools_router)
+    router.include_router(students_router)
+    router.include_router(applications_router)
+    router.include_router(matching_router)
+    router.include_router(placement_router)
     return router
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # A request holds at most two pooled connections (the read session that resolves the user and
-    # the route's write session). FastAPI's thread pool admits 40 sync requests at once; with a pool
-    # of 15, 15 writers each holding one connection and waiting for a second would starve the pool.
+    # Every admitted request (AdmissionMiddleware) gets a thread when it needs one: threads are
+    # never what an admitted request, holding its connection, waits for.
     to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
     scheduler = LeaseScheduler(JOBS) if settings.scheduler_enabled else None
     if scheduler is not None:
@@ -67,6 +79,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     register_error_handlers(app)
+    app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
     app.include_router(api_router())
     install_pages(app)

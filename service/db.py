@@ -4,20 +4,30 @@ SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on ever
 write transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes
 fails at once with "database is locked" when another writer holds the lock, whatever the busy
 timeout (PITFALLS.md). Read-only work uses :func:`read_engine`, whose transactions stay deferred so
-readers never queue.
+readers never queue. Writers of one process queue on a lock in front of ``BEGIN IMMEDIATE`` (a
+bounded wait, then 503) instead of polling SQLite's busy handler.
+
+A request holds at most one pooled connection: its read and write dependencies share one session
+(the write dependency ends the read transaction before it starts writing), so a request never waits
+for a second connection while holding a first — the pool deadlock of PITFALLS.md.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
+from starlette.requests import Request
 
+from service.errors import AppError, Unavailable
 from service.settings import settings
 
 
@@ -25,23 +35,48 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+class DatabaseMissing(AppError):
+    """A SQLite file that is not there, where the caller expected an existing database."""
+
+    code = "database_missing"
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The engine of ``url`` (default: the configured database), one per URL and process."""
-    return _engine_for(url or settings.database_url)
+    url = url or settings.database_url
+    if not settings.sqlite_create_missing and is_sqlite(url):
+        _require_sqlite_file(url)
+    return _engine_for(url)
+
+
+def _require_sqlite_file(url: str) -> None:
+    # SQLite creates a missing file on connect: a mistyped --db would leave an empty database
+    # behind and fail later with "no such table".
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        raise DatabaseMissing(
+            f"数据库文件 {path} 不存在：在仓库根目录运行 make demo（演示城市，即默认的 "
+            "./chanjiao.db）或 chanjiao db upgrade（空库）建库，或用 --db 指定已有的数据库"
+        )
 
 
 @cache
 def _engine_for(url: str) -> Engine:
+    pool_options: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_s,
+    }
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **({} if in_memory else {"poolclass": pool.QueuePool, **pool_options}),
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-    )
+    return create_engine(url, pool_pre_ping=True, **pool_options)
 
 
 def read_engine(url: str | None = None) -> Engine:
@@ -62,10 +97,51 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    writers = _WriterQueue()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "IMMEDIATE":
+            writers.enter(conn.connection.dbapi_connection)
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    # The turn ends when the connection goes back to the pool (after the commit or rollback).
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        writers.leave(dbapi_connection)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_invalidate(dbapi_connection: Any, _record: Any, _exc: Any) -> None:
+        writers.leave(dbapi_connection)
+
+
+class _WriterQueue:
+    """One write transaction at a time per process and database; the others wait their turn here.
+
+    SQLite serialises writers anyway; waiting on a lock wakes the next writer as soon as the last
+    one is done, where SQLite's busy handler sleeps and polls (and a writer past ``busy_timeout``
+    gets "database is locked"). The wait is bounded: past ``sqlite_write_wait_s`` the writer gets
+    :class:`Unavailable` (503 with Retry-After). A connection that already holds the turn (a second
+    transaction before it is returned to the pool) keeps it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: object | None = None
+
+    def enter(self, dbapi_connection: object) -> None:
+        if self._holder is dbapi_connection:
+            return
+        if not self._lock.acquire(timeout=settings.sqlite_write_wait_s):
+            wait = settings.sqlite_write_wait_s
+            raise Unavailable(f"写入排队超过{wait:g}秒，请稍后重试", code="write_queue_full")
+        self._holder = dbapi_connection
+
+    def leave(self, dbapi_connection: object | None) -> None:
+        if dbapi_connection is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._lock.release()
 
 
 @contextmanager
@@ -81,16 +157,44 @@ def session_scope(url: str | None = None, *, write: bool = True) -> Iterator[Ses
             raise
 
 
-def get_session() -> Iterator[Session]:
+@dataclass
+class _RequestSession:
+    session: Session
+    write: bool
+
+
+def _request_session(request: Request, *, write: bool) -> Iterator[Session]:
+    """The request's one session; the first dependency to ask owns its transaction."""
+    shared: _RequestSession | None = getattr(request.state, "db_session", None)
+    if shared is not None:
+        if write and not shared.write:
+            # End the read transaction (the user lookup) so its connection is back in the pool
+            # before the write transaction takes one: one connection per request, never two.
+            shared.session.commit()
+            shared.session.bind = get_engine()
+            shared.write = True
+        yield shared.session
+        return
+    session = Session(get_engine() if write else read_engine(), expire_on_commit=False)
+    request.state.db_session = _RequestSession(session, write)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_session(request: Request) -> Iterator[Session]:
     """The request's session: commits when the route succeeds, rolls back when it raises."""
-    with session_scope(write=True) as session:
-        yield session
+    yield from _request_session(request, write=True)
 
 
-def get_read_session() -> Iterator[Session]:
-    """A session for routes that only read."""
-    with session_scope(write=False) as session:
-        yield session
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for routes that only read (the same session as the request's write session)."""
+    yield from _request_session(request, write=False)
 
 
 @contextmanager

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,24 @@ class Invalid(AppError):
 
     status_code = 422
     code = "invalid"
+
+
+class Unavailable(AppError):
+    """The service is saturated (or its database unreachable) for now: 503 with Retry-After."""
+
+    status_code = 503
+    code = "unavailable"
+
+
+def retry_after_headers() -> dict[str, str]:
+    # Imported here: settings are not needed by the many modules that only raise AppErrors.
+    from service.settings import settings
+
+    return {"Retry-After": str(settings.retry_after_s)}
+
+
+def unavailable_response(code: str, message: str) -> JSONResponse:
+    return JSONResponse(error_body(code, message), 503, headers=retry_after_headers())
 
 
 def field_detail(field: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -151,6 +170,8 @@ def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if exc.status_code == 503:
+            headers = retry_after_headers()
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers
         )
@@ -175,6 +196,26 @@ def register_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("conflict", "数据已被其他请求修改或已存在，请刷新后重试"), 409
         )
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_timeout(_request: Request, exc: PoolTimeoutError) -> JSONResponse:
+        # Admission keeps requests within the pool; a wait here means something else held it.
+        logger.warning("pool time-out answered with 503: %s", exc)
+        return unavailable_response("database_busy", "数据库繁忙，请稍后重试")
+
+    @app.exception_handler(OperationalError)
+    async def _operational_error(_request: Request, exc: OperationalError) -> JSONResponse:
+        # "database is locked" past the busy timeout (another process writing), a server that
+        # went away, a statement cancelled: the request can be retried, the input was fine.
+        logger.warning("database operational error answered with 503: %s", exc.orig)
+        return unavailable_response("database_unavailable", "数据库暂时不可用，请稍后重试")
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            logger.warning("database disconnect answered with 503: %s", exc.orig)
+            return unavailable_response("database_unavailable", "数据库暂时不可用，请稍后重试")
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -163,6 +163,8 @@ def client(session: Session) -> Iterator[TestClient]:
 def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     """Runs ``chanjiao ARGS`` in-process; settings changed by ``--db`` are restored afterwards."""
     monkeypatch.setattr(settings, "database_url", settings.database_url)
+    # The CLI refuses missing SQLite files (except `db upgrade`); other tests create them.
+    monkeypatch.setattr(settings, "sqlite_create_missing", settings.sqlite_create_missing)
     # ``--db`` also exports DATABASE_URL for uvicorn's workers; undo that after the test too.
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     runner = CliRunner()

@@ -24,7 +24,12 @@ The city at scale 1 (exact; --scale N multiplies schools, enterprises, positions
   (2 500–4 500 元/月, at least 80 % of the same post's wage, within 10 % of the staff) and
   435 apprenticeships; 1 584 demand forecasts (2022–2027); 2 000 students (classes of 2027–28);
 - five accounts, one per role (demo_admin, demo_regulator, demo_school, demo_enterprise,
-  demo_student); passwords derived from the seed, printed by the command.
+  demo_student); passwords derived from the seed, printed by the command;
+- applications, made through the application operations after the rows are loaded: demo_student
+  (a 护理 student of demo_school, with a profile) and six classmates (accounts with unprinted
+  random passwords) apply to demo_enterprise's open position, which fills (five accepted, one
+  rejected, one closed) and so becomes ``filled``; demo_student also has one application submitted
+  and one withdrawn at other enterprises.
 
 "Today" is the constant :data:`TODAY` = 2026-11-23; nothing reads the clock. Every random draw
 comes from ``random.Random`` seeded with the seed and a component name.

@@ -96,7 +96,15 @@ HEADCOUNTS = {"job": (1, 6), "internship": (2, 8), "apprenticeship": (2, 6)}
 # The kinds whose headcount is hiring demand; internships are training places (the mismatch report
 # counts them apart as internship_places), so they are not sized against a major's demand target.
 DEMAND_KINDS = frozenset({"job", "apprenticeship"})
-HISTORY_YEAR_WEIGHTS = (17, 19, 21, 22, 21)  # positions started in 2022 … 2026
+HISTORY_YEAR_WEIGHTS = (17, 19, 21, 22, 21)
+# 实践性教学课时占比 of the programmes (uniform); below 0.5 is flagged, about one in six.
+PRACTICAL_SHARE_RANGE = (0.45, 0.75)
+# Programmes with enterprise partners: a share of them, capped so a province-sized city stays
+# quick to load (each partner list goes through the programmes operations).
+PARTNER_SHARE = 0.3
+MAX_PARTNERED_PROGRAMMES = 80
+PARTNER_KINDS = ("cooperation", "order_training", "apprenticeship")
+PARTNER_KIND_WEIGHTS = (60, 25, 15)  # positions started in 2022 … 2026
 # Postings per year relative to the sector's weight: printing collapses, textiles and building
 # materials shrink, the city's growth sectors grow (2022 … 2026, then the open positions).
 SECTOR_TRENDS: dict[str, tuple[float, ...]] = {
@@ -162,6 +170,9 @@ class DemoCity:
     positions: tuple[Row, ...]  # published ones: closed history and open now
     drafts: tuple[Row, ...]  # the two postings planted to be refused at publication
     accounts: tuple[Account, ...]
+    # Enterprise partners of programmes (school_code, major_code, year, enterprise_code, kind):
+    # not an import kind, the loader sets them through the programmes operations.
+    partners: tuple[Row, ...] = ()
     roles: Mapping[str, PlantedRole] = field(default_factory=dict)  # major code → planted role
 
     KINDS: ClassVar[tuple[str, ...]] = (
@@ -196,6 +207,7 @@ class DemoCity:
             [self.rows(kind) for kind in self.KINDS],
             self.drafts,
             [dataclasses.astuple(account) for account in self.accounts],
+            self.partners,
         ]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
@@ -384,6 +396,7 @@ class _Builder:
             positions=tuple(positions),
             drafts=tuple(self._drafts(showcase)),
             accounts=self._accounts(schools, showcase, students),
+            partners=tuple(self._partners(programmes, enterprises, schools)),
             roles={code: plan.role for code, plan in plans.items()},
         )
 
@@ -583,7 +596,11 @@ class _Builder:
 
     def _programme_rows(self, programmes: list[_Programme]) -> Iterator[Row]:
         rng = self.rng("plans")
+        # A generator of its own, so the shares leave every other figure of the city unchanged.
+        practical = self.rng("practical_hours")
         for programme in programmes:
+            # 实践性教学课时占比: most programmes meet the 50 % of 国办发〔2017〕95号 §15, some not.
+            share = round(practical.uniform(*PRACTICAL_SHARE_RANGE), 2)
             for year in YEARS:
                 enrolled = programme.enrolled[year]
                 yield {
@@ -592,7 +609,45 @@ class _Builder:
                     "year": year,
                     "enrolment_plan": max(enrolled, round(enrolled / rng.uniform(0.9, 1.0))),
                     "enrolled": enrolled,
+                    "practical_hours_share": share,
                 }
+
+    def _partners(
+        self, programmes: list[_Programme], enterprises: list[_Enterprise], schools: list[_School]
+    ) -> Iterator[Row]:
+        """Enterprise partners of some programmes' latest year: enterprises of a sector that
+        hires the major, in one of the three ways (校企合作 / 订单培养 / 学徒制). The demo
+        school's programmes all get one, so its account shows them."""
+        rng = self.rng("partners")
+        demo_school = self._demo_school(schools)
+        hiring: dict[str, list[_Enterprise]] = {}
+        for enterprise in enterprises:
+            for major in enterprise.sector.majors:
+                hiring.setdefault(major, []).append(enterprise)
+        partnered = 0
+        for programme in programmes:
+            candidates = hiring.get(programme.major, [])
+            chosen = rng.random() < PARTNER_SHARE
+            if not candidates or not (programme.school is demo_school or chosen):
+                continue
+            if programme.school is not demo_school and partnered >= MAX_PARTNERED_PROGRAMMES:
+                continue
+            partnered += 1
+            picked = rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))
+            for enterprise in picked:
+                kind = rng.choices(PARTNER_KINDS, weights=PARTNER_KIND_WEIGHTS)[0]
+                yield {
+                    "school_code": programme.school.code,
+                    "major_code": programme.major,
+                    "year": YEARS[-1],
+                    "enterprise_code": enterprise.code,
+                    "kind": kind,
+                }
+
+    @staticmethod
+    def _demo_school(schools: list[_School]) -> _School:
+        """The school of the ``demo_school`` account: a 高职 school running 护理."""
+        return next(s for s in schools if s.level == HIGHER and "520201" in s.majors)
 
     def _targets(
         self, supply: Mapping[str, Mapping[int, int]], plans: Mapping[str, MajorPlan]
@@ -921,7 +976,7 @@ class _Builder:
     def _accounts(
         self, schools: list[_School], showcase: _Enterprise, students: list[Row]
     ) -> tuple[Account, ...]:
-        school = next(s for s in schools if s.level == HIGHER and "520201" in s.majors)
+        school = self._demo_school(schools)
         student = next(row for row in students if row["school_code"] == school.code)
         organizations = {
             "admin": None,

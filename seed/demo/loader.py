@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from models import Organization, Role, User
+from models import Application, Organization, Position, PositionKind, PositionStatus, Role, User
 from seed.demo.generator import (
     ACCOUNTS,
     DEFAULT_SEED,
@@ -30,12 +31,18 @@ from seed.demo.generator import (
     generate_city,
 )
 from service import audit
+from service.applications import operations as applications
+from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
 from service.auth.security import verify_password
 from service.errors import AppError
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
+from service.programmes import operations as programmes
+from service.programmes.schemas import PartnerIn, ProgrammeUpdate
 from service.settings import settings
+from service.students import operations as students
+from service.students.schemas import ProfileUpdate
 from service.transfer import operations as transfer
 from service.transfer.columns import FileFormat, TransferKind, render_text
 from service.transfer.readers import Sheet
@@ -69,6 +76,8 @@ class LoadResult:
     imported: dict[str, int] = field(default_factory=dict)  # kind → rows written
     accounts: list[Account] = field(default_factory=list)  # with passwords, when known
     refused: list[RefusedPosting] = field(default_factory=list)
+    partners: int = 0  # enterprise partners set on programmes
+    applications: dict[str, int] = field(default_factory=dict)  # status → applications
     seconds: float = 0.0
 
     @property
@@ -117,6 +126,9 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
             _sheet(city.rows(kind)),
             file_name=f"demo-{kind}.csv",
             actor=ACTOR,
+            # The city's students get no accounts (nobody would see their passwords); the
+            # demo student's account is made below and linked to one of them.
+            accounts=False,
         )
         result.imported[kind] = imported.inserted + imported.updated
     users = {
@@ -130,12 +142,137 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
         )
         for account in city.accounts
     }
+    result.partners = _add_partners(session, city.partners)
     result.accounts = list(city.accounts)
     enterprise_user = next(user for user in users.values() if user.role == Role.enterprise)
     result.refused = [_draft_and_offer(session, enterprise_user, row) for row in city.drafts]
+    result.applications = _applications(session, city, users)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _add_partners(session: Session, rows: Sequence[Row]) -> int:
+    """Set each partnered programme's enterprises through the programmes operations (the same
+    checks as the API: every partner must be a verified enterprise)."""
+    by_programme: dict[tuple[str, str, int], list[PartnerIn]] = {}
+    for row in rows:
+        key = (str(row["school_code"]), str(row["major_code"]), int(str(row["year"])))
+        by_programme.setdefault(key, []).append(
+            PartnerIn.model_validate(
+                {"enterprise_code": row["enterprise_code"], "kind": row["kind"]}
+            )
+        )
+    for (school, major, year), partners in by_programme.items():
+        programme_id = programmes.programme_id_for(session, school, major, year)
+        programmes.update_programme(
+            session, ACTOR, programme_id, ProgrammeUpdate(partners=partners)
+        )
+    return len(rows)
+
+
+# The demo student and six classmates; synthetic names and numbers (no real person's data).
+DEMO_STUDENT_PROFILE = {
+    "name": "林晓雨",
+    "phone": "13900000001",
+}
+DEMO_STUDENT_MAJOR = "520201"  # 护理
+CLASSMATES = (
+    ("陈思远", "13900000002"),
+    ("王子涵", "13900000003"),
+    ("刘一鸣", "13900000004"),
+    ("张雨桐", "13900000005"),
+    ("赵可欣", "13900000006"),
+    ("黄子轩", "13900000007"),
+)
+
+
+def _applications(session: Session, city: DemoCity, users: dict[str, User]) -> dict[str, int]:
+    """The demo student's profile and applications, through the application operations.
+
+    The demo enterprise's open position fills: the demo student and four classmates accept its
+    five places, one classmate was rejected and one still in review is closed when the last place
+    goes. The demo student also has an application submitted and one withdrawn elsewhere.
+    Returns the applications per status.
+    """
+    student_user = users["demo_student"]
+    enterprise_user = users["demo_enterprise"]
+    school_code = next(a.organization_code for a in city.accounts if a.role == "student")
+    assert school_code is not None
+    rows = [row for row in city.students if row["school_code"] == school_code]
+    # The demo school runs 护理; its first nursing student is the demo student.
+    nursing = next((r for r in rows if r["major_code"] == DEMO_STUDENT_MAJOR), rows[0])
+    own = str(nursing["student_no"])
+    classmates = [str(r["student_no"]) for r in rows if r is not nursing][:6]
+    students.attach_account(session, ACTOR, school_code, own, student_user, **DEMO_STUDENT_PROFILE)
+    students.update_profile(
+        session,
+        student_user,
+        ProfileUpdate(
+            certificates=["老年照护职业技能等级证书（中级）", "1+X 母婴护理（初级）"],
+            preferred_kinds=[PositionKind.job, PositionKind.internship],
+            introduction="护理专业在读，做过社区养老服务志愿者，希望在重庆主城从事护理或康养工作。",
+        ),
+    )
+    school_id = session.exec(
+        select(Organization.id).where(col(Organization.code) == school_code)
+    ).one()
+    planned = students.plan_accounts(
+        session, [], [(school_id, no) for no in classmates], {school_id: school_code}
+    )
+    students.create_accounts(session, planned, ACTOR)
+    mates = []
+    for account, (name, phone) in zip(planned, CLASSMATES, strict=True):
+        user = session.exec(select(User).where(col(User.username) == account.username)).one()
+        students.attach_account(
+            session, ACTOR, school_code, account.student_no, user, name=name, phone=phone
+        )
+        mates.append(user)
+
+    filled = session.exec(
+        select(Position)
+        .where(
+            col(Position.enterprise_id) == enterprise_user.organization_id,
+            col(Position.status) == PositionStatus.open,
+        )
+        .order_by(col(Position.title))
+    ).first()
+    others = session.exec(
+        select(Position)
+        .where(
+            col(Position.enterprise_id) != enterprise_user.organization_id,
+            col(Position.status) == PositionStatus.open,
+        )
+        .order_by(col(Position.closing_date).desc(), col(Position.title))
+        .limit(2)
+    ).all()
+    # The city always has them; the demo position has five places for six classmates.
+    assert filled is not None
+    assert len(others) == 2
+    assert filled.headcount <= len(mates) - 1
+    # Who applies to the filled position, and what becomes of each application.
+    accepting = [student_user, *mates[: filled.headcount - 1]]
+    rejected, in_review = mates[filled.headcount - 1], mates[filled.headcount]
+    made = {}
+    for user in [*accepting, rejected, in_review]:
+        made[user.id] = applications.apply(
+            session, user, ApplicationCreate(position_id=filled.id, message="希望获得面试机会。")
+        ).id
+    applications.review(session, made[in_review.id], enterprise_user)
+    applications.reject(session, made[rejected.id], enterprise_user)
+    for user in accepting:
+        applications.offer(session, made[user.id], enterprise_user)
+    for user in accepting:
+        applications.accept(session, made[user.id], user)
+    applications.apply(session, student_user, ApplicationCreate(position_id=others[0].id))
+    withdrawn = applications.apply(
+        session, student_user, ApplicationCreate(position_id=others[1].id)
+    )
+    applications.withdraw(session, withdrawn.id, student_user)
+    counts = session.execute(
+        select(col(Application.status), func.count()).group_by(col(Application.status))
+    ).all()
+    return {str(status): int(count) for status, count in counts}
 
 
 def _sheet(rows: Sequence[Row]) -> Sheet:

@@ -154,6 +154,28 @@ def create_account(
     )
 
 
+def change_password(session: Session, actor: User, old_password: str, new_password: str) -> None:
+    """The actor's new password, after checking the current one; audited without either."""
+    # Both argon2 steps run before the first query of the write session (see create_user).
+    if not verify_password(old_password, actor.password_hash):
+        raise Invalid("当前密码不正确", details=[field_detail("old_password", "当前密码不正确")])
+    if (problem := password_problem(new_password)) is not None:
+        raise Invalid("新密码不符合要求", details=[field_detail("new_password", problem)])
+    if new_password == old_password:
+        raise Invalid(
+            "新密码不能与当前密码相同",
+            details=[field_detail("new_password", "新密码不能与当前密码相同")],
+        )
+    password_hash = hash_password(new_password)
+    user = session.get(User, actor.id)
+    if user is None:
+        raise Unauthorized("登录凭证无效或已过期")
+    user.password_hash = password_hash
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "change_password", "user", user.id, None, None)
+
+
 def authenticate(session: Session, username: str, password: str) -> str:
     """A bearer token for valid credentials of an active account."""
     user = session.exec(select(User).where(User.username == username)).first()

@@ -7,7 +7,13 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from service.auth import operations
 from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
-from service.auth.schemas import RegisterRequest, RegisterResult, Token, UserPublic
+from service.auth.schemas import (
+    PasswordChange,
+    RegisterRequest,
+    RegisterResult,
+    Token,
+    UserPublic,
+)
 from service.organizations.schemas import OrganizationPublic
 
 router = APIRouter(prefix="/auth", tags=["账户"])
@@ -33,3 +39,9 @@ def register(session: SessionDep, body: RegisterRequest) -> RegisterResult:
 def me(user: CurrentUser) -> UserPublic:
     """当前登录用户。"""
     return UserPublic.model_validate(user)
+
+
+@router.post("/password", status_code=204)
+def change_password(session: SessionDep, user: CurrentUser, body: PasswordChange) -> None:
+    """修改密码：提供当前密码和新密码（学生首次登录后请修改初始密码）。"""
+    operations.change_password(session, user, body.old_password, body.new_password)

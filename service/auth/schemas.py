@@ -42,3 +42,12 @@ class RegisterRequest(BaseModel):
 class RegisterResult(BaseModel):
     organization: OrganizationPublic = Field(description="新注册的机构（待审核）")
     user: UserPublic = Field(description="机构的第一个账户")
+
+
+class PasswordChange(BaseModel):
+    """A user's change of its own password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old_password: str = Field(max_length=128, description="当前密码")
+    new_password: str = Field(max_length=128, description="新密码（不少于8位）")

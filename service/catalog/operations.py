@@ -472,3 +472,53 @@ def _clean_query(value: str | None) -> str | None:
     # Full-width digits and letters (５１０２, ＡＩ) search like their half-width forms.
     cleaned = unicodedata.normalize("NFKC", value).strip()
     return cleaned or None
+
+
+# ---------------------------------------------------------------- 专业类 named as a whole
+
+
+@dataclass(frozen=True)
+class MajorClass:
+    """A 专业类 of the catalogue (level-specific: 5102 is 高职专科 计算机类)."""
+
+    code: str
+    name: str
+    level: str
+
+
+def names_a_class(text: str) -> bool:
+    """Whether an input asks for a 专业类 rather than a major: four digits, or a name in 类."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    return (len(cleaned) == 4 and cleaned.isdigit()) or (
+        cleaned.endswith("类") and len(cleaned) > 1
+    )
+
+
+def resolve_class(
+    session: Session, text: str, level: str | None, field_name: str = "majors"
+) -> MajorClass:
+    """A 专业类 by its four-digit code or its name (计算机类); 422 when unknown or ambiguous."""
+    check_choice("level", level, MAJOR_LEVELS, "专业层次")
+    cleaned = "".join(unicodedata.normalize("NFKC", text).split())
+    classes = [MajorClass(*row) for row in repository.major_classes(session)]
+    if cleaned.isdigit():
+        found = [c for c in classes if c.code == cleaned]
+    else:
+        found = [c for c in classes if c.name == cleaned and level in (None, c.level)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        message = f"专业目录中没有专业类“{text}”，请填写四位专业类代码或专业类名称（如 计算机类）"
+    else:
+        shown = "、".join(f"{c.name}（{c.code}，{c.level}）" for c in found)
+        message = f"专业类“{text}”在多个层次都有：{shown}，请填写专业类代码或指定层次"
+    raise Invalid(
+        "需求专业类无法识别",
+        details=[
+            field_detail(
+                field_name,
+                message,
+                candidates=[{"code": c.code, "name": c.name, "level": c.level} for c in found],
+            )
+        ],
+    )

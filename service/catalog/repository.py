@@ -283,3 +283,13 @@ def existing_region_codes(session: Session, codes: Sequence[str]) -> set[str]:
     return set(
         session.execute(select(col(Region.code)).where(col(Region.code).in_(codes))).scalars()
     )
+
+
+def major_classes(session: Session) -> list[tuple[str, str, str]]:
+    """(class code, class name, level) of every 专业类 of the catalogue."""
+    rows = session.execute(
+        select(col(Major.class_code), col(Major.class_name), col(Major.level))
+        .distinct()
+        .order_by(col(Major.class_code))
+    )
+    return [(str(code), str(name), str(level)) for code, name, level in rows]

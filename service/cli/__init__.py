@@ -1,15 +1,60 @@
 """The ``chanjiao`` command line: the same domain operations as the API.
 
-Each domain contributes a module here; this one assembles them.
+Each domain contributes a module here; this one assembles them. A command's module is imported only
+when that command runs (`_LazyGroup`), so ``chanjiao placement run`` does not pay for scikit-learn,
+jieba or the web app that other commands need.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
-from service.cli import catalog, db, report, seed, serve, transfer, users
+# typer 0.2x vendors click; its group's methods take and return these types.
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
+
+# Command name → (module in service.cli, attribute, whether it is a group of commands).
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "serve": ("serve", "serve", False),
+    "import": ("transfer", "import_command", False),
+    "export": ("transfer", "export_command", False),
+    "db": ("db", "app", True),
+    "seed": ("seed", "app", True),
+    "catalog": ("catalog", "app", True),
+    "users": ("users", "app", True),
+    "report": ("report", "app", True),
+    "programmes": ("programmes", "programmes_app", True),
+    "cohorts": ("programmes", "cohorts_app", True),
+    "match": ("match", "app", True),
+    "placement": ("placement", "app", True),
+}
+# Commands that may start from no database file (the others refuse rather than create an empty one).
+CREATES_DATABASE = frozenset({"db", "serve"})
+# Commands that read only their own files (a placement instance), never the database.
+NEEDS_NO_DATABASE = frozenset({"placement"})
+
+
+class _LazyGroup(TyperGroup):
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute, is_group = COMMANDS[cmd_name]
+        target = getattr(importlib.import_module(f"service.cli.{module_name}"), attribute)
+        holder = typer.Typer()
+        if is_group:
+            holder.add_typer(target, name=cmd_name)
+        else:
+            holder.command(cmd_name)(target)
+        return typer.main.get_group(holder).get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
+    cls=_LazyGroup,
     help="产教通 chanjiao：职业教育人才供需信息平台命令行。",
     no_args_is_help=True,
     add_completion=False,
@@ -18,23 +63,21 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     database: str | None = typer.Option(
-        None, "--db", help="数据库URL（默认读取 DATABASE_URL，或当前目录下的SQLite文件）"
+        None,
+        "--db",
+        help="数据库URL（默认读取 DATABASE_URL，否则为当前目录下的 chanjiao.db，"
+        "即 make demo 建立的演示城市）",
     ),
 ) -> None:
     """产教通命令行。"""
+    from service.cli import db
+
     if database:
         db.use_database(database)
-
-
-app.command("serve")(serve.serve)
-app.command("import")(transfer.import_command)
-app.command("export")(transfer.export_command)
-app.add_typer(db.app, name="db")
-app.add_typer(seed.app, name="seed")
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(users.app, name="users")
-app.add_typer(report.app, name="report")
+    if ctx.invoked_subcommand not in CREATES_DATABASE | NEEDS_NO_DATABASE:
+        db.refuse_missing_sqlite_file()
 
 
 def main() -> None:

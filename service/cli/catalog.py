@@ -7,12 +7,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from service.catalog import operations as catalog
 from service.cli.seed import NOT_READY
-from service.db import session_scope
-from service.errors import AppError
 
 app = typer.Typer(help="参考目录查询。", no_args_is_help=True)
 
@@ -33,6 +29,13 @@ def resolve(
     ] = OutputFormat.table,
 ) -> None:
     """把不规范的专业名称对应到专业目录；无法确定时列出候选。"""
+    # Imported here so that `chanjiao --help` stays quick (no scikit-learn, no database layer).
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from service.catalog import operations as catalog
+    from service.db import session_scope
+    from service.errors import AppError
+
     try:
         with session_scope(write=False) as session:
             resolution = catalog.resolve_major(session, name, level)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from seed.demo import DEFAULT_SEED, PARK_CODE, TODAY
-from seed.demo.loader import DemoRefused, LoadResult, load_demo
-from service.db import session_scope
-from service.errors import AppError
-from service.transfer.schemas import ImportInvalid
+if TYPE_CHECKING:
+    from seed.demo.loader import LoadResult
+
+# seed.demo.DEFAULT_SEED, repeated so that `--help` does not import the generator (a test pins it).
+DEFAULT_SEED = 2026
 
 ROLE_LABELS = {
     "admin": "管理员",
@@ -40,6 +40,11 @@ def seed_demo(
     ),
 ) -> None:
     """导入仿重庆的演示城市（学校、企业、岗位、毕业生去向、人才需求和演示账户）；仅限演示环境，重复运行不会重复写入。"""
+    from seed.demo.loader import DemoRefused, load_demo
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.transfer.schemas import ImportInvalid
+
     try:
         with session_scope() as session:
             result = load_demo(session, seed=seed, scale=scale)
@@ -58,6 +63,8 @@ def seed_demo(
 
 
 def _print(result: LoadResult, seed: int, scale: float) -> None:
+    from seed.demo import PARK_CODE, TODAY
+
     if result.already_loaded:
         typer.echo(f"演示城市已存在（园区机构代码 {PARK_CODE}），未写入任何数据。")
     else:
@@ -67,6 +74,9 @@ def _print(result: LoadResult, seed: int, scale: float) -> None:
             f"合计 {result.rows} 行，用时 {result.seconds:.1f} 秒。"
         )
         typer.echo(f"演示日期以 {TODAY.isoformat()} 为“今天”。")
+        if result.applications:
+            shown = "，".join(f"{status} {n}" for status, n in sorted(result.applications.items()))
+            typer.echo(f"岗位申请：{shown}（一个岗位已招满）。")
         if result.refused:
             typer.echo("以下岗位发布时被拦截，保留为草稿：")
             for posting in result.refused:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from matching.warnings import ACTION_LABELS
-from service.db import session_scope
-from service.errors import AppError
-from service.reports import operations
-from service.reports.exporters import ReportFile
-from service.reports.operations import MismatchQuery
+if TYPE_CHECKING:
+    from service.errors import AppError
 
 app = typer.Typer(help="专业供需报告与预警快照。", no_args_is_help=True)
 
@@ -34,7 +31,10 @@ def _fail(error: AppError) -> NoReturn:
 
 @app.command("mismatch")
 def mismatch(
-    region: Annotated[str, typer.Option("--region", help="行政区划代码（省、市、县；含下辖地区）")],
+    region: Annotated[
+        str,
+        typer.Option("--region", help="行政区划代码（省、市、县；含下辖地区）；000000 为全国"),
+    ],
     year: Annotated[int, typer.Option("--year", help="报告年份（毕业年份）")],
     level: Annotated[
         str | None, typer.Option("--level", help="层次：中职 / 高职专科 / 职教本科")
@@ -53,6 +53,13 @@ def mismatch(
     if fmt is ReportFormat.xlsx and out is None:
         typer.echo("错误：xlsx 格式须用 --out 指定输出文件", err=True)
         raise typer.Exit(2)
+    # Imported here so that `chanjiao --help` stays quick (no numpy, no database layer).
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.reports import operations
+    from service.reports.exporters import ReportFile
+    from service.reports.operations import MismatchQuery
+
     query = MismatchQuery(region=region, year=year, level=level, profile=profile)
     try:
         with session_scope(write=False) as session:
@@ -79,6 +86,11 @@ def snapshot(
     year: int | None = typer.Option(None, "--year", help="年份（默认：各地区最近有毕业生的年份）"),
 ) -> None:
     """重新计算并保存预警快照，供逐年比较（与每晚的定时任务相同）。"""
+    from matching.warnings import ACTION_LABELS
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.reports import operations
+
     try:
         # Compute in a read-only session, then write in a short one (SQLite's single writer).
         with session_scope(write=False) as session:
@@ -98,3 +110,50 @@ def snapshot(
             f"{result.region} {result.year}年（{result.profile}）：{result.rows}个专业"
             + (f"，{counts}" if counts else "")
         )
+
+
+@app.command("alignment")
+def alignment(
+    school: Annotated[str, typer.Option("--school", help="学校标识码")],
+    fmt: Annotated[str, typer.Option("--format", help="json 或 table")] = "table",
+) -> None:
+    """学校各专业对接的重点产业及对接比例（联合体指标4.1）。"""
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.matching import operations as matching
+
+    try:
+        with session_scope(write=False) as session:
+            result = matching.school_alignment(session, None, school)
+    except AppError as error:
+        _fail(error)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    share = result["aligned_share"]
+    typer.echo(
+        f"{result['school_name']}（{result['school_code']}）：{result['programmes']}个专业，"
+        f"对接重点产业{result['aligned_programmes']}个"
+        + (f"，占{share:.1%}" if share is not None else "")
+    )
+    typer.echo(result["threshold_note"])
+    for row in result["rows"]:
+        top = "、".join(f"{i['industry']} {i['score']:.2f}" for i in row["top_industries"])
+        mark = "对接" if row["aligned"] else "未对接"
+        typer.echo(f"  {row['major_code']} {row['major_name']}（{row['level']}）{mark}：{top}")
+
+
+@app.command("refresh")
+def refresh(
+    full: bool = typer.Option(
+        False, "--full", help="全量重建（默认只重算上次刷新后有变更的地区年份）"
+    ),
+) -> None:
+    """刷新专业供需报告的汇总表（与每5分钟的定时任务相同；--full 同每晚的全量重建）。"""
+    from service.db import session_scope
+    from service.reports import operations
+
+    with session_scope() as session:
+        result = operations.refresh_aggregates(session, full=full)
+    mode = "全量重建" if result.mode == "full" else f"增量刷新，重算{result.pairs}个地区年份"
+    typer.echo(f"汇总表已刷新（{mode}），时间 {result.refreshed_at:%Y-%m-%d %H:%M:%S} UTC")

@@ -6,12 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from service.catalog import operations as catalog
 from service.cli import demo
-from service.db import session_scope
-from service.errors import AppError
 
 app = typer.Typer(help="导入参考目录与演示数据。", no_args_is_help=True)
 
@@ -33,6 +29,12 @@ def seed_catalog(
     ] = None,
 ) -> None:
     """导入参考目录（专业、行业、职业、行政区划、重点产业、预警规则）；重复运行不会重复写入。"""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from service.catalog import operations as catalog
+    from service.db import session_scope
+    from service.errors import AppError
+
     try:
         with session_scope() as session:
             report = catalog.load_reference(session, data)

@@ -3,34 +3,45 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from service.cli import db
-from service.db import session_scope
-from service.errors import AppError
-from service.transfer import operations
-from service.transfer.columns import SPECS, FileFormat, TransferKind
-from service.transfer.schemas import ImportInvalid
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from service.transfer.schemas import ImportInvalid, InitialPassword
 
 # Files with more rows than this get a progress bar.
 PROGRESS_MIN_ROWS = 5000
 # Printed on stderr when the write phase begins (a killed process must leave no trace from here on).
 WRITE_MARKER = "开始写入数据库"
 WRITTEN_PREFIX = "已写入"
+
+
+class TransferKind(StrEnum):
+    """service.transfer.columns.TransferKind's values, repeated so that `--help` does not import
+    the transfer layer (a test pins them)."""
+
+    organizations = "organizations"
+    programmes = "programmes"
+    cohorts = "cohorts"
+    positions = "positions"
+    demand = "demand"
+    students = "students"
+
+
+class FileFormat(StrEnum):
+    """service.transfer.columns.FileFormat's values (pinned by a test)."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+
 
 KindArgument = Annotated[
     TransferKind,
@@ -70,6 +81,15 @@ class _ProgressReport:
                 self.console.print(f"{WRITTEN_PREFIX}{done}/{total}行")
             return
         if self.progress is None:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self.progress = Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
@@ -98,17 +118,31 @@ def import_command(
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并统计，不写入")] = False,
     database: DatabaseOption = None,
+    passwords_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--passwords-out",
+            help="学生导入：新开通账户的初始密码写入此CSV文件（默认打印到屏幕），只提供这一次",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """批量导入：整个文件为一个事务，任何一行有误则不写入，并列出每个错误行。"""
     if database:
         db.use_database(database)
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.transfer import columns, operations
+    from service.transfer.schemas import ImportInvalid
+
+    transfer_kind = columns.TransferKind(kind.value)
     progress = _ProgressReport(_errors)
     try:
         # Checked on a read session first: the write transaction (on SQLite the database's write
         # lock) is opened only for the writes, and never by a dry run.
         with session_scope(write=False) as reader:
             checked = operations.check_file(
-                reader, kind, file.read_bytes(), file_name=file.name, progress=progress
+                reader, transfer_kind, file.read_bytes(), file_name=file.name, progress=progress
             )
         if dry_run:
             result = checked.result(dry_run=True)
@@ -126,7 +160,7 @@ def import_command(
         _errors.print(f"错误：{error.message}（未写入任何数据）")
         raise typer.Exit(2) from None
     progress.stop()
-    label = SPECS[kind].label
+    label = columns.SPECS[transfer_kind].label
     counts = (
         f"共{result.rows}行：新增{result.inserted}行，"
         f"更新{result.updated}行，未变{result.unchanged}行"
@@ -135,9 +169,28 @@ def import_command(
         typer.echo(f"校验通过（未写入）：{label}{counts}")
     else:
         typer.echo(f"已导入{label}，{counts}")
+    if result.initial_passwords:
+        _report_passwords(result.initial_passwords, passwords_out)
+
+
+def _report_passwords(accounts: list[InitialPassword], out: Path | None) -> None:
+    """The initial passwords of the accounts just opened: shown once, to a file or the screen."""
+    lines = ["school_code,student_no,username,initial_password"] + [
+        f"{a.school_code},{a.student_no},{a.username},{a.initial_password}" for a in accounts
+    ]
+    if out is not None:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.chmod(0o600)
+        typer.echo(f"已为{len(accounts)}名学生开通账户，初始密码已写入 {out}（仅此一次）")
+        return
+    typer.echo(f"已为{len(accounts)}名学生开通账户，初始密码如下（仅显示这一次）：")
+    for line in lines:
+        typer.echo(line)
 
 
 def _print_problems(error: ImportInvalid) -> None:
+    from rich.table import Table
+
     table = Table(title=error.message, title_justify="left", show_lines=False)
     for header in ("行", "列", "内容", "问题"):
         table.add_column(header, overflow="fold")
@@ -165,20 +218,26 @@ def export_command(
     """导出数据：与导入相同的列，导出的文件可原样再导入。"""
     if database:
         db.use_database(database)
+    from service.db import session_scope
+    from service.errors import AppError
+    from service.transfer import columns, operations
+
+    transfer_kind = columns.TransferKind(kind.value)
+    output_format = columns.FileFormat(file_format.value)
     try:
         with session_scope(write=False) as session:
             if out is None:
                 count = operations.export_table(
-                    session, kind, file_format, sys.stdout.buffer, labels=labels
+                    session, transfer_kind, output_format, sys.stdout.buffer, labels=labels
                 )
                 sys.stdout.buffer.flush()
             else:
                 with out.open("wb") as handle:
                     count = operations.export_table(
-                        session, kind, file_format, handle, labels=labels
+                        session, transfer_kind, output_format, handle, labels=labels
                     )
     except AppError as error:
         _errors.print(f"错误：{error.message}")
         raise typer.Exit(2) from None
     if out is not None:
-        _errors.print(f"已导出{SPECS[kind].label}{count}行到 {out}")
+        _errors.print(f"已导出{columns.SPECS[transfer_kind].label}{count}行到 {out}")

@@ -47,7 +47,11 @@ def publish_forecast(
     if not repository.region_exists(session, data.region_code):
         problems.append(field_detail("region_code", f"行政区划代码不存在：{data.region_code}"))
     resolution = None
-    if data.major and not problems:
+    major_class = None
+    if data.major and not problems and catalog.names_a_class(data.major):
+        # A 专业类 as a whole (5102, 计算机类): counted for its majors at the profile's discount.
+        major_class = catalog.resolve_class(session, data.major, data.major_level, "major")
+    elif data.major and not problems:
         resolution = catalog.resolve_major(session, data.major, data.major_level)
         if not resolution.resolved:
             problems.append(
@@ -60,7 +64,8 @@ def publish_forecast(
     if problems:
         raise Invalid("人才需求信息有误", details=problems)
     major_code = resolution.code if resolution is not None else None
-    target_code = major_code or data.occupation_code or ""
+    class_code = major_class.code if major_class is not None else None
+    target_code = major_code or class_code or data.occupation_code or ""
     if repository.duplicate_of(session, publisher.id, target_code, data.region_code, data.year):
         raise Conflict(
             "本机构已发布过该专业（职业）在该地区该年份的需求",
@@ -69,6 +74,7 @@ def publish_forecast(
     forecast = DemandForecast(
         publisher_id=publisher.id,
         major_code=major_code,
+        class_code=class_code,
         occupation_code=data.occupation_code,
         target_code=target_code,
         region_code=data.region_code,
@@ -79,6 +85,15 @@ def publish_forecast(
     session.flush()
     audit.record(session, actor, "create", ENTITY, forecast.id, None, forecast)
     shown = None
+    if major_class is not None:
+        shown = MajorResolutionPublic(
+            input=data.major or "",
+            code=major_class.code,
+            name=major_class.name,
+            level=major_class.level,
+            method="class",
+            score=100.0,
+        )
     if resolution is not None:
         shown = MajorResolutionPublic(
             input=resolution.input,

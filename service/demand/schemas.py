@@ -17,7 +17,11 @@ class DemandForecastCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     major: str | None = Field(
-        default=None, max_length=64, description="专业代码或名称（按职业教育专业目录识别）"
+        default=None,
+        max_length=64,
+        description=(
+            "专业代码或名称（按职业教育专业目录识别），或专业类代码、名称（如 5102、计算机类）"
+        ),
     )
     major_level: MajorLevel | None = Field(
         default=None, description="按名称识别专业时限定的层次（同名专业跨层次时使用）"

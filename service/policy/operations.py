@@ -82,6 +82,14 @@ def resolve(session: Session, region: Region, override: str | None = None) -> Re
             row = get_profile(session, key)
             source: Source = "own" if position == 0 else "inherited"
             return ResolvedProfile(row, thresholds_of(row), source, code)
+    return resolve_default(session)
+
+
+def resolve_default(session: Session, override: str | None = None) -> ResolvedProfile:
+    """The profile of a scope without a region of its own (the nation): override or default."""
+    if override is not None:
+        row = get_profile(session, override)
+        return ResolvedProfile(row, thresholds_of(row), "override", None)
     default = repository.profile(session, DEFAULT_PROFILE_KEY)
     if default is None:
         raise NotFound(

@@ -145,6 +145,30 @@ def _resolve_majors(session: Session, inputs: Sequence[str], level: str | None) 
     return resolutions
 
 
+def _split_classes(
+    session: Session, inputs: Sequence[str], level: str | None
+) -> tuple[list[str], list[catalog.MajorClass]]:
+    """Inputs naming a 专业类 as a whole (5102, 计算机类) apart from those naming majors."""
+    classes = [
+        catalog.resolve_class(session, text, level)
+        for text in inputs
+        if catalog.names_a_class(text)
+    ]
+    return [text for text in inputs if not catalog.names_a_class(text)], classes
+
+
+def _class_public(
+    inputs: Sequence[str], classes: Sequence[catalog.MajorClass]
+) -> list[MajorResolutionPublic]:
+    named = [text for text in inputs if catalog.names_a_class(text)]
+    return [
+        MajorResolutionPublic(
+            input=text, code=c.code, name=c.name, level=c.level, method="class", score=100.0
+        )
+        for text, c in zip(named, classes, strict=True)
+    ]
+
+
 def _resolution_public(resolutions: Sequence[Resolution]) -> list[MajorResolutionPublic]:
     return [
         MajorResolutionPublic(
@@ -235,17 +259,21 @@ def create_position(
     problems = _field_problems(session, values)
     if problems:
         raise Invalid("岗位信息有误", details=problems)
-    resolutions = _resolve_majors(session, data.majors, data.major_level)
+    major_inputs, classes = _split_classes(session, data.majors, data.major_level)
+    resolutions = _resolve_majors(session, major_inputs, data.major_level)
     _ensure_title_free(session, enterprise.id, data.title, data.start_date, None)
     position = Position(**values, enterprise_id=enterprise.id, status=PositionStatus.draft)
     session.add(position)
     session.flush()
     codes = _unique_codes(resolutions)
     repository.replace_majors(session, position.id, codes)
+    repository.replace_classes(session, position.id, sorted({c.code for c in classes}))
     audit.record(
         session, actor, "create", ENTITY, position.id, None, _audited_state(position, codes)
     )
-    return _view(session, position, actor), _resolution_public(resolutions)
+    return _view(session, position, actor), _resolution_public(resolutions) + _class_public(
+        data.majors, classes
+    )
 
 
 def update_position(
@@ -262,8 +290,9 @@ def update_position(
     problems = _field_problems(session, merged)
     if problems:
         raise Invalid("岗位信息有误", details=problems)
+    major_inputs, classes = _split_classes(session, changes.majors or [], changes.major_level)
     resolutions = (
-        _resolve_majors(session, changes.majors, changes.major_level)
+        _resolve_majors(session, major_inputs, changes.major_level)
         if changes.majors is not None
         else []
     )
@@ -285,9 +314,12 @@ def update_position(
     if changes.majors is not None:
         codes = _unique_codes(resolutions)
         repository.replace_majors(session, position.id, codes)
+        repository.replace_classes(session, position.id, sorted({c.code for c in classes}))
     after = _audited_state(position, codes)
     audit.record(session, actor, "update", ENTITY, position.id, before, after)
-    return _view(session, position, actor), _resolution_public(resolutions)
+    return _view(session, position, actor), _resolution_public(resolutions) + _class_public(
+        changes.majors or [], classes
+    )
 
 
 def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> PositionView:

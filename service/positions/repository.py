@@ -35,6 +35,7 @@ from models import (
     Position,
     PositionKind,
     PositionMajor,
+    PositionMajorClass,
     PositionStatus,
     Region,
 )
@@ -419,3 +420,15 @@ def enterprise_shares(
         (eid, name, region, industry, int(staff), int(n))
         for eid, name, region, industry, staff, n in rows
     ], int(total)
+
+
+def replace_classes(session: Session, position_id: uuid.UUID, codes: Sequence[str]) -> None:
+    """The 专业类 a position asks for as a whole."""
+    session.execute(
+        delete(PositionMajorClass).where(col(PositionMajorClass.position_id) == position_id)
+    )
+    if codes:
+        session.execute(
+            insert(PositionMajorClass),
+            [{"position_id": position_id, "class_code": c} for c in codes],
+        )

@@ -70,7 +70,10 @@ class PositionCreate(_PositionFields):
     majors: list[str] = Field(
         default_factory=list,
         max_length=MAX_MAJORS,
-        description="需求专业：专业代码或专业名称（名称按职业教育专业目录识别）",
+        description=(
+            "需求专业：专业代码或专业名称（名称按职业教育专业目录识别）；"
+            "也可填专业类代码或名称（如 5102、计算机类），按政策配置折算计入该类各专业的需求"
+        ),
     )
     major_level: MajorLevel | None = Field(
         default=None, description="按名称识别专业时限定的层次（同名专业跨层次时使用）"

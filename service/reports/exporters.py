@@ -85,6 +85,16 @@ def _fixed(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def figures_source(report: MismatchReport) -> str:
+    """Where the figures came from and how fresh the aggregates are, in words."""
+    if report.figures_source == "direct" or report.aggregates_refreshed_at is None:
+        return "按明细数据直接计算"
+    text = f"汇总表（{_beijing_time(report.aggregates_refreshed_at)}刷新"
+    if report.pending_changes:
+        text += f"，其后有变更的{report.pending_changes}个地区年份按明细实时计算"
+    return text + "）"
+
+
 def _beijing_time(value: datetime) -> str:
     return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
@@ -227,6 +237,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
         ("层次", report.level or "全部"),
         ("政策配置", f"{report.profile_name}（{report.profile}）"),
         ("生成时间", f"{_beijing_time(report.generated_at)}（北京时间）"),
+        ("数据来源", figures_source(report)),
         *((f"{ACTION_LABELS[a]}（专业数）", report.summary.get(a, 0)) for a in ACTION_ORDER),
     ):
         about.append([label, value])
@@ -250,6 +261,7 @@ _TEMPLATES.filters["percent"] = _percent
 _TEMPLATES.filters["fixed"] = _fixed
 _TEMPLATES.filters["number"] = _number
 _TEMPLATES.filters["beijing_time"] = _beijing_time
+_TEMPLATES.filters["figures_source"] = figures_source
 
 
 def to_html(report: MismatchReport, thresholds: Thresholds) -> bytes:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -34,10 +36,11 @@ from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
 from service.policy import operations as policy
-from service.reports import exporters, repository
+from service.reports import aggregates, exporters, repository
 from service.reports.exporters import ReportFile
 from service.reports.repository import Scope
 from service.reports.schemas import (
+    AggregatesRefresh,
     ChangeRow,
     HistoryYear,
     MismatchChanges,
@@ -58,11 +61,16 @@ RATE_DECIMALS = 4
 _LAGS_FILE = Path(__file__).with_name("graduation_lags.json")
 
 
+# The whole country (all provinces): a code no GB/T 2260 region uses.
+NATIONAL_CODE = "000000"
+NATIONAL_NAME = "全国"
+
+
 @dataclass(frozen=True)
 class MismatchQuery:
-    """The parameters of one report."""
+    """The parameters of one report; ``region`` None is the viewer's own region (or national)."""
 
-    region: str
+    region: str | None
     year: int
     level: str | None = None
     profile: str | None = None
@@ -78,11 +86,42 @@ def graduation_lags() -> dict[str, int]:
 # ---------------------------------------------------------------- validation
 
 
-def _region(session: Session, code: str) -> Region:
+def national_region() -> Region:
+    """The national scope as a region (not stored): every code rolls up to it."""
+    return Region(
+        code=NATIONAL_CODE, name=NATIONAL_NAME, level="national", province_code=NATIONAL_CODE
+    )
+
+
+def _region(session: Session, code: str | None, viewer: User | None = None) -> Region:
+    if code is None:
+        code = _own_region(session, viewer)
+    if code == NATIONAL_CODE:
+        return national_region()
     region = repository.region(session, code)
     if region is None:
         raise Invalid("地区不存在", details=[field_detail("region", f"地区代码“{code}”不存在")])
     return region
+
+
+def _own_region(session: Session, viewer: User | None) -> str:
+    """A viewer's default scope: its organisation's region; national without one."""
+    organization = (
+        repository.organization(session, viewer.organization_id)
+        if viewer is not None and viewer.organization_id is not None
+        else None
+    )
+    if organization is not None:
+        return organization.region_code
+    if viewer is not None and viewer.role in (Role.regulator, Role.admin):
+        return NATIONAL_CODE
+    raise Invalid("请指定地区", details=[field_detail("region", "请填写行政区划代码")])
+
+
+def _profile(session: Session, region: Region, override: str | None) -> policy.ResolvedProfile:
+    if region.code == NATIONAL_CODE:
+        return policy.resolve_default(session, override)
+    return policy.resolve(session, region, override)
 
 
 def _check_year(year: int) -> None:
@@ -111,6 +150,8 @@ def scope_of(
     major: str | None = None,
 ) -> Scope:
     """The region roll-up: a province covers its cities and counties, a city its counties."""
+    if region.code == NATIONAL_CODE:
+        return Scope(region.code, "000000", "999999", first_year, last_year, level, major)
     rollup = catalog.RegionScope(region.code, region.level)
     return Scope(region.code, rollup.low, rollup.high, first_year, last_year, level, major)
 
@@ -129,23 +170,37 @@ def _visible_majors(
 # ---------------------------------------------------------------- figures
 
 
-def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[MajorSeries]:
+def _series(
+    session: Session, scope: Scope, thresholds: PolicyProfile
+) -> tuple[list[MajorSeries], aggregates.Figures]:
     """The yearly figures of every major with any data in the scope, from four aggregates."""
+    found = aggregates.figures(session, scope)
     sites: dict[tuple[str, int], int] = {}
     cohorts: dict[tuple[str, int], tuple[int, int, int]] = {}
     demand: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
     internships: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
-    for code, year, graduates, placed, in_field in repository.cohort_totals(session, scope):
+    for code, year, graduates, placed, in_field in found.cohorts:
         cohorts[code, year] = (graduates, placed, in_field)
-    for code, year, count in repository.site_counts(session, scope):
+    for code, year, count in found.sites:
         sites[code, year] = count
-    for code, year, kind, k, headcount in repository.position_headcounts(session, scope):
-        target = internships if kind == PositionKind.internship else demand
-        target[code, year] += Fraction(headcount, k)
-    for code, year, headcount in repository.forecast_headcounts(session, scope):
+    # Σ headcount / k, summed as whole numbers per k first: one exact fraction per major and year
+    # rather than one per (kind, k) group, which a province has tens of thousands of.
+    split: dict[tuple[bool, str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for code, year, kind, k, headcount in found.positions:
+        split[kind == PositionKind.internship, code, year][k] += headcount
+    for (internship, code, year), by_k in split.items():
+        common = math.lcm(*by_k)
+        total = Fraction(sum(h * (common // k) for k, h in by_k.items()), common)
+        (internships if internship else demand)[code, year] += total
+    for code, year, headcount in found.forecasts:
         demand[code, year] += headcount
+    class_demand = _class_demand(session, scope, thresholds)
+    for key, value in class_demand.items():
+        demand[key] += value
     keys = set(sites) | set(cohorts) | set(demand) | set(internships)
-    categories = catalog.majors_serving_categories(session, scope.region_code)
+    # Nationally only the national priority lists count, not any region's own additions.
+    national = scope.region_code == NATIONAL_CODE
+    categories = catalog.majors_serving_categories(session, None if national else scope.region_code)
     figures: dict[str, dict[int, YearFigures]] = defaultdict(dict)
     for code, year in keys:
         graduates, placed, in_field = cohorts.get((code, year), (0, 0, 0))
@@ -159,6 +214,9 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
                 demand=float(round(demand.get((code, year), Fraction()), DEMAND_DECIMALS)),
                 internship_places=float(
                     round(internships.get((code, year), Fraction()), DEMAND_DECIMALS)
+                ),
+                class_demand=float(
+                    round(class_demand.get((code, year), Fraction()), DEMAND_DECIMALS)
                 ),
             )
         except ValueError as exc:
@@ -176,7 +234,29 @@ def _series(session: Session, scope: Scope, thresholds: PolicyProfile) -> list[M
             serves_upgrade=bool(categories.get(code, set()) & set(thresholds.upgrade_categories)),
         )
         for code, by_year in sorted(figures.items())
-    ]
+    ], found
+
+
+def _class_demand(
+    session: Session, scope: Scope, thresholds: PolicyProfile
+) -> dict[tuple[str, int], Fraction]:
+    """Demand naming a 专业类, counted for each major of the class at the profile's discount
+    (POLICY.md §2). Internship places asking for a class are not demand and are left out."""
+    discount = Fraction(str(thresholds.class_demand_discount))
+    by_class: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    for class_code, year, kind, k, headcount in repository.class_position_headcounts(
+        session, scope
+    ):
+        if kind != PositionKind.internship:
+            by_class[class_code, year] += Fraction(headcount, k)
+    for class_code, year, count in repository.class_forecast_headcounts(session, scope):
+        by_class[class_code, year] += count
+    members = repository.class_members(session, {code for code, _ in by_class}, scope)
+    out: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
+    for (class_code, year), asked in by_class.items():
+        for major in members.get(class_code, []):
+            out[major, year] += asked * discount
+    return out
 
 
 def _rounded(value: float | None) -> float | None:
@@ -196,6 +276,8 @@ def _row(assessment: Assessment, name: str, level: str) -> MismatchRow:
         destination_rate=_rounded(now.destination_rate),
         in_field_rate=_rounded(now.in_field_rate),
         demand=now.demand,
+        exact_demand=round(now.exact_demand, DEMAND_DECIMALS),
+        class_demand=now.class_demand,
         internship_places=now.internship_places,
         ratio=_rounded(now.ratio),
         gap=round(now.gap, DEMAND_DECIMALS),
@@ -235,9 +317,8 @@ def _build(
 ) -> MismatchReport:
     window = resolved.thresholds.lookback_years
     scope = scope_of(region, year - window + 1, year, level=level, major=major)
-    assessments = WarningClassifier(resolved.thresholds).assess(
-        _series(session, scope, resolved.thresholds), year
-    )
+    series, found = _series(session, scope, resolved.thresholds)
+    assessments = WarningClassifier(resolved.thresholds).assess(series, year)
     if visible is not None:
         assessments = [a for a in assessments if a.major_code in visible]
     names = repository.majors(session, (a.major_code for a in assessments))
@@ -253,6 +334,9 @@ def _build(
         generated_at=utcnow(),
         summary=summary_of(rows),
         rows=rows,
+        figures_source=found.source,
+        aggregates_refreshed_at=found.refreshed_at,
+        pending_changes=found.pending,
     )
 
 
@@ -280,8 +364,8 @@ def _report_and_profile(
 ) -> tuple[MismatchReport, policy.ResolvedProfile]:
     _check_year(query.year)
     _check_level(query.level)
-    region = _region(session, query.region)
-    resolved = policy.resolve(session, region, query.profile)
+    region = _region(session, query.region, viewer)
+    resolved = _profile(session, region, query.profile)
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
     report = _build(session, region, query.year, resolved, level=query.level, visible=visible)
@@ -312,7 +396,9 @@ def what_if(
     """Projected 供求比 of the graduating years ahead if enrolment changes by ``enrolment_change``.
 
     Intakes up to the report year are already enrolled (their actual numbers, unchanged); later
-    plans change by the given fraction. Demand is held at the report year's.
+    plans change by the given fraction. Demand is held at the report year's. A coming year in
+    which a programme has no stored plan takes that programme's last known plan (see
+    :func:`coming_plans`) and is marked estimated.
     """
     _check_year(query.year)
     if not math.isfinite(enrolment_change) or not -1 <= enrolment_change <= MAX_ENROLMENT_CHANGE:
@@ -336,7 +422,7 @@ def what_if(
         raise Invalid(
             "专业层次无学制数据", details=[field_detail("major", f"层次“{level}”无学制数据")]
         )
-    resolved = policy.resolve(session, region, query.profile)
+    resolved = _profile(session, region, query.profile)
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
     if visible is not None and major_code not in visible:
@@ -348,17 +434,28 @@ def what_if(
     current = report.rows[0] if report.rows else None
     demand = current.demand if current else 0.0
     scope = scope_of(region, first_year, query.year)
-    plans = repository.enrolment_plans(session, scope, major_code, query.year + 1 - lag)
-    enrolled = {year: actual for year, _plan, actual in plans if year <= query.year}
-    coming = {year: plan for year, plan, _actual in plans if year > query.year}
+    plans = repository.programme_plans(session, scope, major_code, query.year + 1 - lag)
+    enrolled: dict[int, int] = defaultdict(int)
+    for _school, year, _plan, actual in plans:
+        if year <= query.year:
+            enrolled[year] += actual
+    coming = coming_plans(plans, query.year)
     projection = [
-        ProjectionYear(**projected, adjustable=adjustable)
-        for adjustable, plan_years, change in (
-            (False, enrolled, 0.0),
-            (True, coming, enrolment_change),
-        )
-        for projected in project_ratio(plan_years, demand, change, lag)
+        ProjectionYear(**projected, adjustable=False)
+        for projected in project_ratio(dict(enrolled), demand, 0.0, lag)
     ]
+    coming_totals = {year: total for year, (total, _, _) in coming.items()}
+    for projected in project_ratio(coming_totals, demand, enrolment_change, lag):
+        _total, carried, programmes = coming[projected["enrolment_year"]]
+        projection.append(
+            ProjectionYear(
+                **projected,
+                adjustable=True,
+                estimated=programmes > 0,
+                estimated_plan=carried,
+                estimated_programmes=programmes,
+            )
+        )
     for item in projection:
         item.ratio = _rounded(item.ratio)
     return WhatIfReport(
@@ -375,6 +472,60 @@ def what_if(
         ratio=current.ratio if current else None,
         projection=projection,
     )
+
+
+def coming_plans(
+    plans: Sequence[tuple[uuid.UUID, int, int, int]], report_year: int
+) -> dict[int, tuple[int, int, int]]:
+    """Enrolment year → (Σ plan, of which carried forward, programmes carried) after the report
+    year, up to the last year any programme has a stored plan (at least the next year).
+
+    A programme without a stored plan for a coming year is taken to enrol as its last known plan
+    says: counting it as zero made one school's early plan look like the whole region's supply.
+    A programme that stops enrolling records a plan of 0, which is carried forward as 0.
+    """
+    by_programme: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
+    for school, year, plan, _actual in plans:
+        by_programme[school][year] = plan
+    last = max((year for _s, year, _p, _a in plans), default=report_year)
+    coming: dict[int, tuple[int, int, int]] = {}
+    for year in range(report_year + 1, max(last, report_year + 1) + 1):
+        total = carried = programmes = 0
+        known = False
+        for by_year in by_programme.values():
+            if year in by_year:
+                total += by_year[year]
+                known = True
+                continue
+            earlier = [y for y in by_year if y < year]
+            if earlier:
+                plan = by_year[max(earlier)]
+                total += plan
+                carried += plan
+                programmes += 1
+                known = True
+        if known:
+            coming[year] = (total, carried, programmes)
+    return coming
+
+
+# ---------------------------------------------------------------- aggregates
+
+
+def refresh_aggregates(session: Session, *, full: bool = False) -> AggregatesRefresh:
+    """Recompute the report's aggregates for the writes logged since the last refresh (or all)."""
+    result = aggregates.refresh(session, full=full)
+    return AggregatesRefresh(mode=result.mode, pairs=result.pairs, refreshed_at=result.refreshed_at)
+
+
+def aggregates_job(session: Session) -> AggregatesRefresh:
+    """The scheduled refresh: incremental (a full build the first time)."""
+    return refresh_aggregates(session)
+
+
+def aggregates_full_job(session: Session) -> AggregatesRefresh:
+    """The nightly rebuild, a safety net behind the triggers' change log."""
+    return refresh_aggregates(session, full=True)
 
 
 # ---------------------------------------------------------------- snapshots
@@ -404,6 +555,15 @@ def snapshot_targets(session: Session) -> dict[str, int]:
     return dict(sorted(targets.items()))
 
 
+def _snapshot_region(code: str | None) -> None:
+    """Snapshots are kept per city and province (and county on request), not for the nation."""
+    if code == NATIONAL_CODE:
+        raise Invalid(
+            "全国范围不保存预警快照",
+            details=[field_detail("region", "请填写省、市或县的行政区划代码")],
+        )
+
+
 @dataclass(frozen=True)
 class PreparedSnapshots:
     """Snapshot rows computed by a read-only pass, ready to be written in a short transaction."""
@@ -423,6 +583,7 @@ def compute_snapshots(
     if year is not None:
         _check_year(year)
     if region_code is not None:
+        _snapshot_region(region_code)
         region = _region(session, region_code)
         target_year = year or repository.latest_cohort_year(session, scope_of(region, 0, 0))
         targets = {region.code: target_year} if target_year is not None else {}
@@ -434,7 +595,7 @@ def compute_snapshots(
     computed_at = utcnow()
     for code, target_year in targets.items():
         region = regions[code]
-        resolved = policy.resolve(session, region)
+        resolved = _profile(session, region, None)
         report = _build(session, region, target_year, resolved)
         key = resolved.row.key
         rows[(code, target_year, key)] = [
@@ -507,8 +668,9 @@ def mismatch_changes(
 ) -> MismatchChanges:
     """Majors new on the warning list, worsened or improved against the year before (snapshots)."""
     _check_year(query.year)
+    _snapshot_region(query.region)
     region = _region(session, query.region)
-    resolved = policy.resolve(session, region, query.profile)
+    resolved = _profile(session, region, query.profile)
     key = resolved.row.key
     stored = repository.snapshots(session, region.code, [query.year - 1, query.year], key)
     current = {s.major_code: s for s in stored if s.year == query.year}

@@ -35,6 +35,7 @@ from models import (
     OrganizationStatus,
     Position,
     PositionMajor,
+    PositionMajorClass,
     Programme,
     Region,
     WarningSnapshot,
@@ -82,6 +83,10 @@ class Scope:
 
 def region(session: Session, code: str) -> Region | None:
     return session.get(Region, code)
+
+
+def organization(session: Session, organization_id: uuid.UUID) -> Organization | None:
+    return session.get(Organization, organization_id)
 
 
 def cohort_totals(session: Session, scope: Scope) -> list[tuple[str, int, int, int, int]]:
@@ -218,26 +223,26 @@ def school_majors(
     return set(session.execute(union(programmes, cohorts)).scalars())
 
 
-def enrolment_plans(
+def programme_plans(
     session: Session, scope: Scope, major_code: str, from_year: int
-) -> list[tuple[int, int, int]]:
-    """(year, Σ enrolment plan, Σ enrolled or else plan) of the region's programmes of a major."""
-    year = col(Programme.year)
+) -> list[tuple[uuid.UUID, int, int, int]]:
+    """(school id, year, enrolment plan, enrolled or else plan) of each of the region's programmes
+    of a major from ``from_year`` on: the what-if carries each school's last plan forward."""
     statement = (
         select(
-            year,
-            func.sum(col(Programme.enrolment_plan)),
-            func.sum(func.coalesce(col(Programme.enrolled), col(Programme.enrolment_plan))),
+            col(Programme.school_id),
+            col(Programme.year),
+            col(Programme.enrolment_plan),
+            func.coalesce(col(Programme.enrolled), col(Programme.enrolment_plan)),
         )
         .where(
             col(Programme.school_id).in_(scope.schools()),
             col(Programme.major_code) == major_code,
-            year >= from_year,
+            col(Programme.year) >= from_year,
         )
-        .group_by(year)
-        .order_by(year)
+        .order_by(col(Programme.school_id), col(Programme.year))
     )
-    return [(int(y), int(p or 0), int(e or 0)) for y, p, e in session.execute(statement)]
+    return [(s, int(y), int(p), int(e)) for s, y, p, e in session.execute(statement)]
 
 
 def latest_cohort_year_by_school_region(session: Session) -> list[tuple[str, int]]:
@@ -315,3 +320,71 @@ def snapshots(
         .order_by(col(WarningSnapshot.year), col(WarningSnapshot.major_code))
     )
     return list(session.execute(statement).scalars())
+
+
+# ---------------------------------------------------------------- demand naming a 专业类
+
+
+def class_position_headcounts(
+    session: Session, scope: Scope
+) -> list[tuple[str, int, str, int, int]]:
+    """(专业类, year, kind, k, headcount) of published positions asking for a 专业类 as a whole;
+    ``k`` counts the position's class asks, as `position_headcounts` counts its majors."""
+    start = col(Position.start_date)
+    asked = (
+        select(
+            col(PositionMajorClass.class_code).label("class_code"),
+            cast(extract("year", start), Integer).label("year"),
+            col(Position.kind).label("kind"),
+            col(Position.headcount).label("headcount"),
+            func.count().over(partition_by=col(Position.id)).label("k"),
+        )
+        .join(PositionMajorClass, col(PositionMajorClass.position_id) == col(Position.id))
+        .where(
+            *positions_repository.published(),
+            scope.region(col(Position.region_code)),
+            start >= date(scope.first_year, 1, 1),
+            start < date(scope.last_year + 1, 1, 1),
+        )
+        .subquery()
+    )
+    statement = select(
+        asked.c.class_code, asked.c.year, asked.c.kind, asked.c.k, func.sum(asked.c.headcount)
+    ).group_by(asked.c.class_code, asked.c.year, asked.c.kind, asked.c.k)
+    return [
+        (str(code), int(y), str(kind), int(k), int(total))
+        for code, y, kind, k, total in session.execute(statement)
+    ]
+
+
+def class_forecast_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
+    """(专业类, year, headcount) of demand forecasts published for a 专业类 in the region."""
+    year = col(DemandForecast.year)
+    class_code = col(DemandForecast.class_code)
+    statement = (
+        select(class_code, year, func.sum(col(DemandForecast.headcount)))
+        .where(
+            class_code.is_not(None),
+            col(DemandForecast.publisher_id).not_in(organizations_repository.unverified_ids()),
+            scope.region(col(DemandForecast.region_code)),
+            year.between(scope.first_year, scope.last_year),
+        )
+        .group_by(class_code, year)
+    )
+    return [(str(code), int(y), int(n or 0)) for code, y, n in session.execute(statement)]
+
+
+def class_members(
+    session: Session, class_codes: Iterable[str], scope: Scope
+) -> dict[str, list[str]]:
+    """The majors of each 专业类, under the scope's level and major filters."""
+    wanted = sorted(set(class_codes))
+    if not wanted:
+        return {}
+    statement = select(col(Major.class_code), col(Major.code)).where(
+        col(Major.class_code).in_(wanted), *scope.majors(col(Major.code))
+    )
+    out: dict[str, list[str]] = {}
+    for class_code, code in session.execute(statement):
+        out.setdefault(class_code, []).append(code)
+    return out

@@ -16,7 +16,12 @@ router = APIRouter(prefix="/reports", tags=["供需报告"])
 
 Viewer = Annotated[User, Depends(require_roles(Role.regulator, Role.admin, Role.school))]
 Region = Annotated[
-    str, Query(min_length=6, max_length=6, description="行政区划代码（省、市、县；含下辖地区）")
+    str,
+    Query(
+        min_length=6,
+        max_length=6,
+        description="行政区划代码（省、市、县；含下辖地区）；000000 为全国（各省汇总）",
+    ),
 ]
 Year = Annotated[
     int,
@@ -32,15 +37,25 @@ Profile = Annotated[
 def mismatch(
     session: ReadSessionDep,
     viewer: Viewer,
-    region: Region,
     year: Year,
+    region: Annotated[
+        str | None,
+        Query(
+            min_length=6,
+            max_length=6,
+            description=(
+                "行政区划代码（省、市、县；含下辖地区）；000000 为全国（各省汇总）。"
+                "不填为本机构所在地区，无所属地区的监管部门和管理员为全国"
+            ),
+        ),
+    ] = None,
     level: Level = None,
     profile: Profile = None,
     fmt: Annotated[
         ReportFormat, Query(alias="format", description="json / csv / xlsx / html")
     ] = "json",
 ) -> Any:
-    """专业供需错配报告：各专业指标、调整建议及依据（学校用户仅见本校专业）。"""
+    """专业供需错配报告：各专业指标、调整建议及依据（学校仅见本校专业；000000 为全国）。"""
     query = MismatchQuery(region=region, year=year, level=level, profile=profile)
     result = operations.mismatch_export(session, query, fmt, viewer=viewer)
     if isinstance(result, ReportFile):

@@ -45,6 +45,10 @@ class MismatchRow(BaseModel):
     demand: float = Field(
         description="需求人数：已发布的就业、学徒岗位（要求k个专业的岗位按1/k计）加需求预测"
     )
+    exact_demand: float | None = Field(default=None, description="其中点名本专业的需求人数")
+    class_demand: float = Field(
+        default=0.0, description="其中按专业类提出的需求（已按政策配置折算，计入需求人数）"
+    )
     internship_places: float = Field(description="实习岗位人数（单列，不计入需求）")
     ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
     gap: float = Field(description="缺口 = 需求 − 毕业生（正数为供不应求）")
@@ -59,7 +63,7 @@ class MismatchRow(BaseModel):
 class MismatchReport(BaseModel):
     """专业供需错配报告：一个地区一年各专业的指标与调整建议。"""
 
-    region: str = Field(description="行政区划代码（含下辖地区汇总）")
+    region: str = Field(description="行政区划代码（含下辖地区汇总；000000 为全国）")
     region_name: str = Field(description="地区名称")
     year: int = Field(description="报告年份（毕业年份）")
     level: str | None = Field(description="层次筛选（为空表示全部层次）")
@@ -71,6 +75,19 @@ class MismatchReport(BaseModel):
     generated_at: datetime = Field(description="生成时间")
     summary: dict[str, int] = Field(description="各调整建议的专业数")
     rows: list[MismatchRow] = Field(description="各专业，最紧急的在前")
+    figures_source: Literal["aggregates", "direct"] = Field(
+        default="direct",
+        description=(
+            "数据来源：aggregates 汇总表（刷新后有变更的地区年份按明细实时修正，"
+            "数字与直接计算相同） / direct 直接按明细计算（汇总表尚未生成或待刷新的地区过多时）"
+        ),
+    )
+    aggregates_refreshed_at: datetime | None = Field(
+        default=None, description="汇总表最近刷新时间（直接计算时为空）"
+    )
+    pending_changes: int = Field(
+        default=0, description="汇总表刷新后有变更、本次按明细实时计算的地区年份数"
+    )
 
 
 class ProjectionYear(BaseModel):
@@ -82,6 +99,12 @@ class ProjectionYear(BaseModel):
     expected_demand: float = Field(description="预计需求人数（按报告年份的需求）")
     ratio: float | None = Field(description="预计供求比")
     adjustable: bool = Field(description="是否仍可调整（报告年份之后的招生）")
+    estimated: bool = Field(
+        default=False,
+        description="是否含估计：有学校该年尚无招生计划，按其最近一年的计划延续",
+    )
+    estimated_plan: int = Field(default=0, description="其中按最近计划延续估计的招生人数")
+    estimated_programmes: int = Field(default=0, description="按最近计划延续估计的学校数")
 
 
 class WhatIfReport(BaseModel):
@@ -131,3 +154,11 @@ class SnapshotResult(BaseModel):
     profile: str = Field(description="政策配置编号")
     rows: int = Field(description="保存的专业数")
     summary: dict[str, int] = Field(description="各调整建议的专业数")
+
+
+class AggregatesRefresh(BaseModel):
+    """一次汇总表刷新的结果。"""
+
+    mode: Literal["full", "incremental"] = Field(description="full 全量重建 / incremental 增量")
+    pairs: int = Field(description="本次重算的（地区, 年份）数（增量时）")
+    refreshed_at: datetime = Field(description="刷新时间")

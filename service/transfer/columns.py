@@ -166,6 +166,17 @@ def choice(values: Mapping[str, str]) -> Parser:
     return parse
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
+
+
+def phone(value: str) -> str:
+    """A phone number: digits (a leading + and dashes allowed), 7–20 characters."""
+    if not _PHONE.match(value):
+        # The value is personal data: the message never repeats it.
+        raise CellError("格式不正确（应为7–20位数字）")
+    return value
+
+
 def items(max_length: int = 64, max_items: int = 50, *, as_code: bool = False) -> Parser:
     """A ``;``-separated list (a full-width ； works too); empty items are dropped, repeats too."""
 
@@ -359,6 +370,13 @@ SPECS: dict[TransferKind, KindSpec] = {
                 aliases=("招生计划",),
             ),
             Column("enrolled", "实际招生数", integer(0), example="115", aliases=("实招人数",)),
+            Column(
+                "practical_hours_share",
+                "实践性教学课时占比",
+                number(0, 1),
+                example="0.55",
+                aliases=("实践课时占比",),
+            ),
         ),
         one_of=(("major_code", "major_name"),),
     ),
@@ -456,6 +474,8 @@ SPECS: dict[TransferKind, KindSpec] = {
         (
             SCHOOL_CODE,
             Column("student_no", "学号", text(32), required=True, example="2023001"),
+            Column("name", "姓名", text(64), example="张三", aliases=("学生姓名",)),
+            Column("phone", "手机号", phone, example="13800001234", aliases=("手机", "联系电话")),
             Column("major_code", "专业代码", major_reference, required=True, example="510203"),
             Column("graduation_year", "毕业年份", year, required=True, example="2026"),
             Column("skills", "技能", items(64, 50), example="Python;数据库", aliases=("技能特长",)),

@@ -25,6 +25,9 @@ from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.errors import AppError, Conflict, Forbidden
 from service.positions import compliance
+from service.students import operations as students
+from service.students import privacy
+from service.students.schemas import InitialPassword
 from service.transfer import repository, validation
 from service.transfer.columns import SPECS, FileFormat, TransferKind
 from service.transfer.readers import Sheet, read_file
@@ -114,6 +117,8 @@ class CheckedImport:
     file_name: str
     rows: int
     plan: Classified
+    # Students: the accounts to open, passwords generated and hashed in the check phase.
+    accounts: tuple[students.NewAccount, ...] = ()
 
     def result(self, *, dry_run: bool = False) -> ImportResult:
         return ImportResult(
@@ -199,8 +204,17 @@ def import_sheet(
     dry_run: bool = False,
     owner: OrgRef | None = None,
     progress: Progress | None = None,
+    accounts: bool = True,
 ) -> ImportResult:
-    checked = check_sheet(session, kind, sheet, file_name=file_name, owner=owner, progress=progress)
+    checked = check_sheet(
+        session,
+        kind,
+        sheet,
+        file_name=file_name,
+        owner=owner,
+        progress=progress,
+        accounts=accounts,
+    )
     if dry_run:
         return checked.result(dry_run=True)
     return write_prepared(session, checked, actor=actor, progress=progress)
@@ -237,7 +251,9 @@ def check_sheet(
     file_name: str,
     owner: OrgRef | None = None,
     progress: Progress | None = None,
+    accounts: bool = True,
 ) -> CheckedImport:
+    """The check phase on a read sheet; ``accounts``: plan accounts for students without one."""
     report = progress or _no_progress
     spec = SPECS[kind]
     header_map, header_problems = map_headers(spec, sheet.headers)
@@ -277,7 +293,24 @@ def check_sheet(
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", len(rows), len(rows))
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
-    return CheckedImport(kind=kind, file_name=file_name, rows=len(rows), plan=plan)
+    planned: tuple[students.NewAccount, ...] = ()
+    if kind is TransferKind.students and accounts:
+        planned = _plan_accounts(session, prepared, stored)
+    return CheckedImport(
+        kind=kind, file_name=file_name, rows=len(rows), plan=plan, accounts=planned
+    )
+
+
+def _plan_accounts(
+    session: Session,
+    prepared: Sequence[Prepared],
+    stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> tuple[students.NewAccount, ...]:
+    """An account for each student of the file that has none (new ones and stored ones)."""
+    new_keys = [item.key for item in prepared if item.key not in stored]
+    stored_keys = [item.key for item in prepared if item.key in stored]
+    codes = repository.organization_codes(session, {key[0] for key in new_keys + stored_keys})
+    return tuple(students.plan_accounts(session, new_keys, stored_keys, codes))
 
 
 def write_prepared(
@@ -291,6 +324,17 @@ def write_prepared(
     ``session``'s transaction (on SQLite the write lock is taken at its first statement)."""
     result = checked.result()
     _write(session, checked.kind, checked.plan, progress or _no_progress)
+    if checked.accounts:
+        students.create_accounts(session, checked.accounts, actor)
+        result.initial_passwords = [
+            InitialPassword(
+                student_no=account.student_no,
+                school_code=account.school_code,
+                username=account.username,
+                initial_password=account.password,
+            )
+            for account in checked.accounts
+        ]
     audit.record(
         session,
         actor,
@@ -298,7 +342,11 @@ def write_prepared(
         TABLES[checked.kind].table.name,
         uuid.uuid4(),
         None,
-        {"file": checked.file_name, **result.model_dump(mode="json", exclude={"dry_run"})},
+        {
+            "file": checked.file_name,
+            **result.model_dump(mode="json", exclude={"dry_run", "initial_passwords"}),
+            **({"accounts": len(checked.accounts)} if checked.accounts else {}),
+        },
     )
     session.flush()
     return result
@@ -318,7 +366,19 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 def _ordered(kind: TransferKind, problems: Sequence[Problem]) -> list[Problem]:
     order = {column.name: i for i, column in enumerate(SPECS[kind].columns)}
-    return sorted(problems, key=lambda p: (p.row, order.get(p.column, -1)))
+    shown = [_masked_problem(kind, problem) for problem in problems]
+    return sorted(shown, key=lambda p: (p.row, order.get(p.column, -1)))
+
+
+def _masked_problem(kind: TransferKind, problem: Problem) -> Problem:
+    """A problem in a student's name or phone names the cell, never its content (PIPL)."""
+    if kind is not TransferKind.students or problem.column not in _PERSONAL_COLUMNS:
+        return problem
+    mask = privacy.mask_name if problem.column == "name" else privacy.mask_phone
+    return replace(problem, value=mask(problem.value) or "")
+
+
+_PERSONAL_COLUMNS = frozenset({"name", "phone"})
 
 
 # Columns an import derives rather than reads; a difference in them alone is not a change.
@@ -371,7 +431,12 @@ def _classify(
 _NEW_ROW_ONLY: dict[TransferKind, dict[str, Any]] = {
     TransferKind.organizations: {"is_integration_enterprise": False},
     TransferKind.positions: {"order_training": False},
-    TransferKind.students: {"user_id": None},
+    TransferKind.students: {
+        "user_id": None,
+        "certificates": [],
+        "preferred_kinds": [],
+        "introduction": "",
+    },
 }
 
 
@@ -449,8 +514,20 @@ def export_table(
     columns = spec.exported
     headers = [column.label if labels else column.name for column in columns]
     records = repository.export_rows(session, kind, owner.id if owner is not None else None)
+    if kind is TransferKind.students and owner is None:
+        # Only a school's export of its own students carries names and phones; regulators and
+        # operators get the masks (PIPL Art. 6).
+        records = (_masked_student(record) for record in records)
     rows: Iterator[list[Any]] = ([record[c.name] for c in columns] for record in records)
     return write_table(out, file_format, headers, rows, sheet_title=spec.label)
+
+
+def _masked_student(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **record,
+        "name": privacy.mask_name(record["name"] or ""),
+        "phone": privacy.mask_phone(record["phone"]),
+    }
 
 
 def write_template(

@@ -69,7 +69,10 @@ TABLES: dict[TransferKind, TableSpec] = {
         ("name", "region_code", "industry_code", "level", "staff_count", "status", "verified_at"),
     ),
     TransferKind.programmes: TableSpec(
-        PROGRAMME, ("school_id", "major_code", "year"), "school_id", ("enrolment_plan", "enrolled")
+        PROGRAMME,
+        ("school_id", "major_code", "year"),
+        "school_id",
+        ("enrolment_plan", "enrolled", "practical_hours_share"),
     ),
     TransferKind.cohorts: TableSpec(
         COHORT,
@@ -109,7 +112,7 @@ TABLES: dict[TransferKind, TableSpec] = {
         STUDENT,
         ("school_id", "student_no"),
         "school_id",
-        ("major_code", "graduation_year", "skills", "preferred_regions"),
+        ("name", "phone", "major_code", "graduation_year", "skills", "preferred_regions"),
     ),
 }
 
@@ -349,6 +352,7 @@ def _export_programmes(owner: uuid.UUID | None) -> Any:
             p.year,
             p.enrolment_plan,
             p.enrolled,
+            p.practical_hours_share,
         )
         .select_from(_school_join(PROGRAMME))
         .order_by(ORGANIZATION.c.code, p.major_code, p.year)
@@ -426,6 +430,8 @@ def _export_students(owner: uuid.UUID | None) -> Any:
         select(
             ORGANIZATION.c.code.label("school_code"),
             s.student_no,
+            s.name,
+            s.phone,
             s.major_code,
             s.graduation_year,
             s.skills,
@@ -445,3 +451,14 @@ _EXPORTS = {
     TransferKind.demand: _export_demand,
     TransferKind.students: _export_students,
 }
+
+
+def organization_codes(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The codes of the organisations with ``ids``."""
+    found: dict[uuid.UUID, str] = {}
+    for part in chunks(sorted(set(ids), key=str), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(ORGANIZATION.c.id, ORGANIZATION.c.code).where(ORGANIZATION.c.id.in_(list(part)))
+        )
+        found.update({row[0]: row[1] for row in rows})
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from service.errors import AppError
+from service.students.schemas import InitialPassword as InitialPassword
 from service.transfer.columns import TransferKind
 
 
@@ -53,6 +54,10 @@ class ImportResult(BaseModel):
     updated: int = Field(description="更新行数")
     unchanged: int = Field(description="内容未变的行数")
     dry_run: bool = Field(description="是否仅校验（未写入）")
+    initial_passwords: list[InitialPassword] = Field(
+        default_factory=list,
+        description="学生导入：为新学生开通的账户及初始密码（只返回这一次，请妥善转交）",
+    )
 
 
 class ImportProblemPublic(BaseModel):

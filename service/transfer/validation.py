@@ -3,7 +3,8 @@
 The rules themselves belong to their domains and are called from here: organisation fields
 (:func:`service.organizations.operations.validate_organization_fields`), position fields
 (:class:`service.positions.schemas.PositionCreate`) and posting rules
-(:mod:`service.positions.compliance`), demand forecasts
+(:mod:`service.positions.compliance`), cohorts
+(:func:`service.programmes.operations.cohort_problems`), demand forecasts
 (:class:`service.demand.schemas.DemandForecastCreate`), and the catalogue's resolution of major
 names. What is left here is what only a file has: row numbers, parents named by code, natural keys
 repeated within the file, and who may import which rows.
@@ -32,6 +33,8 @@ from service.organizations import operations as organizations
 from service.positions import compliance
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
+from service.programmes import operations as programmes
+from service.students import privacy
 from service.transfer import repository
 from service.transfer.columns import MAJOR_CODE_SHAPE, SPECS, TransferKind
 from service.transfer.repository import OrgRef
@@ -321,6 +324,7 @@ def check_programmes(
             "year": row.values["year"],
             "enrolment_plan": row.values["enrolment_plan"],
             "enrolled": row.values.get("enrolled"),
+            "practical_hours_share": row.values.get("practical_hours_share"),
         }
         prepared.append(Prepared(row.row, (school.id, major, values["year"]), values))
     return prepared
@@ -336,18 +340,12 @@ def check_cohorts(
         v = row.values
         graduates, placed, in_field = v["graduates"], v["placed"], v["in_field"]
         further = v.get("further_study") or 0
-        bad = False
-        # 对口就业 is a part of 去向落实, which is a part of the graduates.
-        if placed > graduates:
-            collect.add(row, "placed", f"去向落实人数{placed}超过毕业生数{graduates}")
-            bad = True
-        if in_field > placed:
-            collect.add(row, "in_field", f"对口就业人数{in_field}超过去向落实人数{placed}")
-            bad = True
-        if further > graduates:
-            collect.add(row, "further_study", f"升学人数{further}超过毕业生数{graduates}")
-            bad = True
-        if bad:
+        problems = programmes.cohort_problems(
+            v["graduation_year"], graduates, placed, in_field, further, lookups.today.year
+        )
+        for column, message in problems:
+            collect.add(row, column, message)
+        if problems:
             continue
         values = {
             "school_id": school.id,
@@ -377,6 +375,11 @@ def check_students(
         if unknown:
             collect.add(row, "preferred_regions", f"行政区划代码不存在：{'、'.join(unknown)}")
             bad_regions.add(row.row)
+        for column in ("name", "phone"):
+            if privacy.is_masked(row.values.get(column)):
+                # A masked export read back must not overwrite the real value with its mask.
+                collect.add(row, column, "内容为脱敏值（含*），请填写真实信息或留空该列")
+                bad_regions.add(row.row)
     prepared: list[Prepared] = []
     for row, school, major in _school_rows(session, lookups, rows, collect):
         if row.failed or row.row in bad_regions:
@@ -384,6 +387,8 @@ def check_students(
         values = {
             "school_id": school.id,
             "student_no": row.values["student_no"],
+            "name": row.values.get("name") or "",
+            "phone": row.values.get("phone") or None,
             "major_code": major,
             "graduation_year": row.values["graduation_year"],
             "skills": row.values.get("skills") or [],

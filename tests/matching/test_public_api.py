@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import matching
@@ -12,33 +14,58 @@ def test_all_is_pinned_and_sorted() -> None:
     assert matching.__all__ == [
         "ACTION_LABELS",
         "ACTION_ORDER",
+        "AlignmentComponents",
         "Assessment",
         "Candidate",
         "ComplianceRules",
+        "DeferredAcceptance",
+        "DemandEvidence",
         "DestinationTier",
         "Finding",
+        "IndustryAlignment",
+        "IndustryProfile",
         "KINDS",
         "LEVELS",
+        "MajorProfile",
         "MajorRecord",
         "MajorResolver",
         "MajorSeries",
+        "PartnerDemand",
+        "PartnerMatch",
+        "PartnerRanker",
+        "PlacementError",
+        "PlacementInstance",
+        "PlacementPosition",
+        "PlacementResult",
+        "PlacementStudent",
         "PolicyProfile",
         "PositionFacts",
+        "PositionIndex",
+        "PositionRecord",
+        "ProgrammeAligner",
+        "ProgrammeCandidate",
         "ProjectedYear",
         "RULE_IDS",
         "Reason",
+        "Recommendation",
+        "RecommendationReasons",
         "Resolution",
+        "SchoolQuota",
         "Severity",
+        "StudentProfile",
         "TermRule",
         "WarningClassifier",
         "YearFigures",
         "char_ngrams",
         "check_position",
         "class_key",
+        "find_blocking_pairs",
         "normalize_major_name",
+        "normalize_skill",
         "pinyin_initials",
         "pinyin_syllables",
         "project_ratio",
+        "solve_placement",
     ]
     assert matching.__all__ == sorted(matching.__all__)
 
@@ -68,8 +95,22 @@ _STDLIB = {
     "__future__",
     "collections",
     "dataclasses",
+    "datetime",
+    "heapq",
+    "importlib",
+    "itertools",
     "math",
+    "random",
     "re",
     "typing",
     "unicodedata",
 }
+
+
+def test_one_module_does_not_load_the_others() -> None:
+    # `chanjiao placement run` imports matching.placement alone: no scikit-learn, no rapidfuzz.
+    code = (
+        "import sys, matching.placement; print(sorted({'sklearn', 'rapidfuzz'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

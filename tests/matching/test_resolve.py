@@ -315,3 +315,37 @@ def test_alias_at_the_asked_level_beats_a_name_at_another_level() -> None:
     )
     assert resolver.resolve("会计事务", "高职专科").method == "alias"
     assert resolver.resolve("会计事务", "中职").method == "exact"
+
+
+# ---------------------------------------------------------------- short forms
+
+
+def _short_catalogue() -> MajorResolver:
+    return MajorResolver().fit(
+        [
+            MajorRecord("530701", "电子商务", "高职专科", "5307"),
+            MajorRecord("530702", "跨境电子商务", "高职专科", "5307"),
+            MajorRecord("460301", "机电一体化技术", "高职专科", "4603"),
+            MajorRecord("530801", "物流工程技术", "高职专科", "5308"),
+            MajorRecord("530802", "现代物流管理", "高职专科", "5308"),
+            MajorRecord("730701", "电子商务", "中职", "7307"),
+        ]
+    )
+
+
+def test_short_forms_resolve_when_one_major_fits() -> None:
+    resolver = _short_catalogue()
+    shortened = resolver.resolve("电商", "高职专科")
+    assert (shortened.code, shortened.method) == ("530701", "short_form")
+    dropped = resolver.resolve("机电一体化", "高职专科")
+    assert (dropped.code, dropped.method) == ("460301", "short_form")
+
+
+def test_short_forms_never_guess_between_several_majors() -> None:
+    resolver = _short_catalogue()
+    # 物流 is 物流工程技术 without its suffix, and also inside 现代物流管理.
+    assert resolver.resolve("物流", "高职专科").code is None
+    # 电商 fits 电子商务 at two levels: with no level asked, both come back as candidates.
+    unresolved = resolver.resolve("电商")
+    assert unresolved.code is None
+    assert [c.code for c in unresolved.candidates] == ["530701", "730701"]

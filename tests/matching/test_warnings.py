@@ -143,6 +143,7 @@ def test_national_profile_values() -> None:
         "expand_ratio": 1.5,
         "expand_categories": ["新兴", "紧缺", "生活服务"],
         "upgrade_categories": ["改造升级"],
+        "class_demand_discount": 0.5,
     }
     assert sorted(national.sources) == sorted(RULE_IDS)
     assert (

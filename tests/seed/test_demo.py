@@ -19,7 +19,16 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from models import AuditLog, Organization, Position, User
+from models import (
+    Application,
+    AuditLog,
+    Organization,
+    Position,
+    Programme,
+    ProgrammePartner,
+    User,
+    natural_id,
+)
 from models.validators import uscc_problem
 from seed.demo import PARK_CODE, TODAY, generate_city
 from seed.demo.generator import DATA_DIR, Row
@@ -285,6 +294,7 @@ def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
         assert f"{account.username:<16}  {account.password}" in first.stdout
     with session_scope(fresh_db_url, write=False) as session:
         _assert_city(session)
+        _assert_programmes(session)
     loaded = _table_counts(fresh_db_url)
 
     second = run_cli("--db", fresh_db_url, "seed", "demo")
@@ -303,14 +313,24 @@ def _assert_city(session: Session) -> None:
     statuses = session.execute(
         select(col(Position.status), func.count()).group_by(col(Position.status))
     )
-    assert dict(statuses.all()) == {"closed": 2698, "open": 300, "draft": 2}
+    assert dict(statuses.all()) == {"closed": 2698, "open": 299, "filled": 1, "draft": 2}
     roles = session.execute(select(col(User.role), func.count()).group_by(col(User.role))).all()
     assert dict(roles) == {
         "admin": 1,
         "regulator": 1,
         "school": 1,
         "enterprise": 1,
-        "student": 1,
+        "student": 7,  # demo_student and the six classmates of the demo applications
+    }
+    applications = session.execute(
+        select(col(Application.status), func.count()).group_by(col(Application.status))
+    ).all()
+    assert dict(applications) == {
+        "accepted": 5,
+        "rejected": 1,
+        "closed": 1,
+        "submitted": 1,
+        "withdrawn": 1,
     }
 
     report = reports.mismatch_report(
@@ -342,3 +362,36 @@ def _assert_city(session: Session) -> None:
         for entry in refusals
     }
     assert recorded == blocked
+
+
+def _assert_programmes(session: Session) -> None:
+    """Practical-hours shares on every programme, and partners that are verified enterprises."""
+    shares = session.exec(
+        select(col(Programme.practical_hours_share)).where(col(Programme.year) == 2026)
+    ).all()
+    assert len(shares) == 200
+    assert None not in shares
+    assert sum(1 for share in shares if share is not None and share < 0.5) == 29
+    partners = session.exec(
+        select(ProgrammePartner, Organization, Programme)
+        .join(Organization, col(Organization.id) == col(ProgrammePartner.enterprise_id))
+        .join(Programme, col(Programme.id) == col(ProgrammePartner.programme_id))
+    ).all()
+    assert len(partners) == len(CITY.partners) == 117
+    assert {(org.kind, org.status) for _, org, _ in partners} == {("enterprise", "verified")}
+    assert Counter(link.kind for link, _, _ in partners) == {
+        "cooperation": 61,
+        "order_training": 35,
+        "apprenticeship": 21,
+    }
+    demo_school = CITY.accounts[2].organization_code
+    at_demo_school = {
+        programme.major_code
+        for _, _, programme in partners
+        if programme.school_id == natural_id("organization", demo_school)
+    }
+    # The demo school's account shows partners, on its 护理 programme among others.
+    assert "520201" in at_demo_school
+    assert at_demo_school == {
+        str(row["major_code"]) for row in CITY.partners if row["school_code"] == demo_school
+    }

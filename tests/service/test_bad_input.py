@@ -23,6 +23,10 @@ from tests.factories import (
     auth_headers,
     import_file_bytes,
     make_enterprise_user,
+    make_position,
+    make_programme,
+    make_school,
+    make_student,
     make_uscc,
     make_user,
 )
@@ -170,7 +174,42 @@ def _valid_bodies(
         "year": 2027 + next(counter) % 20,
         "headcount": 40,
     }
+    school = make_school(session)
+    programme = make_programme(session, school, "460103", 2022)
+    programme_body = lambda: {  # noqa: E731
+        "school_code": school.code,
+        "major": "数控技术",
+        "year": 1990 + next(counter) % 110,
+        "enrolment_plan": 60,
+        "practical_hours_share": 0.6,
+        "partners": [{"enterprise_code": enterprise.code, "kind": "cooperation"}],
+    }
+    cohort = lambda: {"graduates": 50, "placed": 40, "in_field": 30, "further_study": 5}  # noqa: E731
+    student_user = make_user(session, Role.student, school)
+    make_student(session, school, "520201", user_id=student_user.id)
+    student = lambda: {  # noqa: E731
+        "student_no": f"J{next(counter)}",
+        "name": "张三",
+        "phone": "13800001111",
+        "major": "520201",
+        "graduation_year": 2027,
+        "skills": ["护理"],
+        "preferred_regions": ["500106"],
+    }
+    application = lambda: {  # noqa: E731
+        "position_id": str(make_position(session, enterprise).id),
+        "message": "希望参加面试",
+    }
     return [
+        ("POST", "/api/v1/programmes", auth_headers(admin), programme_body),
+        ("PUT", f"/api/v1/programmes/{programme.id}/cohorts/2024", auth_headers(admin), cohort),
+        (
+            "POST",
+            "/api/v1/students",
+            auth_headers(make_user(session, Role.school, school)),
+            student,
+        ),
+        ("POST", "/api/v1/applications", auth_headers(student_user), application),
         ("POST", "/api/v1/positions", auth_headers(enterprise_user), position),
         ("POST", "/api/v1/organizations", auth_headers(admin), organization),
         ("POST", "/api/v1/demand-forecasts", auth_headers(enterprise_user), forecast),

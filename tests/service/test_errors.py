@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from service.app import create_app
-from service.errors import Conflict, field_detail
+from service.errors import Conflict, Unavailable, field_detail
 
 
 def _app_with(route_error: Exception) -> TestClient:
@@ -45,3 +47,36 @@ def test_an_unexpected_error_is_a_500_in_the_same_shape() -> None:
     assert response.json() == {
         "error": {"code": "internal_error", "message": "服务器内部错误", "details": []}
     }
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached"), "database_busy"),
+        (OperationalError("INSERT …", {}, Exception("database is locked")), "database_unavailable"),
+        (
+            DBAPIError(
+                "SELECT 1",
+                {},
+                Exception("server closed the connection"),
+                connection_invalidated=True,
+            ),
+            "database_unavailable",
+        ),
+        (Unavailable("服务繁忙，请稍后重试", code="overloaded"), "overloaded"),
+    ],
+)
+def test_database_overload_and_disconnects_are_503s_with_retry_after(
+    error: Exception, code: str
+) -> None:
+    response = _app_with(error).get("/probe")
+    assert (response.status_code, response.headers["retry-after"]) == (503, "1")
+    assert response.json()["error"]["code"] == code
+    assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+def test_other_database_errors_stay_500s() -> None:
+    error = DBAPIError("SELECT nope", {}, Exception("syntax error"))
+    response = _app_with(error).get("/probe")
+    assert response.status_code == 500
+    assert "retry-after" not in response.headers

@@ -155,7 +155,23 @@ def test_resolve_refuses_an_unknown_level(run_cli: Cli, fresh_db_url: str) -> No
     )
 
 
+def test_a_missing_database_file_is_refused_not_created(run_cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "typo.db"
+    message = (
+        f"错误：数据库文件 {path} 不存在：在仓库根目录运行 make demo（演示城市，即默认的 "
+        "./chanjiao.db）或 chanjiao db upgrade（空库）建库，或用 --db 指定已有的数据库"
+    )
+    for args, suffix in (
+        (("seed", "catalog"), "（未写入任何数据）\n"),
+        (("catalog", "resolve", "护理"), "\n"),
+    ):
+        result = run_cli("--db", f"sqlite:///{path}", *args)
+        assert (result.exit_code, result.stderr) == (2, message + suffix)
+    assert not path.exists()
+
+
 def test_an_unmigrated_database_gets_a_hint(run_cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "empty.db").touch()
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     for args in (("seed", "catalog"), ("catalog", "resolve", "护理")):
         result = run_cli("--db", url, *args)

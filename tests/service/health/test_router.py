@@ -23,7 +23,7 @@ def test_readyz_is_ready_on_a_migrated_database(fresh_db_url: str, monkeypatch) 
         response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ready"
-    assert response.json()["revision"] == "0001"
+    assert response.json()["revision"] == "0010"
 
 
 def test_readyz_is_503_when_not_migrated(fresh_db_url: str, monkeypatch) -> None:
@@ -67,13 +67,15 @@ def test_sqlite_connections_use_wal_and_foreign_keys(session: Session, backend: 
     assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
-def test_the_thread_pool_is_sized_so_requests_cannot_starve_the_connection_pool() -> None:
-    # Two connections per request at most: the threads admitted must fit in pool + overflow.
+def test_admitted_requests_fit_the_pool_and_never_wait_for_a_thread() -> None:
+    # One connection per admitted request: admission stays under pool + overflow (one kept for the
+    # scheduled jobs), and every admitted request finds a thread, with some left for health checks.
     with TestClient(create_app()) as client:
         assert client.get("/healthz").status_code == 200
         assert client.portal is not None
         limit = client.portal.call(_thread_tokens)
-    assert limit == (settings.db_pool_size + settings.db_max_overflow) // 2 == 7
+    assert settings.max_requests_in_db == settings.db_pool_size + settings.db_max_overflow - 1 == 14
+    assert limit == settings.max_requests_in_db + 8 == 22
 
 
 def _thread_tokens() -> float:

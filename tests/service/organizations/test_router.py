@@ -113,7 +113,7 @@ def test_regulator_lists_all_with_filters_and_region_roll_up(
     school = make_school(session, region_code="500112")
     headers = auth_headers(regulator)
 
-    city = client.get(URL, params={"region": "500100", "page_size": 200}, headers=headers).json()
+    city = client.get(URL, params={"region": "500100", "page_size": 100}, headers=headers).json()
     ids = {row["id"] for row in city["data"]}
     assert ids == {str(in_county.id), str(in_other_county.id), str(school.id)}
     assert city["count"] == len(ids)

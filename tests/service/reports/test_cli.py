@@ -123,3 +123,33 @@ def test_snapshot_of_one_region_and_year(run_cli: Cli, db: str) -> None:
     result = run_cli("--db", db, "report", "snapshot", "--region", COUNTY, "--year", str(YEAR - 1))
     assert result.exit_code == 0
     assert result.stdout == f"{COUNTY} {YEAR - 1}年（national）：1个专业，调减1\n"
+
+
+def test_the_national_report_and_the_refresh_of_its_aggregates(run_cli: Cli, db: str) -> None:
+    def national() -> dict[str, Any]:
+        result = run_cli(
+            "--db", db, "report", "mismatch", "--region", "000000", "--year", str(YEAR)
+        )
+        assert result.exit_code == 0, result.output
+        body: dict[str, Any] = json.loads(result.stdout)
+        return body
+
+    direct = national()
+    refreshed = run_cli("--db", db, "report", "refresh")
+    again = run_cli("--db", db, "report", "refresh")
+    found = national()
+
+    assert refreshed.exit_code == 0
+    assert refreshed.stdout.startswith("汇总表已刷新（全量重建）")
+    assert again.stdout.startswith("汇总表已刷新（增量刷新，重算0个地区年份）")
+    assert (direct["region"], direct["region_name"], direct["figures_source"]) == (
+        "000000",
+        "全国",
+        "direct",
+    )
+    assert (found["figures_source"], found["pending_changes"]) == ("aggregates", 0)
+    assert found["rows"] == direct["rows"]
+    assert [(r["major_code"], r["graduates"]) for r in found["rows"]] == [
+        (PLAIN, 100),
+        (PRIORITY, 40),
+    ]

@@ -224,3 +224,21 @@ def test_axis_maximum_and_steps_are_round() -> None:
     assert charts._axis(301) == (400.0, 100.0)
     assert charts._axis(7) == (8.0, 2.0)
     assert charts._axis(0) == (1.0, 0.25)
+
+
+def test_the_files_say_where_the_figures_come_from() -> None:
+    direct = sample(REDUCE, KEEP)
+    fresh = direct.model_copy(
+        update={
+            "figures_source": "aggregates",
+            "aggregates_refreshed_at": datetime(2025, 9, 1, 8, 0, tzinfo=UTC),
+            "pending_changes": 3,
+        }
+    )
+
+    assert exporters.figures_source(direct) == "按明细数据直接计算"
+    assert exporters.figures_source(fresh) == (
+        "汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份按明细实时计算）"
+    )
+    html = exporters.export(fresh, "html", NATIONAL).content.decode("utf-8")
+    assert "数据来源：汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份按明细实时计算）" in html

@@ -566,16 +566,55 @@ def test_what_if_projects_the_ratio_of_the_coming_graduating_years(session: Sess
         40.0,
         0.8,
     )
+    # 2027: the other school's stored 80, and this school's 2026 plan of 100 carried forward.
     assert [
-        (p.enrolment_year, p.graduation_year, p.planned, p.adjusted_plan, p.ratio, p.adjustable)
+        (
+            p.enrolment_year,
+            p.graduation_year,
+            p.planned,
+            p.adjusted_plan,
+            p.ratio,
+            p.adjustable,
+            p.estimated,
+            p.estimated_plan,
+            p.estimated_programmes,
+        )
         for p in result.projection
     ] == [
-        (2023, 2026, 38, 38, 1.0526, False),
-        (2024, 2027, 50, 50, 0.8, False),
-        (2025, 2028, 55, 55, 0.7273, False),
-        (2026, 2029, 100, 80, 0.5, True),
-        (2027, 2030, 80, 64, 0.625, True),
+        (2023, 2026, 38, 38, 1.0526, False, False, 0, 0),
+        (2024, 2027, 50, 50, 0.8, False, False, 0, 0),
+        (2025, 2028, 55, 55, 0.7273, False, False, 0, 0),
+        (2026, 2029, 100, 80, 0.5, True, False, 0, 0),
+        (2027, 2030, 180, 144, 0.2778, True, True, 100, 1),
     ]
+
+
+def test_what_if_carries_each_programmes_last_plan_into_coming_years(session: Session) -> None:
+    """The issue's case: one school had stored its next plan, the region looked almost empty."""
+    early, late, stopped = make_school(session), make_school(session), make_school(session)
+    make_cohort(session, early, PLAIN, YEAR, 300, 270)
+    make_position(session, make_enterprise(session), [PLAIN], headcount=237)
+    for school, plan in ((early, 100), (late, 120), (stopped, 80)):
+        make_programme(session, school, PLAIN, YEAR, plan)
+    make_programme(session, early, PLAIN, YEAR + 1, 25)  # the only stored plan of next year
+    make_programme(session, stopped, PLAIN, YEAR + 1, 0)  # stops enrolling: 0, carried as 0
+    make_programme(session, late, PLAIN, YEAR - 1, 110)
+
+    result = operations.what_if(session, MismatchQuery(COUNTY, YEAR), PLAIN, 0.0, viewer=None)
+
+    # Counting only stored plans, next year had 25 students and a ratio of 237 / 25 = 9.48.
+    assert [
+        (
+            p.enrolment_year,
+            p.planned,
+            p.ratio,
+            p.estimated,
+            p.estimated_plan,
+            p.estimated_programmes,
+        )
+        for p in result.projection
+        if p.adjustable
+    ] == [(YEAR + 1, 145, 1.6345, True, 120, 1)]
 
 
 def test_what_if_uses_four_years_for_vocational_bachelor_majors(session: Session) -> None:

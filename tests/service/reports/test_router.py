@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from models import Role
+from service.reports import operations
 from tests.factories import (
     auth_headers,
     make_enterprise,
@@ -79,6 +81,8 @@ def test_a_regulator_gets_the_json_report(client: TestClient, regulator: dict[st
         "destination_rate": 0.5,
         "in_field_rate": 0.5,
         "demand": 80.0,
+        "exact_demand": 80.0,
+        "class_demand": 0.0,
         "internship_places": 0.0,
         "ratio": 0.8,
         "gap": -20.0,
@@ -262,6 +266,9 @@ def test_what_if_through_the_api(client: TestClient, session: Session) -> None:
             "expected_demand": 40.0,
             "ratio": 0.8,
             "adjustable": True,
+            "estimated": False,
+            "estimated_plan": 0,
+            "estimated_programmes": 0,
         }
     ]
 
@@ -311,3 +318,62 @@ def test_changes_without_a_snapshot_say_how_to_make_one(
             }
         ],
     }
+
+
+@pytest.fixture
+def two_provinces(session: Session) -> None:
+    """The scenario's county of Chongqing, plus PLAIN graduates in Chengdu (Sichuan)."""
+    region_with(session, PLAIN, {YEAR - 1: (100, 55), YEAR: (100, 50)}, {YEAR - 1: 80, YEAR: 80})
+    region_with(session, PLAIN, {YEAR: (40, 30)}, {YEAR: 20}, region_code="510104")
+
+
+def plain_row(body: dict[str, Any]) -> tuple[Any, ...]:
+    row = next(r for r in body["rows"] if r["major_code"] == PLAIN)
+    return (body["region"], body["region_name"], row["graduates"], row["placed"], row["demand"])
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_region_000000_is_the_whole_country(client: TestClient, regulator: dict[str, str]) -> None:
+    national = client.get(URL, params=params(region="000000"), headers=regulator)
+    province = client.get(URL, params=params(region="500000"), headers=regulator)
+
+    assert national.status_code == 200
+    assert plain_row(national.json()) == ("000000", "全国", 140, 80, 100.0)
+    assert plain_row(province.json()) == ("500000", "重庆市", 100, 50, 80.0)
+    assert national.json()["profile"] == "national"
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_without_a_region_a_viewer_gets_its_own_and_a_regulator_without_one_the_nation(
+    client: TestClient, session: Session
+) -> None:
+    chengdu = make_enterprise(session, region_code="510104")
+    own = client.get(
+        URL,
+        params={"year": YEAR},
+        headers=auth_headers(make_user(session, Role.regulator, chengdu)),
+    )
+    national = client.get(
+        URL, params={"year": YEAR}, headers=auth_headers(make_user(session, Role.regulator))
+    )
+
+    assert plain_row(own.json()) == ("510104", "锦江区", 40, 30, 20.0)
+    assert plain_row(national.json()) == ("000000", "全国", 140, 80, 100.0)
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_the_national_report_from_the_aggregates_equals_the_direct_one(
+    client: TestClient, session: Session, regulator: dict[str, str]
+) -> None:
+    direct = client.get(URL, params=params(region="000000"), headers=regulator).json()
+    operations.refresh_aggregates(session)
+    region_with(session, PLAIN, {YEAR: (10, 10)}, {YEAR: 5}, region_code="510107")
+
+    found = client.get(URL, params=params(region="000000"), headers=regulator).json()
+
+    assert (direct["figures_source"], found["figures_source"]) == ("direct", "aggregates")
+    assert found["pending_changes"] == 1
+    assert plain_row(found) == ("000000", "全国", 150, 90, 105.0)
+    # 90 of 150 placed is exactly 60 %: no longer below the floor, so the merge flag goes.
+    assert [r["action"] for r in direct["rows"]] == ["merge_or_close"]
+    assert [r["action"] for r in found["rows"]] == ["keep"]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from models import AuditLog, RegionPolicy, Role, WarningSnapshot
-from service.errors import NotFound
+from service.errors import Invalid, NotFound
 from service.jobs import JOBS
 from service.reports import operations
 from service.reports.operations import MismatchQuery
@@ -185,3 +185,16 @@ def test_changes_need_a_snapshot_of_the_year(session: Session) -> None:
     make_warning_snapshot(session, CITY, YEAR - 1, PLAIN, "reduce")
     with pytest.raises(NotFound):
         operations.mismatch_changes(session, MismatchQuery(CITY, YEAR), viewer=None)
+
+
+def test_the_nation_has_no_snapshots(session: Session) -> None:
+    with pytest.raises(Invalid) as refused:
+        operations.compute_snapshots(session, region_code=operations.NATIONAL_CODE)
+    with pytest.raises(Invalid) as changes:
+        operations.mismatch_changes(
+            session, MismatchQuery(region=operations.NATIONAL_CODE, year=2025), viewer=None
+        )
+
+    for error in (refused.value, changes.value):
+        assert error.message == "全国范围不保存预警快照"
+        assert error.details == [{"field": "region", "message": "请填写省、市或县的行政区划代码"}]

@@ -554,13 +554,13 @@ def test_export_writes_the_import_columns_in_natural_key_order(session: Session)
     out = io.BytesIO()
     operations.export_table(session, TransferKind.programmes, FileFormat.csv, out, labels=True)
     lines = out.getvalue().decode("utf-8-sig").splitlines()
-    assert lines[0] == "学校标识码,专业代码,年份,招生计划数,实际招生数"
+    assert lines[0] == "学校标识码,专业代码,年份,招生计划数,实际招生数,实践性教学课时占比"
     assert lines[1:] == [
-        f"{S1},460103,2025,60,",
-        f"{S1},460301,2024,90,85",
-        f"{S1},510203,2024,120,118",
-        f"{S2},660103,2025,45,40",
-        f"{S2},720201,2025,50,50",
+        f"{S1},460103,2025,60,,0.45",
+        f"{S1},460301,2024,90,85,",
+        f"{S1},510203,2024,120,118,0.6",
+        f"{S2},660103,2025,45,40,",
+        f"{S2},720201,2025,50,50,",
     ]
 
 

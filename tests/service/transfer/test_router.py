@@ -63,6 +63,7 @@ def test_a_regulator_uploads_organisations(
             "updated": 0,
             "unchanged": 0,
             "dry_run": False,
+            "initial_passwords": [],
         },
     )
     entry = session.exec(select(AuditLog).where(col(AuditLog.action) == "import")).one()

@@ -1,0 +1,68 @@
+"""Admission: how many requests of this process may hold a database session at once.
+
+Each admitted request holds at most one pooled connection (service/db.py), and at most
+``settings.max_requests_in_db`` requests are admitted — fewer than the pool has connections — so an
+admitted request never waits for a connection. The others wait here, on the event loop (holding no
+thread and no connection), for at most ``settings.admission_wait_s``; then they get 503 with
+Retry-After in the standard error body. Health checks of the process itself are not queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import anyio
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.errors import unavailable_response
+from service.settings import settings
+
+logger = logging.getLogger(__name__)
+
+# Paths that touch no database (process liveness, the API's own description).
+EXEMPT_PATHS = frozenset({"/healthz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"})
+
+
+class AdmissionMiddleware:
+    """A bounded, FIFO admission queue in front of the application (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp, limit: int | None = None, wait_s: float | None = None) -> None:
+        self.app = app
+        self.limit = limit if limit is not None else settings.max_requests_in_db
+        self.wait_s = wait_s if wait_s is not None else settings.admission_wait_s
+        self._semaphore: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _current_semaphore(self) -> asyncio.Semaphore:
+        # One per event loop: a test client runs each of its sessions on a loop of its own.
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._loop is not loop:
+            self._semaphore = asyncio.Semaphore(self.limit)
+            self._loop = loop
+        return self._semaphore
+
+    @property
+    def in_use(self) -> int:
+        """Requests admitted right now."""
+        semaphore = self._semaphore
+        return 0 if semaphore is None else self.limit - semaphore._value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        semaphore = self._current_semaphore()
+        admitted = False
+        with anyio.move_on_after(self.wait_s):
+            await semaphore.acquire()
+            admitted = True
+        if not admitted:
+            logger.info("not admitted within %.1f s: 503", self.wait_s)
+            response = unavailable_response("overloaded", "服务繁忙，请稍后重试")
+            await response(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            semaphore.release()

@@ -1,0 +1,1 @@
+"""Applications of students to positions, from submission to acceptance; headcount is law."""

@@ -1,0 +1,404 @@
+"""Applications: a student applies to an open position, the enterprise reviews, offers or rejects,
+the student accepts, declines or withdraws.
+
+Transitions (anything else is a 409 naming the current state)::
+
+    submitted ─review→ reviewing
+    submitted, reviewing ─offer→ offered        (enterprise)
+    submitted, reviewing ─reject→ rejected      (enterprise)
+    offered ─accept→ accepted                   (student; only while a place is left)
+    offered ─decline→ declined                  (student)
+    submitted, reviewing, offered ─withdraw→ withdrawn (student)
+
+Headcount is law: a position never has more accepted applications than its headcount. Every write
+locks the position row first (PostgreSQL ``SELECT … FOR UPDATE``; SQLite's write transactions begin
+IMMEDIATE and so run one at a time), then counts. The accept that takes the last place marks the
+position ``filled`` and closes its open applications (status ``closed``) in the same transaction;
+applying to a position that is not open is refused.
+
+Personal data: the enterprise sees the applicant's name and phone inside the application (the
+student consented when applying, PIPL Art. 23, ``consent_at``); regulators and admins see masks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import true
+from sqlmodel import Session, col
+
+from models import (
+    Application,
+    ApplicationStatus,
+    Organization,
+    OrganizationStatus,
+    Position,
+    PositionKind,
+    PositionStatus,
+    Role,
+    Student,
+    User,
+)
+from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
+from service import audit
+from service.applications import repository
+from service.applications.repository import ApplicationRow
+from service.applications.schemas import (
+    ApplicationAction,
+    ApplicationCreate,
+    ApplicationPosition,
+    ApplicationPublic,
+    ApplicationStudent,
+)
+from service.errors import Conflict, Forbidden, NotFound, field_detail
+from service.pagination import PageParams
+from service.positions import compliance
+from service.students import operations as students
+from service.students import privacy
+
+ENTITY = "application"
+
+ACTION_LABELS = {
+    ApplicationAction.review: "开始审核",
+    ApplicationAction.offer: "发录用通知",
+    ApplicationAction.reject: "不予录用",
+    ApplicationAction.accept: "接受录用",
+    ApplicationAction.decline: "婉拒录用",
+    ApplicationAction.withdraw: "撤回申请",
+}
+ENTERPRISE_ACTIONS = frozenset(
+    {ApplicationAction.review, ApplicationAction.offer, ApplicationAction.reject}
+)
+# action → (states it may start from, state it leads to)
+TRANSITIONS: dict[ApplicationAction, tuple[frozenset[ApplicationStatus], ApplicationStatus]] = {
+    ApplicationAction.review: (
+        frozenset({ApplicationStatus.submitted}),
+        ApplicationStatus.reviewing,
+    ),
+    ApplicationAction.offer: (
+        frozenset({ApplicationStatus.submitted, ApplicationStatus.reviewing}),
+        ApplicationStatus.offered,
+    ),
+    ApplicationAction.reject: (
+        frozenset({ApplicationStatus.submitted, ApplicationStatus.reviewing}),
+        ApplicationStatus.rejected,
+    ),
+    ApplicationAction.accept: (frozenset({ApplicationStatus.offered}), ApplicationStatus.accepted),
+    ApplicationAction.decline: (
+        frozenset({ApplicationStatus.offered}),
+        ApplicationStatus.declined,
+    ),
+    ApplicationAction.withdraw: (
+        frozenset(
+            {ApplicationStatus.submitted, ApplicationStatus.reviewing, ApplicationStatus.offered}
+        ),
+        ApplicationStatus.withdrawn,
+    ),
+}
+# Applications still waiting for an outcome: closed when the position fills.
+PENDING = (ApplicationStatus.submitted, ApplicationStatus.reviewing, ApplicationStatus.offered)
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    position_id: uuid.UUID | None = None
+    status: ApplicationStatus | None = None
+
+
+def status_label(status: str) -> str:
+    return APPLICATION_STATUS_LABELS[ApplicationStatus(status)]
+
+
+# ---------------------------------------------------------------- views
+
+
+def sees_personal_data(viewer: User, row: ApplicationRow) -> bool:
+    """The student, its school, and the enterprise this application went to."""
+    if students.sees_personal_data(viewer, row.student):
+        return True
+    return viewer.role == Role.enterprise and viewer.organization_id == row.position.enterprise_id
+
+
+def public(row: ApplicationRow, viewer: User) -> ApplicationPublic:
+    unmasked = sees_personal_data(viewer, row)
+    application, position, student = row.application, row.position, row.student
+    return ApplicationPublic(
+        id=application.id,
+        status=ApplicationStatus(application.status),
+        status_label=status_label(application.status),
+        message=application.message,
+        consent_at=application.consent_at,
+        consent_recipient=row.enterprise_name,
+        created_at=application.created_at,
+        updated_at=application.updated_at,
+        position=ApplicationPosition(
+            id=position.id,
+            title=position.title,
+            kind=PositionKind(position.kind),
+            status=PositionStatus(position.status),
+            headcount=position.headcount,
+            enterprise_id=position.enterprise_id,
+            enterprise_name=row.enterprise_name,
+        ),
+        student=ApplicationStudent(
+            id=student.id,
+            school_id=student.school_id,
+            school_name=row.school_name,
+            name=student.name if unmasked else privacy.mask_name(student.name),
+            phone=student.phone if unmasked else privacy.mask_phone(student.phone),
+            masked=not unmasked,
+            major_code=student.major_code,
+            major_name=row.major_name,
+            graduation_year=student.graduation_year,
+            skills=list(student.skills),
+            certificates=list(student.certificates),
+            introduction=student.introduction,
+        ),
+    )
+
+
+def _visible(viewer: User, row: ApplicationRow) -> bool:
+    if viewer.role in SUPERVISOR_ROLES:
+        return True
+    if viewer.role == Role.enterprise:
+        return viewer.organization_id == row.position.enterprise_id
+    if viewer.role == Role.school:
+        return viewer.organization_id == row.student.school_id
+    return viewer.role == Role.student and row.student.user_id == viewer.id
+
+
+def _view(session: Session, application_id: uuid.UUID, viewer: User) -> ApplicationPublic:
+    row = repository.row_of(session, application_id)
+    if row is None or not _visible(viewer, row):
+        raise NotFound("申请不存在")
+    return public(row, viewer)
+
+
+def _state(application: Application) -> dict[str, Any]:
+    # No personal data: the student is named by id only.
+    return {
+        "status": str(application.status),
+        "student_id": str(application.student_id),
+        "position_id": str(application.position_id),
+    }
+
+
+# ---------------------------------------------------------------- applying
+
+
+def _open_for_applications(position: Position, today_is_past_closing: bool) -> None:
+    if position.status != PositionStatus.open:
+        label = {
+            PositionStatus.filled: "已招满",
+            PositionStatus.closed: "已关闭",
+            PositionStatus.draft: "未发布",
+        }.get(PositionStatus(position.status), str(position.status))
+        raise Conflict(
+            f"岗位{label}，不能投递",
+            details=[field_detail("position_id", f"岗位当前状态：{label}")],
+        )
+    if today_is_past_closing:
+        raise Conflict(
+            "岗位报名已截止，不能投递",
+            details=[field_detail("position_id", f"报名截止日期为{position.closing_date}")],
+        )
+
+
+def apply(session: Session, actor: User, data: ApplicationCreate) -> ApplicationPublic:
+    """A student applies to an open position of a verified enterprise; the application records
+    the student's consent to give its name and phone to that enterprise, with the time."""
+    student = students.student_of(session, actor)
+    position = repository.locked_position(session, data.position_id)
+    enterprise = session.get(Organization, position.enterprise_id) if position else None
+    if (
+        position is None
+        or enterprise is None
+        or enterprise.status != OrganizationStatus.verified
+        or position.status == PositionStatus.draft
+    ):
+        raise NotFound("岗位不存在", details=[field_detail("position_id", "岗位不存在")])
+    closing = position.closing_date
+    _open_for_applications(position, closing is not None and closing < compliance.local_today())
+    if repository.application_of(session, student.id, position.id) is not None:
+        raise Conflict(
+            "已投递过该岗位，不能重复投递",
+            details=[field_detail("position_id", "同一岗位只能投递一次")],
+        )
+    now = utcnow()
+    application = Application(
+        student_id=student.id,
+        position_id=position.id,
+        status=ApplicationStatus.submitted,
+        message=data.message,
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(application)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "apply",
+        ENTITY,
+        application.id,
+        None,
+        {**_state(application), "consent_recipient": str(enterprise.id), "consent_at": now},
+    )
+    return _view(session, application.id, actor)
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def _authorised(
+    session: Session, actor: User, application: Application, position: Position, enterprise: bool
+) -> None:
+    """The enterprise of the position, or the student who applied; others do not see it."""
+    if actor.role == Role.enterprise and actor.organization_id == position.enterprise_id:
+        if not enterprise:
+            raise Forbidden("只有申请的学生本人可以执行此操作")
+        return
+    if actor.role == Role.student:
+        student = session.get(Student, application.student_id)
+        if student is not None and student.user_id == actor.id:
+            if enterprise:
+                raise Forbidden("只有岗位所属企业可以执行此操作")
+            return
+    if actor.role == Role.school:
+        student = session.get(Student, application.student_id)
+        if student is not None and student.school_id == actor.organization_id:
+            raise Forbidden("学校只能查看本校学生的申请，不能代为操作")
+    raise NotFound("申请不存在")
+
+
+def transition(
+    session: Session, actor: User, application_id: uuid.UUID, action: ApplicationAction
+) -> ApplicationPublic:
+    """Apply ``action`` to the application, under the rules of :data:`TRANSITIONS`."""
+    # Lock order everywhere: the position, then the application (no deadlock between accepts).
+    found = session.get(Application, application_id)
+    if found is None:
+        raise NotFound("申请不存在")
+    position = repository.locked_position(session, found.position_id)
+    application = repository.locked_application(session, application_id)
+    if position is None or application is None:
+        raise NotFound("申请不存在")
+    _authorised(session, actor, application, position, action in ENTERPRISE_ACTIONS)
+    allowed, target = TRANSITIONS[action]
+    current = ApplicationStatus(application.status)
+    if current not in allowed:
+        raise Conflict(
+            f"申请当前状态为“{status_label(current)}”，不能{ACTION_LABELS[action]}",
+            code="invalid_transition",
+            details=[
+                field_detail("status", f"当前状态：{status_label(current)}", status=current.value)
+            ],
+        )
+    if action is ApplicationAction.accept:
+        _ensure_place_left(session, position)
+    before = _state(application)
+    application.status = target
+    application.updated_at = utcnow()
+    session.add(application)
+    session.flush()
+    audit.record(session, actor, action.value, ENTITY, application.id, before, _state(application))
+    if action is ApplicationAction.accept:
+        _fill_if_full(session, actor, position)
+    return _view(session, application.id, actor)
+
+
+def _ensure_place_left(session: Session, position: Position) -> None:
+    if position.status != PositionStatus.open:
+        label = "已招满" if position.status == PositionStatus.filled else "已关闭"
+        raise Conflict(
+            f"岗位{label}，不能接受录用",
+            code="position_not_open",
+            details=[field_detail("position_id", f"岗位当前状态：{label}")],
+        )
+    if repository.accepted_count(session, position.id) >= position.headcount:
+        raise Conflict(
+            "岗位名额已满，不能接受录用",
+            code="position_full",
+            details=[field_detail("position_id", f"招聘人数{position.headcount}人，已全部录用")],
+        )
+
+
+def _fill_if_full(session: Session, actor: User, position: Position) -> None:
+    """When the last place is taken: the position is filled and its open applications closed."""
+    if repository.accepted_count(session, position.id) < position.headcount:
+        return
+    now = utcnow()
+    before = audit.snapshot(position)
+    position.status = PositionStatus.filled
+    position.updated_at = now
+    session.add(position)
+    pending = repository.open_applications(session, position.id, PENDING)
+    repository.close_applications(
+        session, [pid for pid, _ in pending], ApplicationStatus.closed, now
+    )
+    session.flush()
+    audit.record(session, actor, "fill", "position", position.id, before, position)
+    audit.record_many(
+        session,
+        actor,
+        "close_filled",
+        ENTITY,
+        [
+            (
+                application_id,
+                {"status": status},
+                {"status": ApplicationStatus.closed.value, "reason": "岗位已招满"},
+            )
+            for application_id, status in pending
+        ],
+    )
+
+
+def _named(action: ApplicationAction) -> Callable[[Session, uuid.UUID, User], ApplicationPublic]:
+    def run(session: Session, application_id: uuid.UUID, actor: User) -> ApplicationPublic:
+        return transition(session, actor, application_id, action)
+
+    run.__name__ = action.value
+    run.__doc__ = f"{ACTION_LABELS[action]}（见 :func:`transition`）。"
+    return run
+
+
+review = _named(ApplicationAction.review)
+offer = _named(ApplicationAction.offer)
+reject = _named(ApplicationAction.reject)
+accept = _named(ApplicationAction.accept)
+decline = _named(ApplicationAction.decline)
+withdraw = _named(ApplicationAction.withdraw)
+
+
+# ---------------------------------------------------------------- reads
+
+
+def read_application(session: Session, actor: User, application_id: uuid.UUID) -> ApplicationPublic:
+    return _view(session, application_id, actor)
+
+
+def list_applications(
+    session: Session, actor: User, filters: ApplicationFilters, page: PageParams
+) -> tuple[list[ApplicationPublic], int]:
+    """Each party its own side: a student its applications, an enterprise those to its positions,
+    a school its students'; regulators and admins all of them (personal data masked)."""
+    conditions: list[Any] = []
+    if actor.role == Role.student:
+        conditions.append(col(Application.student_id) == students.student_of(session, actor).id)
+    elif actor.role == Role.enterprise:
+        conditions.append(col(Position.enterprise_id) == actor.organization_id)
+    elif actor.role == Role.school:
+        conditions.append(col(Student.school_id) == actor.organization_id)
+    elif actor.role not in SUPERVISOR_ROLES:
+        raise Forbidden("当前角色无权查看申请")
+    if filters.position_id is not None:
+        conditions.append(col(Application.position_id) == filters.position_id)
+    if filters.status is not None:
+        conditions.append(col(Application.status) == filters.status.value)
+    rows, total = repository.search(session, conditions or [true()], page.offset, page.page_size)
+    return [public(row, actor) for row in rows], total

@@ -1,0 +1,131 @@
+"""Queries of applications: rows with their position, enterprise, student, school and major."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from models import Application, ApplicationStatus, Major, Organization, Position, Student
+
+School = aliased(Organization)
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    application: Application
+    position: Position
+    enterprise_name: str
+    student: Student
+    school_name: str
+    major_name: str
+
+
+def _statement() -> Any:
+    return (
+        select(  # type: ignore[call-overload]
+            Application,
+            Position,
+            col(Organization.name),
+            Student,
+            School.name,
+            col(Major.name),
+        )
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .join(Student, col(Student.id) == col(Application.student_id))
+        .join(School, School.id == col(Student.school_id))
+        .join(Major, col(Major.code) == col(Student.major_code))
+    )
+
+
+def _row(row: Any) -> ApplicationRow:
+    return ApplicationRow(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+def row_of(session: Session, application_id: uuid.UUID) -> ApplicationRow | None:
+    found = session.execute(_statement().where(col(Application.id) == application_id)).first()
+    return _row(found) if found is not None else None
+
+
+def search(
+    session: Session, conditions: Sequence[Any], offset: int, limit: int
+) -> tuple[list[ApplicationRow], int]:
+    total = session.execute(
+        select(func.count())
+        .select_from(Application)
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .join(Student, col(Student.id) == col(Application.student_id))
+        .where(*conditions)
+    ).scalar_one()
+    result = session.execute(
+        _statement()
+        .where(*conditions)
+        .order_by(col(Application.created_at).desc(), col(Application.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_row(row) for row in result], int(total)
+
+
+def locked_position(session: Session, position_id: uuid.UUID) -> Position | None:
+    """The position, its row locked until the transaction ends (PostgreSQL ``FOR UPDATE``; on
+    SQLite the write transaction's ``BEGIN IMMEDIATE`` already serialises writers)."""
+    return session.get(Position, position_id, with_for_update=True, populate_existing=True)
+
+
+def locked_application(session: Session, application_id: uuid.UUID) -> Application | None:
+    return session.get(Application, application_id, with_for_update=True, populate_existing=True)
+
+
+def application_of(
+    session: Session, student_id: uuid.UUID, position_id: uuid.UUID
+) -> Application | None:
+    return session.execute(
+        select(Application).where(
+            col(Application.student_id) == student_id, col(Application.position_id) == position_id
+        )
+    ).scalar_one_or_none()
+
+
+def accepted_count(session: Session, position_id: uuid.UUID) -> int:
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Application)
+            .where(
+                col(Application.position_id) == position_id,
+                col(Application.status) == ApplicationStatus.accepted,
+            )
+        ).scalar_one()
+    )
+
+
+def open_applications(
+    session: Session, position_id: uuid.UUID, statuses: Sequence[ApplicationStatus]
+) -> list[tuple[uuid.UUID, str]]:
+    result = session.execute(
+        select(col(Application.id), col(Application.status)).where(
+            col(Application.position_id) == position_id,
+            col(Application.status).in_([s.value for s in statuses]),
+        )
+    )
+    return [(row[0], str(row[1])) for row in result]
+
+
+def close_applications(
+    session: Session, ids: Sequence[uuid.UUID], status: ApplicationStatus, now: datetime
+) -> None:
+    if ids:
+        session.execute(
+            update(Application)
+            .where(col(Application.id).in_(list(ids)))
+            .values(status=status.value, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )

@@ -1,0 +1,128 @@
+"""``chanjiao match``: alignment of a major, recommendations for a student, partner programmes.
+
+The matcher's operations pull in numpy and scikit-learn, so they are imported inside each
+command: ``chanjiao --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from service.db import session_scope
+from service.errors import AppError
+
+app = typer.Typer(help="专业与产业对接、岗位推荐、合作专业推荐。", no_args_is_help=True)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def _fail(error: AppError) -> NoReturn:
+    hints = "；".join(f"{d.get('field', '')}：{d['message']}" for d in error.details)
+    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
+    raise typer.Exit(2) from None
+
+
+def _json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("align")
+def align(
+    major: Annotated[str, typer.Option("--major", help="专业代码，如 520201")],
+    region: Annotated[
+        str | None, typer.Option("--region", help="行政区划代码（计入本地区重点产业与岗位需求）")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="json 或 table")
+    ] = OutputFormat.table,
+) -> None:
+    """专业对接哪些重点产业：得分及三项证据（清单对应、文本相似度、需求）。"""
+    from service.matching import operations
+
+    try:
+        with session_scope(write=False) as session:
+            result = operations.major_alignment(session, major, region)
+    except AppError as error:
+        _fail(error)
+    if output is OutputFormat.json:
+        _json(result)
+        return
+    typer.echo(
+        f"{result['major_code']} {result['major_name']}（{result['level']}）"
+        f"  对接阈值 {result['aligned_threshold']:g}"
+    )
+    typer.echo(f"{'重点产业':<14}{'得分':>8}{'清单':>8}{'文本':>8}{'需求':>8}  清单")
+    for item in result["industries"]:
+        c = item["components"]
+        typer.echo(
+            f"{item['industry']:<14}{item['score']:>8.4f}{c['crosswalk']:>8.2f}"
+            f"{c['text']:>8.4f}{c['demand']:>8.4f}  {'、'.join(item['lists'])}"
+        )
+
+
+@app.command("recommend")
+def recommend(
+    student: Annotated[str, typer.Option("--student", help="学生ID，或“学校标识码/学号”")],
+    k: Annotated[int, typer.Option("--k", help="推荐条数")] = 20,
+    output: Annotated[OutputFormat, typer.Option("--format", help="json 或 table")] = (
+        OutputFormat.json
+    ),
+) -> None:
+    """为学生推荐在招岗位，并说明理由。"""
+    from service.matching import operations
+
+    try:
+        with session_scope(write=False) as session:
+            result = operations.recommend(session, operations.find_student(session, student), k)
+    except AppError as error:
+        _fail(error)
+    if output is OutputFormat.json:
+        _json(result)
+        return
+    for item in result["data"]:
+        reasons = item["reasons"]
+        typer.echo(
+            f"{item['score']:.4f}  {item['title']}（{item['enterprise']}）"
+            f"  {reasons['major_label']}  技能：{'、'.join(reasons['matched_skills']) or '—'}"
+        )
+
+
+@app.command("partners")
+def partners(
+    position: Annotated[str, typer.Option("--position", help="岗位ID")],
+    k: Annotated[int, typer.Option("--k", help="返回条数")] = 20,
+    output: Annotated[OutputFormat, typer.Option("--format", help="json 或 table")] = (
+        OutputFormat.json
+    ),
+) -> None:
+    """为岗位推荐可合作的学校专业（订单培养、学徒制）。"""
+    from service.matching import operations
+
+    try:
+        position_id = uuid.UUID(position.strip())
+    except ValueError:
+        typer.echo("错误：岗位ID格式无效", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with session_scope(write=False) as session:
+            result = operations.candidate_programmes(session, None, position_id, k)
+    except AppError as error:
+        _fail(error)
+    if output is OutputFormat.json:
+        _json(result)
+        return
+    for item in result["data"]:
+        reasons = item["reasons"]
+        typer.echo(
+            f"{item['score']:.4f}  {item['school_name']} {item['major_name']}（{item['level']}）"
+            f"  {reasons['major_label']}  即将毕业{reasons['coming_cohort']}人"
+            f"  {reasons['distance_label']}"
+        )

@@ -1,0 +1,1 @@
+"""Matching: alignment, recommendations, partner programmes."""

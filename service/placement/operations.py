@@ -1,0 +1,556 @@
+"""Placement rounds: creation, students' choices, enterprises' rankings, the run, the results.
+
+Who may do what:
+- a school, park or government account creates a round for its organisation (the *organiser*);
+  a school invites only its own students;
+- an invited student ranks the invited positions, until the deadline;
+- the enterprise of an invited position ranks students for it (explicitly, or by the recommender's
+  score once the deadline has passed and the applicants are known), until the round is run;
+- the organiser (or an admin) runs the round after the deadline; running again gives the same
+  result, since the inputs are frozen by then and the seed is the round's;
+- the results show each party its own side: the organiser all, a school its students, an
+  enterprise its positions, a student its own place.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from matching.placement import (
+    PlacementInstance,
+    PlacementPosition,
+    PlacementStudent,
+    SchoolQuota,
+    solve_placement,
+)
+from models import (
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    PlacementRound,
+    Position,
+    PositionKind,
+    PositionStatus,
+    RankingSource,
+    Role,
+    RoundStatus,
+    User,
+)
+from models.base import utcnow
+from service import audit
+from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.placement import repository, scoring
+from service.placement.schemas import (
+    SEED_MAX,
+    AssignmentPublic,
+    ChoicesIn,
+    ChoicesPublic,
+    EnterpriseCapacityIn,
+    PairPublic,
+    RankingEntry,
+    RankingIn,
+    RankingPublic,
+    ResultsPublic,
+    RoundCreate,
+    RoundPositionPublic,
+    RoundPublic,
+    SchoolQuotaIn,
+    Side,
+)
+
+ENTITY = "placement_round"
+ORGANISER_KINDS = (OrganizationKind.school, OrganizationKind.park, OrganizationKind.government)
+ORGANISER_ROLES = (Role.school, Role.regulator)
+ROUND_POSITION_KINDS = (PositionKind.apprenticeship, PositionKind.internship)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _get_round(session: Session, round_id: uuid.UUID) -> PlacementRound:
+    row = session.get(PlacementRound, round_id)
+    if row is None:
+        raise NotFound("双选轮次不存在")
+    return row
+
+
+def _is_organiser(actor: User, row: PlacementRound) -> bool:
+    if actor.role == Role.admin:
+        return True
+    return actor.role in ORGANISER_ROLES and actor.organization_id == row.owner_id
+
+
+def _deadline_passed(row: PlacementRound) -> bool:
+    return utcnow() >= _aware(row.deadline_at)
+
+
+def _public(session: Session, row: PlacementRound) -> RoundPublic:
+    return RoundPublic(
+        id=row.id,
+        owner_id=row.owner_id,
+        title=row.title,
+        deadline_at=row.deadline_at,
+        seed=row.seed,
+        status=row.status,
+        positions=[
+            RoundPositionPublic(
+                position_id=p.id,
+                title=p.title,
+                kind=p.kind,
+                enterprise_id=p.enterprise_id,
+                capacity=rp.capacity,
+            )
+            for rp, p in repository.round_positions(session, row.id)
+        ],
+        student_count=repository.student_count(session, row.id),
+        enterprise_capacities=[EnterpriseCapacityIn(**c) for c in row.enterprise_capacities],
+        school_quotas=[SchoolQuotaIn(**q) for q in row.school_quotas],
+        created_at=row.created_at,
+        run_at=row.run_at,
+    )
+
+
+# ---------------------------------------------------------------- creating a round
+
+
+def _organiser_of(session: Session, actor: User) -> Organization:
+    organization = (
+        session.get(Organization, actor.organization_id) if actor.organization_id else None
+    )
+    if (
+        actor.role not in ORGANISER_ROLES
+        or organization is None
+        or organization.kind not in ORGANISER_KINDS
+    ):
+        raise Forbidden("只有学校、园区或政府部门的账户可以组织双选轮次")
+    if organization.status != OrganizationStatus.verified:
+        raise Forbidden("机构尚未通过审核或已被暂停，不能组织双选轮次")
+    return organization
+
+
+def _check_positions(
+    session: Session, body: RoundCreate
+) -> tuple[list[tuple[uuid.UUID, int]], dict[uuid.UUID, Position]]:
+    ids = [item.position_id for item in body.positions]
+    found = repository.positions_by_id(session, ids)
+    problems = []
+    seen: set[uuid.UUID] = set()
+    chosen: list[tuple[uuid.UUID, int]] = []
+    for index, item in enumerate(body.positions):
+        where = f"positions.{index}.position_id"
+        position = found.get(item.position_id)
+        if item.position_id in seen:
+            problems.append(field_detail(where, "岗位重复"))
+        elif position is None:
+            problems.append(field_detail(where, "岗位不存在"))
+        elif position.kind not in ROUND_POSITION_KINDS:
+            problems.append(field_detail(where, "只有学徒和实习岗位可以参加双选"))
+        elif position.status != PositionStatus.open:
+            problems.append(field_detail(where, "岗位不在招聘中"))
+        elif item.capacity is not None and item.capacity > position.headcount:
+            problems.append(
+                field_detail(
+                    f"positions.{index}.capacity", f"名额不能超过岗位招聘人数{position.headcount}"
+                )
+            )
+        else:
+            capacity = position.headcount if item.capacity is None else item.capacity
+            chosen.append((item.position_id, capacity))
+        seen.add(item.position_id)
+    if problems:
+        raise Invalid("岗位有误", details=problems)
+    return chosen, found
+
+
+def _check_students(session: Session, body: RoundCreate, organiser: Organization) -> None:
+    found = repository.students_by_id(session, body.student_ids)
+    problems = []
+    seen: set[uuid.UUID] = set()
+    for index, sid in enumerate(body.student_ids):
+        where = f"student_ids.{index}"
+        student = found.get(sid)
+        if sid in seen:
+            problems.append(field_detail(where, "学生重复"))
+        elif student is None:
+            problems.append(field_detail(where, "学生不存在"))
+        elif organiser.kind == OrganizationKind.school and student.school_id != organiser.id:
+            problems.append(field_detail(where, "学校只能邀请本校学生"))
+        seen.add(sid)
+    if problems:
+        raise Invalid("学生有误", details=problems)
+
+
+def _check_constraints(
+    session: Session, body: RoundCreate, positions: dict[uuid.UUID, Position]
+) -> None:
+    enterprises = {p.enterprise_id for p in positions.values()}
+    schools = {s.school_id for s in repository.students_by_id(session, body.student_ids).values()}
+    problems = []
+    seen_enterprises: set[uuid.UUID] = set()
+    for index, cap in enumerate(body.enterprise_capacities):
+        if cap.enterprise_id not in enterprises:
+            problems.append(
+                field_detail(
+                    f"enterprise_capacities.{index}.enterprise_id", "企业没有参加本轮的岗位"
+                )
+            )
+        elif cap.enterprise_id in seen_enterprises:
+            problems.append(
+                field_detail(f"enterprise_capacities.{index}.enterprise_id", "企业重复")
+            )
+        seen_enterprises.add(cap.enterprise_id)
+    seen_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for index, quota in enumerate(body.school_quotas):
+        if quota.enterprise_id not in enterprises:
+            problems.append(
+                field_detail(f"school_quotas.{index}.enterprise_id", "企业没有参加本轮的岗位")
+            )
+        elif quota.school_id not in schools:
+            problems.append(
+                field_detail(f"school_quotas.{index}.school_id", "学校没有参加本轮的学生")
+            )
+        elif (quota.school_id, quota.enterprise_id) in seen_pairs:
+            problems.append(field_detail(f"school_quotas.{index}", "同一学校和企业的上限重复"))
+        seen_pairs.add((quota.school_id, quota.enterprise_id))
+    if problems:
+        raise Invalid("名额设置有误", details=problems)
+
+
+def create_round(session: Session, actor: User, body: RoundCreate) -> RoundPublic:
+    organiser = _organiser_of(session, actor)
+    if body.deadline_at <= utcnow():
+        raise Invalid("截止时间已过", details=[field_detail("deadline_at", "截止时间应晚于现在")])
+    chosen, positions = _check_positions(session, body)
+    _check_students(session, body, organiser)
+    _check_constraints(session, body, positions)
+    row = PlacementRound(
+        owner_id=organiser.id,
+        title=body.title.strip(),
+        deadline_at=body.deadline_at,
+        seed=secrets.randbelow(SEED_MAX + 1) if body.seed is None else body.seed,
+        enterprise_capacities=[c.model_dump(mode="json") for c in body.enterprise_capacities],
+        school_quotas=[q.model_dump(mode="json") for q in body.school_quotas],
+        created_by=actor.id,
+    )
+    repository.add_round(session, row, chosen, body.student_ids)
+    audit.record(session, actor, "create", ENTITY, row.id, after=row.model_dump(mode="json"))
+    return _public(session, row)
+
+
+def read_round(session: Session, actor: User, round_id: uuid.UUID) -> RoundPublic:
+    row = _get_round(session, round_id)
+    _side(session, actor, row)  # only the parties of the round see it
+    return _public(session, row)
+
+
+# ---------------------------------------------------------------- the two sides' lists
+
+
+def _student_of(session: Session, actor: User, row: PlacementRound) -> uuid.UUID:
+    student = repository.student_of_user(session, actor.id) if actor.role == Role.student else None
+    if student is None or not repository.is_invited(session, row.id, student.id):
+        raise Forbidden("只有本轮邀请的学生可以填报志愿")
+    return student.id
+
+
+def set_choices(
+    session: Session, actor: User, round_id: uuid.UUID, body: ChoicesIn
+) -> ChoicesPublic:
+    row = _get_round(session, round_id)
+    student_id = _student_of(session, actor, row)
+    if row.status != RoundStatus.open or _deadline_passed(row):
+        raise Conflict("志愿填报已截止")
+    invited = {p.id for _, p in repository.round_positions(session, row.id)}
+    problems = []
+    for index, pid in enumerate(body.position_ids):
+        if pid not in invited:
+            problems.append(field_detail(f"position_ids.{index}", "岗位不在本轮"))
+        elif pid in body.position_ids[:index]:
+            problems.append(field_detail(f"position_ids.{index}", "岗位重复"))
+    if problems:
+        raise Invalid("志愿有误", details=problems)
+    repository.replace_choices(session, row.id, student_id, body.position_ids)
+    return ChoicesPublic(round_id=row.id, student_id=student_id, position_ids=body.position_ids)
+
+
+def read_choices(session: Session, actor: User, round_id: uuid.UUID) -> ChoicesPublic:
+    row = _get_round(session, round_id)
+    student_id = _student_of(session, actor, row)
+    return ChoicesPublic(
+        round_id=row.id,
+        student_id=student_id,
+        position_ids=repository.choices_of(session, row.id, student_id),
+    )
+
+
+def _own_position(
+    session: Session, actor: User, row: PlacementRound, position_id: uuid.UUID
+) -> Position:
+    found = repository.round_position(session, row.id, position_id)
+    if found is None:
+        raise NotFound("岗位不在本轮")
+    position = found[1]
+    if actor.role != Role.enterprise or actor.organization_id != position.enterprise_id:
+        raise Forbidden("只能为本企业的岗位排序")
+    return position
+
+
+def _ranking_public(session: Session, row: PlacementRound, position_id: uuid.UUID) -> RankingPublic:
+    return RankingPublic(
+        round_id=row.id,
+        position_id=position_id,
+        entries=[
+            RankingEntry(
+                student_id=r.student_id,
+                rank=r.rank,
+                source=r.source,
+                score=r.score,
+                reasons=list(r.reasons),
+            )
+            for r in repository.ranking_of(session, row.id, position_id)
+        ],
+    )
+
+
+def _explicit_rows(session: Session, row: PlacementRound, body: RankingIn) -> list[dict[str, Any]]:
+    flat = [
+        (rank, sid, index)
+        for rank, (index, entry) in enumerate(enumerate(body.student_ids), start=1)
+        for sid in (entry if isinstance(entry, list) else [entry])
+    ]
+    invited = repository.invited_among(session, row.id, [sid for _, sid, _ in flat])
+    problems = []
+    seen: set[uuid.UUID] = set()
+    for _, sid, index in flat:
+        if sid in seen:
+            problems.append(field_detail(f"student_ids.{index}", f"学生{sid}重复"))
+        elif sid not in invited:
+            problems.append(field_detail(f"student_ids.{index}", f"学生{sid}不在本轮"))
+        seen.add(sid)
+    if problems:
+        raise Invalid("排序有误", details=problems)
+    return [
+        {"student_id": sid, "rank": rank, "source": RankingSource.enterprise, "reasons": []}
+        for rank, sid, _ in flat
+    ]
+
+
+def _recommender_rows(
+    session: Session, row: PlacementRound, position: Position
+) -> list[dict[str, Any]]:
+    facts = scoring.PositionFacts(
+        major_codes=repository.major_codes_of(session, position.id),
+        skills=list(position.skills),
+        region_code=position.region_code,
+    )
+    applicants = [
+        scoring.StudentFacts(
+            id=s.id,
+            major_code=s.major_code,
+            skills=list(s.skills),
+            preferred_regions=list(s.preferred_regions),
+        )
+        for s in repository.applicants_of(session, row.id, position.id)
+    ]
+    rows = []
+    rank = 0
+    previous: float | None = None
+    for position_in_list, score in enumerate(scoring.score_applicants(facts, applicants), start=1):
+        # Equal scores share a rank: a tie, broken by the round's lottery when it runs.
+        if score.score != previous:
+            rank, previous = position_in_list, score.score
+        rows.append(
+            {
+                "student_id": score.student_id,
+                "rank": rank,
+                "source": RankingSource.recommender,
+                "score": score.score,
+                "reasons": score.reasons,
+            }
+        )
+    return rows
+
+
+def set_ranking(
+    session: Session, actor: User, round_id: uuid.UUID, position_id: uuid.UUID, body: RankingIn
+) -> RankingPublic:
+    row = _get_round(session, round_id)
+    position = _own_position(session, actor, row, position_id)
+    if row.status != RoundStatus.open:
+        raise Conflict("本轮已完成分配，不能再修改排序")
+    if body.method == "recommender":
+        if body.student_ids:
+            raise Invalid(
+                "按推荐评分排序时不能同时给出顺序",
+                details=[field_detail("student_ids", "method 为 recommender 时应为空")],
+            )
+        if not _deadline_passed(row):
+            raise Conflict("志愿截止后申请人才确定，届时才能按推荐评分排序")
+        rows = _recommender_rows(session, row, position)
+    else:
+        rows = _explicit_rows(session, row, body)
+    repository.replace_ranking(session, row.id, position.id, rows)
+    return _ranking_public(session, row, position.id)
+
+
+def read_ranking(
+    session: Session, actor: User, round_id: uuid.UUID, position_id: uuid.UUID
+) -> RankingPublic:
+    row = _get_round(session, round_id)
+    if not _is_organiser(actor, row):
+        _own_position(session, actor, row, position_id)
+    elif repository.round_position(session, row.id, position_id) is None:
+        raise NotFound("岗位不在本轮")
+    return _ranking_public(session, row, position_id)
+
+
+# ---------------------------------------------------------------- running a round
+
+
+def build_instance(session: Session, row: PlacementRound) -> PlacementInstance:
+    """The round as the solver's plain data; ids are the UUIDs' text, listed in id order."""
+    positions = repository.round_positions(session, row.id)
+    taken = repository.placed_elsewhere(session, row.id, [p.id for _, p in positions])
+    rankings = repository.all_rankings(session, row.id)
+    choices = repository.all_choices(session, row.id)
+
+    def ranking(position_id: uuid.UUID) -> list[str | list[str]]:
+        groups: list[list[str]] = []
+        last: int | None = None
+        for rank, sid in rankings.get(position_id, []):
+            if rank != last:
+                groups.append([])
+                last = rank
+            groups[-1].append(str(sid))
+        return [g[0] if len(g) == 1 else g for g in groups]
+
+    return PlacementInstance(
+        students=[
+            PlacementStudent(str(sid), [str(p) for p in choices.get(sid, [])], str(school))
+            for sid, school in repository.round_students(session, row.id)
+        ],
+        positions=[
+            PlacementPosition(
+                str(p.id),
+                # Places already given by other rounds come off the headcount.
+                max(0, min(rp.capacity, p.headcount - taken.get(p.id, 0))),
+                ranking(p.id),
+                str(p.enterprise_id),
+            )
+            for rp, p in positions
+        ],
+        enterprise_capacities={
+            str(c["enterprise_id"]): int(c["capacity"]) for c in row.enterprise_capacities
+        },
+        school_quotas=[
+            SchoolQuota(str(q["school_id"]), str(q["enterprise_id"]), int(q["limit"]))
+            for q in row.school_quotas
+        ],
+    )
+
+
+def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPublic:
+    row = _get_round(session, round_id)
+    if not _is_organiser(actor, row):
+        raise Forbidden("只有组织方可以运行分配")
+    if not _deadline_passed(row):
+        raise Conflict("志愿截止后才能运行分配")
+    result = solve_placement(build_instance(session, row), row.seed)
+    pairs = [(uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items()]
+    repository.replace_assignments(session, row.id, pairs)
+    before = {"status": row.status, "run_at": row.run_at}
+    row.status = RoundStatus.completed
+    row.run_at = utcnow()
+    row.lottery = result.lottery
+    row.blocking_pairs = [{"student_id": s, "position_id": p} for s, p in result.blocking_pairs]
+    row.unfilled = result.unfilled
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "run",
+        ENTITY,
+        row.id,
+        before=before,
+        after={"status": row.status, "assigned": len(pairs), "seed": row.seed},
+    )
+    return _results(session, row, "organiser", None)
+
+
+# ---------------------------------------------------------------- results, each its own side
+
+
+def _side(session: Session, actor: User, row: PlacementRound) -> tuple[Side, set[uuid.UUID] | None]:
+    """Which side ``actor`` is on, and the student or position ids it may see (None: all)."""
+    if _is_organiser(actor, row):
+        return "organiser", None
+    if actor.role == Role.student:
+        student = repository.student_of_user(session, actor.id)
+        if student is not None and repository.is_invited(session, row.id, student.id):
+            return "student", {student.id}
+    elif actor.role == Role.enterprise:
+        own = {
+            p.id
+            for _, p in repository.round_positions(session, row.id)
+            if p.enterprise_id == actor.organization_id
+        }
+        if own:
+            return "enterprise", own
+    elif actor.role == Role.school:
+        own = {
+            sid
+            for sid, school in repository.round_students(session, row.id)
+            if school == actor.organization_id
+        }
+        if own:
+            return "school", own
+    raise Forbidden("不是本轮的参与方")
+
+
+def _results(
+    session: Session, row: PlacementRound, side: Side, visible: set[uuid.UUID] | None
+) -> ResultsPublic:
+    assert row.run_at is not None
+    pairs = repository.assignments_of(session, row.id)
+    if side == "enterprise":
+        assert visible is not None
+        shown = [(s, p) for s, p in pairs if p in visible]
+        unassigned: list[uuid.UUID] = []
+        unfilled = {pid: n for pid, n in row.unfilled.items() if uuid.UUID(pid) in visible}
+    else:
+        shown = [(s, p) for s, p in pairs if visible is None or s in visible]
+        placed = {s for s, _ in pairs}
+        unassigned = [
+            sid
+            for sid, _ in repository.round_students(session, row.id)
+            if sid not in placed and (visible is None or sid in visible)
+        ]
+        unfilled = dict(row.unfilled) if side == "organiser" else {}
+    organiser = side == "organiser"
+    return ResultsPublic(
+        round_id=row.id,
+        side=side,
+        seed=row.seed,
+        run_at=row.run_at,
+        assignments=[AssignmentPublic(student_id=s, position_id=p) for s, p in shown],
+        unassigned=unassigned,
+        unfilled=unfilled,
+        blocking_pairs=[PairPublic(**pair) for pair in row.blocking_pairs] if organiser else [],
+        lottery=dict(row.lottery) if organiser else {},
+    )
+
+
+def results(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPublic:
+    row = _get_round(session, round_id)
+    side, visible = _side(session, actor, row)
+    if row.status != RoundStatus.completed:
+        raise Conflict("本轮尚未运行分配")
+    return _results(session, row, side, visible)

@@ -1,0 +1,289 @@
+"""Queries of placement rounds: their positions, students, preferences, rankings, assignments."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session, col
+
+from models import (
+    Assignment,
+    PlacementRound,
+    Position,
+    PositionMajor,
+    PositionRanking,
+    Preference,
+    RoundPosition,
+    RoundStatus,
+    RoundStudent,
+    Student,
+)
+from models.base import utcnow
+
+
+def positions_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Position]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Position).where(col(Position.id).in_(list(ids)))).scalars()
+    return {p.id: p for p in rows}
+
+
+def students_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Student]:
+    found: dict[uuid.UUID, Student] = {}
+    unique = list(dict.fromkeys(ids))
+    # Chunked: PostgreSQL and SQLite both cap the bound parameters of one statement.
+    for start in range(0, len(unique), 5000):
+        chunk = unique[start : start + 5000]
+        for student in session.execute(select(Student).where(col(Student.id).in_(chunk))).scalars():
+            found[student.id] = student
+    return found
+
+
+def student_of_user(session: Session, user_id: uuid.UUID) -> Student | None:
+    return session.execute(
+        select(Student).where(col(Student.user_id) == user_id)
+    ).scalar_one_or_none()
+
+
+def round_positions(session: Session, round_id: uuid.UUID) -> list[tuple[RoundPosition, Position]]:
+    rows = session.execute(
+        select(RoundPosition, Position)
+        .join(Position, col(Position.id) == col(RoundPosition.position_id))
+        .where(col(RoundPosition.round_id) == round_id)
+        .order_by(col(RoundPosition.position_id))
+    )
+    return [(rp, p) for rp, p in rows]
+
+
+def round_position(
+    session: Session, round_id: uuid.UUID, position_id: uuid.UUID
+) -> tuple[RoundPosition, Position] | None:
+    row = session.execute(
+        select(RoundPosition, Position)
+        .join(Position, col(Position.id) == col(RoundPosition.position_id))
+        .where(col(RoundPosition.round_id) == round_id)
+        .where(col(RoundPosition.position_id) == position_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def round_students(session: Session, round_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(student id, school id) of every invited student, by student id."""
+    rows = session.execute(
+        select(col(Student.id), col(Student.school_id))
+        .join(RoundStudent, col(RoundStudent.student_id) == col(Student.id))
+        .where(col(RoundStudent.round_id) == round_id)
+        .order_by(col(Student.id))
+    )
+    return [(sid, school) for sid, school in rows]
+
+
+def student_count(session: Session, round_id: uuid.UUID) -> int:
+    return int(
+        session.execute(
+            select(func.count()).where(col(RoundStudent.round_id) == round_id)
+        ).scalar_one()
+    )
+
+
+def is_invited(session: Session, round_id: uuid.UUID, student_id: uuid.UUID) -> bool:
+    return session.get(RoundStudent, (round_id, student_id)) is not None
+
+
+def invited_among(
+    session: Session, round_id: uuid.UUID, student_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    unique = list(dict.fromkeys(student_ids))
+    for start in range(0, len(unique), 5000):
+        found |= set(
+            session.execute(
+                select(col(RoundStudent.student_id))
+                .where(col(RoundStudent.round_id) == round_id)
+                .where(col(RoundStudent.student_id).in_(unique[start : start + 5000]))
+            ).scalars()
+        )
+    return found
+
+
+def add_round(
+    session: Session,
+    row: PlacementRound,
+    positions: Sequence[tuple[uuid.UUID, int]],
+    student_ids: Sequence[uuid.UUID],
+) -> None:
+    session.add(row)
+    session.flush()
+    session.execute(
+        insert(RoundPosition),
+        [{"round_id": row.id, "position_id": pid, "capacity": cap} for pid, cap in positions],
+    )
+    session.execute(
+        insert(RoundStudent), [{"round_id": row.id, "student_id": sid} for sid in student_ids]
+    )
+
+
+def replace_choices(
+    session: Session, round_id: uuid.UUID, student_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> None:
+    session.execute(
+        delete(Preference)
+        .where(col(Preference.round_id) == round_id)
+        .where(col(Preference.student_id) == student_id)
+    )
+    if position_ids:
+        session.execute(
+            insert(Preference),
+            [
+                {"round_id": round_id, "student_id": student_id, "position_id": pid, "rank": r}
+                for r, pid in enumerate(position_ids, start=1)
+            ],
+        )
+
+
+def choices_of(session: Session, round_id: uuid.UUID, student_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        session.execute(
+            select(col(Preference.position_id))
+            .where(col(Preference.round_id) == round_id)
+            .where(col(Preference.student_id) == student_id)
+            .order_by(col(Preference.rank))
+        ).scalars()
+    )
+
+
+def all_choices(session: Session, round_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
+    result: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    rows = session.execute(
+        select(col(Preference.student_id), col(Preference.position_id))
+        .where(col(Preference.round_id) == round_id)
+        .order_by(col(Preference.student_id), col(Preference.rank))
+    )
+    for student_id, position_id in rows:
+        result[student_id].append(position_id)
+    return result
+
+
+def applicants_of(session: Session, round_id: uuid.UUID, position_id: uuid.UUID) -> list[Student]:
+    """The invited students who listed ``position_id``, by student id."""
+    return list(
+        session.execute(
+            select(Student)
+            .join(Preference, col(Preference.student_id) == col(Student.id))
+            .where(col(Preference.round_id) == round_id)
+            .where(col(Preference.position_id) == position_id)
+            .order_by(col(Student.id))
+        ).scalars()
+    )
+
+
+def major_codes_of(session: Session, position_id: uuid.UUID) -> list[str]:
+    return list(
+        session.execute(
+            select(col(PositionMajor.major_code)).where(
+                col(PositionMajor.position_id) == position_id
+            )
+        ).scalars()
+    )
+
+
+def replace_ranking(
+    session: Session, round_id: uuid.UUID, position_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+) -> None:
+    session.execute(
+        delete(PositionRanking)
+        .where(col(PositionRanking.round_id) == round_id)
+        .where(col(PositionRanking.position_id) == position_id)
+    )
+    if rows:
+        session.execute(
+            insert(PositionRanking),
+            [{"round_id": round_id, "position_id": position_id, **row} for row in rows],
+        )
+
+
+def ranking_of(
+    session: Session, round_id: uuid.UUID, position_id: uuid.UUID
+) -> list[PositionRanking]:
+    return list(
+        session.execute(
+            select(PositionRanking)
+            .where(col(PositionRanking.round_id) == round_id)
+            .where(col(PositionRanking.position_id) == position_id)
+            .order_by(col(PositionRanking.rank), col(PositionRanking.student_id))
+        ).scalars()
+    )
+
+
+def all_rankings(
+    session: Session, round_id: uuid.UUID
+) -> dict[uuid.UUID, list[tuple[int, uuid.UUID]]]:
+    """(rank, student) per position, best first; equal ranks are ties."""
+    result: dict[uuid.UUID, list[tuple[int, uuid.UUID]]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            col(PositionRanking.position_id),
+            col(PositionRanking.rank),
+            col(PositionRanking.student_id),
+        )
+        .where(col(PositionRanking.round_id) == round_id)
+        .order_by(
+            col(PositionRanking.position_id),
+            col(PositionRanking.rank),
+            col(PositionRanking.student_id),
+        )
+    )
+    for position_id, rank, student_id in rows:
+        result[position_id].append((rank, student_id))
+    return result
+
+
+def placed_elsewhere(
+    session: Session, round_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Places of each position already given by other completed rounds (headcounts hold)."""
+    if not position_ids:
+        return {}
+    rows = session.execute(
+        select(col(Assignment.position_id), func.count())
+        .join(PlacementRound, col(PlacementRound.id) == col(Assignment.round_id))
+        .where(col(Assignment.position_id).in_(list(position_ids)))
+        .where(col(Assignment.round_id) != round_id)
+        .where(col(PlacementRound.status) == RoundStatus.completed)
+        .group_by(col(Assignment.position_id))
+    )
+    return {pid: int(n) for pid, n in rows}
+
+
+def replace_assignments(
+    session: Session, round_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
+    session.execute(delete(Assignment).where(col(Assignment.round_id) == round_id))
+    at = utcnow()
+    if pairs:
+        session.execute(
+            insert(Assignment),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "round_id": round_id,
+                    "student_id": s,
+                    "position_id": p,
+                    "created_at": at,
+                }
+                for s, p in pairs
+            ],
+        )
+
+
+def assignments_of(session: Session, round_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    rows = session.execute(
+        select(col(Assignment.student_id), col(Assignment.position_id))
+        .where(col(Assignment.round_id) == round_id)
+        .order_by(col(Assignment.student_id))
+    )
+    return [(s, p) for s, p in rows]

@@ -1,0 +1,1 @@
+"""Students: accounts created by their school, profiles, and the masking of their personal data."""

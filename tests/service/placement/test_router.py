@@ -1,0 +1,401 @@
+"""Placement rounds through the API: who may do what, deadlines, the run, each side's results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from models import (
+    AuditLog,
+    Organization,
+    OrganizationKind,
+    PlacementRound,
+    Position,
+    PositionKind,
+    Role,
+    Student,
+    User,
+)
+from tests.factories import (
+    auth_headers,
+    make_enterprise,
+    make_organization,
+    make_position,
+    make_school,
+    make_student,
+    make_user,
+)
+
+URL = "/api/v1/placement-rounds"
+FUTURE = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """A school with four students, two enterprises with two internship positions between them."""
+
+    session: Session
+    school: Organization
+    school_user: User
+    enterprise: Organization
+    enterprise_user: User
+    other_enterprise: Organization
+    other_user: User
+    lathe: Position  # enterprise, 1 place
+    welding: Position  # enterprise, 2 places
+    network: Position  # other_enterprise, 1 place
+    students: list[Student] = field(default_factory=list)
+    student_users: list[User] = field(default_factory=list)
+
+    def h(self, user: User) -> dict[str, str]:
+        return auth_headers(user)
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    school = make_school(session)
+    enterprise = make_enterprise(session)
+    other = make_enterprise(session)
+    w = World(
+        session=session,
+        school=school,
+        school_user=make_user(session, Role.school, school),
+        enterprise=enterprise,
+        enterprise_user=make_user(session, Role.enterprise, enterprise),
+        other_enterprise=other,
+        other_user=make_user(session, Role.enterprise, other),
+        lathe=make_position(
+            session,
+            enterprise,
+            ["460103"],
+            kind=PositionKind.internship,
+            headcount=1,
+            skills=["数控车床", "CAD"],
+        ),
+        welding=make_position(
+            session, enterprise, ["460104"], kind=PositionKind.apprenticeship, headcount=2
+        ),
+        network=make_position(
+            session, other, ["510202"], kind=PositionKind.internship, headcount=1
+        ),
+    )
+    majors = ["460103", "460104", "510202", "510203"]
+    for index, major in enumerate(majors):
+        user = make_user(session, Role.student, school)
+        w.student_users.append(user)
+        w.students.append(
+            make_student(
+                session,
+                school,
+                major,
+                user_id=user.id,
+                skills=["CAD"] if index == 0 else [],
+                student_no=f"2026{index:04d}",
+            )
+        )
+    return w
+
+
+def create(client: TestClient, w: World, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "2026年岗位实习双选",
+        "deadline_at": FUTURE.isoformat(),
+        "positions": [
+            {"position_id": str(w.lathe.id)},
+            {"position_id": str(w.welding.id)},
+            {"position_id": str(w.network.id)},
+        ],
+        "student_ids": [str(s.id) for s in w.students],
+        "seed": 7,
+    }
+    body.update(overrides)
+    response = client.post(URL, json=body, headers=w.h(w.school_user))
+    assert response.status_code == 201, response.json()
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def close_deadline(w: World, round_id: str) -> None:
+    row = w.session.get(PlacementRound, uuid.UUID(round_id))
+    assert row is not None
+    row.deadline_at = datetime.now(UTC) - timedelta(minutes=1)
+    w.session.add(row)
+    w.session.flush()
+
+
+def choose(client: TestClient, w: World, round_id: str, index: int, *positions: Position) -> Any:
+    return client.put(
+        f"{URL}/{round_id}/choices",
+        json={"position_ids": [str(p.id) for p in positions]},
+        headers=w.h(w.student_users[index]),
+    )
+
+
+def rank(client: TestClient, w: World, round_id: str, position: Position, order: list[Any]) -> Any:
+    user = w.enterprise_user if position.enterprise_id == w.enterprise.id else w.other_user
+    return client.put(
+        f"{URL}/{round_id}/rankings/{position.id}",
+        json={"student_ids": order},
+        headers=w.h(user),
+    )
+
+
+def sid(w: World, index: int) -> str:
+    return str(w.students[index].id)
+
+
+def test_create_round(client: TestClient, world: World) -> None:
+    created = create(client, world)
+    assert created["title"] == "2026年岗位实习双选"
+    assert created["owner_id"] == str(world.school.id)
+    assert created["seed"] == 7
+    assert created["status"] == "open"
+    assert created["student_count"] == 4
+    assert created["deadline_at"] == "2099-01-01T00:00:00Z"
+    assert sorted((p["position_id"], p["capacity"]) for p in created["positions"]) == sorted(
+        [(str(world.lathe.id), 1), (str(world.welding.id), 2), (str(world.network.id), 1)]
+    )
+    assert created["run_at"] is None
+    entries = world.session.exec(select(AuditLog).where(AuditLog.entity == "placement_round")).all()
+    assert [(e.action, e.entity_id) for e in entries] == [("create", created["id"])]
+
+
+def test_full_round_stable_and_each_side_sees_its_own(client: TestClient, world: World) -> None:
+    w = world
+    rid = create(client, w)["id"]
+    assert choose(client, w, rid, 0, w.lathe, w.welding).status_code == 200
+    assert choose(client, w, rid, 1, w.lathe, w.welding).status_code == 200
+    assert choose(client, w, rid, 2, w.network, w.lathe).status_code == 200
+    assert choose(client, w, rid, 3, w.network).status_code == 200
+    # The last list counts: student 1 changes its mind before the deadline.
+    changed = choose(client, w, rid, 1, w.welding, w.lathe)
+    assert changed.json()["position_ids"] == [str(w.welding.id), str(w.lathe.id)]
+    assert rank(client, w, rid, w.lathe, [sid(w, 1), sid(w, 2), sid(w, 0)]).status_code == 200
+    assert rank(client, w, rid, w.welding, [sid(w, 0), sid(w, 1)]).status_code == 200
+    assert rank(client, w, rid, w.network, [sid(w, 3), sid(w, 2)]).status_code == 200
+    close_deadline(w, rid)
+
+    run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user))
+    assert run.status_code == 200
+    body = run.json()
+    expected = sorted(
+        [
+            {"student_id": sid(w, 0), "position_id": str(w.welding.id)},
+            {"student_id": sid(w, 1), "position_id": str(w.welding.id)},
+            {"student_id": sid(w, 2), "position_id": str(w.lathe.id)},
+            {"student_id": sid(w, 3), "position_id": str(w.network.id)},
+        ],
+        key=lambda a: a["student_id"],
+    )
+    assert body["side"] == "organiser"
+    assert body["assignments"] == expected
+    assert body["unassigned"] == []
+    assert body["unfilled"] == {}
+    assert body["blocking_pairs"] == []
+    assert body["seed"] == 7
+
+    # Same inputs and seed: the same result.
+    again = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert again["assignments"] == expected
+
+    mine = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[2])).json()
+    assert (mine["side"], mine["assignments"], mine["unassigned"]) == (
+        "student",
+        [{"student_id": sid(w, 2), "position_id": str(w.lathe.id)}],
+        [],
+    )
+    assert mine["lottery"] == {}
+    assert mine["blocking_pairs"] == []
+    theirs = client.get(f"{URL}/{rid}/results", headers=w.h(w.other_user)).json()
+    assert (theirs["side"], theirs["assignments"]) == (
+        "enterprise",
+        [{"student_id": sid(w, 3), "position_id": str(w.network.id)}],
+    )
+    ours = client.get(f"{URL}/{rid}/results", headers=w.h(w.enterprise_user)).json()
+    assert [a["student_id"] for a in ours["assignments"]] == sorted(
+        [sid(w, 0), sid(w, 1), sid(w, 2)]
+    )
+    stranger = make_user(w.session, Role.enterprise, make_enterprise(w.session))
+    refused = client.get(f"{URL}/{rid}/results", headers=w.h(stranger))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "不是本轮的参与方"
+
+
+def test_deadline_rules(client: TestClient, world: World) -> None:
+    w = world
+    rid = create(client, w)["id"]
+    early = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user))
+    assert (early.status_code, early.json()["error"]["message"]) == (409, "志愿截止后才能运行分配")
+    not_yet = client.get(f"{URL}/{rid}/results", headers=w.h(w.school_user))
+    assert (not_yet.status_code, not_yet.json()["error"]["message"]) == (409, "本轮尚未运行分配")
+    close_deadline(w, rid)
+    late = choose(client, w, rid, 0, w.lathe)
+    assert (late.status_code, late.json()["error"]["message"]) == (409, "志愿填报已截止")
+    # Enterprises may still rank until the run; then the round's inputs are frozen.
+    assert rank(client, w, rid, w.lathe, [sid(w, 0)]).status_code == 200
+    assert client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).status_code == 200
+    frozen = rank(client, w, rid, w.lathe, [sid(w, 1)])
+    assert (frozen.status_code, frozen.json()["error"]["message"]) == (
+        409,
+        "本轮已完成分配，不能再修改排序",
+    )
+    response = client.post(
+        URL,
+        json={
+            "title": "过期",
+            "deadline_at": "2000-01-01T00:00:00+08:00",
+            "positions": [{"position_id": str(w.lathe.id)}],
+            "student_ids": [sid(w, 0)],
+        },
+        headers=w.h(w.school_user),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "deadline_at"
+
+
+def test_who_may_do_what(client: TestClient, world: World) -> None:
+    w = world
+    body = {
+        "title": "x",
+        "deadline_at": FUTURE.isoformat(),
+        "positions": [{"position_id": str(w.lathe.id)}],
+        "student_ids": [sid(w, 0)],
+    }
+    assert client.post(URL, json=body, headers=w.h(w.enterprise_user)).status_code == 403
+    assert client.post(URL, json=body, headers=w.h(w.student_users[0])).status_code == 403
+    # A park organises rounds across schools.
+    park = make_organization(w.session, OrganizationKind.park)
+    park_user = make_user(w.session, Role.regulator, park)
+    assert client.post(URL, json=body, headers=w.h(park_user)).status_code == 201
+    # A school invites only its own students.
+    other_school = make_school(w.session)
+    outsider = make_student(w.session, other_school, "510203")
+    refused = client.post(
+        URL,
+        json={**body, "student_ids": [sid(w, 0), str(outsider.id)]},
+        headers=w.h(w.school_user),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"] == [
+        {"field": "student_ids.1", "message": "学校只能邀请本校学生"}
+    ]
+    rid = create(client, w, student_ids=[sid(w, 0), sid(w, 1)])["id"]
+    # A student not invited cannot choose; an enterprise ranks only its own positions.
+    assert choose(client, w, rid, 3, w.lathe).status_code == 403
+    wrong = client.put(
+        f"{URL}/{rid}/rankings/{w.lathe.id}", json={"student_ids": []}, headers=w.h(w.other_user)
+    )
+    assert (wrong.status_code, wrong.json()["error"]["message"]) == (403, "只能为本企业的岗位排序")
+    outside = make_position(w.session, w.enterprise, kind=PositionKind.internship)
+    missing = rank(client, w, rid, outside, [])
+    assert (missing.status_code, missing.json()["error"]["message"]) == (404, "岗位不在本轮")
+    # Only the organiser runs the round.
+    close_deadline(w, rid)
+    assert client.post(f"{URL}/{rid}/run", headers=w.h(w.enterprise_user)).status_code == 403
+    assert client.get(f"{URL}/{uuid.uuid4()}/results", headers=w.h(w.school_user)).status_code == (
+        404
+    )
+
+
+def test_invalid_lists(client: TestClient, world: World) -> None:
+    w = world
+    job = make_position(w.session, w.enterprise, kind=PositionKind.job)
+    refused = client.post(
+        URL,
+        json={
+            "title": "x",
+            "deadline_at": FUTURE.isoformat(),
+            "positions": [
+                {"position_id": str(job.id)},
+                {"position_id": str(w.lathe.id), "capacity": 5},
+                {"position_id": str(uuid.uuid4())},
+            ],
+            "student_ids": [sid(w, 0)],
+        },
+        headers=w.h(w.school_user),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"] == [
+        {"field": "positions.0.position_id", "message": "只有学徒和实习岗位可以参加双选"},
+        {"field": "positions.1.capacity", "message": "名额不能超过岗位招聘人数1"},
+        {"field": "positions.2.position_id", "message": "岗位不存在"},
+    ]
+    rid = create(client, w, positions=[{"position_id": str(w.lathe.id)}])["id"]
+    bad = choose(client, w, rid, 0, w.lathe, w.lathe, w.network)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"] == [
+        {"field": "position_ids.1", "message": "岗位重复"},
+        {"field": "position_ids.2", "message": "岗位不在本轮"},
+    ]
+    stranger = make_student(w.session, w.school, "510203")
+    bad_rank = rank(client, w, rid, w.lathe, [sid(w, 0), [sid(w, 0)], str(stranger.id)])
+    assert bad_rank.status_code == 422
+    assert [d["field"] for d in bad_rank.json()["error"]["details"]] == [
+        "student_ids.1",
+        "student_ids.2",
+    ]
+
+
+def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world: World) -> None:
+    w = world
+    rid = create(client, w)["id"]
+    for index in range(4):
+        assert choose(client, w, rid, index, w.lathe).status_code == 200
+    early = client.put(
+        f"{URL}/{rid}/rankings/{w.lathe.id}",
+        json={"method": "recommender"},
+        headers=w.h(w.enterprise_user),
+    )
+    assert early.status_code == 409
+    close_deadline(w, rid)
+    ranked = client.put(
+        f"{URL}/{rid}/rankings/{w.lathe.id}",
+        json={"method": "recommender"},
+        headers=w.h(w.enterprise_user),
+    )
+    assert ranked.status_code == 200
+    entries = ranked.json()["entries"]
+    by_student = {e["student_id"]: e for e in entries}
+    first = by_student[sid(w, 0)]
+    assert (first["rank"], first["score"], first["source"]) == (1, 75.0, "recommender")
+    assert first["reasons"] == [
+        "专业对口：460103（50分）",
+        "技能匹配1/2：CAD（15分）",
+        "学生未填意向地区（10分）",
+    ]
+    assert (by_student[sid(w, 1)]["rank"], by_student[sid(w, 1)]["score"]) == (2, 40.0)
+    # Students 2 and 3 (电子与信息大类) score the same: a tie, settled by the round's lottery.
+    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 10.0)
+    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 10.0)
+    stored = client.get(f"{URL}/{rid}/rankings/{w.lathe.id}", headers=w.h(w.school_user))
+    assert stored.json()["entries"] == entries
+    run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert run["assignments"] == [{"student_id": sid(w, 0), "position_id": str(w.lathe.id)}]
+    assert set(run["lottery"]) == {sid(w, 2), sid(w, 3)}
+
+
+def test_headcounts_hold_across_rounds(client: TestClient, world: World) -> None:
+    w = world
+    first = create(client, w, positions=[{"position_id": str(w.welding.id)}])["id"]
+    choose(client, w, first, 0, w.welding)
+    rank(client, w, first, w.welding, [sid(w, 0)])
+    close_deadline(w, first)
+    assert (
+        len(client.post(f"{URL}/{first}/run", headers=w.h(w.school_user)).json()["assignments"])
+        == 1
+    )
+    # welding has 2 places; the first round took one, so the second can give one more only.
+    second = create(client, w, positions=[{"position_id": str(w.welding.id)}])["id"]
+    for index in (1, 2):
+        choose(client, w, second, index, w.welding)
+    rank(client, w, second, w.welding, [sid(w, 2), sid(w, 1)])
+    close_deadline(w, second)
+    result = client.post(f"{URL}/{second}/run", headers=w.h(w.school_user)).json()
+    assert result["assignments"] == [{"student_id": sid(w, 2), "position_id": str(w.welding.id)}]
+    assert result["unassigned"] == sorted([sid(w, 0), sid(w, 1), sid(w, 3)])
