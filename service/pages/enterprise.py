@@ -11,12 +11,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from models import MajorLevel, PositionStatus, Role, User
-from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from models import ApplicationStatus, MajorLevel, PositionStatus, Role, User
+from models.base import APPLICATION_STATUS_LABELS, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service.applications import operations as applications
 from service.demand import operations as demand
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
+from service.pages import applying
 from service.pages.web import (
     MAX_PAGE,
     CsrfChecked,
@@ -284,3 +286,50 @@ def publish_forecast(
     except AppError as error:
         raise FormInvalid("enterprise/forecasts.html", context, error) from None
     return redirect("/enterprise/forecasts?saved=1")
+
+
+# ---------------------------------------------------------------- applications
+
+
+@router.get("/applications", response_class=HTMLResponse)
+def applications_page(
+    request: Request,
+    session: ReadSessionDep,
+    user: EnterpriseUser,
+    status: ApplicationStatus | None = None,
+    position: uuid.UUID | None = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    done: str | None = None,
+) -> Response:
+    """收到的申请：发录用通知或不予录用。"""
+    rows, count = applications.list_applications(
+        session,
+        user,
+        applications.ApplicationFilters(position_id=position, status=status),
+        PageParams(page=page, page_size=PAGE_SIZE),
+    )
+    return render(
+        request,
+        "enterprise/applications.html",
+        {
+            "title": "收到的申请",
+            "rows": [(a, applying.actions_for(a, Role.enterprise)) for a in rows],
+            "count": count,
+            "status": status.value if status else "",
+            "statuses": [(s.value, label) for s, label in APPLICATION_STATUS_LABELS.items()],
+            "page": page,
+            "pages": -(-count // PAGE_SIZE),
+            "done": done,
+        },
+    )
+
+
+@router.post("/applications/{application_id}/{action}", dependencies=[CsrfChecked])
+def act_on_application(
+    session: SessionDep, user: EnterpriseUser, application_id: uuid.UUID, action: str
+) -> Response:
+    chosen = applying.parse_action(action, Role.enterprise)
+    if chosen is None:
+        raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
+    applications.transition(session, user, application_id, chosen)
+    return redirect(f"/enterprise/applications?done={chosen.value}")

@@ -6,14 +6,17 @@ import math
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
-from models import Role
+from models import Role, User
 from models.base import POSITION_KIND_LABELS
+from service.applications import operations as applications
+from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
 from service.catalog import operations as catalog
-from service.deps import ReadSessionDep
+from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
 from service.pages import applying
 from service.pages.web import (
@@ -27,6 +30,7 @@ from service.pages.web import (
     parse_form,
     redirect,
     render,
+    require_page_roles,
     safe_next,
     set_session,
 )
@@ -153,22 +157,52 @@ def position_hall(
     return render(request, "positions.html", context)
 
 
+def _position_context(
+    session: Session, user: User | None, position_id: uuid.UUID
+) -> dict[str, Any]:
+    view = positions.read_position(session, user, position_id)
+    return {
+        "title": view.position.title,
+        "view": view,
+        "position": view.position,
+        "application": applying.application_state(session, user, position_id),
+        "can_apply": applying.can_apply(user, view),
+        "apply_enabled": applying.ENABLED,
+    }
+
+
 @router.get("/positions/{position_id}", response_class=HTMLResponse)
 def position_page(
     request: Request, session: ReadSessionDep, user: PageUser, position_id: uuid.UUID
 ) -> Response:
     """岗位详情。"""
-    view = positions.read_position(session, user, position_id)
-    application = applying.application_state(session, user, position_id)
-    return render(
-        request,
-        "position.html",
-        {
-            "title": view.position.title,
-            "view": view,
-            "position": view.position,
-            "application": application,
-            "can_apply": applying.can_apply(user, view),
-            "apply_enabled": applying.ENABLED,
-        },
-    )
+    return render(request, "position.html", _position_context(session, user, position_id))
+
+
+@router.post(
+    "/positions/{position_id}/apply", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def apply(
+    session: SessionDep,
+    user: Annotated[User, Depends(require_page_roles(Role.student))],
+    position_id: uuid.UUID,
+    message: Annotated[str, Form()] = "",
+    consent: Annotated[str, Form()] = "",
+) -> Response:
+    """学生申请岗位：同意向该企业提供姓名和手机号后投递。"""
+    context = _position_context(session, user, position_id)
+    context["message"] = message
+    try:
+        if consent != "yes":
+            raise Invalid(
+                "请先同意提供个人信息",
+                details=[field_detail("consent", "申请须同意向该企业提供您的姓名和手机号")],
+            )
+        applications.apply(
+            session,
+            user,
+            parse_form(ApplicationCreate, {"position_id": position_id, "message": message}),
+        )
+    except AppError as error:
+        raise FormInvalid("position.html", context, error) from None
+    return redirect("/me?done=apply#applications")

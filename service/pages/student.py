@@ -1,22 +1,115 @@
-"""学生 pages: ``/me``, the student's own place (profile, recommendations, applications and
-placement choices join it as those domains land)."""
+"""学生 pages: ``/me`` — the profile, applications with their states and the student's actions
+(accept / decline / withdraw)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+import uuid
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from models import Role, User
-from service.pages.web import PageRoute, render, require_page_roles
+from models.base import POSITION_KIND_LABELS
+from service.applications import operations as applications
+from service.deps import ReadSessionDep, SessionDep
+from service.errors import AppError, Invalid, field_detail
+from service.pages import applying
+from service.pages.web import (
+    CsrfChecked,
+    FormInvalid,
+    PageRoute,
+    parse_form,
+    redirect,
+    render,
+    require_page_roles,
+)
+from service.pagination import PageParams
+from service.students import operations as students
+from service.students.schemas import ProfileUpdate
 
 router = APIRouter(prefix="/me", route_class=PageRoute, include_in_schema=False)
 
 StudentUser = Annotated[User, Depends(require_page_roles(Role.student))]
+PROFILE_FIELDS = ("phone", "skills", "certificates", "preferred_regions", "introduction")
+LIST_FIELDS = ("skills", "certificates", "preferred_regions")
+_SEPARATORS = re.compile(r"[,，、;；\n\r]+")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
+
+
+def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
+    profile = students.read_profile(session, user)
+    rows, count = applications.list_applications(
+        session, user, applications.ApplicationFilters(), PageParams(page=1, page_size=100)
+    )
+    form = {
+        "phone": profile.phone or "",
+        "skills": "、".join(profile.skills),
+        "certificates": "、".join(profile.certificates),
+        "preferred_regions": "、".join(profile.preferred_regions),
+        "introduction": profile.introduction,
+        "preferred_kinds": [k.value for k in profile.preferred_kinds],
+    }
+    return {
+        "title": "我的",
+        "profile": profile,
+        "applications": [(a, applying.actions_for(a, Role.student)) for a in rows],
+        "application_count": count,
+        "kinds": [(k.value, label) for k, label in POSITION_KIND_LABELS.items()],
+        "form": form,
+        **extra,
+    }
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, _user: StudentUser) -> Response:
-    """学生：我的申请与推荐。"""
-    return render(request, "student/home.html", {"title": "我的"})
+def home(
+    request: Request,
+    session: ReadSessionDep,
+    user: StudentUser,
+    saved: str | None = None,
+    done: str | None = None,
+) -> Response:
+    """学生：个人资料与我的申请。"""
+    return render(request, "student/home.html", _context(session, user, saved=saved, done=done))
+
+
+async def _profile_form(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = {name: str(form.get(name, "")) for name in PROFILE_FIELDS}
+    values["preferred_kinds"] = [str(v) for v in form.getlist("preferred_kinds")]
+    return values
+
+
+@router.post("/profile", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def update_profile(
+    session: SessionDep,
+    user: StudentUser,
+    form: Annotated[dict[str, Any], Depends(_profile_form)],
+) -> Response:
+    context = _context(session, user)
+    context["form"] = form
+    values: dict[str, Any] = {
+        "phone": form["phone"].strip() or None,
+        "introduction": form["introduction"].strip(),
+        "preferred_kinds": form["preferred_kinds"],
+        **{name: _split(form[name]) for name in LIST_FIELDS},
+    }
+    try:
+        students.update_profile(session, user, parse_form(ProfileUpdate, values))
+    except AppError as error:
+        raise FormInvalid("student/home.html", context, error) from None
+    return redirect("/me?saved=1")
+
+
+@router.post("/applications/{application_id}/{action}", dependencies=[CsrfChecked])
+def act(session: SessionDep, user: StudentUser, application_id: uuid.UUID, action: str) -> Response:
+    chosen = applying.parse_action(action, Role.student)
+    if chosen is None:
+        raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
+    applications.transition(session, user, application_id, chosen)
+    return redirect(f"/me?done={chosen.value}#applications")

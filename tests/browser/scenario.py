@@ -9,7 +9,14 @@ from datetime import date
 from sqlmodel import Session
 
 from models import PositionKind, Role
-from tests.factories import PASSWORD, make_enterprise, make_position, make_school, make_user
+from tests.factories import (
+    PASSWORD,
+    make_enterprise,
+    make_position,
+    make_school,
+    make_student,
+    make_user,
+)
 from tests.service.reports.helpers import PLAIN, PRIORITY, YEAR, region_with
 
 NURSING = "520201"  # 护理, 高职专科
@@ -54,7 +61,10 @@ def build_scenario(session: Session) -> Accounts:
     make_user(session, Role.enterprise, factory, username="b_enterprise")
     school = make_school(session, name="重庆南岸职业学院")
     make_user(session, Role.school, school, username="b_school")
-    make_user(session, Role.student, school, username="b_student", display_name="王小明")
+    student_user = make_user(session, Role.student, school, username="b_student")
+    make_student(
+        session, school, NURSING, name="王小明", phone="13800001234", user_id=student_user.id
+    )
     make_user(session, Role.regulator, username="b_regulator", display_name="市教委")
     region_with(
         session, PLAIN, {YEAR - 1: (100, 55), YEAR: (100, 50)}, {YEAR - 1: 80, YEAR: 80}, sites=2

@@ -41,18 +41,46 @@ def test_a_bad_filter_is_explained_next_to_it(page: Page, live_server: LiveServe
     expect(page.get_by_label("最低月薪（元）")).to_have_attribute("aria-invalid", "true")
 
 
-def test_a_student_signs_in_searches_and_opens_a_position(
+def test_a_student_applies_the_enterprise_offers_and_the_student_accepts(
     page: Page, live_server: LiveServer
 ) -> None:
     accounts = live_server.accounts
     sign_in(page, live_server.url, accounts.student, accounts.password)
-    page.goto(f"{live_server.url}/positions?q=护理&sort=pay")
-
+    expect(page).to_have_url(f"{live_server.url}/me")
+    page.goto(f"{live_server.url}/positions?q=数控&sort=pay")
     expect(page.locator("#result-count")).to_have_text("共 2 个岗位")
-    page.get_by_role("link", name="护理学徒").click()
+    page.get_by_role("link", name="数控车床操作员").click()
 
-    expect(page.get_by_role("link", name="登录后申请")).to_have_count(0)
-    expect(page.locator("section.apply")).to_be_visible()
+    page.get_by_role("button", name="申请该岗位").click()  # consent not ticked: the browser asks
+    expect(page).to_have_url(re.compile(r"/positions/[0-9a-f-]+$"))
+    page.get_by_label("给企业的留言（可选）").fill("我在校学过数控编程。")
+    page.get_by_label(re.compile("我同意将我的姓名")).check()
+    page.get_by_role("button", name="申请该岗位").click()
+
+    row = page.locator("#applications tbody tr", has_text="数控车床操作员")
+    expect(row.locator(".badge")).to_have_text("已投递")
+    screenshot(page, live_server.screenshots, "student")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, accounts.enterprise, accounts.password)
+    page.get_by_role("link", name="收到的申请").click()
+    offer = page.locator("tbody tr", has_text="数控车床操作员")
+    expect(offer).to_contain_text("王小明")
+    expect(offer).to_contain_text("我在校学过数控编程。")
+    screenshot(page, live_server.screenshots, "enterprise-applications")
+    offer.get_by_role("button", name=re.compile("^发录用通知")).click()
+    expect(page.locator("tbody tr", has_text="数控车床操作员").locator(".badge")).to_have_text(
+        "已发录用通知"
+    )
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, accounts.student, accounts.password)
+    row = page.locator("#applications tbody tr", has_text="数控车床操作员")
+    expect(row.locator(".badge")).to_have_text("已发录用通知")
+    row.get_by_role("button", name="接受录用").click()
+    expect(
+        page.locator("#applications tbody tr", has_text="数控车床操作员").locator(".badge")
+    ).to_have_text("已接受录用")
 
 
 def test_an_enterprise_fixes_a_blocked_draft_and_publishes_it(
