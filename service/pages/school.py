@@ -23,9 +23,11 @@ from service.pages.web import (
     render,
     require_page_roles,
 )
+from service.pagination import PageParams
 from service.reports import operations as reports
 from service.reports.operations import MismatchQuery
 from service.settings import settings
+from service.students import operations as students
 from service.transfer import operations as transfer
 from service.transfer.columns import SPECS, TransferKind
 
@@ -35,6 +37,7 @@ SchoolUser = Annotated[User, Depends(require_page_roles(Role.school))]
 UPLOAD_KINDS = (TransferKind.cohorts, TransferKind.programmes, TransferKind.students)
 COHORT_FIELDS = ("major_code", "graduation_year", "graduates", "placed", "in_field")
 COHORT_OPTIONAL = ("further_study", "avg_monthly_salary")
+ROSTER_SIZE = 50
 
 
 def _school(session: Session, user: User) -> Organization:
@@ -60,8 +63,13 @@ def _home_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
             report_note = error.message
     else:
         report_note = "本校所在地区尚无毕业生去向数据，暂无预警报告"
+    roster, roster_count = students.list_students(
+        session, user, students.StudentFilters(), PageParams(page=1, page_size=ROSTER_SIZE)
+    )
     return {
         "title": "学校工作台",
+        "roster": roster,
+        "roster_count": roster_count,
         "school": school,
         "report": report,
         "report_note": report_note,

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models import Cohort, Role
-from tests.factories import make_school, make_user
+from tests.factories import make_school, make_student, make_user
 from tests.service.pages.helpers import csrf_of, post_form, sign_in
 from tests.service.reports.helpers import PLAIN, region_with
 
@@ -105,3 +105,15 @@ def test_the_school_sees_its_majors_warnings_with_reasons(
     assert "林业技术" in page
     assert '<span class="badge a-merge_or_close">撤并</span>' in page
     assert "毕业去向落实率" in page
+
+
+def test_the_school_lists_its_students(client: TestClient, session: Session) -> None:
+    school = signed_in_school(client, session)
+    make_student(session, school, "510203", student_no="2025001", name="赵一")
+    make_student(session, make_school(session), "510203", student_no="9999", name="别校学生")
+
+    page = client.get("/school").text
+
+    assert "本校学生（1）" in page
+    assert "<td>2025001</td><td>赵一</td>" in page
+    assert "别校学生" not in page
