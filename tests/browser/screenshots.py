@@ -80,6 +80,7 @@ def take(url: str, out: Path) -> list[str]:
             _shoot(page, url + draft, out, "enterprise-draft")
         _shoot(page, f"{url}/enterprise/positions/new", out, "enterprise-new")
         _shoot(page, f"{url}/enterprise/forecasts", out, "enterprise-forecasts")
+        _shoot(page, f"{url}/enterprise/applications", out, "enterprise-applications")
 
         context.clear_cookies()
         sign_in(page, url, "demo_school", passwords["demo_school"])
