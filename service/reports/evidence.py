@@ -16,7 +16,7 @@ from models import Cohort, Organization, OrganizationKind, OrganizationStatus, P
 from service.catalog import operations as catalog
 from service.errors import Invalid, NotFound, field_detail
 from service.reports import operations
-from service.reports.operations import MismatchQuery
+from service.reports.operations import NATIONAL_CODE, MismatchQuery
 from service.reports.schemas import MismatchRow
 
 
@@ -74,7 +74,8 @@ def major_evidence(
         )
     years = [h.year for h in row.history] + [query.year]
     first_year = min(years)
-    scope = catalog.region_scope(session, query.region)
+    # The report's own region (its viewer's default when none was asked); national covers all.
+    scope = None if report.region == NATIONAL_CODE else catalog.region_scope(session, report.region)
     only = viewer.organization_id if viewer is not None and viewer.role == Role.school else None
     schools = _school_figures(session, scope, major_code, first_year, query.year, only)
     return MajorEvidence(
@@ -89,7 +90,7 @@ def major_evidence(
 
 def _school_figures(
     session: Session,
-    scope: catalog.RegionScope,
+    scope: catalog.RegionScope | None,
     major_code: str,
     first_year: int,
     last_year: int,
@@ -100,8 +101,9 @@ def _school_figures(
     school_filter = [
         col(Organization.kind) == OrganizationKind.school,
         col(Organization.status) == OrganizationStatus.verified,
-        scope.contains(col(Organization.region_code)),
     ]
+    if scope is not None:
+        school_filter.append(scope.contains(col(Organization.region_code)))
     if only is not None:
         school_filter.append(col(Organization.id) == only)
     cohorts = session.execute(

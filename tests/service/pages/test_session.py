@@ -178,3 +178,24 @@ def test_a_saturated_service_answers_pages_with_the_api_503(
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+
+
+def test_static_assets_are_served_while_the_service_is_saturated() -> None:
+    # A full admission queue (no place at all) refuses the API at once but not the page's stylesheet
+    # or the offline documentation's scripts: they touch no database.
+    from fastapi import FastAPI
+
+    from service.admission import AdmissionMiddleware
+    from service.pages import install_pages
+
+    app = FastAPI()
+    install_pages(app)
+    guarded = AdmissionMiddleware(app, limit=0, wait_s=0.01)
+
+    with TestClient(guarded) as saturated:
+        stylesheet = saturated.get("/static/pages/app.css")
+        api = saturated.get("/api/v1/positions")
+
+    assert stylesheet.status_code == 200
+    assert "text/css" in stylesheet.headers["content-type"]
+    assert (api.status_code, api.json()["error"]["code"]) == (503, "overloaded")
