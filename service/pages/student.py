@@ -1,5 +1,5 @@
-"""学生 pages: ``/me`` — the profile, applications with their states and the student's actions
-(accept / decline / withdraw)."""
+"""学生 pages: ``/me`` — the profile, recommendations with their reasons, applications with their
+states and the student's actions (accept / decline / withdraw)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from models.base import POSITION_KIND_LABELS
 from service.applications import operations as applications
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
+from service.matching import operations as matching
+from service.matching.schemas import RecommendationsPublic
 from service.pages import applying
 from service.pages.web import (
     CsrfChecked,
@@ -35,6 +37,8 @@ router = APIRouter(prefix="/me", route_class=PageRoute, include_in_schema=False)
 StudentUser = Annotated[User, Depends(require_page_roles(Role.student))]
 PROFILE_FIELDS = ("phone", "skills", "certificates", "preferred_regions", "introduction")
 LIST_FIELDS = ("skills", "certificates", "preferred_regions")
+RECOMMENDATIONS = 10
+REGION_LABELS = {"preferred": "在意向地区内", "same_province": "与意向地区同省"}
 _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
 
 
@@ -55,9 +59,14 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         "introduction": profile.introduction,
         "preferred_kinds": [k.value for k in profile.preferred_kinds],
     }
+    recommended = RecommendationsPublic.model_validate(
+        matching.recommend(session, matching.student_of_user(session, user), RECOMMENDATIONS)
+    )
     return {
         "title": "我的",
         "profile": profile,
+        "recommendations": recommended.data,
+        "region_labels": REGION_LABELS,
         "applications": [(a, applying.actions_for(a, Role.student)) for a in rows],
         "application_count": count,
         "kinds": [(k.value, label) for k, label in POSITION_KIND_LABELS.items()],

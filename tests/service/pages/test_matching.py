@@ -1,0 +1,65 @@
+"""Matching on the pages: a student's recommendations with their reasons, the school's programmes
+aligned to priority industries, an enterprise's candidate programmes for a position."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from models import Role
+from service.matching import index as position_index
+from tests.factories import make_enterprise, make_position, make_school, make_student, make_user
+from tests.service.pages.helpers import sign_in
+
+NURSING = "520201"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index() -> Iterator[None]:
+    position_index.forget()
+    yield
+    position_index.forget()
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_student_sees_recommendations_with_their_reasons(
+    client: TestClient, session: Session
+) -> None:
+    school = make_school(session)
+    user = make_user(session, Role.student, school, username="stu")
+    make_student(
+        session, school, NURSING, skills=["急救"], preferred_regions=["500000"], user_id=user.id
+    )
+    hospital = make_enterprise(session, name="重庆护联医院", industry_code="8411")
+    exact = make_position(
+        session,
+        hospital,
+        [NURSING],
+        title="护士",
+        skills=["急救", "静脉输液"],
+        closing_date=date.today() + timedelta(days=30),
+    )
+    sibling = make_position(session, hospital, ["520202"], title="助产士")
+    sign_in(client, "stu")
+
+    page = client.get("/me")
+
+    assert page.status_code == 200
+    section = page.text.split('id="recommendations"')[1].split("</section>")[0]
+    assert re.findall(r'href="/positions/([0-9a-f-]+)"', section) == [
+        str(exact.id),
+        str(sibling.id),
+    ]
+    first = _text(section.split("</ul></li>")[0])
+    assert "专业：专业对口" in first
+    assert "具备的技能与证书：急救" in first
+    assert "尚需的技能：静脉输液" in first
+    assert "重点产业：护理" in first
