@@ -15,6 +15,8 @@ from models import Organization, Role, User
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
+from service.matching import operations as matching
+from service.matching.schemas import SchoolAlignmentPublic
 from service.pages.web import (
     CsrfChecked,
     FormInvalid,
@@ -66,8 +68,12 @@ def _home_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
     roster, roster_count = students.list_students(
         session, user, students.StudentFilters(), PageParams(page=1, page_size=ROSTER_SIZE)
     )
+    alignment = SchoolAlignmentPublic.model_validate(
+        matching.school_alignment(session, user, school.code)
+    )
     return {
         "title": "学校工作台",
+        "alignment": alignment,
         "roster": roster,
         "roster_count": roster_count,
         "school": school,

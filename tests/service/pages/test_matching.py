@@ -13,7 +13,14 @@ from sqlmodel import Session
 
 from models import Role
 from service.matching import index as position_index
-from tests.factories import make_enterprise, make_position, make_school, make_student, make_user
+from tests.factories import (
+    make_enterprise,
+    make_position,
+    make_programme,
+    make_school,
+    make_student,
+    make_user,
+)
 from tests.service.pages.helpers import sign_in
 
 NURSING = "520201"
@@ -63,3 +70,24 @@ def test_the_student_sees_recommendations_with_their_reasons(
     assert "具备的技能与证书：急救" in first
     assert "尚需的技能：静脉输液" in first
     assert "重点产业：护理" in first
+
+
+def test_the_school_sees_its_programmes_aligned_to_priority_industries(
+    client: TestClient, session: Session
+) -> None:
+    school = make_school(session)
+    make_programme(session, school, NURSING, 2026)
+    make_programme(session, school, "530302", 2026)
+    make_user(session, Role.school, school, username="sch")
+    sign_in(client, "sch")
+
+    page = client.get("/school")
+
+    assert page.status_code == 200
+    section = _text(page.text.split('id="alignment"')[1].split("</section>")[0])
+    assert "开设专业 2 个，对接重点产业 1 个，对接比例 50.0%" in section
+    nursing, other = section.split("530302")
+    assert "护理 520201" in nursing
+    assert "已对接 护理" in nursing
+    assert "未对接" in other
+    assert "已对接" not in other
