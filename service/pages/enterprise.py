@@ -18,6 +18,8 @@ from service.demand import operations as demand
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
+from service.matching import operations as matching
+from service.matching.schemas import CandidateProgrammesPublic
 from service.pages import applying
 from service.pages.web import (
     MAX_PAGE,
@@ -35,6 +37,7 @@ from service.positions.schemas import ComplianceCheck, PositionCreate, PositionU
 
 router = APIRouter(prefix="/enterprise", route_class=PageRoute, include_in_schema=False)
 
+CANDIDATES = 20
 EnterpriseUser = Annotated[User, Depends(require_page_roles(Role.enterprise))]
 PAGE_SIZE = 20
 # Text fields of the posting form; lists are typed one per line or separated by commas.
@@ -195,6 +198,21 @@ def edit_position(
     """岗位编辑与发布前合规预检。"""
     context = _edit_context(session, user, position_id, saved=saved, published=published)
     return render(request, "enterprise/position_form.html", context)
+
+
+@router.get("/positions/{position_id}/programmes", response_class=HTMLResponse)
+def candidate_programmes(
+    request: Request, session: ReadSessionDep, user: EnterpriseUser, position_id: uuid.UUID
+) -> Response:
+    """岗位的候选合作专业：专业对口、即将毕业人数与距离。"""
+    candidates = CandidateProgrammesPublic.model_validate(
+        matching.candidate_programmes(session, user, position_id, CANDIDATES)
+    )
+    return render(
+        request,
+        "enterprise/programmes.html",
+        {"title": f"{candidates.title} · 候选合作专业", "candidates": candidates},
+    )
 
 
 @router.post("/positions/{position_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])

@@ -91,3 +91,33 @@ def test_the_school_sees_its_programmes_aligned_to_priority_industries(
     assert "已对接 护理" in nursing
     assert "未对接" in other
     assert "已对接" not in other
+
+
+def test_the_enterprise_sees_candidate_programmes_for_its_position(
+    client: TestClient, session: Session
+) -> None:
+    factory = make_enterprise(session, industry_code="3491", region_code="500106")
+    make_user(session, Role.enterprise, factory, username="ent")
+    position = make_position(
+        session, factory, ["460305"], headcount=10, start_date=date(2027, 7, 1)
+    )
+    near = make_school(session, name="重庆近郊职业学院", region_code="500106")
+    far = make_school(session, name="成都远方职业学院", region_code="510104")
+    for year in (2024, 2025):
+        make_programme(session, near, "460305", year, enrolment_plan=40)
+        make_programme(session, far, "460305", year, enrolment_plan=40)
+    make_programme(session, near, "520201", 2025, enrolment_plan=400)
+    make_user(session, Role.enterprise, make_enterprise(session), username="rival")
+    sign_in(client, "ent")
+
+    form = client.get(f"/enterprise/positions/{position.id}")
+    page = client.get(f"/enterprise/positions/{position.id}/programmes")
+
+    assert f'href="/enterprise/positions/{position.id}/programmes"' in form.text
+    assert page.status_code == 200
+    rows = page.text.split('id="candidates"')[1].split("<tbody>")[1].split("</tr>")[:-1]
+    assert [near.name in rows[0], far.name in rows[1], len(rows)] == [True, True, 2]
+    assert "专业对口；即将毕业 80 人（2027、2028 届）；同一区县" in _text(rows[0])
+    client.cookies.clear()
+    sign_in(client, "rival")
+    assert client.get(f"/enterprise/positions/{position.id}/programmes").status_code == 404
