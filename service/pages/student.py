@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -29,6 +30,8 @@ from service.pages.web import (
     require_page_roles,
 )
 from service.pagination import PageParams
+from service.placement import operations as placement
+from service.placement.schemas import ChoicesIn
 from service.students import operations as students
 from service.students.schemas import ProfileUpdate
 
@@ -66,6 +69,7 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         "title": "我的",
         "profile": profile,
         "recommendations": recommended.data,
+        "rounds": placement.my_rounds(session, user),
         "region_labels": REGION_LABELS,
         "applications": [(a, applying.actions_for(a, Role.student)) for a in rows],
         "application_count": count,
@@ -122,3 +126,81 @@ def act(session: SessionDep, user: StudentUser, application_id: uuid.UUID, actio
         raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
     applications.transition(session, user, application_id, chosen)
     return redirect(f"/me?done={chosen.value}#applications")
+
+
+# ---------------------------------------------------------------- placement-round choices
+
+
+def _round_context(session: Session, user: User, round_id: uuid.UUID) -> dict[str, Any]:
+    rounds = {r.id: (r, editable) for r, editable in placement.my_rounds(session, user)}
+    chosen = placement.read_choices(session, user, round_id).position_ids  # 403 if not invited
+    row, editable = rounds[round_id]
+    ranks = {str(pid): str(number) for number, pid in enumerate(chosen, start=1)}
+    return {"title": f"{row.title} · 志愿", "round": row, "editable": editable, "form": ranks}
+
+
+@router.get("/placement/{round_id}", response_class=HTMLResponse)
+def round_choices(
+    request: Request,
+    session: ReadSessionDep,
+    user: StudentUser,
+    round_id: uuid.UUID,
+    saved: str | None = None,
+) -> Response:
+    """学生：双选轮次的志愿，按序号排列（1 为第一志愿）。"""
+    context = _round_context(session, user, round_id)
+    return render(request, "student/placement.html", {**context, "saved": saved})
+
+
+def _ranked(form: dict[str, str], position_ids: list[str]) -> list[uuid.UUID]:
+    """The positions in the order of the numbers typed beside them (blank: not chosen)."""
+    numbered: list[tuple[int, str]] = []
+    problems = []
+    for pid in position_ids:
+        text = form.get(f"rank-{pid}", "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) < 1:
+            problems.append(field_detail(f"rank-{pid}", "请填写正整数序号，1 为第一志愿"))
+            continue
+        numbered.append((int(text), pid))
+    counts = Counter(number for number, _ in numbered)
+    problems += [
+        field_detail(f"rank-{pid}", f"序号 {number} 重复")
+        for number, pid in numbered
+        if counts[number] > 1
+    ]
+    if problems:
+        raise Invalid("志愿有误", details=problems)
+    return [uuid.UUID(pid) for _, pid in sorted(numbered)]
+
+
+async def _rank_form(request: Request) -> dict[str, str]:
+    return {key: str(value) for key, value in (await request.form()).items()}
+
+
+@router.post("/placement/{round_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def set_round_choices(
+    session: SessionDep,
+    user: StudentUser,
+    round_id: uuid.UUID,
+    form: Annotated[dict[str, str], Depends(_rank_form)],
+) -> Response:
+    context = _round_context(session, user, round_id)
+    context["form"] = {k[len("rank-") :]: v for k, v in form.items() if k.startswith("rank-")}
+    position_ids = [str(p.position_id) for p in context["round"].positions]
+    try:
+        ranked = _ranked(form, position_ids)
+        try:
+            placement.set_choices(session, user, round_id, ChoicesIn(position_ids=ranked))
+        except Invalid as error:
+            # The operation names list positions (position_ids.N): shown beside that position.
+            for detail in error.details:
+                field = str(detail.get("field", ""))
+                index = field.rpartition(".")[2]
+                if field.startswith("position_ids.") and index.isdigit():
+                    detail["field"] = f"rank-{ranked[int(index)]}"
+            raise
+    except AppError as error:
+        raise FormInvalid("student/placement.html", context, error) from None
+    return redirect(f"/me/placement/{round_id}?saved=1")
