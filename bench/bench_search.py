@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python -m bench.bench_search [--positions N] [--concurrency C] [--duration S]``
 
 Builds a SQLite file in a temporary folder (migrations, reference catalogue, then ``--positions``
-open positions of 300 verified enterprises in 重庆 with Core bulk inserts), starts the real app with
+open positions of 300 verified enterprises in 重庆 with Core bulk inserts, their search words
+computed as the service computes them; the FTS5 triggers index them), starts the real app with
 uvicorn on a free port, and a bare FastAPI app (one ``def`` endpoint returning a small JSON body) on
 another. Then drives each in turn with ``--concurrency`` threads, each with its own keep-alive httpx
 client, for ``--duration`` seconds after a warm-up, and prints requests per second, p50 and p99
@@ -39,7 +40,9 @@ from fastapi import FastAPI
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from matching.search_text import index_words
 from models import (
+    Major,
     Organization,
     OrganizationKind,
     OrganizationStatus,
@@ -53,6 +56,7 @@ from models.validators import USCC_ALPHABET, uscc_check_character
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine
+from service.positions import repository as positions_repository
 
 ENTERPRISES = 300
 SEED = 20261123
@@ -105,6 +109,8 @@ QUERIES: tuple[dict[str, Any], ...] = (
     {"region": "500106", "sort": "pay"},
     {"q": "五险一金", "page": 5},
     {"kind": "apprenticeship", "sort": "closing", "page_size": 50},
+    {"q": "数控 编程", "region": "500100"},
+    {"q": "护理", "kind": "实习", "sort": "pay"},
 )
 
 
@@ -151,19 +157,28 @@ def build_database(path: Path, positions: int) -> str:
             for i, region in enumerate(rng.choice(counties) for _ in range(ENTERPRISES))
         ]
         session.execute(insert(Organization), enterprises)
+        names: dict[str, str] = {
+            str(code): str(name)
+            for code, name in session.execute(
+                select(col(Major.code), col(Major.name)).where(col(Major.code).in_(MAJORS))
+            )
+        }
         rows, majors = [], []
         for i in range(positions):
             enterprise = rng.choice(enterprises)
             published = now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))
             start = date(2026, 1, 1) + timedelta(days=rng.randint(0, 365))
             position_id = uuid.uuid4()
+            title = f"{rng.choice(TITLES)}{i}"
+            description = "，".join(rng.sample(PHRASES, 3)) + "。"
+            wanted = rng.sample(MAJORS, rng.randint(0, 2))
             rows.append(
                 {
                     "id": position_id,
                     "enterprise_id": enterprise["id"],
                     "kind": rng.choice(list(PositionKind)),
-                    "title": f"{rng.choice(TITLES)}{i}",
-                    "description": "，".join(rng.sample(PHRASES, 3)) + "。",
+                    "title": title,
+                    "description": description,
                     "skills": [],
                     "region_code": enterprise["region_code"],
                     "headcount": rng.randint(1, 20),
@@ -180,12 +195,16 @@ def build_database(path: Path, positions: int) -> str:
                     "published_at": published,
                     "created_at": published,
                     "updated_at": published,
+                    # The words every write path of the service stores (the search index's input).
+                    "search_title": index_words(title),
+                    "search_body": index_words(description, [names[c] for c in wanted]),
                 }
             )
-            for code in rng.sample(MAJORS, rng.randint(0, 2)):
+            for code in wanted:
                 majors.append({"position_id": position_id, "major_code": code})
         session.execute(insert(Position), rows)
         session.execute(insert(PositionMajor), majors)
+        positions_repository.refresh_statistics(session)  # as the import does after writing
         session.commit()
     engine.dispose()
     return url

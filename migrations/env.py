@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
 from migrations import report_triggers
+from models.position import is_search_index_object
 from service.settings import settings
 
 config = context.config
@@ -25,6 +26,12 @@ def database_url() -> str:
     )
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """The backend-specific full-text index (models/position.py) is not in the metadata."""
+    del parent_names
+    return not is_search_index_object(type_, name)
+
+
 def run_migrations_offline() -> None:
     url = database_url()
     context.configure(
@@ -33,6 +40,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -54,6 +62,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        include_name=include_name,
     )
     sqlite = connection.dialect.name == "sqlite"  # type: ignore[attr-defined]
     with context.begin_transaction():

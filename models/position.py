@@ -25,7 +25,7 @@ class Position(SQLModel, table=True):
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     headcount: int
-    monthly_pay: float | None = None
+    monthly_pay: float | None = Field(default=None, index=True)
     same_post_wage: float | None = None  # the enterprise's wage for the same post
     post_staff_count: int | None = None  # staff on this kind of post (intern 20 % rule)
     hours_per_day: float | None = None
@@ -38,7 +38,7 @@ class Position(SQLModel, table=True):
     compliance_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )
-    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
     created_at: datetime = Field(
         default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
     )
@@ -46,6 +46,31 @@ class Position(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
     )
+    # The words of the title, and of the description, skills and wanted majors' names, cut by
+    # jieba at write time and separated by spaces (matching.search_text.index_words). The index
+    # over them is the backend's own (SEARCH_INDEX_OBJECTS).
+    search_title: str = Field(default="", sa_type=Text)
+    search_body: str = Field(default="", sa_type=Text)
+
+
+# The full-text index over search_title and search_body, outside SQLModel's metadata because it
+# differs by backend (migration 0002): on SQLite the FTS5 table position_fts (its shadow tables
+# start with the same name) kept in step by triggers; on PostgreSQL the generated tsvector column
+# position.search_vector and its GIN index. Alembic's comparison leaves these alone.
+SEARCH_FTS_TABLE = "position_fts"
+SEARCH_VECTOR_COLUMN = "search_vector"
+SEARCH_VECTOR_INDEX = "ix_position_search_vector"
+
+
+def is_search_index_object(type_: str, name: str | None) -> bool:
+    """Whether a reflected schema object is part of the backend's full-text index."""
+    if name is None:
+        return False
+    if type_ == "table":
+        return name == SEARCH_FTS_TABLE or name.startswith(SEARCH_FTS_TABLE + "_")
+    if type_ == "column":
+        return name == SEARCH_VECTOR_COLUMN
+    return type_ == "index" and name == SEARCH_VECTOR_INDEX
 
 
 class PositionMajor(SQLModel, table=True):

@@ -18,8 +18,8 @@ from sqlmodel import Session
 from models import AuditLog, User
 from models.base import utcnow
 
-# Never copied into the log, whatever the entity.
-_SECRET_FIELDS = frozenset({"password_hash", "password"})
+# Never copied into the log, whatever the entity (secrets; words derived for the search index).
+_SECRET_FIELDS = frozenset({"password_hash", "password", "search_title", "search_body"})
 
 Actor = User | str
 """A logged-in user, or the name of a non-human actor such as ``"cli"`` or ``"scheduler"``."""

@@ -32,6 +32,7 @@ from models import (
 )
 from models.validators import USCC_ALPHABET, uscc_check_character
 from service.auth.security import create_access_token, hash_password
+from service.positions import operations as positions
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-9"
@@ -194,6 +195,9 @@ def make_position(
     session.flush()
     for code in majors:
         session.add(PositionMajor(position_id=position.id, major_code=code))
+    session.flush()
+    # The search words, as every write path of the service sets them.
+    positions.index_position(session, position, list(majors))
     session.flush()
     return position
 

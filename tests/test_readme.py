@@ -86,6 +86,10 @@ def test_readme_commands_run_against_the_demo_city(
     first = subprocess.run(["bash", "-c", commands[0]], env=env, capture_output=True, timeout=300)
     assert (first.returncode, first.stderr.decode()) == (0, "")
 
+    # Engines are cached per URL and a relative SQLite path is resolved when a connection opens:
+    # an engine that an earlier test made for ./chanjiao.db elsewhere must not serve these commands.
+    for url in ("sqlite:///./chanjiao.db", "sqlite:///chanjiao.db"):
+        get_engine(url).dispose()
     failures = []
     for command in commands[1:]:
         # Each command starts as a fresh process would: the default database, no --db left over.

@@ -7,17 +7,18 @@ but not changed (403).
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-import jieba
+from sqlalchemy import or_
 from sqlmodel import Session, col
 
+from matching import search_text
 from matching.compliance import Finding
 from matching.resolve import Resolution
+from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
@@ -26,6 +27,7 @@ from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, fie
 from service.pagination import PageParams
 from service.positions import compliance, repository
 from service.positions.schemas import (
+    COUNT_CAP,
     ApprenticeShareReport,
     ComplianceCheck,
     EnterpriseShare,
@@ -41,14 +43,12 @@ from service.positions.schemas import (
 ENTITY = "position"
 SUPERVISORS = SUPERVISOR_ROLES
 SCHEDULER_ACTOR = "scheduler"
+SEARCH_FIELDS = {"search_title", "search_body"}  # derived, never audited
 EDITABLE = (PositionStatus.draft, PositionStatus.open)
 REQUIRED_FIELDS = frozenset(
     {"kind", "title", "description", "skills", "region_code", "headcount", "start_date"}
     | {"order_training"}
 )
-MAX_SEARCH_TERMS = 6
-
-jieba.setLogLevel(logging.WARNING)
 
 
 # ---------------------------------------------------------------- helpers
@@ -91,7 +91,7 @@ def _views(
 
 def _dump(position: Position) -> dict[str, Any]:
     # Enum columns are loaded as plain strings; pydantic would warn about each of them.
-    return position.model_dump(warnings=False)
+    return position.model_dump(warnings=False, exclude=SEARCH_FIELDS)
 
 
 def _audited_state(position: Position, major_codes: list[str]) -> dict[str, Any]:
@@ -199,6 +199,15 @@ def date_problems(
     return problems
 
 
+def index_position(session: Session, position: Position, major_codes: Sequence[str]) -> None:
+    """Set the position's search words from its title, description, skills and majors' names."""
+    names = repository.major_names(session, major_codes)
+    position.search_title = search_text.index_words(position.title)
+    position.search_body = search_text.index_words(
+        position.description, position.skills, [names[c] for c in major_codes if c in names]
+    )
+
+
 def _field_problems(session: Session, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Checks across fields, on the position as it would be saved."""
     problems = [
@@ -268,6 +277,8 @@ def create_position(
     codes = _unique_codes(resolutions)
     repository.replace_majors(session, position.id, codes)
     repository.replace_classes(session, position.id, sorted({c.code for c in classes}))
+    index_position(session, position, codes)
+    session.flush()
     audit.record(
         session, actor, "create", ENTITY, position.id, None, _audited_state(position, codes)
     )
@@ -315,6 +326,8 @@ def update_position(
         codes = _unique_codes(resolutions)
         repository.replace_majors(session, position.id, codes)
         repository.replace_classes(session, position.id, sorted({c.code for c in classes}))
+    index_position(session, position, codes)
+    session.flush()
     after = _audited_state(position, codes)
     audit.record(session, actor, "update", ENTITY, position.id, before, after)
     return _view(session, position, actor), _resolution_public(resolutions) + _class_public(
@@ -413,27 +426,42 @@ def read_position(session: Session, viewer: User | None, position_id: uuid.UUID)
     return _view(session, position, viewer)
 
 
-def search_terms(q: str | None) -> list[str]:
-    """The words of a query that must all appear: jieba's segmentation, without punctuation, and
-    without single characters when longer words exist (they would match almost anything)."""
-    if not q or not q.strip():
-        return []
-    words = [w.strip().lower() for w in jieba.lcut(q)]
-    words = [w for w in words if w and any(ch.isalnum() for ch in w)]
-    if any(len(w) > 1 for w in words):
-        words = [w for w in words if len(w) > 1]
-    return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
+def _search_majors(session: Session, major: str) -> list[str]:
+    """The codes a search's major filter means: the code given, or the major a name resolves to
+    (every level's, when the name is exactly one at several levels); otherwise a 422 with the
+    catalogue's candidates, never a silently empty list."""
+    resolution = catalog.resolve_major(session, major)
+    if resolution.resolved and resolution.code is not None:
+        return [resolution.code]
+    named = normalize_major_name(major)
+    same_name = [c.code for c in resolution.candidates if normalize_major_name(c.name) == named]
+    if same_name:
+        return same_name
+    raise Invalid(
+        "需求专业无法识别",
+        details=[
+            field_detail(
+                "major",
+                catalog.unresolved_message(resolution),
+                candidates=[candidate.to_dict() for candidate in resolution.candidates],
+            )
+        ],
+    )
 
 
 def search_positions(
     session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
-) -> tuple[list[PositionView], int]:
-    """The public search: published positions of verified enterprises, newest, best paid or
-    closing soonest first, with the id as tie-break (stable pages)."""
+) -> tuple[list[PositionView], int, bool]:
+    """The public search: published positions of verified enterprises matching every word of
+    ``q`` (the full-text index) and the filters; by relevance when there are words, else newest
+    first, or by pay or closing date, with the id as tie-break (stable pages).
+
+    Returns the page, the count (exact up to ``COUNT_CAP``) and whether the count was capped.
+    """
     conditions: list[Any] = []
-    text = repository.text_condition(search_terms(filters.q))
-    if text is not None:
-        conditions.append(text)
+    terms = search_text.query_terms(filters.q)
+    sort = filters.sort or ("relevance" if terms else "newest")
+    text = repository.text_match(session, terms, ranked=sort == "relevance")
     if filters.open_only:
         conditions.append(col(Position.status) == PositionStatus.open)
     if filters.kind is not None:
@@ -444,14 +472,29 @@ def search_positions(
     if filters.industry:
         conditions.append(repository.industry_condition(filters.industry))
     if filters.major:
-        conditions.append(repository.asks_for_major(filters.major))
+        conditions.append(repository.asks_for_major(_search_majors(session, filters.major)))
     if filters.min_pay is not None:
         conditions.append(col(Position.monthly_pay) >= filters.min_pay)
-    total = repository.count_of(session, conditions)
+    if filters.published_from is not None:
+        # A local date; compared in UTC, as the timestamps are stored (SQLite keeps no zone).
+        since = datetime.combine(filters.published_from, time(), tzinfo=compliance.CHINA)
+        conditions.append(col(Position.published_at) >= since.astimezone(UTC))
+    if filters.start_from is not None:
+        conditions.append(col(Position.start_date) >= filters.start_from)
+    if filters.start_to is not None:
+        conditions.append(col(Position.start_date) <= filters.start_to)
+    if filters.closing_from is not None:
+        conditions.append(
+            or_(
+                col(Position.closing_date).is_(None),
+                col(Position.closing_date) >= filters.closing_from,
+            )
+        )
+    total, capped = repository.capped_count(session, conditions, text, COUNT_CAP)
     rows = repository.search_page(
-        session, conditions, repository.order_for(filters.sort), page.offset, page.page_size
+        session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP
     )
-    return _views(session, rows, viewer), total
+    return _views(session, rows, viewer), total, capped
 
 
 def my_positions(

@@ -17,6 +17,7 @@ from service.positions.schemas import (
     PositionPublic,
     PositionSaved,
     PositionSearch,
+    PositionSearchPage,
     PositionsPublic,
     PositionUpdate,
     PositionView,
@@ -43,15 +44,19 @@ def _saved(result: tuple[PositionView, list[MajorResolutionPublic]]) -> Position
     )
 
 
-@router.get("", response_model=PositionsPublic)
+@router.get("", response_model=PositionSearchPage)
 def search_positions(
     session: ReadSessionDep,
     viewer: OptionalUser,
     filters: Annotated[PositionSearch, Query()],
     page: PageDep,
-) -> PositionsPublic:
-    """检索已发布岗位（无需登录）：关键词、类型、地区、行业、专业、最低月薪，可排序分页。"""
-    return _page(*operations.search_positions(session, viewer, filters, page))
+) -> PositionSearchPage:
+    """检索已发布岗位（无需登录）：关键词全文检索，按类型、地区、行业、专业、月薪、日期筛选，
+    按相关度、发布时间、月薪或截止日期排序；总数超过1000时显示为“1000+”。"""
+    views, count, capped = operations.search_positions(session, viewer, filters, page)
+    return PositionSearchPage(
+        data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
+    )
 
 
 @router.post("", response_model=PositionSaved, status_code=201)

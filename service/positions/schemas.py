@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models import MajorLevel, Position, PositionKind, PositionStatus
 from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
@@ -17,7 +17,10 @@ MAX_MAJORS = 20
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 5000
-SortKey = Literal["newest", "pay", "closing"]
+SortKey = Literal["relevance", "newest", "pay", "closing"]
+# Counts stop here: past it a list says "1000+" rather than counting a million matches.
+COUNT_CAP = 1000
+KIND_BY_LABEL = {label: kind.value for kind, label in POSITION_KIND_LABELS.items()}
 
 
 def _clean_list(values: list[str] | None, max_length: int, label: str) -> list[str] | None:
@@ -132,9 +135,13 @@ class PositionSearch(BaseModel):
     """The filters of the public position search."""
 
     q: str | None = Field(
-        default=None, max_length=64, description="关键词（在岗位名称和描述中检索）"
+        default=None,
+        max_length=64,
+        description="关键词（在岗位名称、描述、技能和需求专业中检索，多个词须全部出现）",
     )
-    kind: PositionKind | None = Field(default=None, description="岗位类型")
+    kind: PositionKind | None = Field(
+        default=None, description="岗位类型：apprenticeship 学徒 / internship 实习 / job 就业"
+    )
     region: str | None = Field(
         default=None, pattern=r"^\d{6}$", description="行政区划代码（含下级区划）"
     )
@@ -143,13 +150,35 @@ class PositionSearch(BaseModel):
         pattern=r"^(?:[A-T]|\d{2,4})$",
         description="企业所属行业（GB/T 4754 门类字母或2–4位代码，含下级行业）",
     )
-    major: str | None = Field(default=None, max_length=8, description="需求专业代码")
-    min_pay: float | None = Field(default=None, ge=0, description="最低月薪（元）")
-    open_only: bool = Field(default=True, description="仅显示招聘中的岗位（否则含已关闭、已招满）")
-    sort: SortKey = Field(
-        default="newest",
-        description="排序：newest 最新发布 / pay 月薪从高到低 / closing 截止日期最近",
+    major: str | None = Field(
+        default=None,
+        max_length=64,
+        description="需求专业：专业代码或名称（名称按专业目录识别，无法识别时返回候选专业）",
     )
+    min_pay: float | None = Field(default=None, ge=0, le=1_000_000, description="最低月薪（元）")
+    published_from: date | None = Field(default=None, description="发布日期不早于")
+    start_from: date | None = Field(default=None, description="到岗日期不早于")
+    start_to: date | None = Field(default=None, description="到岗日期不晚于")
+    closing_from: date | None = Field(
+        default=None, description="报名截止日期不早于（未设截止日期的岗位视为长期有效）"
+    )
+    open_only: bool = Field(default=True, description="仅显示招聘中的岗位（否则含已关闭、已招满）")
+    sort: SortKey | None = Field(
+        default=None,
+        description="排序：relevance 相关度（有关键词时的默认）/ newest 最新发布"
+        "（无关键词时的默认）/ pay 月薪从高到低 / closing 截止日期最近",
+    )
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind_label(cls, value: Any) -> Any:
+        """学徒 / 实习 / 就业 as well as the English values."""
+        return KIND_BY_LABEL.get(value.strip(), value.strip()) if isinstance(value, str) else value
+
+    @field_validator("major", mode="before")
+    @classmethod
+    def _strip_major(cls, value: Any) -> Any:
+        return (value.strip() or None) if isinstance(value, str) else value
 
 
 class MajorRef(BaseModel):
@@ -281,6 +310,23 @@ class PositionSaved(PositionPublic):
 class PositionsPublic(BaseModel):
     data: list[PositionPublic] = Field(description="本页岗位")
     count: int = Field(description="符合条件的岗位总数")
+
+
+class PositionSearchPage(PositionsPublic):
+    """A page of the public search; its count stops at ``COUNT_CAP``."""
+
+    count: int = Field(description="符合条件的岗位总数（超过计数上限时为上限）")
+    count_capped: bool = Field(
+        default=False,
+        description=f"是否超过计数上限（{COUNT_CAP}），超过时总数显示为“{COUNT_CAP}+”",
+    )
+    count_display: str = Field(default="", description="显示用的总数，如“37”或“1000+”")
+
+    @model_validator(mode="after")
+    def _display(self) -> PositionSearchPage:
+        if not self.count_display:
+            self.count_display = f"{self.count}+" if self.count_capped else str(self.count)
+        return self
 
 
 class ShareGroup(BaseModel):

@@ -20,11 +20,13 @@ from typing import IO, Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
+from matching import search_text
 from models import OrganizationStatus, Role, User, natural_id
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.errors import AppError, Conflict, Forbidden
 from service.positions import compliance
+from service.positions import repository as positions_repository
 from service.students import operations as students
 from service.students import privacy
 from service.students.schemas import InitialPassword
@@ -293,6 +295,8 @@ def check_sheet(
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", len(rows), len(rows))
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
+    if kind is TransferKind.positions:
+        _index_positions(session, plan)
     planned: tuple[students.NewAccount, ...] = ()
     if kind is TransferKind.students and accounts:
         planned = _plan_accounts(session, prepared, stored)
@@ -426,6 +430,19 @@ def _classify(
     return Classified(inserts, updates, unchanged, majors)
 
 
+def _index_positions(session: Session, plan: Classified) -> None:
+    """The search words of the positions to write (those unchanged keep theirs)."""
+    majors: dict[uuid.UUID, list[str]] = {}
+    for position_id, code in plan.majors:
+        majors.setdefault(position_id, []).append(code)
+    names = positions_repository.major_names(session, sorted({code for _, code in plan.majors}))
+    for row in (*plan.inserts, *plan.updates):
+        row["search_title"] = search_text.index_words(row["title"])
+        row["search_body"] = search_text.index_words(
+            row["description"], row["skills"], [names[c] for c in majors.get(row["id"], [])]
+        )
+
+
 # Columns only a new row gets: an update sets ``TABLES[kind].updated`` and nothing else, so these
 # keep whatever the stored row holds (the upsert needs every row to carry the same columns).
 _NEW_ROW_ONLY: dict[TransferKind, dict[str, Any]] = {
@@ -481,6 +498,7 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
                 repository.replace_position_majors(
                     session, [row["id"] for row in plan.updates], plan.majors
                 )
+                positions_repository.refresh_statistics(session)
     except (IntegrityError, DataError) as error:
         # Rows were checked against what the check phase saw; a concurrent writer (between the
         # phases or now) can still collide. The caller rolls back, so nothing of the file is kept.

@@ -59,6 +59,8 @@ class TableSpec:
     key: tuple[str, ...]
     parent: str | None
     updated: tuple[str, ...]
+    # Columns computed from the others at write time (search words): written, never compared.
+    derived: tuple[str, ...] = ()
 
 
 TABLES: dict[TransferKind, TableSpec] = {
@@ -101,6 +103,7 @@ TABLES: dict[TransferKind, TableSpec] = {
             "compliance_findings",
             "published_at",
         ),
+        ("search_title", "search_body"),
     ),
     TransferKind.demand: TableSpec(
         DEMAND,
@@ -285,7 +288,7 @@ def bulk_write_cache(session: Session) -> Iterator[None]:
 
 def _written_on_update(spec: TableSpec) -> tuple[str, ...]:
     stamp = ("updated_at",) if "updated_at" in spec.table.c else ()
-    return (*spec.updated, *stamp)
+    return (*spec.updated, *spec.derived, *stamp)
 
 
 def replace_position_majors(

@@ -99,9 +99,12 @@ _STDLIB = {
     "heapq",
     "importlib",
     "itertools",
+    "logging",
     "math",
+    "pathlib",
     "random",
     "re",
+    "threading",
     "typing",
     "unicodedata",
 }

@@ -114,9 +114,12 @@ def test_malformed_input_never_makes_a_500(
     properties = _body_properties(operation)
     for url in concrete_paths:
         for value in JUNK_SCALARS:
-            params = dict.fromkeys(query_names, value)
-            response = client.request(method, url, params=params, headers=admin_headers)
-            _assert_clean(response, f"{method} {url} ?{value!r:.30}")
+            # At most 8 parameters a request: a long junk value in every one of a route's many
+            # filters would pass httpx's URL length limit before reaching the service.
+            for start in range(0, max(len(query_names), 1), 8):
+                params = dict.fromkeys(query_names[start : start + 8], value)
+                response = client.request(method, url, params=params, headers=admin_headers)
+                _assert_clean(response, f"{method} {url} ?{value!r:.30}")
         if method in ("POST", "PUT", "PATCH") and "requestBody" in operation:
             bodies: list[Any] = [[], "text", 12, {"unexpected": "field"}]
             bodies += [dict.fromkeys(properties, junk) for junk in JUNK_VALUES]

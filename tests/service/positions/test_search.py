@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from matching.search_text import query_terms
 from models import Organization, OrganizationStatus, Position, PositionKind, PositionStatus
-from service.positions.operations import search_terms
 from tests.factories import make_enterprise, make_position
 
 URL = "/api/v1/positions"
@@ -94,19 +94,24 @@ def test_default_lists_open_positions_newest_first(
 
 
 def test_text_search_needs_every_word(client: TestClient, city: dict[str, Position]) -> None:
-    assert ids(client.get(URL, params={"q": "数控"}).json()) == [
-        str(city[k].id) for k in ("chengdu", "weld", "cnc")
-    ]
+    # With words the default order is relevance; sort=newest keeps the publication order.
+    newest = client.get(URL, params={"q": "数控", "sort": "newest"}).json()
+    assert ids(newest) == [str(city[k].id) for k in ("chengdu", "weld", "cnc")]
     # Two words: both must appear, in the title or the description.
     assert ids(client.get(URL, params={"q": "数控 焊接"}).json()) == [str(city["weld"].id)]
     assert ids(client.get(URL, params={"q": "fanuc"}).json()) == [str(city["cnc"].id)]
-    assert client.get(URL, params={"q": "100%_"}).json() == {"data": [], "count": 0}
+    assert client.get(URL, params={"q": "100%_"}).json() == {
+        "data": [],
+        "count": 0,
+        "count_capped": False,
+        "count_display": "0",
+    }
 
 
 def test_closed_positions_with_open_only_false(
     client: TestClient, city: dict[str, Position]
 ) -> None:
-    body = client.get(URL, params={"q": "数控", "open_only": "false"}).json()
+    body = client.get(URL, params={"q": "数控", "open_only": "false", "sort": "newest"}).json()
     assert ids(body) == [str(city[k].id) for k in ("chengdu", "closed", "weld", "cnc")]
 
 
@@ -189,4 +194,4 @@ def test_anonymous_results_hide_internal_figures(client: TestClient, session: Se
     ],
 )
 def test_search_terms(query: str, terms: list[str]) -> None:
-    assert search_terms(query) == terms
+    assert query_terms(query) == terms

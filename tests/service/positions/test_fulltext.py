@@ -1,0 +1,330 @@
+"""Full-text search over the backend's index (SQLite FTS5, PostgreSQL tsvector): the same
+results on both, relevance order, every filter, the capped count, hostile query text, and the
+index kept in step by every write path."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from models import Organization, Position, PositionKind, Role
+from service.positions import operations
+from service.transfer import operations as transfer
+from service.transfer.columns import TransferKind
+from tests.factories import auth_headers, make_enterprise, make_position, make_user
+
+URL = "/api/v1/positions"
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "transfer"
+
+
+def keys(body: dict[str, Any], corpus: dict[str, Position]) -> list[str]:
+    by_id = {str(position.id): key for key, position in corpus.items()}
+    return [by_id[row["id"]] for row in body["data"]]
+
+
+def post(
+    session: Session, enterprise: Organization, minutes: int, majors: tuple[str, ...] = (), **f: Any
+) -> Position:
+    return make_position(
+        session, enterprise, majors, published_at=T0 + timedelta(minutes=minutes), **f
+    )
+
+
+@pytest.fixture
+def corpus(session: Session) -> dict[str, Position]:
+    plant = make_enterprise(session, region_code="500106", industry_code="3670")
+    chips = make_enterprise(session, region_code="500112", industry_code="3973")
+    care = make_enterprise(session, region_code="510104", industry_code="8414")
+    return {
+        "lathe": post(
+            session,
+            plant,
+            1,
+            ("460103",),
+            title="数控车床操作工",
+            description="负责数控机床的编程与操作，熟悉FANUC系统",
+            skills=["CAD", "识图"],
+            monthly_pay=6500.0,
+            start_date=date(2026, 7, 1),
+            closing_date=date(2026, 6, 1),
+        ),
+        "weld": post(
+            session,
+            plant,
+            2,
+            kind=PositionKind.apprenticeship,
+            title="焊接学徒",
+            description="跟随师傅学习数控切割与焊接，提供住宿",
+            monthly_pay=4000.0,
+            start_date=date(2026, 9, 1),
+            closing_date=date(2026, 8, 1),
+        ),
+        "robot": post(
+            session,
+            plant,
+            3,
+            ("460305",),
+            title="工业机器人运维技术员",
+            description="负责产线设备运维与点检",
+            kind=PositionKind.internship,
+            monthly_pay=5200.0,
+            start_date=date(2026, 7, 15),
+        ),
+        "chip": post(
+            session,
+            chips,
+            4,
+            title="集成电路测试实习生",
+            description="参与芯片封装测试，数控设备经验者优先",
+            kind=PositionKind.internship,
+            monthly_pay=None,
+            start_date=date(2026, 8, 1),
+            closing_date=date(2026, 7, 1),
+        ),
+        "nurse": post(
+            session,
+            care,
+            5,
+            ("520201",),
+            title="养老护理员",
+            description="负责老人日常照护，五险一金",
+            monthly_pay=4800.0,
+            start_date=date(2026, 10, 1),
+        ),
+    }
+
+
+# The same table runs on SQLite and on PostgreSQL: both backends give exactly these results.
+SAME_ON_BOTH = [
+    ("数控", {"lathe", "weld", "chip"}),
+    ("数控车床", {"lathe"}),
+    ("车床 操作工", {"lathe"}),
+    ("焊接 学徒", {"weld"}),
+    ("fanuc", {"lathe"}),
+    ("FANUC系统", {"lathe"}),
+    ("ｃａｄ", {"lathe"}),  # full-width, folded
+    ("识图", {"lathe"}),  # a skill
+    ("护理", {"nurse"}),  # the title's sub-word, and the major 护理 asked for
+    ("机器人", {"robot"}),
+    ("工业机器人", {"robot"}),
+    ("运维", {"robot"}),  # a word jieba's dictionary lacks
+    ("集成电路", {"chip"}),
+    ("芯片 封装", {"chip"}),
+    ("负责", {"lathe", "robot", "nurse"}),
+    ("机", {"lathe", "robot"}),  # one character: the start of a word (机床, 机器人)
+    ("数控 护理", set()),
+    ("电焊", set()),
+    ("五险一金", {"nurse"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SAME_ON_BOTH)
+def test_the_same_results_on_both_backends(
+    client: TestClient, corpus: dict[str, Position], query: str, expected: set[str]
+) -> None:
+    body = client.get(URL, params={"q": query}).json()
+    assert set(keys(body, corpus)) == expected
+    assert (body["count"], body["count_capped"]) == (len(expected), False)
+
+
+def test_relevance_puts_title_matches_first(
+    client: TestClient, corpus: dict[str, Position]
+) -> None:
+    # 数控 is in the lathe's title and description, in the others' descriptions only; newer
+    # positions come first among equals.
+    assert keys(client.get(URL, params={"q": "数控"}).json(), corpus)[0] == "lathe"
+    by_newest = client.get(URL, params={"q": "数控", "sort": "newest"}).json()
+    assert keys(by_newest, corpus) == ["chip", "weld", "lathe"]
+    by_pay = client.get(URL, params={"q": "数控", "sort": "pay"}).json()
+    assert keys(by_pay, corpus) == ["lathe", "weld", "chip"]
+    # Without words, relevance means newest.
+    assert keys(client.get(URL, params={"sort": "relevance"}).json(), corpus) == [
+        "nurse",
+        "chip",
+        "robot",
+        "weld",
+        "lathe",
+    ]
+
+
+def test_relevance_ranks_a_title_above_a_description(client: TestClient, session: Session) -> None:
+    company = make_enterprise(session)
+    in_body = post(session, company, 9, title="设备管理员", description="负责焊接设备保养")
+    in_title = post(session, company, 1, title="焊接技术员", description="车间生产")
+    body = client.get(URL, params={"q": "焊接"}).json()
+    assert [row["id"] for row in body["data"]] == [str(in_title.id), str(in_body.id)]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "学徒"}, ["weld"]),
+        ({"kind": "实习"}, ["chip", "robot"]),
+        ({"kind": "job"}, ["nurse", "lathe"]),
+        ({"region": "500000"}, ["chip", "robot", "weld", "lathe"]),
+        ({"region": "500112"}, ["chip"]),
+        ({"industry": "39"}, ["chip"]),
+        ({"major": "460103"}, ["lathe"]),
+        ({"major": "工业机器人技术"}, ["robot"]),
+        ({"min_pay": 5000}, ["robot", "lathe"]),
+        ({"start_from": "2026-08-01"}, ["nurse", "chip", "weld"]),
+        ({"start_to": "2026-07-15"}, ["robot", "lathe"]),
+        ({"closing_from": "2026-07-01"}, ["nurse", "chip", "robot", "weld"]),
+        ({"q": "负责", "region": "500100", "min_pay": 6000}, ["lathe"]),
+        ({"q": "数控", "kind": "实习", "region": "500112"}, ["chip"]),
+    ],
+)
+def test_each_filter(
+    client: TestClient, corpus: dict[str, Position], params: dict[str, Any], expected: list[str]
+) -> None:
+    body = client.get(URL, params={"sort": "newest", **params}).json()
+    assert keys(body, corpus) == expected
+
+
+def test_published_from_is_a_local_date(client: TestClient, session: Session) -> None:
+    company = make_enterprise(session)
+    # 16:30 UTC on 28 February is 00:30 on 1 March in Shanghai; 15:30 UTC is still 28 February.
+    late = make_position(session, company, published_at=datetime(2026, 2, 28, 16, 30, tzinfo=UTC))
+    make_position(session, company, published_at=datetime(2026, 2, 28, 15, 30, tzinfo=UTC))
+    body = client.get(URL, params={"published_from": "2026-03-01"}).json()
+    assert [row["id"] for row in body["data"]] == [str(late.id)]
+
+
+@pytest.mark.usefixtures("corpus")
+def test_an_unresolvable_major_name_is_a_422_with_candidates(client: TestClient) -> None:
+    response = client.get(URL, params={"major": "数控技"})
+    assert response.status_code == 422
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "major"
+    assert "460103" in [c["code"] for c in detail["candidates"]]
+    nothing = client.get(URL, params={"major": "量子炼金术"})
+    assert nothing.status_code == 422
+    assert nothing.json()["error"]["details"][0]["candidates"] == []
+    assert client.get(URL, params={"kind": "兼职"}).status_code == 422
+
+
+def test_the_count_stops_at_the_cap(
+    client: TestClient, corpus: dict[str, Position], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "COUNT_CAP", 3)
+    broad = client.get(URL, params={"page_size": 2}).json()
+    assert (broad["count"], broad["count_capped"], broad["count_display"]) == (3, True, "3+")
+    assert len(broad["data"]) == 2
+    assert set(keys(client.get(URL, params={"page": 3, "page_size": 2}).json(), corpus)) == {
+        "lathe"
+    }
+    exact = client.get(URL, params={"q": "数控"}).json()
+    assert (exact["count"], exact["count_capped"], exact["count_display"]) == (3, False, "3")
+
+
+CNC = {"lathe", "weld", "chip"}
+ALL = {"lathe", "weld", "robot", "chip", "nurse"}
+# Query syntax of either backend is plain text here: punctuation is dropped, words are words.
+HOSTILE = [
+    ('"', ALL),  # nothing to search for: no text filter
+    ("'", ALL),
+    ("*", ALL),
+    ("()", ALL),
+    ("\\", ALL),
+    ("🔧🔩", ALL),
+    ("数控*", CNC),
+    ("数控:*", CNC),
+    ("^数控", CNC),
+    ("-数控", CNC),
+    ("数控\x00", CNC),
+    ('"数控" OR "护理"', set()),  # three words: 数控, or, 护理
+    ("NEAR(数控 护理)", set()),
+    ("search_title:数控", set()),
+    ("数控 & 护理 | !焊接", set()),
+    ("100%_", set()),
+    ("a" * 64, set()),
+    ("AND", set()),
+    ("'); DROP TABLE position; --", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), HOSTILE)
+def test_special_characters_never_fail(
+    client: TestClient, corpus: dict[str, Position], query: str, expected: set[str]
+) -> None:
+    response = client.get(URL, params={"q": query})
+    assert response.status_code == 200
+    assert set(keys(response.json(), corpus)) == expected
+
+
+# ---------------------------------------------------------------- the index follows every write
+
+
+def _search(client: TestClient, query: str) -> set[str]:
+    return {row["title"] for row in client.get(URL, params={"q": query}).json()["data"]}
+
+
+def test_api_create_update_and_publish_keep_the_index(client: TestClient, session: Session) -> None:
+    company = make_enterprise(session)
+    headers = auth_headers(make_user(session, Role.enterprise, company))
+    body = {
+        "kind": "job",
+        "title": "模具钳工",
+        "description": "负责冲压模具维修",
+        "majors": ["460103"],
+        "skills": ["钳工"],
+        "headcount": 2,
+        "monthly_pay": 6000,
+        "same_post_wage": 6000,
+        "post_staff_count": 40,
+        "start_date": "2026-12-01",
+    }
+    created = client.post(URL, json=body, headers=headers).json()
+    assert _search(client, "模具") == set()  # a draft is not public
+    published = client.post(f"{URL}/{created['id']}/publish", headers=headers)
+    assert published.status_code == 200
+    assert _search(client, "模具") == {"模具钳工"}
+    assert _search(client, "数控技术") == {"模具钳工"}  # the asked major's name
+    changed = client.patch(
+        f"{URL}/{created['id']}",
+        json={"title": "注塑技术员", "description": "注塑机调试", "majors": ["460305"]},
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    assert _search(client, "模具") == set()
+    assert _search(client, "注塑") == {"注塑技术员"}
+    assert _search(client, "工业机器人") == {"注塑技术员"}
+    assert _search(client, "数控技术") == set()
+
+
+def test_imported_positions_are_indexed(client: TestClient, session: Session) -> None:
+    for kind in (TransferKind.organizations, TransferKind.positions):
+        data = (FIXTURES / f"{kind}.csv").read_bytes()
+        transfer.import_file(session, kind, data, file_name=f"{kind}.csv", actor="test")
+    assert _search(client, "零部件 装配") == {"汽车零部件装调学徒"}
+    assert "汽车零部件装调学徒" in _search(client, "钳工")  # a skill
+    assert _search(client, "尺寸 检测") == {"质检实习生"}
+
+
+def test_the_sqlite_index_agrees_with_its_content(
+    session: Session, backend: str, corpus: dict[str, Position]
+) -> None:
+    corpus["weld"].title = "氩弧焊学徒"
+    operations.index_position(session, corpus["weld"], [])
+    session.delete(corpus["nurse"])
+    session.flush()
+    if backend == "sqlite":
+        session.execute(text("INSERT INTO position_fts(position_fts) VALUES ('integrity-check')"))
+        found = session.execute(
+            text("SELECT count(*) FROM position_fts WHERE position_fts MATCH '\"氩弧焊\"'")
+        ).scalar_one()
+    else:
+        found = session.execute(
+            text(
+                "SELECT count(*) FROM position "
+                "WHERE search_vector @@ to_tsquery('simple', '氩弧焊')"
+            )
+        ).scalar_one()
+    assert found == 1
