@@ -43,7 +43,12 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 20
 SEARCH_FIELDS = ("q", "kind", "region", "major", "industry", "min_pay", "sort")
-SORT_LABELS = {"newest": "最新发布", "pay": "月薪从高到低", "closing": "截止日期最近"}
+SORT_LABELS = {
+    "relevance": "相关度（有关键词时）",
+    "newest": "最新发布",
+    "pay": "月薪从高到低",
+    "closing": "截止日期最近",
+}
 
 
 # ---------------------------------------------------------------- sign-in
@@ -133,6 +138,7 @@ def position_hall(
         "sort_labels": SORT_LABELS,
         "results": [],
         "count": 0,
+        "count_display": "0",
         "page": 1,
         "pages": 0,
     }
@@ -143,7 +149,7 @@ def position_hall(
         if "major" in search_input:
             search_input["major"] = _major_code(session, search_input["major"])
         search = parse_form(PositionSearch, search_input)
-        views, count = positions.search_positions(
+        views, count, capped = positions.search_positions(
             session, user, search, PageParams(page=page_number, page_size=PAGE_SIZE)
         )
     except AppError as error:
@@ -151,6 +157,7 @@ def position_hall(
     context.update(
         results=views,
         count=count,
+        count_display=f"{count}+" if capped else str(count),
         page=page_number,
         pages=math.ceil(count / PAGE_SIZE),
     )
