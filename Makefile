@@ -12,7 +12,7 @@ FUZZ_EXAMPLES ?= 50
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.service.security.fuzz --examples $(FUZZ_EXAMPLES)
 
-.PHONY: fuzz demo test lint typecheck migrations-check bench load serve install clean lock
+.PHONY: fuzz demo test lint typecheck migrations-check bench load serve install clean lock browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,22 @@ demo: $(STAMP)
 
 ## make test: environment with the test extras, then the whole suite
 ## (PostgreSQL too when TEST_DATABASE_URL is set, as .ci/run does)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+## the browser tests drive Debian's chromium (Playwright downloads no browser); Chinese needs fonts-noto-cjk
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then \
+		echo "安装 chromium 和 fonts-noto-cjk（浏览器测试需要）"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+## make screenshots: every page of the demo city at desktop width and 375 px, into build/screenshots/
+screenshots: $(STAMP) browser
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) db upgrade
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed catalog > /dev/null
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed demo > /dev/null
+	$(BIN)/python -m tests.browser.screenshots --db $(DEMO_DB) --out build/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

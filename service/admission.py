@@ -20,8 +20,9 @@ from service.settings import settings
 
 logger = logging.getLogger(__name__)
 
-# Paths that touch no database (process liveness, the API's own description).
+# Paths that touch no database (process liveness, the API's own description, static files).
 EXEMPT_PATHS = frozenset({"/healthz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"})
+EXEMPT_PREFIXES = ("/static/",)
 
 
 class AdmissionMiddleware:
@@ -49,7 +50,8 @@ class AdmissionMiddleware:
         return 0 if semaphore is None else self.limit - semaphore._value
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
             await self.app(scope, receive, send)
             return
         semaphore = self._current_semaphore()

@@ -25,6 +25,7 @@ from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
 from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from service.organizations.router import router as organizations_router
+from service.pages import install_pages
 from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
@@ -88,11 +89,14 @@ def create_app() -> FastAPI:
         description="职业教育人才供需信息平台：岗位发布、专业布局与供需预警。",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served offline by service.pages
+        redoc_url=None,
     )
     register_error_handlers(app)
     app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
     app.include_router(api_router())
+    install_pages(app)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_body_bytes,

@@ -261,6 +261,17 @@ def _student_of(session: Session, actor: User, row: PlacementRound) -> uuid.UUID
     return student.id
 
 
+def my_rounds(session: Session, actor: User) -> list[tuple[RoundPublic, bool]]:
+    """A student's rounds, each with whether its choices can still be changed."""
+    student = repository.student_of_user(session, actor.id) if actor.role == Role.student else None
+    if student is None:
+        return []
+    return [
+        (_public(session, row), row.status == RoundStatus.open and not _deadline_passed(row))
+        for row in repository.rounds_of_student(session, student.id)
+    ]
+
+
 def set_choices(
     session: Session, actor: User, round_id: uuid.UUID, body: ChoicesIn
 ) -> ChoicesPublic:

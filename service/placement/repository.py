@@ -92,6 +92,18 @@ def student_count(session: Session, round_id: uuid.UUID) -> int:
     )
 
 
+def rounds_of_student(session: Session, student_id: uuid.UUID) -> list[PlacementRound]:
+    """The rounds a student is invited to, the latest deadline first."""
+    return list(
+        session.execute(
+            select(PlacementRound)
+            .join(RoundStudent, col(RoundStudent.round_id) == col(PlacementRound.id))
+            .where(col(RoundStudent.student_id) == student_id)
+            .order_by(col(PlacementRound.deadline_at).desc(), col(PlacementRound.id))
+        ).scalars()
+    )
+
+
 def is_invited(session: Session, round_id: uuid.UUID, student_id: uuid.UUID) -> bool:
     return session.get(RoundStudent, (round_id, student_id)) is not None
 

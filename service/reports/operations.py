@@ -351,6 +351,14 @@ def mismatch_report(
     return report
 
 
+def mismatch_report_with_profile(
+    session: Session, query: MismatchQuery, *, viewer: User | None
+) -> tuple[MismatchReport, PolicyProfile]:
+    """The report and the thresholds it applied (pages draw the destination floor from them)."""
+    report, resolved = _report_and_profile(session, query, viewer)
+    return report, resolved.thresholds
+
+
 def _report_and_profile(
     session: Session, query: MismatchQuery, viewer: User | None
 ) -> tuple[MismatchReport, policy.ResolvedProfile]:

@@ -1,0 +1,14 @@
+"""All page routes, one router per audience."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.pages import enterprise, public, regulator, school, student
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+router.include_router(regulator.router)
+router.include_router(enterprise.router)
+router.include_router(school.router)
+router.include_router(student.router)

@@ -1,0 +1,295 @@
+"""What every page shares: templates, the session cookie, CSRF tokens, and errors shown as HTML.
+
+A browser signs in once and carries the same bearer token the API issues, in an HttpOnly cookie;
+the token is checked on every request exactly as a bearer header is (suspension takes effect at
+once). Forms carry a CSRF token: an HMAC of a random per-browser cookie, so a page on another site
+can neither read nor forge it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine, Mapping
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+
+from models import Role, User
+from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service.auth import operations as auth
+from service.deps import ReadSessionDep
+from service.errors import AppError, Forbidden, Invalid, Unauthorized, pydantic_errors_to_details
+from service.settings import settings
+
+# Deeper pages than this are refused (an offset beyond it would only ever be empty, and a huge one
+# overflows PostgreSQL's bigint).
+MAX_PAGE = 100_000
+SESSION_COOKIE = "chanjiao_session"
+CSRF_COOKIE = "chanjiao_csrf"
+CSRF_FIELD = "csrf_token"
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+
+ROLE_LABELS = {
+    Role.student: "学生",
+    Role.enterprise: "企业",
+    Role.school: "学校",
+    Role.regulator: "监管部门",
+    Role.admin: "管理员",
+}
+# Where each role lands after signing in.
+ROLE_HOMES = {
+    Role.student: "/me",
+    Role.enterprise: "/enterprise",
+    Role.school: "/school",
+    Role.regulator: "/regulator",
+    Role.admin: "/regulator",
+}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _money(value: float | None) -> str:
+    return "面议" if value is None else f"{value:,.0f} 元/月"
+
+
+templates.env.filters["percent"] = _percent
+templates.env.filters["number"] = _number
+templates.env.filters["money"] = _money
+templates.env.globals["kind_labels"] = {k.value: v for k, v in POSITION_KIND_LABELS.items()}
+templates.env.globals["status_labels"] = {k.value: v for k, v in POSITION_STATUS_LABELS.items()}
+templates.env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
+templates.env.globals["role_homes"] = {k.value: v for k, v in ROLE_HOMES.items()}
+
+
+def secure_cookies() -> bool:
+    """Cookies are Secure everywhere but the demo and the tests, which run over plain HTTP."""
+    return settings.environment not in ("demo", "test")
+
+
+# ---------------------------------------------------------------- CSRF
+
+
+def _csrf_for(nonce: str) -> str:
+    key = settings.jwt_secret().encode()
+    return hmac.new(key, f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms of this page carry; creates the browser's nonce on its first page."""
+    nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf_nonce", None)
+    if nonce is None:
+        nonce = secrets.token_urlsafe(32)
+        request.state.csrf_nonce = nonce
+    return _csrf_for(nonce)
+
+
+def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Every form POST: the token must be the HMAC of this browser's nonce cookie."""
+    nonce = request.cookies.get(CSRF_COOKIE)
+    if not nonce or not csrf_token or not hmac.compare_digest(_csrf_for(nonce), csrf_token):
+        raise Forbidden("页面已过期或请求来源不明，请刷新页面后重试", code="csrf_failed")
+
+
+CsrfChecked = Depends(verify_csrf)
+
+
+def _set_csrf_cookie(request: Request, response: Response) -> None:
+    nonce = getattr(request.state, "csrf_nonce", None)
+    if nonce is not None and CSRF_COOKIE not in request.cookies:
+        response.set_cookie(
+            CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=secure_cookies(), path="/"
+        )
+
+
+# ---------------------------------------------------------------- session
+
+
+def set_session(response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.access_token_minutes * 60,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(),
+        path="/",
+    )
+
+
+def clear_session(response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies(), path="/"
+    )
+
+
+def page_user(request: Request, session: ReadSessionDep) -> User | None:
+    """The signed-in user; an expired or revoked cookie reads as signed out."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        user = auth.user_for_token(session, token)
+    except Unauthorized:
+        return None
+    request.state.user = user
+    return user
+
+
+PageUser = Annotated[User | None, Depends(page_user)]
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a signed-in user; answered with a redirect to /login."""
+
+
+def require_page_roles(*roles: Role) -> Callable[[User | None], User]:
+    def _check(user: PageUser) -> User:
+        if user is None:
+            raise LoginRequired
+        if user.role not in roles:
+            raise Forbidden(f"此页面仅供{'、'.join(ROLE_LABELS[r] for r in roles)}用户使用")
+        return user
+
+    return _check
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after signing in; anything else (other hosts) is dropped."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    values: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        "path": request.url.path,
+        "errors": {},
+        "form_message": None,
+    }
+    values.update(context or {})
+    response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    _set_csrf_cookie(request, response)
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a POST: 303, so that the browser GETs the next page."""
+    return RedirectResponse(url, status_code=303)
+
+
+def errors_by_field(error: AppError) -> dict[str, list[str]]:
+    """The API's ``details`` keyed by field, for messages shown next to each input."""
+    fields: dict[str, list[str]] = {}
+    for detail in error.details:
+        field = str(detail.get("field") or "")
+        fields.setdefault(field, []).append(str(detail.get("message", "")))
+    return fields
+
+
+class FormInvalid(Exception):
+    """A form's input broke a rule: the form is shown again with the messages by its fields.
+
+    Raised (not returned) so that the request's session rolls back whatever the operation did.
+    """
+
+    def __init__(
+        self, template: str, context: Mapping[str, Any], error: AppError, status_code: int = 0
+    ) -> None:
+        super().__init__(error.message)
+        self.template = template
+        self.context = dict(context)
+        self.error = error
+        self.status_code = status_code or error.status_code
+
+
+def parse_form(schema: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    """A schema from form values, or ``Invalid`` with the API's field details."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid("输入数据有误", details=pydantic_errors_to_details(exc.errors())) from None
+
+
+def query_string(params: Mapping[str, Any], **changes: Any) -> str:
+    """``params`` with ``changes`` applied, empty values dropped (pagination links)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+templates.env.globals["query_string"] = query_string
+
+
+def error_page(request: Request, error: AppError) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"error": error, "title": error.message},
+        status_code=error.status_code,
+    )
+
+
+class PageRoute(APIRoute):
+    """Page routes answer in HTML: a login redirect, the form again with its errors, or an error
+    page, instead of the API's JSON bodies."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+            except FormInvalid as invalid:
+                if invalid.error.status_code == 503:
+                    raise invalid.error from None
+                context = {
+                    **invalid.context,
+                    "errors": errors_by_field(invalid.error),
+                    "form_message": invalid.error.message,
+                }
+                return render(request, invalid.template, context, invalid.status_code)
+            except AppError as error:
+                if error.status_code == 503:
+                    # Saturation keeps the service's one answer: the handler adds Retry-After.
+                    raise
+                return error_page(request, error)
+            except RequestValidationError as exc:
+                details = pydantic_errors_to_details(exc.errors())
+                return error_page(request, Invalid("请求参数有误", details=details))
+
+        return page_handler
