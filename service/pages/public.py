@@ -15,6 +15,7 @@ from models.base import POSITION_KIND_LABELS
 from service.applications import operations as applications
 from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
+from service.auth.router import client_address
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
@@ -63,7 +64,9 @@ def login_form(request: Request, user: PageUser, next: str | None = None) -> Res
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def login(
-    session: ReadSessionDep,
+    request: Request,
+    read_session: ReadSessionDep,
+    session: SessionDep,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
@@ -77,12 +80,13 @@ def login(
     try:
         if problems:
             raise Invalid("请填写用户名和密码", details=problems)
-        token = auth.authenticate(session, username.strip(), password)
+        # The API's login: the same throttles (per account and per address) and the same tokens.
+        user = auth.authenticate(read_session, username.strip(), password, client_address(request))
     except AppError as error:
         raise FormInvalid("login.html", context, error) from None
-    user = auth.user_for_token(session, token)
+    tokens = auth.issue_tokens(session, user)
     response = redirect(safe_next(next) or ROLE_HOMES[Role(user.role)])
-    set_session(response, token)
+    set_session(response, tokens.access_token)
     return response
 
 
