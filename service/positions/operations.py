@@ -475,16 +475,17 @@ def search_positions(
     Returns the page, the count (exact up to ``COUNT_CAP``) and whether the count was capped.
     """
     conditions: list[Any] = []
+    repository.search_settings(session)
     terms = search_text.query_terms(filters.q)
     sort = filters.sort or ("relevance" if terms else "newest")
     text = repository.text_match(session, terms, ranked=sort == "relevance")
+    if filters.region:
+        scope = catalog.region_scope(session, filters.region)
+        conditions.append(repository.region_filter(session, scope.low, scope.high))
     if filters.open_only:
         conditions.append(col(Position.status) == PositionStatus.open)
     if filters.kind is not None:
         conditions.append(col(Position.kind) == filters.kind)
-    if filters.region:
-        scope = catalog.region_scope(session, filters.region)
-        conditions.append(scope.contains(col(Position.region_code)))
     if filters.industry:
         conditions.append(repository.industry_condition(filters.industry))
     if filters.major:
@@ -506,7 +507,10 @@ def search_positions(
                 col(Position.closing_date) >= filters.closing_from,
             )
         )
-    total, capped = repository.capped_count(session, conditions, text, COUNT_CAP)
+    # The count needs no rank: bm25 over every match was most of SQLite's count (16 ms of 17 ms
+    # for a word in 7 000 of 20 000 positions).
+    counted = text if sort != "relevance" else repository.text_match(session, terms, ranked=False)
+    total, capped = repository.capped_count(session, conditions, counted, COUNT_CAP)
     rows = repository.search_page(
         session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP
     )
