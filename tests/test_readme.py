@@ -25,7 +25,7 @@ from sqlalchemy import make_url
 from sqlmodel import Session
 
 from seed.demo.loader import load_demo
-from service.db import get_engine
+from service.db import get_engine, read_engine
 from service.settings import settings
 
 ROOT = Path(__file__).parents[1]
@@ -90,10 +90,13 @@ def test_readme_commands_run_against_the_demo_city(
     # an engine that an earlier test made for ./chanjiao.db elsewhere must not serve these commands.
     for url in ("sqlite:///./chanjiao.db", "sqlite:///chanjiao.db"):
         get_engine(url).dispose()
+        read_engine(url).dispose()
     failures = []
     for command in commands[1:]:
         # Each command starts as a fresh process would: the default database, no --db left over.
-        settings.database_url = "sqlite:///./chanjiao.db"
+        # (The same file by its absolute path: engines are cached per URL, and a relative SQLite path
+        # cached by an earlier test would resolve against that test's working directory.)
+        settings.database_url = f"sqlite:///{tmp_path / 'chanjiao.db'}"
         failure = _run_in_process(command, run_cli)
         if failure:
             failures.append(f"{command}\n  {failure}")

@@ -28,7 +28,8 @@ def test_signing_in_sets_an_http_only_lax_cookie_and_goes_to_the_role_home(
         c for c in response.headers.get_list("set-cookie") if c.startswith("chanjiao_session=")
     )
     attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-    assert attributes == {"httponly", "max-age=28800", "path=/", "samesite=lax"}
+    max_age = f"max-age={settings.access_token_minutes * 60}"
+    assert attributes == {"httponly", max_age, "path=/", "samesite=lax"}
     assert client.get("/enterprise").status_code == 200
 
 

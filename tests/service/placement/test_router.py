@@ -392,8 +392,12 @@ def test_recommender_ranking_keeps_scores_and_reasons(client: TestClient, world:
         "综合0.4125 = 0.5×专业0.7 + 0.3×技能0 + 0.1×地区0 + 0.1×薪酬0.625",
     ]
     # Students 2 and 3 (the same major) score the same: a tie, settled by the round's lottery.
-    assert (by_student[sid(w, 2)]["rank"], by_student[sid(w, 2)]["score"]) == (3, 0.1276)
-    assert (by_student[sid(w, 3)]["rank"], by_student[sid(w, 3)]["score"]) == (3, 0.1276)
+    # Their text-relatedness term is fitted on the whole index, which other tests' positions in
+    # this process's index shift in the fourth decimal; the tie itself is exact.
+    tied = [by_student[sid(w, n)] for n in (2, 3)]
+    assert [entry["rank"] for entry in tied] == [3, 3]
+    assert tied[0]["score"] == tied[1]["score"]
+    assert tied[0]["score"] == pytest.approx(0.1276, abs=0.001)
     stored = client.get(f"{URL}/{rid}/rankings/{w.lathe.id}", headers=w.h(w.school_user))
     assert stored.json()["entries"] == entries
     run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()

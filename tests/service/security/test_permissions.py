@@ -31,6 +31,14 @@ Statuses = tuple[int, int, int, int, int, int, int]
 
 EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ("GET", "/healthz"): (200, 200, 200, 200, 200, 200, 200),
+    # 三张清单, 联合体, incentive statement (issue 16): public reads, writes need an account.
+    ("GET", "/api/v1/regions/{code}/lists/{kind}"): (422, 422, 422, 422, 422, 422, 422),
+    ("PUT", "/api/v1/enterprises/{code}/tax-years/{year}"): (401, 422, 422, 422, 422, 422, 422),
+    ("GET", "/api/v1/enterprises/{code}/incentive-statement"): (401, 422, 422, 422, 422, 422, 422),
+    ("POST", "/api/v1/alliances"): (401, 422, 422, 422, 422, 422, 422),
+    ("GET", "/api/v1/alliances"): (200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/alliances/{alliance_id}"): (404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/api/v1/alliances/{alliance_id}/indicators"): (422, 422, 422, 422, 422, 422, 422),
     ("GET", "/readyz"): None,  # answers for the configured database, not the test one
     ("POST", "/api/v1/auth/token"): (422, 422, 422, 422, 422, 422, 422),
     ("POST", "/api/v1/auth/refresh"): (422, 422, 422, 422, 422, 422, 422),
