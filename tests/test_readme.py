@@ -94,8 +94,8 @@ def test_readme_commands_run_against_the_demo_city(
     failures = []
     for command in commands[1:]:
         # Each command starts as a fresh process would: the default database, no --db left over.
-        # (The same file by its absolute path: engines are cached per URL, and a relative SQLite path
-        # cached by an earlier test would resolve against that test's working directory.)
+        # (By its absolute path: engines are cached per URL, and a relative SQLite path cached by
+        # an earlier test would resolve against that test's working directory.)
         settings.database_url = f"sqlite:///{tmp_path / 'chanjiao.db'}"
         failure = _run_in_process(command, run_cli)
         if failure:
