@@ -92,8 +92,23 @@ def password_problem(password: str, username: str | None = None) -> str | None:
     return None
 
 
-def register(session: Session, request: RegisterRequest) -> tuple[Organization, User]:
-    """Self-registration: a pending organisation and its first account, or nothing at all."""
+# The actor of a registration that opened no account (its user name was taken).
+REGISTRATION_ACTOR = "registration"
+REGISTRATION_MESSAGE = (
+    "注册申请已提交：所在地监管部门审核机构后，账户方可登录。"
+    "如审核后仍无法登录，请凭受理编号联系所在地监管部门。"
+)
+
+
+def register(session: Session, request: RegisterRequest) -> Organization:
+    """Self-registration: a pending organisation and, if the user name is free, its first account.
+
+    A taken user name answers exactly like a free one (issue 15: no enumeration of accounts): the
+    password is hashed either way, the pending organisation is recorded either way, and the
+    requested name goes to the audit log (``register_name_taken``) for the regulator who reviews the
+    organisation. No account of a pending organisation can log in, so trying the chosen password
+    afterwards does not tell the two cases apart either.
+    """
     data = request.organization
     # Hashed before any query, so that no write lock is held during argon2 (see create_user).
     password_hash = hash_password(request.password)
@@ -111,6 +126,27 @@ def register(session: Session, request: RegisterRequest) -> tuple[Organization, 
         raise Invalid("注册信息有误", details=problems)
     organizations.ensure_code_free(session, data.code, "organization.")
     organization = organizations.add_organization(session, data, OrganizationStatus.pending)
+    taken = session.exec(select(User.id).where(User.username == request.username)).first()
+    if taken is not None:
+        audit.record(
+            session,
+            REGISTRATION_ACTOR,
+            "register",
+            organizations.ENTITY,
+            organization.id,
+            None,
+            organization,
+        )
+        audit.record(
+            session,
+            REGISTRATION_ACTOR,
+            "register_name_taken",
+            organizations.ENTITY,
+            organization.id,
+            None,
+            {"requested_username": request.username},
+        )
+        return organization
     user = create_user(
         session,
         username=request.username,
@@ -123,7 +159,7 @@ def register(session: Session, request: RegisterRequest) -> tuple[Organization, 
     audit.record(
         session, user, "register", organizations.ENTITY, organization.id, None, organization
     )
-    return organization, user
+    return organization
 
 
 # Which kind of organisation each role belongs to; admins belong to none, regulators optionally to a
@@ -212,7 +248,9 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     user = session.exec(select(User).where(User.username == username)).first()
     # Verify even for an unknown user name so the timing does not tell which names exist.
     valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-    if user is None or not valid or not user.is_active:
+    # An account of an organisation not yet verified answers like a wrong password: otherwise
+    # "register, then log in" would tell a fresh user name from a taken one.
+    if user is None or not valid or not user.is_active or _awaits_review(session, user):
         throttle.hit(throttle.LOGIN_PER_ACCOUNT, username)
         raise Unauthorized("用户名或密码错误")
     if is_demo_account(user) and settings.environment != "demo":
@@ -223,6 +261,13 @@ def authenticate(session: Session, username: str, password: str, address: str) -
             raise Unauthorized("所属机构已被暂停")
     throttle.reset(throttle.LOGIN_PER_ACCOUNT, username)
     return user
+
+
+def _awaits_review(session: Session, user: User) -> bool:
+    if user.organization_id is None:
+        return False
+    organization = session.get(Organization, user.organization_id)
+    return organization is not None and organization.status == OrganizationStatus.pending
 
 
 def is_demo_account(user: User) -> bool:

@@ -20,7 +20,6 @@ from service.auth.schemas import (
 )
 from service.errors import error_responses
 from service.organizations import operations as organizations
-from service.organizations.schemas import OrganizationPublic
 
 router = APIRouter(prefix="/auth", tags=["账户"])
 
@@ -57,15 +56,14 @@ def logout(session: SessionDep, body: RefreshRequest) -> Response:
 
 
 @router.post(
-    "/register", response_model=RegisterResult, status_code=201, responses=error_responses(409, 429)
+    "/register", response_model=RegisterResult, status_code=202, responses=error_responses(409, 429)
 )
 def register(request: Request, session: SessionDep, body: RegisterRequest) -> RegisterResult:
-    """自助注册：创建企业或学校（待审核）及其第一个账户（按来源地址限制次数）。"""
+    """自助注册：提交企业或学校（待审核）及其第一个账户，经所在地监管部门审核后方可登录（按来源地址限制次数）。"""
     throttle.check_and_hit(throttle.REGISTER_PER_ADDRESS, client_address(request))
-    organization, user = operations.register(session, body)
+    organization = operations.register(session, body)
     return RegisterResult(
-        organization=OrganizationPublic.model_validate(organization),
-        user=UserPublic.model_validate(user),
+        status="submitted", reference=organization.id, message=operations.REGISTRATION_MESSAGE
     )
 
 

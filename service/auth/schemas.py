@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Role
-from service.organizations.schemas import OrganizationFields, OrganizationPublic
+from service.organizations.schemas import OrganizationFields
 
 
 class Token(BaseModel):
@@ -48,8 +49,11 @@ class RegisterRequest(BaseModel):
 
 
 class RegisterResult(BaseModel):
-    organization: OrganizationPublic = Field(description="新注册的机构（待审核）")
-    user: UserPublic = Field(description="机构的第一个账户")
+    """The same answer whether or not the user name was free: registration reveals no accounts."""
+
+    status: Literal["submitted"] = Field(description="注册申请已提交，待所在地监管部门审核")
+    reference: uuid.UUID = Field(description="受理编号（即待审核机构的编号），咨询审核进度时提供")
+    message: str = Field(description="提示")
 
 
 class PasswordChange(BaseModel):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from models import AuditLog, Organization, Role, User
+from models import AuditLog, Organization, OrganizationStatus, Role, User
+from service.auth import security
+from service.auth.operations import REGISTRATION_MESSAGE
 from tests.factories import make_enterprise, make_school_code, make_uscc, make_user
 
 URL = "/api/v1/auth/register"
@@ -31,15 +35,20 @@ def test_enterprise_registers_pending_with_its_first_user(
 ) -> None:
     body = registration()
     response = client.post(URL, json=body)
-    assert response.status_code == 201
+    assert response.status_code == 202
     result = response.json()
-    assert result["organization"]["status"] == "pending"
-    assert result["organization"]["code"] == body["organization"]["code"]
-    assert result["user"]["role"] == "enterprise"
-    assert result["user"]["organization_id"] == result["organization"]["id"]
-    assert "password_hash" not in result["user"]
+    organization = session.exec(
+        select(Organization).where(Organization.code == body["organization"]["code"])
+    ).one()
+    assert result == {
+        "status": "submitted",
+        "reference": str(organization.id),
+        "message": REGISTRATION_MESSAGE,
+    }
+    assert organization.status == "pending"
 
     user = session.exec(select(User).where(User.username == "zhizao-hr")).one()
+    assert (user.role, user.organization_id) == ("enterprise", organization.id)
     assert user.password_hash.startswith("$argon2")
     entries = session.exec(select(AuditLog).where(AuditLog.actor_id == user.id)).all()
     assert sorted((e.entity, e.action) for e in entries) == [
@@ -48,13 +57,17 @@ def test_enterprise_registers_pending_with_its_first_user(
     ]
     assert all("password_hash" not in (e.after or {}) for e in entries)
 
-    token = client.post(
-        "/api/v1/auth/token", data={"username": "zhizao-hr", "password": "s3cret-pass"}
-    )
-    assert token.status_code == 200
+    # The account acts once a regulator has verified its organisation, not before.
+    login = {"username": "zhizao-hr", "password": "s3cret-pass"}
+    pending = client.post("/api/v1/auth/token", data=login)
+    assert (pending.status_code, pending.json()["error"]["message"]) == (401, "用户名或密码错误")
+    organization.status = OrganizationStatus.verified
+    session.add(organization)
+    session.commit()
+    assert client.post("/api/v1/auth/token", data=login).status_code == 200
 
 
-def test_school_registers_with_school_role(client: TestClient) -> None:
+def test_school_registers_with_school_role(client: TestClient, session: Session) -> None:
     body = registration(
         kind="school",
         code=make_school_code(),
@@ -64,8 +77,9 @@ def test_school_registers_with_school_role(client: TestClient) -> None:
         level="高职专科",
     )
     response = client.post(URL, json=body)
-    assert response.status_code == 201
-    assert response.json()["user"]["role"] == "school"
+    assert response.status_code == 202
+    user = session.exec(select(User).where(User.username == "zhizao-hr")).one()
+    assert user.role == "school"
 
 
 def test_parks_and_governments_cannot_self_register(client: TestClient, session: Session) -> None:
@@ -109,19 +123,49 @@ def test_taken_code_is_409_and_no_user_is_left(client: TestClient, session: Sess
     assert session.exec(select(User).where(User.username == "zhizao-hr")).first() is None
 
 
-def test_taken_username_is_409_and_no_organisation_is_left(
-    client: TestClient, session: Session
-) -> None:
-    make_user(session, Role.admin, username="zhizao-hr")
+def test_a_taken_username_answers_like_a_free_one(client: TestClient, session: Session) -> None:
+    """No enumeration: same status, same body shape, same work (argon2), same login answer."""
+    owner = make_user(session, Role.admin, username="zhizao-hr")
     session.commit()
-    body = registration()
-    response = client.post(URL, json=body)
-    assert response.status_code == 409
-    assert response.json()["error"]["details"] == [
-        {"field": "username", "message": "用户名已被使用"}
+    calls: list[str] = []
+
+    def counting_hash(password: str) -> str:
+        calls.append(password)
+        return security.hash_password(password)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("service.auth.operations.hash_password", counting_hash)
+        taken = client.post(URL, json=registration())
+        free_body = registration()
+        free_body["username"] = "fresh-name"
+        free = client.post(URL, json=free_body)
+
+    assert (taken.status_code, free.status_code) == (202, 202)
+    assert taken.json().keys() == free.json().keys() == {"status", "reference", "message"}
+    assert taken.json()["message"] == free.json()["message"]
+    assert calls == ["s3cret-pass", "s3cret-pass"]  # hashed once each, taken or not
+    # The organisation is recorded either way (so a second try with its code is 409 both ways) and
+    # the reviewing regulator finds the requested name in the audit log; the owner is untouched.
+    organization = session.get(Organization, uuid.UUID(taken.json()["reference"]))
+    assert organization is not None
+    assert organization.status == "pending"
+    note = session.exec(
+        select(AuditLog).where(
+            AuditLog.entity_id == str(organization.id), AuditLog.action == "register_name_taken"
+        )
+    ).one()
+    assert (note.actor, note.after) == ("registration", {"requested_username": "zhizao-hr"})
+    session.refresh(owner)
+    assert owner.organization_id is None
+    # Trying the chosen password afterwards answers as for the free name (pending: not yet).
+    answers = [
+        client.post("/api/v1/auth/token", data={"username": name, "password": "s3cret-pass"})
+        for name in ("zhizao-hr", "fresh-name")
     ]
-    code = body["organization"]["code"]
-    assert session.exec(select(Organization).where(Organization.code == code)).first() is None
+    assert [(a.status_code, a.json()) for a in answers] == [
+        (401, answers[1].json()),
+        (401, answers[0].json()),
+    ]
 
 
 def test_malformed_body_is_422_with_field_paths(client: TestClient) -> None:
