@@ -24,7 +24,7 @@ from models.catalog import (
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
 from models.integration import Alliance, EnterpriseTaxYear
-from models.organization import Organization, User
+from models.organization import IdentityChangeRequest, Organization, User
 from models.placement import (
     Assignment,
     PlacementRound,
@@ -49,6 +49,7 @@ __all__ = [
     "AuditLog",
     "Cohort",
     "DemandForecast",
+    "IdentityChangeRequest",
     "Industry",
     "Major",
     "MajorAlias",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import Column, DateTime, String
 from sqlmodel import Field, SQLModel
 
-from models.base import OrganizationKind, OrganizationStatus, Role, utcnow
+from models.base import JSONType, OrganizationKind, OrganizationStatus, Role, utcnow
 
 
 class Organization(SQLModel, table=True):
@@ -44,3 +45,28 @@ class User(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=64)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class IdentityChangeRequest(SQLModel, table=True):
+    """A verified organisation's request to change its identity (名称、代码、所在地、类型).
+
+    A regulator of its region approves it (the change is applied then) or refuses it with a reason.
+    """
+
+    __tablename__ = "identity_change_request"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    # The requested values (only the fields asked to change) and the values when requested.
+    changes: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
+    before: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
+    # The region asked for, when the request moves the organisation (the destination's regulators
+    # see the request too).
+    to_region_code: str | None = Field(default=None, max_length=6)
+    reason: str = Field(max_length=500)
+    status: str = Field(default="pending", max_length=16, index=True)
+    requested_by: uuid.UUID = Field(foreign_key="user.id")
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    decided_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    decision_reason: str | None = Field(default=None, max_length=500)

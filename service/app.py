@@ -20,6 +20,7 @@ from service.demand.router import router as demand_router
 from service.enterprises.router import router as enterprises_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
+from service.identity_changes.router import router as identity_changes_router
 from service.jobs import JOBS
 from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
@@ -48,6 +49,7 @@ def api_router() -> APIRouter:
     router.include_router(policy_router)
     router.include_router(reports_router)
     router.include_router(organizations_router)
+    router.include_router(identity_changes_router)
     router.include_router(positions_router)
     router.include_router(apprenticeship_router)
     router.include_router(demand_router)

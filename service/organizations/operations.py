@@ -321,8 +321,8 @@ def update_organization(
         ]
         if locked:
             raise Forbidden(
-                "已审核机构的名称、代码、所在地和类型须由所在地监管部门审核后变更",
-                details=[field_detail(field, "须经监管部门审核后变更") for field in locked],
+                "已审核机构的名称、代码、所在地和类型须提交身份变更申请，经所在地监管部门审核后变更",
+                details=[field_detail(field, "须提交身份变更申请") for field in locked],
             )
     if (
         supervisor
