@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,10 +19,12 @@ from service.auth import operations as auth
 from service.auth.router import client_address
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
-from service.errors import AppError, Invalid, field_detail
+from service.errors import AppError, Invalid, Unauthorized, field_detail
 from service.pages import applying
 from service.pages.web import (
     MAX_PAGE,
+    REFRESH_COOKIE,
+    REFRESH_PATH,
     ROLE_HOMES,
     CsrfChecked,
     FormInvalid,
@@ -86,7 +89,7 @@ def login(
         raise FormInvalid("login.html", context, error) from None
     tokens = auth.issue_tokens(session, user)
     response = redirect(safe_next(next) or ROLE_HOMES[Role(user.role)])
-    set_session(response, tokens.access_token)
+    set_session(response, tokens)
     return response
 
 
@@ -96,9 +99,39 @@ def logout_form(request: Request, _user: PageUser) -> Response:
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout() -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    """Revokes the refresh token, and with it the access token issued alongside."""
+    token = request.cookies.get(REFRESH_COOKIE)
+    if token:
+        try:
+            auth.logout(session, token)
+        except Unauthorized:
+            pass  # already expired or revoked: signing out is what was wanted
     response = redirect("/")
     clear_session(response)
+    return response
+
+
+@router.api_route(REFRESH_PATH, methods=["GET", "POST"])
+def refresh_session(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    """Rotates the browser's tokens and returns to ``next`` with the same method (307).
+
+    A refresh token that is expired, revoked or already used signs the browser out instead (to
+    the sign-in page).
+    """
+    target = safe_next(next) or "/"
+    token = request.cookies.get(REFRESH_COOKIE)
+    try:
+        if not token:
+            raise Unauthorized("请先登录")
+        tokens = auth.refresh(session, token)
+    except Unauthorized:
+        # Signed out: to the sign-in page (which never refreshes), coming back here afterwards.
+        response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        clear_session(response)
+        return response
+    response = RedirectResponse(target, status_code=307)
+    set_session(response, tokens)
     return response
 
 

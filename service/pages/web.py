@@ -2,8 +2,11 @@
 
 A browser signs in once and carries the same bearer token the API issues, in an HttpOnly cookie;
 the token is checked on every request exactly as a bearer header is (suspension takes effect at
-once). Forms carry a CSRF token: an HMAC of a random per-browser cookie, so a page on another site
-can neither read nor forge it.
+once). The refresh token rides in a second HttpOnly cookie: when the 15-minute access token has
+expired, the page redirects (307, so a form's POST is sent again as it was) through
+``/session/refresh``, which rotates both tokens and comes back, so an active user stays signed in.
+Forms carry a CSRF token: an HMAC of a random per-browser cookie, so a page on another site can
+neither read nor forge it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from models import Role, User
 from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
 from service.auth import operations as auth
+from service.auth.schemas import Token
 from service.deps import ReadSessionDep
 from service.errors import AppError, Forbidden, Invalid, Unauthorized, pydantic_errors_to_details
 from service.settings import settings
@@ -34,6 +38,9 @@ from service.settings import settings
 # overflows PostgreSQL's bigint).
 MAX_PAGE = 100_000
 SESSION_COOKIE = "chanjiao_session"
+REFRESH_COOKIE = "chanjiao_refresh"
+REFRESH_PATH = "/session/refresh"
+NO_REFRESH_PATHS = frozenset({REFRESH_PATH, "/login"})
 CSRF_COOKIE = "chanjiao_csrf"
 CSRF_FIELD = "csrf_token"
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -126,35 +133,50 @@ def _set_csrf_cookie(request: Request, response: Response) -> None:
 # ---------------------------------------------------------------- session
 
 
-def set_session(response: Response, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.access_token_minutes * 60,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(),
-        path="/",
-    )
+def set_session(response: Response, tokens: Token) -> None:
+    """Both cookies of a signed-in browser: the access token and the refresh token."""
+    for name, value, max_age in (
+        (SESSION_COOKIE, tokens.access_token, settings.access_token_minutes * 60),
+        (REFRESH_COOKIE, tokens.refresh_token, settings.refresh_token_days * 24 * 60 * 60),
+    ):
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(),
+            path="/",
+        )
 
 
 def clear_session(response: Response) -> None:
-    response.delete_cookie(
-        SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies(), path="/"
-    )
+    for name in (SESSION_COOKIE, REFRESH_COOKIE):
+        response.delete_cookie(
+            name, httponly=True, samesite="lax", secure=secure_cookies(), path="/"
+        )
+
+
+class RefreshNeeded(Exception):
+    """The access cookie is gone or expired but a refresh cookie remains: refresh, then return."""
 
 
 def page_user(request: Request, session: ReadSessionDep) -> User | None:
-    """The signed-in user; an expired or revoked cookie reads as signed out."""
+    """The signed-in user; an expired access cookie with a refresh cookie goes through a refresh,
+    and without one (or revoked) reads as signed out."""
     token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        user = auth.user_for_token(session, token)
-    except Unauthorized:
-        return None
-    request.state.user = user
-    return user
+    if token:
+        try:
+            user = auth.user_for_token(session, token)
+        except Unauthorized:
+            pass
+        else:
+            request.state.user = user
+            return user
+    # Never from the sign-in page: a refresh that failed lands there, and must not loop.
+    if request.cookies.get(REFRESH_COOKIE) and request.url.path not in NO_REFRESH_PATHS:
+        raise RefreshNeeded
+    return None
 
 
 PageUser = Annotated[User | None, Depends(page_user)]
@@ -271,6 +293,12 @@ class PageRoute(APIRoute):
         async def page_handler(request: Request) -> Response:
             try:
                 return await handler(request)
+            except RefreshNeeded:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                # 307 keeps the method and body: an expired session does not lose a form's input.
+                return RedirectResponse(
+                    f"{REFRESH_PATH}?next={quote(target, safe='')}", status_code=307
+                )
             except LoginRequired:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)

@@ -161,10 +161,12 @@ def test_a_suspended_organisation_is_signed_out_at_once(
     session.add(enterprise)
     session.flush()
 
-    response = client.get("/enterprise", follow_redirects=False)
+    response = client.get("/enterprise")
 
-    assert response.status_code == 303
-    assert response.headers["location"].startswith("/login")
+    # The access token is refused, so is the refresh: both cookies go, then the sign-in page.
+    assert [r.status_code for r in response.history] == [307, 303]
+    assert (response.status_code, response.url.path) == (200, "/login")
+    assert client.cookies.get("chanjiao_refresh") is None
 
 
 def test_a_saturated_service_answers_pages_with_the_api_503(
@@ -200,3 +202,89 @@ def test_static_assets_are_served_while_the_service_is_saturated() -> None:
     assert stylesheet.status_code == 200
     assert "text/css" in stylesheet.headers["content-type"]
     assert (api.status_code, api.json()["error"]["code"]) == (503, "overloaded")
+
+
+def _expire_access(client: TestClient) -> str:
+    """What the browser does after 15 minutes: the access cookie is gone; returns the refresh."""
+    refresh = client.cookies.get("chanjiao_refresh")
+    assert refresh is not None
+    client.cookies.delete("chanjiao_session")
+    return str(refresh)
+
+
+def test_an_active_user_stays_signed_in_through_a_rotating_refresh(
+    client: TestClient, session: Session
+) -> None:
+    enterprise = make_enterprise(session)
+    make_user(session, Role.enterprise, enterprise, username="ent5")
+    signed_in = sign_in(client, "ent5")
+    refresh_cookie = next(
+        c for c in signed_in.headers.get_list("set-cookie") if c.startswith("chanjiao_refresh=")
+    )
+    attributes = {part.strip().lower() for part in refresh_cookie.split(";")[1:]}
+    days = f"max-age={settings.refresh_token_days * 24 * 60 * 60}"
+    assert attributes == {"httponly", days, "path=/", "samesite=lax"}
+    first = _expire_access(client)
+
+    detour = client.get("/enterprise?page=2", follow_redirects=False)
+    assert (detour.status_code, detour.headers["location"]) == (
+        307,
+        "/session/refresh?next=%2Fenterprise%3Fpage%3D2",
+    )
+    response = client.get("/enterprise")
+
+    assert [r.status_code for r in response.history] == [307, 307]
+    assert (response.status_code, response.url.path) == (200, "/enterprise")
+    second = client.cookies.get("chanjiao_refresh")
+    assert second not in (None, first)
+    # Rotation: the first refresh token is used up; the new one works once more.
+    reused = client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert reused.status_code == 401
+    _expire_access(client)
+    assert client.get("/enterprise").status_code == 200
+    assert client.cookies.get("chanjiao_refresh") not in (None, first, second)
+
+
+def test_a_form_posted_after_expiry_is_sent_again_after_the_refresh(
+    client: TestClient, session: Session
+) -> None:
+    pending = make_enterprise(session, status=OrganizationStatus.pending)
+    make_user(session, Role.regulator, username="reg6")
+    sign_in(client, "reg6")
+    token = csrf_of(client.get("/regulator/findings").text)
+    _expire_access(client)
+
+    response = client.post(
+        f"/regulator/organizations/{pending.id}/verify", data={"csrf_token": token}
+    )
+
+    assert [(r.status_code, r.request.method) for r in response.history] == [
+        (307, "POST"),
+        (307, "POST"),
+        (303, "POST"),
+    ]
+    assert response.status_code == 200
+    session.refresh(pending)
+    assert pending.status == OrganizationStatus.verified
+
+
+def test_signing_out_revokes_the_tokens(client: TestClient, session: Session) -> None:
+    make_user(session, Role.regulator, username="reg7")
+    sign_in(client, "reg7")
+    access = client.cookies.get("chanjiao_session")
+    refresh = client.cookies.get("chanjiao_refresh")
+
+    post_form(client, "/regulator/findings", "/logout", {})
+
+    assert (client.cookies.get("chanjiao_session"), client.cookies.get("chanjiao_refresh")) == (
+        None,
+        None,
+    )
+    # Replaying the old cookies gets nowhere: both tokens were revoked, not only forgotten.
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": refresh}).status_code == 401
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {access}"})
+    assert me.status_code == 401
+    client.cookies.set("chanjiao_refresh", str(refresh))
+    response = client.get("/regulator")
+    assert [r.status_code for r in response.history] == [307, 303]
+    assert (response.status_code, response.url.path) == (200, "/login")
