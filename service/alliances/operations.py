@@ -26,6 +26,7 @@ from models import (
 from models.base import PUBLISHED_STATUSES
 from service.alliances.schemas import AllianceIn, AllianceIndicators, AlliancePublic, Indicator
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -87,6 +88,11 @@ def create(session: Session, data: AllianceIn, actor: User) -> AlliancePublic:
         raise Invalid(
             f"地区代码 {data.region_code} 不存在",
             details=[field_detail("region_code", "行政区划代码不在目录中")],
+        )
+    if not organizations.supervises(session, actor, data.region_code):
+        raise Forbidden(
+            "只能登记本部门管辖地区的联合体",
+            details=[field_detail("region_code", "不在本部门管辖范围内")],
         )
     park = _organizations(session, [data.park_code], OrganizationKind.park, "park_code")[0]
     government = _organizations(

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import true
+from sqlalchemy import or_, true
 from sqlmodel import Session, col
 
 from models import (
@@ -55,6 +55,7 @@ from service.applications.schemas import (
     ApplicationStudent,
 )
 from service.errors import Conflict, Forbidden, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions import compliance
 from service.students import operations as students
@@ -161,9 +162,12 @@ def public(row: ApplicationRow, viewer: User) -> ApplicationPublic:
     )
 
 
-def _visible(viewer: User, row: ApplicationRow) -> bool:
+def _visible(session: Session, viewer: User, row: ApplicationRow) -> bool:
     if viewer.role in SUPERVISOR_ROLES:
-        return True
+        # A regional regulator: applications of its region's students or to its region's employers.
+        return organizations.supervises_organization(
+            session, viewer, row.student.school_id
+        ) or organizations.supervises_organization(session, viewer, row.position.enterprise_id)
     if viewer.role == Role.enterprise:
         return viewer.organization_id == row.position.enterprise_id
     if viewer.role == Role.school:
@@ -173,7 +177,7 @@ def _visible(viewer: User, row: ApplicationRow) -> bool:
 
 def _view(session: Session, application_id: uuid.UUID, viewer: User) -> ApplicationPublic:
     row = repository.row_of(session, application_id)
-    if row is None or not _visible(viewer, row):
+    if row is None or not _visible(session, viewer, row):
         raise NotFound("申请不存在")
     return public(row, viewer)
 
@@ -460,6 +464,11 @@ def list_applications(
         conditions.append(col(Student.school_id) == actor.organization_id)
     elif actor.role not in SUPERVISOR_ROLES:
         raise Forbidden("当前角色无权查看申请")
+    elif (scope := organizations.regional_scope(session, actor)) is not None:
+        in_region = organizations.organizations_in(scope)
+        conditions.append(
+            or_(col(Student.school_id).in_(in_region), col(Position.enterprise_id).in_(in_region))
+        )
     if filters.position_id is not None:
         conditions.append(col(Application.position_id) == filters.position_id)
     if filters.status is not None:

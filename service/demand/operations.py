@@ -6,13 +6,21 @@ from typing import Any
 
 from sqlmodel import Session, col
 
-from models import DemandForecast, Organization, OrganizationKind, OrganizationStatus, User
+from models import (
+    DemandForecast,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Role,
+    User,
+)
 from service import audit
 from service.catalog import operations as catalog
 from service.demand import repository
 from service.demand.repository import ForecastRow
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.errors import Conflict, Forbidden, Invalid, field_detail
+from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions.schemas import MajorResolutionPublic
 
@@ -46,6 +54,14 @@ def publish_forecast(
         problems.append(field_detail("occupation_code", f"职业代码不存在：{data.occupation_code}"))
     if not repository.region_exists(session, data.region_code):
         problems.append(field_detail("region_code", f"行政区划代码不存在：{data.region_code}"))
+    elif actor.role == Role.regulator and not organizations.supervises(
+        session, actor, data.region_code
+    ):
+        # A park's or government's forecast speaks for its own region only.
+        raise Forbidden(
+            "只能发布本部门管辖地区的人才需求",
+            details=[field_detail("region_code", "不在本部门管辖范围内")],
+        )
     resolution = None
     major_class = None
     if data.major and not problems and catalog.names_a_class(data.major):

@@ -30,6 +30,7 @@ from service.catalog import repository as catalog_repository
 from service.errors import Forbidden, Invalid, NotFound, field_detail
 from service.matching import index as position_index
 from service.matching import repository
+from service.organizations import operations as organizations
 from service.positions import compliance
 from service.reports import operations as reports
 from service.reports import repository as reports_repository
@@ -140,6 +141,8 @@ def school_alignment(session: Session, viewer: User | None, school_code: str) ->
     school = repository.school_by_code(session, school_code)
     if school is None:
         raise NotFound(f"学校标识码 {school_code} 不存在")
+    if viewer is not None and organizations.out_of_scope(session, viewer, school.id):
+        raise NotFound(f"学校标识码 {school_code} 不存在")  # another region's, for a regulator
     if viewer is not None and not (
         viewer.role in (Role.admin, Role.regulator) or viewer.organization_id == school.id
     ):
@@ -270,7 +273,10 @@ def _owned_position(session: Session, viewer: User | None, position_id: uuid.UUI
     if position is None:
         raise NotFound("岗位不存在")
     if viewer is not None and not (
-        viewer.role in (Role.admin, Role.regulator)
+        (
+            viewer.role in (Role.admin, Role.regulator)
+            and organizations.supervises(session, viewer, position.region_code)
+        )
         or (viewer.role == Role.enterprise and viewer.organization_id == position.enterprise_id)
     ):
         raise NotFound("岗位不存在")

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import and_
-from sqlmodel import Session
+from sqlalchemy import Select, and_, select
+from sqlmodel import Session, col
 
 from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
 from models.base import SUPERVISOR_ROLES, utcnow
@@ -243,6 +243,60 @@ def supervises(session: Session, user: User, region_code: str) -> bool:
         return False
     scope = supervision_scope(session, user)
     return scope is None or region_code in scope
+
+
+def regional_scope(session: Session, user: User) -> catalog.RegionScope | None:
+    """The region a supervisor is confined to in every domain; None when it is not confined (an
+    admin, a national regulator) and for other roles (whose limits are their own organisation)."""
+    if user.role not in SUPERVISORS:
+        return None
+    return supervision_scope(session, user)
+
+
+def organizations_in(scope: catalog.RegionScope) -> Select[uuid.UUID]:
+    """Ids of the organisations inside ``scope``, as a subquery for ``IN``."""
+    return select(col(Organization.id)).where(scope.contains(Organization.region_code))
+
+
+def supervises_organization(
+    session: Session, user: User, organization_id: uuid.UUID | None
+) -> bool:
+    """Whether ``user`` is a supervisor whose region holds that organisation."""
+    if organization_id is None:
+        return user.role in SUPERVISORS and supervision_scope(session, user) is None
+    organization = session.get(Organization, organization_id)
+    return organization is not None and supervises(session, user, organization.region_code)
+
+
+def out_of_scope(session: Session, user: User, organization_id: uuid.UUID | None) -> bool:
+    """A regional supervisor looking at an organisation outside its region (the caller answers
+    404 for an object, 403 for a creation); False for every other role."""
+    return user.role in SUPERVISORS and not supervises_organization(session, user, organization_id)
+
+
+def ensure_region_in_scope(
+    session: Session, user: User, region_code: str, field: str = "region"
+) -> None:
+    """403 when a regional supervisor asks about a region outside its own (``000000``, the whole
+    country, included); nothing for national supervisors and for other roles."""
+    scope = regional_scope(session, user)
+    if scope is not None and region_code not in scope:
+        raise Forbidden(
+            "只能查看和处理本部门管辖地区的数据",
+            details=[field_detail(field, f"{region_code}不在本部门管辖范围（{scope.code}）内")],
+        )
+
+
+def scoped_region(
+    session: Session, user: User, region_code: str | None, field: str = "region"
+) -> str | None:
+    """The region a supervisor's query covers: the one asked (checked against its scope), or its
+    own region when none is asked (None: national)."""
+    if region_code is not None:
+        ensure_region_in_scope(session, user, region_code, field)
+        return region_code
+    scope = regional_scope(session, user)
+    return scope.code if scope is not None else None
 
 
 def can_see(session: Session, viewer: User, organization: Organization) -> bool:

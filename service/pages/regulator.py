@@ -55,14 +55,12 @@ def _report_params(
     level: str | None,
     profile: str | None,
 ) -> tuple[MismatchQuery, dict[str, str], dict[str, int]]:
-    """The report asked for, with defaults: the regulator's own region (or the first with
-    data) and its latest graduation year."""
+    """The report asked for, with defaults: the regulator's own region (a national one: the
+    first with data) and its latest graduation year. A regional regulator reads only its region."""
     targets = reports.snapshot_targets(session)
     if not region:
         own = session.get(Organization, user.organization_id) if user.organization_id else None
-        ancestors = catalog.region_ancestors(session, own.region_code) if own else []
-        region = next((code for code in ancestors if code in targets), None)
-        region = region or next(iter(targets), None)
+        region = own.region_code if own else next(iter(targets), None)
     if not region:
         raise Invalid("尚无报告数据", details=[field_detail("region", "请填写行政区划代码")])
     if not year:
@@ -115,7 +113,9 @@ def dashboard(
         changes_note = None
     except AppError as error:
         changes, changes_note = None, error.message
-    share = positions.apprenticeship_share(session, query.region, PageParams(page=1, page_size=10))
+    share = positions.apprenticeship_share(
+        session, user, query.region, PageParams(page=1, page_size=10)
+    )
     download_query = query_string(params)
     context.update(
         report=report,

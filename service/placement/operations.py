@@ -45,6 +45,7 @@ from models.base import utcnow
 from service import audit
 from service.applications import operations as applications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.placement import repository, scoring
 from service.placement.schemas import (
     SEED_MAX,
@@ -224,6 +225,33 @@ def _check_constraints(
         raise Invalid("名额设置有误", details=problems)
 
 
+def _check_scope(
+    session: Session, actor: User, body: RoundCreate, positions: dict[uuid.UUID, Position]
+) -> None:
+    """A park's or government's round brings together its own region's positions and students."""
+    scope = organizations.regional_scope(session, actor)
+    if scope is None:
+        return
+    problems = [
+        field_detail(f"positions.{index}.position_id", "岗位不在本部门管辖地区内")
+        for index, item in enumerate(body.positions)
+        if positions[item.position_id].region_code not in scope
+    ]
+    students = repository.students_by_id(session, body.student_ids)
+    inside = {
+        school_id
+        for school_id in {s.school_id for s in students.values()}
+        if organizations.supervises_organization(session, actor, school_id)
+    }
+    problems += [
+        field_detail(f"student_ids.{index}", "学生所在学校不在本部门管辖地区内")
+        for index, sid in enumerate(body.student_ids)
+        if students[sid].school_id not in inside
+    ]
+    if problems:
+        raise Forbidden("双选轮次只能包含本部门管辖地区的岗位和学生", details=problems)
+
+
 def create_round(session: Session, actor: User, body: RoundCreate) -> RoundPublic:
     organiser = _organiser_of(session, actor)
     if body.deadline_at <= utcnow():
@@ -231,6 +259,7 @@ def create_round(session: Session, actor: User, body: RoundCreate) -> RoundPubli
     chosen, positions = _check_positions(session, body)
     _check_students(session, body, organiser)
     _check_constraints(session, body, positions)
+    _check_scope(session, actor, body, positions)
     row = PlacementRound(
         owner_id=organiser.id,
         title=body.title.strip(),

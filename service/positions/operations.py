@@ -8,7 +8,7 @@ but not changed (403).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -24,6 +24,7 @@ from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions import compliance, repository
 from service.positions.schemas import (
@@ -58,8 +59,19 @@ def _is_owner(user: User | None, position: Position) -> bool:
     return user is not None and user.organization_id == position.enterprise_id
 
 
-def _privileged(user: User | None, position: Position) -> bool:
-    return _is_owner(user, position) or (user is not None and user.role in SUPERVISORS)
+def _privilege(session: Session, user: User | None) -> Callable[[Position], bool]:
+    """Who sees a position's unpublished state and compliance detail: its owner, and supervisors
+    whose region holds the position's place of work (regional regulators only their own)."""
+    if user is None or user.role not in SUPERVISORS:
+        return lambda position: _is_owner(user, position)
+    scope = organizations.supervision_scope(session, user)
+    if scope is None:
+        return lambda _position: True
+    return lambda position: position.region_code in scope
+
+
+def _privileged(session: Session, user: User | None, position: Position) -> bool:
+    return _privilege(session, user)(position)
 
 
 def _view(session: Session, position: Position, viewer: User | None) -> PositionView:
@@ -69,7 +81,7 @@ def _view(session: Session, position: Position, viewer: User | None) -> Position
         enterprise_name=enterprise_name,
         region_name=region_name,
         majors=repository.majors_of(session, [position.id])[position.id],
-        privileged=_privileged(viewer, position),
+        privileged=_privileged(session, viewer, position),
     )
 
 
@@ -77,13 +89,14 @@ def _views(
     session: Session, rows: Sequence[tuple[Position, str, str]], viewer: User | None
 ) -> list[PositionView]:
     majors = repository.majors_of(session, [position.id for position, _, _ in rows])
+    privileged = _privilege(session, viewer)
     return [
         PositionView(
             position=position,
             enterprise_name=enterprise,
             region_name=region,
             majors=majors[position.id],
-            privileged=_privileged(viewer, position),
+            privileged=privileged(position),
         )
         for position, enterprise, region in rows
     ]
@@ -432,7 +445,7 @@ def read_position(session: Session, viewer: User | None, position_id: uuid.UUID)
     position = session.get(Position, position_id)
     if position is None:
         raise NotFound("岗位不存在")
-    if not _privileged(viewer, position):
+    if not _privileged(session, viewer, position):
         enterprise = session.get(Organization, position.enterprise_id)
         public = position.status in PUBLISHED_STATUSES and (
             enterprise is not None and enterprise.status == OrganizationStatus.verified
@@ -535,7 +548,8 @@ def positions_with_findings(
     severity: str | None,
     page: PageParams,
 ) -> tuple[list[PositionView], int]:
-    """Published positions carrying compliance warnings, for regulators."""
+    """Published positions carrying compliance warnings, for regulators (of their region)."""
+    region = organizations.scoped_region(session, viewer, region)
     condition = (
         catalog.region_scope(session, region).contains(col(Position.region_code))
         if region
@@ -568,13 +582,14 @@ def _group(row: tuple[str, str, int, int, int, int]) -> ShareGroup:
 
 
 def apprenticeship_share(
-    session: Session, region: str | None, page: PageParams
+    session: Session, viewer: User, region: str | None, page: PageParams
 ) -> ApprenticeShareReport:
     """Apprentice posts (headcount of published apprenticeship positions) over 在岗职工总数, per
     verified enterprise, and summed per county and per industry 大类.
 
     POLICY.md §3 apprentice share: 000 task 11; 001 indicator 4.4.
     """
+    region = organizations.scoped_region(session, viewer, region)
     condition = (
         catalog.region_scope(session, region).contains(col(Organization.region_code))
         if region

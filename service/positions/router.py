@@ -130,13 +130,9 @@ def close_position(
     return PositionPublic.from_view(operations.close_position(session, actor, position_id))
 
 
-@reports_router.get(
-    "/apprenticeship-share",
-    response_model=ApprenticeShareReport,
-    dependencies=[Depends(require_roles(Role.regulator, Role.admin))],
-)
+@reports_router.get("/apprenticeship-share", response_model=ApprenticeShareReport)
 def apprenticeship_share(
-    session: ReadSessionDep, page: PageDep, region: RegionQuery = None
+    session: ReadSessionDep, viewer: Supervisor, page: PageDep, region: RegionQuery = None
 ) -> ApprenticeShareReport:
-    """企业学徒岗位占在岗职工比例，及按地区、行业的分布（监管部门和管理员）。"""
-    return operations.apprenticeship_share(session, region, page)
+    """企业学徒岗位占在岗职工比例，及按地区、行业的分布（监管部门和管理员；地区监管部门仅本辖区）。"""
+    return operations.apprenticeship_share(session, viewer, region, page)

@@ -38,6 +38,7 @@ from models.validators import normalize_code, uscc_problem
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions.compliance import local_today
 from service.positions.schemas import MajorResolutionPublic
@@ -183,6 +184,11 @@ def _school_to_write(session: Session, actor: audit.Actor, code: str | None) -> 
             "学校不存在",
             details=[field_detail("school_code", f"学校标识码{code}未在平台登记")],
         )
+    if isinstance(actor, User) and not organizations.supervises(session, actor, school.region_code):
+        raise Forbidden(
+            "只能代本部门管辖地区的学校录入",
+            details=[field_detail("school_code", "该学校不在本部门管辖范围内")],
+        )
     return school
 
 
@@ -199,6 +205,8 @@ def _owned(
     school = session.get(Organization, programme.school_id) if programme is not None else None
     if programme is None or school is None:
         raise NotFound("专业开设记录不存在")
+    if isinstance(actor, User) and organizations.out_of_scope(session, actor, school.id):
+        raise NotFound("专业开设记录不存在")
     if own is not None and programme.school_id != own.id:
         if _public(school):
             raise Forbidden("只能管理本校的专业开设和毕业生数据")
@@ -206,10 +214,10 @@ def _owned(
     return programme, school
 
 
-def _member_or_supervisor(viewer: User | None, school_id: uuid.UUID) -> bool:
-    """The school's own staff accounts, regulators and admins (not its students)."""
+def _member_or_supervisor(session: Session, viewer: User | None, school_id: uuid.UUID) -> bool:
+    """The school's own staff accounts, regulators of its region and admins (not its students)."""
     return viewer is not None and (
-        viewer.role in SUPERVISORS
+        organizations.supervises_organization(session, viewer, school_id)
         or (viewer.role == Role.school and viewer.organization_id == school_id)
     )
 
@@ -221,7 +229,7 @@ def _readable(
     school = session.get(Organization, programme.school_id) if programme is not None else None
     if programme is None or school is None:
         raise NotFound("专业开设记录不存在")
-    if not (_public(school) or _member_or_supervisor(viewer, school.id)):
+    if not (_public(school) or _member_or_supervisor(session, viewer, school.id)):
         raise NotFound("专业开设记录不存在")
     return programme, school
 
@@ -476,6 +484,17 @@ def list_programmes(
         if isinstance(viewer, User) and viewer.organization_id is not None:
             visible = or_(visible, col(Programme.school_id) == viewer.organization_id)
         conditions.append(visible)
+    elif (
+        isinstance(viewer, User)
+        and (scope := organizations.regional_scope(session, viewer)) is not None
+    ):
+        # A regional regulator: every school's public programmes, its own region's unverified too.
+        conditions.append(
+            or_(
+                col(Organization.status) == OrganizationStatus.verified,
+                scope.contains(Organization.region_code),
+            )
+        )
     rows, count = repository.page_of(session, conditions, page.offset, page.page_size)
     partners = repository.partners_of(session, [programme.id for programme, _, _ in rows])
     return ProgrammesPublic(
@@ -549,7 +568,9 @@ def delete_cohort(
 def list_cohorts(session: Session, viewer: User, programme_id: uuid.UUID) -> CohortsPublic:
     """The school's cohorts of the programme's major, latest first (the school and supervisors)."""
     programme, school = _readable(session, viewer, programme_id)
-    if not _member_or_supervisor(viewer, school.id):
+    if not _member_or_supervisor(session, viewer, school.id):
+        if viewer is not None and viewer.role in SUPERVISORS:
+            raise NotFound("专业开设记录不存在")  # another region's: not there for this regulator
         raise Forbidden("只能查看本校的毕业生去向数据")
     cohorts = repository.cohorts_of(session, school.id, programme.major_code)
     return CohortsPublic(data=[_cohort_public(c) for c in cohorts], count=len(cohorts))
@@ -619,8 +640,8 @@ def school_programmes(
     school = repository.school_by_code(session, normalize_code(school_code))
     if school is None:
         raise NotFound("学校不存在")
-    if not _member_or_supervisor(viewer, school.id):
-        if _public(school):
+    if not _member_or_supervisor(session, viewer, school.id):
+        if _public(school) and viewer.role not in SUPERVISORS:
             raise Forbidden("只能查看本校的专业情况")
         raise NotFound("学校不存在")
     if region is not None:

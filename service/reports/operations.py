@@ -35,6 +35,7 @@ from models.base import utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.policy import operations as policy
 from service.reports import aggregates, exporters, repository
 from service.reports.exporters import ReportFile
@@ -97,10 +98,14 @@ def _region(session: Session, code: str | None, viewer: User | None = None) -> R
     if code is None:
         code = _own_region(session, viewer)
     if code == NATIONAL_CODE:
-        return national_region()
-    region = repository.region(session, code)
-    if region is None:
-        raise Invalid("地区不存在", details=[field_detail("region", f"地区代码“{code}”不存在")])
+        region = national_region()
+    else:
+        found = repository.region(session, code)
+        if found is None:
+            raise Invalid("地区不存在", details=[field_detail("region", f"地区代码“{code}”不存在")])
+        region = found
+    if viewer is not None:
+        organizations.ensure_region_in_scope(session, viewer, region.code)
     return region
 
 
@@ -410,7 +415,7 @@ def what_if(
                 )
             ],
         )
-    region = _region(session, query.region)
+    region = _region(session, query.region, viewer)
     names = repository.majors(session, [major_code])
     if major_code not in names:
         raise Invalid(
@@ -669,7 +674,7 @@ def mismatch_changes(
     """Majors new on the warning list, worsened or improved against the year before (snapshots)."""
     _check_year(query.year)
     _snapshot_region(query.region)
-    region = _region(session, query.region)
+    region = _region(session, query.region, viewer)
     resolved = _profile(session, region, query.profile)
     key = resolved.row.key
     stored = repository.snapshots(session, region.code, [query.year - 1, query.year], key)

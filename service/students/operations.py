@@ -23,6 +23,7 @@ from service.auth import operations as auth
 from service.auth.security import generate_password, hash_generated_password
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions.schemas import MajorResolutionPublic
 from service.students import privacy, repository
@@ -305,7 +306,7 @@ def read_student(session: Session, actor: User, student_id: uuid.UUID) -> Studen
     """A school reads its own student; regulators and admins any, masked."""
     if actor.role in SUPERVISOR_ROLES:
         student = session.get(Student, student_id)
-        if student is None:
+        if student is None or organizations.out_of_scope(session, actor, student.school_id):
             raise NotFound("学生不存在")
     else:
         student = _owned(session, actor, student_id)
@@ -322,6 +323,8 @@ def list_students(
             conditions.append(
                 col(Student.school_id) == repository.school_id_of_code(session, filters.school)
             )
+        if (scope := organizations.regional_scope(session, actor)) is not None:
+            conditions.append(col(Student.school_id).in_(organizations.organizations_in(scope)))
     else:
         conditions.append(col(Student.school_id) == school_of(session, actor).id)
     if filters.major:

@@ -24,7 +24,9 @@ from matching import search_text
 from models import OrganizationStatus, Role, User, natural_id
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
-from service.errors import AppError, Conflict, Forbidden
+from service.catalog.operations import RegionScope
+from service.errors import AppError, Conflict, Forbidden, field_detail
+from service.organizations import operations as organizations
 from service.positions import compliance
 from service.positions import repository as positions_repository
 from service.students import operations as students
@@ -161,7 +163,14 @@ def import_upload(
     ``read_session``, then write it on ``write_session`` (never touched by a dry run)."""
     owner = owner_for(read_session, actor, kind)
     data = read_limited(stream, limit)
-    checked = check_file(read_session, kind, data, file_name=file_name, owner=owner)
+    checked = check_file(
+        read_session,
+        kind,
+        data,
+        file_name=file_name,
+        owner=owner,
+        scope=organizations.regional_scope(read_session, actor),
+    )
     if dry_run:
         return checked.result(dry_run=True)
     return write_prepared(write_session, checked, actor=actor)
@@ -230,10 +239,12 @@ def check_file(
     file_name: str,
     owner: OrgRef | None = None,
     progress: Progress | None = None,
+    scope: RegionScope | None = None,
 ) -> CheckedImport:
     """The check phase of an import; only reads, so ``session`` may be a read-only session.
 
     Raises :class:`ImportInvalid` listing every problem, or returns the classified rows.
+    ``scope``: a regional regulator's region; a row of an organisation outside it is refused (403).
     """
     return check_sheet(
         session,
@@ -242,6 +253,7 @@ def check_file(
         file_name=file_name,
         owner=owner,
         progress=progress,
+        scope=scope,
     )
 
 
@@ -254,6 +266,7 @@ def check_sheet(
     owner: OrgRef | None = None,
     progress: Progress | None = None,
     accounts: bool = True,
+    scope: RegionScope | None = None,
 ) -> CheckedImport:
     """The check phase on a read sheet; ``accounts``: plan accounts for students without one."""
     report = progress or _no_progress
@@ -272,6 +285,8 @@ def check_sheet(
     stored = repository.stored_rows(
         session, kind, {item.key for item in prepared}, _parents(kind, prepared)
     )
+    if scope is not None:
+        _refuse_outside(session, scope, prepared, stored)
     stored_majors: dict[uuid.UUID, tuple[str, ...]] = {}
     if kind is TransferKind.positions:
         stored_majors = repository.majors_of_positions(
@@ -303,6 +318,46 @@ def check_sheet(
     return CheckedImport(
         kind=kind, file_name=file_name, rows=len(rows), plan=plan, accounts=planned
     )
+
+
+# The columns of a prepared row that name the organisation it belongs to.
+_OWNER_FIELDS = ("school_id", "enterprise_id", "publisher_id")
+_SCOPE_ROWS_SHOWN = 20
+
+
+def _refuse_outside(
+    session: Session,
+    scope: RegionScope,
+    prepared: Sequence[Prepared],
+    stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> None:
+    """403 naming the rows that belong to an organisation (or name a place) outside ``scope``:
+    a regional regulator's import writes only inside its region, and nothing when it tries more."""
+    owners = {
+        item.values[field] for item in prepared for field in _OWNER_FIELDS if field in item.values
+    }
+    regions = repository.organization_regions(session, owners)
+    outside: list[int] = []
+    for item in prepared:
+        codes = [regions.get(item.values[f], "") for f in _OWNER_FIELDS if f in item.values]
+        if item.values.get("region_code"):
+            codes.append(str(item.values["region_code"]))
+        previous = stored.get(item.key)
+        if previous is not None and previous.get("region_code"):
+            codes.append(str(previous["region_code"]))  # an organisation moved in from outside
+        if any(code not in scope for code in codes):
+            outside.append(item.row)
+    if outside:
+        details = [
+            field_detail("", f"第{row}行不在本部门管辖地区（{scope.code}）内", row=row)
+            for row in outside[:_SCOPE_ROWS_SHOWN]
+        ]
+        if len(outside) > _SCOPE_ROWS_SHOWN:
+            rest = len(outside) - _SCOPE_ROWS_SHOWN
+            details.append(field_detail("", f"另有{rest}行不在管辖地区内"))
+        raise Forbidden(
+            f"文件中有{len(outside)}行不在本部门管辖地区内，未导入任何数据", details=details
+        )
 
 
 def _plan_accounts(
@@ -523,6 +578,7 @@ def export_table(
     *,
     owner: OrgRef | None = None,
     labels: bool = False,
+    scope: RegionScope | None = None,
 ) -> int:
     """Write the stored rows of ``kind`` in the import's columns; returns the rows written.
 
@@ -531,7 +587,12 @@ def export_table(
     spec = SPECS[kind]
     columns = spec.exported
     headers = [column.label if labels else column.name for column in columns]
-    records = repository.export_rows(session, kind, owner.id if owner is not None else None)
+    records = repository.export_rows(
+        session,
+        kind,
+        owner.id if owner is not None else None,
+        (scope.low, scope.high) if scope is not None else None,
+    )
     if kind is TransferKind.students and owner is None:
         # Only a school's export of its own students carries names and phones; regulators and
         # operators get the masks (PIPL Art. 6).

@@ -309,13 +309,20 @@ def replace_position_majors(
 
 
 def export_rows(
-    session: Session, kind: TransferKind, owner: uuid.UUID | None
+    session: Session,
+    kind: TransferKind,
+    owner: uuid.UUID | None,
+    region_range: tuple[str, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The stored rows of ``kind`` in the export's column names, in natural-key order, streamed.
 
-    ``owner`` limits the rows to one organisation's (its positions, its school's cohorts …).
+    ``owner`` limits the rows to one organisation's (its positions, its school's cohorts …);
+    ``region_range`` (low, high) to those of organisations in a region (a regional regulator's).
     """
     statement = _EXPORTS[kind](owner)
+    if region_range is not None:
+        # Every export selects from its rows' organisation (the school, enterprise, publisher).
+        statement = statement.where(ORGANIZATION.c.region_code.between(*region_range))
     result = session.execute(statement.execution_options(yield_per=2000))
     if kind is not TransferKind.positions:
         for mapping in result.mappings():
@@ -328,6 +335,16 @@ def export_rows(
         for record in records:
             record["major_codes"] = list(majors.get(record.pop("id"), ()))
             yield record
+
+
+def organization_regions(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The region code of each organisation of ``ids``."""
+    found: dict[uuid.UUID, str] = {}
+    c = ORGANIZATION.c
+    for part in chunks(sorted(set(ids), key=str), LOOKUP_CHUNK):
+        rows = session.execute(select(c.id, c.region_code).where(c.id.in_(list(part))))
+        found.update({row.id: row.region_code for row in rows})
+    return found
 
 
 def _owned(statement: Any, column: Any, owner: uuid.UUID | None) -> Any:

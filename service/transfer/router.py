@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from models import Role, User
 from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
+from service.organizations import operations as organizations
 from service.settings import settings
 from service.transfer import operations
 from service.transfer.columns import FileFormat, TransferKind
@@ -96,11 +97,19 @@ def export_download(
     file_format: FormatQuery = FileFormat.csv,
     labels: Annotated[bool, Query(description="表头用中文列名（否则用英文列名）")] = False,
 ) -> StreamingResponse:
-    """导出数据：与导入相同的列，导出的文件可原样再导入。"""
+    """导出数据：与导入相同的列，导出的文件可原样再导入（地区监管部门仅导出本辖区机构的数据）。"""
     owner = operations.owner_for(session, actor, kind)
     # Written out before the response starts: the session closes when this function returns.
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
-    operations.export_table(session, kind, file_format, spool, owner=owner, labels=labels)
+    operations.export_table(
+        session,
+        kind,
+        file_format,
+        spool,
+        owner=owner,
+        labels=labels,
+        scope=organizations.regional_scope(session, actor),
+    )
     return _download(spool, operations.file_name_for(kind, file_format), file_format)
 
 

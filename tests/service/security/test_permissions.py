@@ -12,16 +12,35 @@ national regulator (no organisation), admin.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import OrganizationKind, OrganizationStatus, Role
+from models import (
+    Application,
+    IdentityChangeRequest,
+    OrganizationKind,
+    OrganizationStatus,
+    PositionKind,
+    PositionStatus,
+    PriorityIndustry,
+    Role,
+)
+from models.base import utcnow
+from service import audit
 from tests.factories import (
     auth_headers,
+    import_file_bytes,
+    make_cohort,
     make_enterprise,
     make_organization,
+    make_position,
+    make_programme,
+    make_school,
+    make_school_code,
+    make_student,
     make_uscc,
     make_user,
 )
@@ -298,3 +317,388 @@ def test_me_says_the_scope(
 ) -> None:
     body = client.get("/api/v1/auth/me", headers=make_actors(session)[role]).json()
     assert (body["national"], body["supervision_region_code"]) == (national, scope)
+
+
+# ------------------------------------------- every domain: same region / other region, per route
+#
+# A regional regulator (of 500000, a government body) and a national one (no organisation) act on
+# objects of the same region (500106) and of another (110101). Every route a regulator passes the
+# role gate of (its EXPECTED status is not 401/403) has an entry below, in SCOPE_CASES (crossed
+# here), in SCOPE_CROSSED_ELSEWHERE (the test that crosses it) or in SCOPE_NOT_REGIONAL (why no
+# region applies) — a new route regulators can reach fails ``test_every_regulator_route_is_scoped``.
+# A list route answers "200+" when the region's object is in the answer, "200-" when it is not.
+
+Cell = int | str
+ScopeStatuses = tuple[Cell, Cell, Cell, Cell]  # regional: same, other; national: same, other
+Built = tuple[str, dict[str, Any], str | None]  # url, request keyword arguments, list marker
+
+SCOPE_CROSSED_ELSEWHERE = {
+    ("POST", "/api/v1/organizations"): "test_regulator_cannot_create_outside_its_region",
+    ("GET", "/api/v1/organizations/{organization_id}"): "test_organisation_scope",
+    ("PATCH", "/api/v1/organizations/{organization_id}"): "test_organisation_scope",
+    ("POST", "/api/v1/organizations/{organization_id}/verify"): "test_organisation_scope",
+    ("POST", "/api/v1/organizations/{organization_id}/suspend"): "test_organisation_scope",
+    ("POST", "/api/v1/identity-changes/{request_id}/approve"): (
+        "tests/service/identity_changes: test_a_move_to_another_region_needs_a_regulator_of_both"
+    ),
+}
+SCOPE_NOT_REGIONAL = {
+    ("GET", "/healthz"): "public",
+    ("GET", "/readyz"): "public",
+    ("POST", "/api/v1/auth/token"): "the caller's own account",
+    ("POST", "/api/v1/auth/refresh"): "the caller's own account",
+    ("POST", "/api/v1/auth/logout"): "the caller's own account",
+    ("POST", "/api/v1/auth/register"): "anonymous self-registration",
+    ("GET", "/api/v1/auth/me"): "the caller's own account",
+    ("POST", "/api/v1/auth/password"): "the caller's own account",
+    ("GET", "/api/v1/catalog/majors"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/majors/resolve"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/majors/{code}"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/industries"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/occupations"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/priority-industries"): "public reference catalogue",
+    ("GET", "/api/v1/catalog/regions"): "public reference catalogue",
+    ("GET", "/api/v1/policy-profiles"): "policy texts, the same for everyone",
+    ("GET", "/api/v1/regions/{code}/policy-profile"): "which policy a region follows: public",
+    ("GET", "/api/v1/regions/{code}/lists/{kind}"): "三张清单: public",
+    ("GET", "/api/v1/alliances"): "public",
+    ("GET", "/api/v1/alliances/{alliance_id}"): "public",
+    ("GET", "/api/v1/alliances/{alliance_id}/indicators"): "public",
+    ("PUT", "/api/v1/enterprises/{code}/tax-years/{year}"): "the enterprise itself (and admins)",
+    ("GET", "/api/v1/positions"): "published positions: public",
+    ("GET", "/api/v1/demand-forecasts"): "public",
+    ("GET", "/api/v1/imports/{kind}/template"): "an empty file",
+    ("GET", "/api/v1/matching/majors/{code}/alignment"): "public reference analysis",
+    ("GET", "/api/v1/students/{student_id}/recommendations"): "admins only among supervisors",
+    ("POST", "/api/v1/placement-rounds"): "crossed below (organiser: the regulator's body)",
+    ("GET", "/api/v1/placement-rounds/{round_id}"): "the round's organiser and parties only",
+    ("PUT", "/api/v1/placement-rounds/{round_id}/choices"): "students invited to the round",
+    ("GET", "/api/v1/placement-rounds/{round_id}/choices"): "students invited to the round",
+    ("PUT", "/api/v1/placement-rounds/{round_id}/rankings/{position_id}"): "the organiser",
+    ("GET", "/api/v1/placement-rounds/{round_id}/rankings/{position_id}"): "the organiser",
+    ("POST", "/api/v1/placement-rounds/{round_id}/run"): "the organiser",
+    ("GET", "/api/v1/placement-rounds/{round_id}/results"): "the round's organiser and parties",
+}
+
+
+def _scope_world(session: Session) -> dict[str, Any]:
+    """Per region, one of everything a regulator can reach; unverified schools keep their
+    programmes out of the public lists."""
+    world: dict[str, Any] = {}
+    for region in ("500106", "110101"):
+        school = make_school(
+            session,
+            region_code=region,
+            status=OrganizationStatus.pending,
+            code=make_school_code(region[:2]),
+        )
+        enterprise = make_enterprise(session, region_code=region)
+        programme = make_programme(session, school, "460103", 2025)
+        spare = make_programme(session, school, "460104", 2025)  # no cohorts: it may be deleted
+        make_cohort(session, school, "460103", 2024, 40, 30)
+        student = make_student(session, school, "460103")
+        draft = make_position(session, enterprise, ["460103"], status=PositionStatus.draft)
+        internship = make_position(session, enterprise, ["460103"], kind=PositionKind.internship)
+        application = Application(
+            student_id=student.id, position_id=internship.id, consent_at=utcnow()
+        )
+        member = make_user(session, Role.enterprise, enterprise)
+        session.add(application)
+        change = IdentityChangeRequest(
+            organization_id=enterprise.id,
+            changes={"name": "新名称有限公司"},
+            before={"name": enterprise.name},
+            reason="更名",
+            requested_by=member.id,
+        )
+        session.add(change)
+        session.flush()
+        audit.record(session, member, "update", "organization", enterprise.id, None, enterprise)
+        world[region] = {
+            "region": region,
+            "school": school,
+            "enterprise": enterprise,
+            "programme": programme,
+            "spare": spare,
+            "student": student,
+            "draft": draft,
+            "internship": internship,
+            "application": application,
+            "change": change,
+            "park": make_organization(session, OrganizationKind.park, region_code=region),
+        }
+    government = make_organization(session, OrganizationKind.government, region_code="500000")
+    world["regulator_region"] = auth_headers(make_user(session, Role.regulator, government))
+    world["regulator_national"] = auth_headers(make_user(session, Role.regulator))
+    world["industry"] = session.exec(select(PriorityIndustry.key)).first()
+    session.commit()
+    return world
+
+
+def _organisation_file(region: str) -> dict[str, Any]:
+    rows = [["enterprise", make_uscc(region), "导入测试企业有限公司", region, "3670", "", 80]]
+    headers = ["kind", "code", "name", "region_code", "industry_code", "level", "staff_count"]
+    return {"files": {"file": ("orgs.csv", import_file_bytes(headers, rows), "text/csv")}}
+
+
+def _round(o: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "双选",
+        "deadline_at": "2099-01-01T00:00:00+08:00",
+        "positions": [{"position_id": str(o["internship"].id)}],
+        "student_ids": [str(o["student"].id)],
+    }
+
+
+SCOPE_CASES: dict[tuple[str, str], tuple[Any, ScopeStatuses]] = {
+    ("GET", "/api/v1/organizations"): (
+        lambda o, w: ("/api/v1/organizations", {}, str(o["enterprise"].id)),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/students"): (
+        lambda o, w: (
+            "/api/v1/students",
+            {"params": {"school": o["school"].code}},
+            str(o["student"].id),
+        ),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/students/{student_id}"): (
+        lambda o, w: (f"/api/v1/students/{o['student'].id}", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/applications"): (
+        lambda o, w: ("/api/v1/applications", {}, str(o["application"].id)),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/applications/{application_id}"): (
+        lambda o, w: (f"/api/v1/applications/{o['application'].id}", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("POST", "/api/v1/programmes"): (
+        lambda o, w: (
+            "/api/v1/programmes",
+            {
+                "json": {
+                    "school_code": o["school"].code,
+                    "major": "460103",
+                    "year": 2026,
+                    "enrolment_plan": 40,
+                }
+            },
+            None,
+        ),
+        (201, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/programmes"): (
+        lambda o, w: (
+            "/api/v1/programmes",
+            {"params": {"school": o["school"].code}},
+            str(o["programme"].id),
+        ),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/programmes/{programme_id}"): (
+        lambda o, w: (f"/api/v1/programmes/{o['programme'].id}", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("PATCH", "/api/v1/programmes/{programme_id}"): (
+        lambda o, w: (
+            f"/api/v1/programmes/{o['programme'].id}",
+            {"json": {"enrolment_plan": 45}},
+            None,
+        ),
+        (200, 404, 200, 200),
+    ),
+    ("DELETE", "/api/v1/programmes/{programme_id}"): (
+        lambda o, w: (f"/api/v1/programmes/{o['spare'].id}", {}, None),
+        (204, 404, 204, 204),
+    ),
+    ("GET", "/api/v1/programmes/{programme_id}/cohorts"): (
+        lambda o, w: (f"/api/v1/programmes/{o['programme'].id}/cohorts", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("PUT", "/api/v1/programmes/{programme_id}/cohorts/{graduation_year}"): (
+        lambda o, w: (
+            f"/api/v1/programmes/{o['programme'].id}/cohorts/2025",
+            {"json": {"graduates": 40, "placed": 30, "in_field": 20}},
+            None,
+        ),
+        (201, 404, 201, 201),
+    ),
+    ("DELETE", "/api/v1/programmes/{programme_id}/cohorts/{graduation_year}"): (
+        lambda o, w: (f"/api/v1/programmes/{o['programme'].id}/cohorts/2024", {}, None),
+        (204, 404, 204, 204),
+    ),
+    ("GET", "/api/v1/schools/{school_code}/programmes"): (
+        lambda o, w: (f"/api/v1/schools/{o['school'].code}/programmes", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/schools/{code}/alignment"): (
+        lambda o, w: (f"/api/v1/schools/{o['school'].code}/alignment", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/positions/{position_id}"): (
+        lambda o, w: (f"/api/v1/positions/{o['draft'].id}", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/positions/compliance-findings"): (
+        lambda o, w: (
+            "/api/v1/positions/compliance-findings",
+            {"params": {"region": o["region"]}},
+            None,
+        ),
+        (200, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/positions/{position_id}/candidate-programmes"): (
+        lambda o, w: (f"/api/v1/positions/{o['internship'].id}/candidate-programmes", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/reports/mismatch"): (
+        lambda o, w: (
+            "/api/v1/reports/mismatch",
+            {"params": {"region": o["region"], "year": 2025}},
+            None,
+        ),
+        (200, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/reports/mismatch/what-if"): (
+        lambda o, w: (
+            "/api/v1/reports/mismatch/what-if",
+            {"params": {"region": o["region"], "year": 2025, "major": "460103"}},
+            None,
+        ),
+        (200, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/reports/mismatch/changes"): (
+        lambda o, w: (
+            "/api/v1/reports/mismatch/changes",
+            {"params": {"region": o["region"], "year": 2025}},
+            None,
+        ),
+        (404, 403, 404, 404),  # past the gate: no warning snapshot of that year yet
+    ),
+    ("GET", "/api/v1/reports/apprenticeship-share"): (
+        lambda o, w: (
+            "/api/v1/reports/apprenticeship-share",
+            {"params": {"region": o["region"]}},
+            None,
+        ),
+        (200, 403, 200, 200),
+    ),
+    ("POST", "/api/v1/demand-forecasts"): (
+        lambda o, w: (
+            "/api/v1/demand-forecasts",
+            {"json": {"major": "460103", "region_code": o["region"], "year": 2027, "headcount": 5}},
+            None,
+        ),
+        (201, 403, 403, 403),  # a national regulator has no body to publish for
+    ),
+    ("POST", "/api/v1/imports/{kind}"): (
+        lambda o, w: ("/api/v1/imports/organizations", _organisation_file(o["region"]), None),
+        (200, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/exports/{kind}"): (
+        lambda o, w: ("/api/v1/exports/organizations", {}, o["enterprise"].code),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/audit"): (
+        lambda o, w: ("/api/v1/audit", {"params": {"action": "update"}}, str(o["enterprise"].id)),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("POST", "/api/v1/alliances"): (
+        lambda o, w: (
+            "/api/v1/alliances",
+            {
+                "json": {
+                    "name": "联合体",
+                    "region_code": o["region"],
+                    "park_code": o["park"].code,
+                    "government_code": o["park"].code,
+                    "school_codes": [o["school"].code],
+                    "enterprise_codes": [o["enterprise"].code],
+                    "lead_industries": [w["industry"]],
+                }
+            },
+            None,
+        ),
+        (422, 403, 422, 422),  # past the scope the body is checked: no such government
+    ),
+    ("PUT", "/api/v1/regions/{code}/policy-profile"): (
+        lambda o, w: (
+            f"/api/v1/regions/{o['region']}/policy-profile",
+            {"json": {"profile": "national"}},
+            None,
+        ),
+        (200, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/enterprises/{code}/incentive-statement"): (
+        lambda o, w: (
+            f"/api/v1/enterprises/{o['enterprise'].code}/incentive-statement",
+            {"params": {"year": 2025}},
+            None,
+        ),
+        # Past the gate: no tax year filed (404); another region's enterprise is refused as any
+        # enterprise's statement is to others (403: its code is public, its figures are not).
+        (404, 403, 404, 404),
+    ),
+    ("GET", "/api/v1/identity-changes"): (
+        lambda o, w: ("/api/v1/identity-changes", {}, str(o["change"].id)),
+        ("200+", "200-", "200+", "200+"),
+    ),
+    ("GET", "/api/v1/identity-changes/{request_id}"): (
+        lambda o, w: (f"/api/v1/identity-changes/{o['change'].id}", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("POST", "/api/v1/identity-changes/{request_id}/refuse"): (
+        lambda o, w: (
+            f"/api/v1/identity-changes/{o['change'].id}/refuse",
+            {"json": {"reason": "材料不全"}},
+            None,
+        ),
+        (200, 404, 200, 200),
+    ),
+}
+SCOPE_CASES_EXTRA: dict[str, tuple[Any, ScopeStatuses]] = {
+    # Not a route of its own: a round's positions and students must be of the organiser's region.
+    "POST /api/v1/placement-rounds": (
+        lambda o, w: ("/api/v1/placement-rounds", {"json": _round(o)}, None),
+        (201, 403, 403, 403),  # a national regulator has no body to organise for
+    ),
+}
+
+
+def test_every_regulator_route_is_scoped(client: TestClient) -> None:
+    regulator = ROLES.index("regulator_region")
+    reachable = {
+        operation
+        for operation in _operations(client)
+        if (EXPECTED.get(operation) or (0,) * 7)[regulator] not in (401, 403)
+    }
+    stated = set(SCOPE_CASES) | set(SCOPE_CROSSED_ELSEWHERE) | set(SCOPE_NOT_REGIONAL)
+    assert sorted(reachable - stated) == []
+    assert sorted(set(SCOPE_CASES) - reachable) == []
+
+
+def _cell(response: Any, marker: str | None) -> Cell:
+    if marker is None:
+        return int(response.status_code)
+    sign = "+" if marker in response.text else "-"
+    return f"{response.status_code}{sign}"
+
+
+def test_regulators_act_only_inside_their_region(client: TestClient, session: Session) -> None:
+    cases = {f"{m} {p}": case for (m, p), case in SCOPE_CASES.items()} | SCOPE_CASES_EXTRA
+    actual: dict[str, ScopeStatuses] = {}
+    for name, (build, _expected) in cases.items():
+        method = name.split(" ", 1)[0]
+        cells: list[Cell] = []
+        for actor in ("regulator_region", "regulator_national"):
+            world = _scope_world(session)  # fresh objects: a delete must not meet a deleted one
+            for region in ("500106", "110101"):
+                url, kwargs, marker = build(world[region], world)
+                response = client.request(method, url, headers=world[actor], **kwargs)
+                cells.append(_cell(response, marker))
+        actual[name] = (cells[0], cells[1], cells[2], cells[3])
+    expected = {name: statuses for name, (_build, statuses) in cases.items()}
+    assert {k: v for k, v in actual.items() if v != expected[k]} == {}
