@@ -292,7 +292,7 @@ def scoped_region(
 ) -> str | None:
     """The region a supervisor's query covers: the one asked (checked against its scope), or its
     own region when none is asked (None: national)."""
-    if region_code is not None:
+    if region_code:
         ensure_region_in_scope(session, user, region_code, field)
         return region_code
     scope = regional_scope(session, user)

@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models import AuditLog, Organization, Position, Role, User
+from models import AuditLog, Organization, OrganizationKind, Position, Role, User
 from service.settings import settings
 from service.transfer.readers import read_file
-from tests.factories import auth_headers, import_file_bytes, make_user
+from tests.factories import auth_headers, import_file_bytes, make_organization, make_user
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "transfer"
 E1, E2 = "91500106000000038W", "91500112000000039M"
@@ -220,3 +220,25 @@ def test_exports_are_scoped_to_the_caller(
     ]
     status, body = upload(client, user, "positions", own.content)
     assert (status, body["unchanged"]) == (200, 2)
+
+
+def test_a_regional_regulator_imports_only_its_regions_rows(
+    client: TestClient, session: Session, regulator: User
+) -> None:
+    """A park's regulator of 500112: the fixture's rows of 500106 refuse the whole file (403)."""
+    park = make_organization(session, OrganizationKind.park, region_code="500112")
+    regional = make_user(session, Role.regulator, park)
+    session.commit()
+    status, body = upload(client, regional, "organizations", fixture("organizations"))
+    assert status == 403
+    outside = [d["row"] for d in body["error"]["details"]]
+    assert (
+        body["error"]["message"] == f"文件中有{len(outside)}行不在本部门管辖地区内，未导入任何数据"
+    )
+    assert outside == sorted(outside)
+    assert (
+        body["error"]["details"][0]["message"] == f"第{outside[0]}行不在本部门管辖地区（500112）内"
+    )
+    assert session.exec(select(func.count()).select_from(Organization)).one() == 1  # the park
+    # The national regulator loads the same file.
+    assert upload(client, regulator, "organizations", fixture("organizations"))[0] == 200
