@@ -15,18 +15,19 @@ import uuid
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col
 
 from models import IdentityChangeRequest, Organization, OrganizationKind, Role, User
 from models.base import SUPERVISOR_ROLES, utcnow
 from service import audit
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.identity_changes import repository
 from service.identity_changes.schemas import IdentityChangeCreate
 from service.organizations import operations as organizations
 from service.pagination import PageParams
 
 ENTITY = "identity_change"
-PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+PENDING, APPROVED, REFUSED = repository.PENDING, "approved", "refused"
 # The account roles an organisation of each kind may have (a kind change must keep its accounts
 # valid: an enterprise's accounts cannot become a school's by a form).
 KIND_ROLES: dict[OrganizationKind, frozenset[Role]] = {
@@ -70,12 +71,7 @@ def request_change(
         raise Invalid("变更申请有误", details=problems)
     if "code" in changes:
         organizations.ensure_code_free(session, changes["code"])
-    open_request = session.exec(
-        select(IdentityChangeRequest.id).where(
-            IdentityChangeRequest.organization_id == organization.id,
-            IdentityChangeRequest.status == PENDING,
-        )
-    ).first()
+    open_request = repository.open_request_of(session, organization.id)
     if open_request is not None:
         raise Conflict(
             "该机构已有待审核的身份变更申请",
@@ -102,10 +98,7 @@ def _problems(
     if "kind" in changes:
         # First: when the accounts cannot follow, the other fields of the new kind do not matter.
         allowed = KIND_ROLES[OrganizationKind(changes["kind"])]
-        roles = set(
-            session.exec(select(User.role).where(User.organization_id == organization.id)).all()
-        )
-        if not roles <= allowed:
+        if not repository.member_roles(session, organization.id) <= allowed:
             problems.append(field_detail("kind", "机构现有账户的角色与新类型不符，请联系监管部门"))
     merged = {**organization.model_dump(warnings=False), **changes}
     problems.extend(organizations.field_problems(session, merged))
@@ -152,10 +145,11 @@ def list_requests(
     if viewer.role in SUPERVISOR_ROLES:
         scope = organizations.supervision_scope(session, viewer)
         if scope is not None:
-            in_region = select(Organization.id).where(scope.contains(Organization.region_code))
             conditions.append(
                 or_(
-                    col(IdentityChangeRequest.organization_id).in_(in_region),
+                    col(IdentityChangeRequest.organization_id).in_(
+                        organizations.organizations_in(scope)
+                    ),
                     scope.contains(IdentityChangeRequest.to_region_code),
                 )
             )
@@ -163,17 +157,7 @@ def list_requests(
         conditions.append(col(IdentityChangeRequest.organization_id) == viewer.organization_id)
     else:
         raise Forbidden("仅机构账户和监管部门可查看身份变更申请")
-    count = session.exec(
-        select(func.count()).select_from(IdentityChangeRequest).where(*conditions)
-    ).one()
-    rows = session.exec(
-        select(IdentityChangeRequest)
-        .where(*conditions)
-        .order_by(col(IdentityChangeRequest.requested_at).desc(), col(IdentityChangeRequest.id))
-        .offset(page.offset)
-        .limit(page.page_size)
-    ).all()
-    return list(rows), int(count)
+    return repository.page_of(session, conditions, page.offset, page.page_size)
 
 
 def _pending_for_decision(

@@ -1,0 +1,45 @@
+"""Queries of identity change requests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from models import IdentityChangeRequest, Role, User
+
+PENDING = "pending"
+
+
+def open_request_of(session: Session, organization_id: uuid.UUID) -> uuid.UUID | None:
+    """The organisation's pending request, if any (one at a time)."""
+    return session.exec(
+        select(IdentityChangeRequest.id).where(
+            IdentityChangeRequest.organization_id == organization_id,
+            IdentityChangeRequest.status == PENDING,
+        )
+    ).first()
+
+
+def member_roles(session: Session, organization_id: uuid.UUID) -> set[Role]:
+    """The roles of the organisation's accounts."""
+    roles = session.exec(select(User.role).where(User.organization_id == organization_id)).all()
+    return {Role(role) for role in roles}
+
+
+def page_of(
+    session: Session, conditions: list[Any], offset: int, limit: int
+) -> tuple[list[IdentityChangeRequest], int]:
+    """One page of requests, newest first (id as tie-break), and the total."""
+    count = session.exec(
+        select(func.count()).select_from(IdentityChangeRequest).where(*conditions)
+    ).one()
+    rows = session.exec(
+        select(IdentityChangeRequest)
+        .where(*conditions)
+        .order_by(col(IdentityChangeRequest.requested_at).desc(), col(IdentityChangeRequest.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(count)
