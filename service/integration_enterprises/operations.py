@@ -123,7 +123,7 @@ def _event(
     session: Session,
     application: IntegrationApplication,
     before: str | None,
-    actor: User,
+    actor: audit.Actor,
     reason: str = "",
 ) -> None:
     session.add(
@@ -132,7 +132,7 @@ def _event(
             from_status=before,
             to_status=application.status,
             reason=reason,
-            actor_id=actor.id,
+            actor_id=actor.id if isinstance(actor, User) else None,
         )
     )
 
@@ -144,6 +144,13 @@ def apply(session: Session, data: ApplicationIn, actor: User) -> ApplicationPubl
     enterprise = session.get(Organization, actor.organization_id)
     if enterprise is None or enterprise.kind != OrganizationKind.enterprise:
         raise Forbidden("只有企业账号可以申报产教融合型企业")
+    return apply_for(session, enterprise, data, actor)
+
+
+def apply_for(
+    session: Session, enterprise: Organization, data: ApplicationIn, actor: audit.Actor
+) -> ApplicationPublic:
+    """The application of ``enterprise`` (the route's and the demo's; the checks of both)."""
     if enterprise.status != OrganizationStatus.verified:
         raise Forbidden("企业尚未通过审核或已被暂停，暂不能申报")
     open_one = repository.active_application(session, enterprise.id, ACTIVE_STATUSES)
