@@ -36,7 +36,7 @@ from models import PolicyMeasure as MeasureRow
 from models.base import utcnow
 from service import audit
 from service.catalog import operations as catalog
-from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, field_detail
 from service.lists.schemas import (
     IndustryRow,
     ListKind,
@@ -323,7 +323,7 @@ def region_list(
     region = _region(session, code)
     if wanted == "draft":
         if viewer is None:
-            raise Forbidden("请先以监管部门账号登录后查看清单草稿")
+            raise Unauthorized("请先以监管部门账号登录后查看清单草稿")
         _require_publisher(session, viewer, region)
         result = live_list(session, code, kind, year)
         result.status = "draft"

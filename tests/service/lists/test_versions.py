@@ -93,7 +93,7 @@ def test_drafts_are_hidden_from_the_public_and_other_regions(
     assert hidden.status_code == 404
     assert (seen.status_code, seen.json()["status"]) == (200, "draft")
     assert [v["status"] for v in listed.json()] == ["draft"]
-    assert draft_view.status_code == 403
+    assert draft_view.status_code == 401
     assert client.get(base, params={"year": YEAR}).json()["status"] == "live"
 
 
