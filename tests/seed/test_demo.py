@@ -375,6 +375,15 @@ def _assert_lists_and_registry(session: Session) -> None:
         ("500000", "policy-support", 2026, 1, "published"),
         ("500000", "talent-demand", 2026, 1, "published"),
     ]
+    # Postings whose title names a 职业分类大典 occupation carry its code: demand by occupation.
+    by_occupation = versions[2].content["talent_demand_by_occupation"]
+    assert len(by_occupation) == 20
+    assert [
+        (r["occupation_name"], r["demand"], r["internship_places"]) for r in by_occupation[:2]
+    ] == [
+        ("养老护理员", 48, 0),
+        ("汽车维修工", 40, 19),
+    ]
     states = session.execute(
         select(col(IntegrationApplication.status), func.count()).group_by(
             col(IntegrationApplication.status)
