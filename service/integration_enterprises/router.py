@@ -32,7 +32,7 @@ def registry(
     viewer: OptionalUser,
     page: PageDep,
     region: Annotated[
-        str | None, Query(min_length=2, max_length=6, description="地区代码（含下级地区）")
+        str | None, Query(min_length=6, max_length=6, description="地区代码（含下级地区）")
     ] = None,
     industry: Annotated[
         str | None,

@@ -393,6 +393,16 @@ def publish(
             f"第 {version} 版已于 {row.published_at:%Y-%m-%d %H:%M} 发布，不能重复发布",
             details=[field_detail("version", "该版本已发布")],
         )
+    newer = session.exec(
+        _versions(region, kind, year).where(
+            ListVersion.status == "published", ListVersion.version > version
+        )
+    ).first()
+    if newer is not None:
+        raise Conflict(
+            f"已发布更新的第 {newer.version} 版，第 {version} 版不能再发布",
+            details=[field_detail("version", "已有更新的发布版本")],
+        )
     before = _summary(session, row)
     row.status = "published"
     row.published_at = utcnow()

@@ -200,6 +200,10 @@ def test_registry_filters_and_shows_the_platforms_evidence(
     city = client.get(URL, params={"region": "500100", "industry": "36"}).json()
     regulator_view = client.get(URL, params={"status": "submitted"}, headers=chongqing).json()
     bad = client.get(URL, params={"industry": "汽车"})
+    unknown_region = client.get(URL, params={"region": "999999"})
+    second_page = client.get(URL, params={"page": 2, "page_size": 1}).json()
+    national_headers = auth_headers(make_user(session, Role.regulator))
+    national = client.get(URL, params={"status": "submitted"}, headers=national_headers)
 
     assert public["count"] == 2
     assert sorted(e["enterprise_code"] for e in public["data"]) == sorted(
@@ -222,3 +226,11 @@ def test_registry_filters_and_shows_the_platforms_evidence(
     assert regulator_view["count"] == 0
     assert beijing.region_code == "110101"
     assert bad.status_code == 422
+    assert (unknown_region.status_code, unknown_region.json()["error"]["message"]) == (
+        422,
+        "地区代码 999999 不存在",
+    )
+    assert (second_page["count"], len(second_page["data"])) == (2, 1)
+    assert [e["enterprise_code"] for e in national.json()["data"]] == [beijing.code]
+    own_view = client.get(URL, params={"status": "submitted"}, headers=beijing_headers).json()
+    assert [e["enterprise_code"] for e in own_view["data"]] == [beijing.code]

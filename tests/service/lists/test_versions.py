@@ -109,6 +109,26 @@ def test_published_version_as_html_says_so(client: TestClient, session: Session)
     assert "由重庆市教育委员会发布" in page
 
 
+def test_an_older_draft_cannot_be_published_over_a_newer_version(
+    client: TestClient, session: Session
+) -> None:
+    headers = regulator(session)
+    base = URL.format(code=COUNTY, kind="industry")
+    for _ in range(2):
+        client.post(f"{base}/versions", params={"year": YEAR}, headers=headers)
+    client.post(f"{base}/versions/2/publish", params={"year": YEAR}, headers=headers)
+
+    older = client.post(f"{base}/versions/1/publish", params={"year": YEAR}, headers=headers)
+
+    assert (older.status_code, older.json()["error"]["message"]) == (
+        409,
+        "已发布更新的第 2 版，第 1 版不能再发布",
+    )
+    assert client.get(base, params={"year": YEAR}).json()["version"] == 2
+    listed = client.get(f"{base}/versions", params={"year": YEAR}, headers=headers).json()
+    assert [(v["version"], v["status"]) for v in listed] == [(1, "draft"), (2, "published")]
+
+
 def test_unknown_version_and_bad_year_write_nothing(client: TestClient, session: Session) -> None:
     headers = regulator(session)
     base = URL.format(code=COUNTY, kind="industry")
