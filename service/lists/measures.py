@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from models import PolicyMeasure, Region, User
@@ -106,8 +107,14 @@ def create(session: Session, data: MeasureIn, actor: User) -> MeasurePublic:
         updated_by=actor.id,
         updated_at=utcnow(),
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"措施编号 {key} 已被使用", details=[field_detail("key", "编号已存在")]
+        ) from None
     audit.record(session, actor, "create", "policy_measure", key, after=row)
     return _public(row)
 

@@ -16,6 +16,7 @@ import math
 from datetime import date
 from typing import Any, Literal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -360,8 +361,15 @@ def create_draft(session: Session, code: str, kind: ListKind, year: int, actor: 
         content=content.model_dump(mode="json"),
         created_by=actor.id,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another regulator drafted the same number at the same moment.
+        raise Conflict(
+            "同时有其他草稿在拟定，请重试", details=[field_detail("version", "版本号已被占用")]
+        ) from None
     audit.record(session, actor, "list_draft", "list_version", row.id, after=_summary(session, row))
     return _from_version(session, row)
 
