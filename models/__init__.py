@@ -23,7 +23,13 @@ from models.catalog import (
     StrategicEmergingIndustry,
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
-from models.integration import Alliance, EnterpriseTaxYear
+from models.integration import (
+    Alliance,
+    EnterpriseTaxYear,
+    IntegrationApplication,
+    IntegrationApplicationEvent,
+)
+from models.lists import ListVersion, PolicyMeasure
 from models.organization import IdentityChangeRequest, Organization, User
 from models.placement import (
     Assignment,
@@ -43,6 +49,10 @@ from models.security import RefreshToken, ThrottleCounter
 __all__ = [
     "Alliance",
     "EnterpriseTaxYear",
+    "IntegrationApplication",
+    "IntegrationApplicationEvent",
+    "ListVersion",
+    "PolicyMeasure",
     "Application",
     "ApplicationStatus",
     "Assignment",

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, DateTime, Numeric, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, utcnow
@@ -50,3 +50,43 @@ class Alliance(SQLModel, table=True):
     )
     created_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class IntegrationApplication(SQLModel, table=True):
+    """An enterprise's application to be a 产教融合型企业: its claimed evidence and where it stands.
+
+    ``status`` moves submitted → cultivation (培育库) → certified (认定), or to refused with a
+    reason; each move is kept in ``integration_application_event``.
+    """
+
+    __tablename__ = "integration_application"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    enterprise_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    status: str = Field(max_length=16, index=True)
+    cooperation_years: int
+    partner_programmes: int
+    apprentices: int
+    interns: int
+    investment: Decimal = Field(sa_type=Numeric(16, 2))
+    statement: str = Field(default="", sa_type=Text)
+    refusal_reason: str | None = Field(default=None, max_length=500)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class IntegrationApplicationEvent(SQLModel, table=True):
+    """One step of an application's history: who moved it from which state to which, and why."""
+
+    __tablename__ = "integration_application_event"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    application_id: uuid.UUID = Field(
+        sa_column_args=[ForeignKey("integration_application.id", ondelete="CASCADE")], index=True
+    )
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=500)
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -35,6 +35,8 @@ class Position(SQLModel, table=True):
     closing_date: date | None = Field(default=None, index=True)
     status: PositionStatus = Field(default=PositionStatus.draft, sa_type=String(16), index=True)
     order_training: bool = False  # 订单培养
+    # 职业分类大典 (2022) code of the post, optional: 人才需求清单 counts demand by it too.
+    occupation_code: str | None = Field(default=None, foreign_key="occupation.code", max_length=16)
     compliance_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )

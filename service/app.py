@@ -21,7 +21,9 @@ from service.enterprises.router import router as enterprises_router
 from service.errors import register_error_handlers
 from service.health.router import router as health_router
 from service.identity_changes.router import router as identity_changes_router
+from service.integration_enterprises.router import router as integration_router
 from service.jobs import JOBS
+from service.lists.router import measures_router
 from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
 from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -62,6 +64,8 @@ def api_router() -> APIRouter:
     router.include_router(matching_router)
     router.include_router(placement_router)
     router.include_router(lists_router)
+    router.include_router(measures_router)
+    router.include_router(integration_router)
     router.include_router(enterprises_router)
     router.include_router(alliances_router)
     return router

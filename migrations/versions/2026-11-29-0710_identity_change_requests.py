@@ -1,7 +1,7 @@
 """identity change requests: a verified organisation's name, code, region or kind, by review
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29 07:10:00
 
 An organisation asks, a regulator of its region approves (the change is applied) or refuses with
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -224,6 +224,17 @@ class _Reference:
     # inside them if a profile changes: interns over staff at most, intern pay over wage at least.
     intern_share_of_staff: float
     internship_pay_share: float
+    # 细类 name → code of 职业分类大典 (2022): a posting whose title names one carries its code.
+    occupations: Mapping[str, str] = field(default_factory=dict)
+
+    def occupation_of(self, title: str) -> str | None:
+        """The occupation a title names exactly: the title itself, or without 学徒 / 实习生, or
+        that with 工 added (汽车维修实习生 → 汽车维修工). None when the title names none."""
+        stem = title.removesuffix("学徒").removesuffix("实习生")
+        for name in (title, stem, stem + "工"):
+            if name in self.occupations:
+                return self.occupations[name]
+        return None
 
 
 @cache
@@ -238,6 +249,11 @@ def _reference(data_dir: Path = DATA_DIR) -> _Reference:
             for row in csv.DictReader(handle)
             if row["level"] == "county" and row["code"].startswith("50")
         }
+    with (data_dir / "occupations.csv").open(encoding="utf-8", newline="") as handle:
+        occupations: dict[str, str] = {}
+        for row in csv.DictReader(handle):
+            if row["level"] == "细类":
+                occupations.setdefault(row["name"], row["code"])
     rules = json.loads((data_dir / "compliance_rules.json").read_text(encoding="utf-8"))
     return _Reference(
         majors,
@@ -245,6 +261,7 @@ def _reference(data_dir: Path = DATA_DIR) -> _Reference:
         districts,
         intern_share_of_staff=float(rules["intern_share_of_staff_max"]),
         internship_pay_share=float(rules["internship_pay_min_share"]),
+        occupations=occupations,
     )
 
 
@@ -819,6 +836,7 @@ class _Builder:
             "end_date": end.isoformat() if end else None,
             "skills": ";".join(skills),
             "post_staff_count": post_staff,
+            "occupation_code": self.ref.occupation_of(posting.title),
         }
 
     def _drafts(self, showcase: _Enterprise) -> list[Row]:

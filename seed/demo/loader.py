@@ -14,12 +14,23 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models import Application, Organization, Position, PositionKind, PositionStatus, Role, User
+from models import (
+    Application,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Position,
+    PositionKind,
+    PositionStatus,
+    Role,
+    User,
+)
 from seed.demo.generator import (
     ACCOUNTS,
     CITY_REGION,
@@ -31,6 +42,7 @@ from seed.demo.generator import (
     demo_passwords,
     generate_city,
 )
+from seed.demo.plan import YEARS
 from service import audit
 from service.applications import operations as applications
 from service.applications.schemas import ApplicationCreate
@@ -148,7 +160,10 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     enterprise_user = next(user for user in users.values() if user.role == Role.enterprise)
     result.refused = [_draft_and_offer(session, enterprise_user, row) for row in city.drafts]
     result.applications = _applications(session, city, users)
-    _add_alliance(session, city, next(u for u in users.values() if u.role == Role.regulator))
+    regulator = next(u for u in users.values() if u.role == Role.regulator)
+    _add_alliance(session, city, regulator)
+    _add_registry(session, enterprise_user, regulator)
+    _publish_lists(session, regulator)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
@@ -178,6 +193,65 @@ def _add_alliance(session: Session, city: DemoCity, regulator: User) -> None:
         ),
         regulator,
     )
+
+
+def _publish_lists(session: Session, regulator: User) -> None:
+    """The city's three lists for its latest year, drafted and published by its regulator."""
+    from service.lists import operations as lists
+
+    year = YEARS[-1]
+    for kind in ("talent-demand", "industry", "policy-support"):
+        draft = lists.create_draft(session, CITY_REGION, kind, year, regulator)
+        assert draft.version is not None
+        lists.publish(session, CITY_REGION, kind, year, draft.version, regulator)
+
+
+# (decision steps, reason): the registry shows one entry in each state.
+REGISTRY_STEPS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("cultivation", "certified"), "合作专业、学徒岗位与平台数据相符，予以认定"),
+    (("cultivation",), "纳入培育库，待满一年合作后复核"),
+    ((), ""),
+    (("refused",), "申报的合作专业点数与平台登记不符，且无学徒岗位记录"),
+)
+
+
+def _add_registry(session: Session, enterprise_user: User, regulator: User) -> None:
+    """A few 产教融合型企业 applications in different states (the demo enterprise's certified)."""
+    from service.integration_enterprises import operations as registry
+    from service.integration_enterprises.schemas import ApplicationIn, ReviewIn
+
+    others = session.exec(
+        select(Organization)
+        .where(
+            Organization.kind == OrganizationKind.enterprise,
+            Organization.status == OrganizationStatus.verified,
+            Organization.id != enterprise_user.organization_id,
+            col(Organization.region_code).startswith(CITY_REGION[:2]),
+        )
+        .order_by(col(Organization.code))
+        .limit(len(REGISTRY_STEPS) - 1)
+    ).all()
+    own = session.get(Organization, enterprise_user.organization_id)
+    assert own is not None
+    for i, (enterprise, (steps, reason)) in enumerate(
+        zip([own, *others], REGISTRY_STEPS, strict=False)
+    ):
+        claim = ApplicationIn(
+            cooperation_years=3 + i,
+            partner_programmes=2 + 2 * i,
+            apprentices=20 - 4 * i,
+            interns=30 - 5 * i,
+            investment=Decimal(1_500_000 - 300_000 * i),
+            statement=f"{enterprise.name}与本市职业院校开展订单培养和现代学徒制",
+        )
+        entry = registry.apply_for(session, enterprise, claim, ACTOR)
+        for step in steps:
+            registry.review(
+                session,
+                entry.id,
+                ReviewIn(decision=step, reason=reason if step == steps[-1] else ""),
+                regulator,
+            )
 
 
 def _add_partners(session: Session, rows: Sequence[Row]) -> int:

@@ -43,6 +43,8 @@ class ReferenceFile:
     file_name: str
     key: tuple[str, ...]
     read: Callable[[Path], list[Row]]
+    # Rows only added, never overwritten: regulators edit them afterwards (policy measures).
+    insert_only: bool = False
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -223,6 +225,41 @@ def read_policy_profiles(path: Path) -> list[Row]:
     return rows
 
 
+_MEASURE_KINDS = ("财政", "金融", "土地", "信用")
+
+
+def read_policy_measures(path: Path) -> list[Row]:
+    rows: list[Row] = []
+    for order, item in enumerate(_read_json_list(path), start=1):
+        for field in ("key", "title", "issuer", "document_no", "kind", "eligible"):
+            if not item.get(field):
+                raise ReferenceFileError(f"{path.name} 的条目缺少 {field}：{item.get('key')}")
+        if item["kind"] not in _MEASURE_KINDS:
+            raise ReferenceFileError(
+                f"{path.name} 中 {item['key']} 的支持方式应为财政/金融/土地/信用"
+            )
+        cap = item.get("amount_cap_wan_yuan")
+        rows.append(
+            {
+                "key": str(item["key"]),
+                "title": str(item["title"]),
+                "issuer": str(item["issuer"]),
+                "document_no": str(item["document_no"]),
+                "clause": str(item.get("clause") or ""),
+                "kind": str(item["kind"]),
+                "eligible": str(item["eligible"]),
+                "amount_cap_wan_yuan": None if cap is None else int(cap),
+                "amount_note": str(item.get("amount_note") or ""),
+                "region_code": _blank_to_none(item.get("region_code")),
+                "sort_order": order,
+                "updated_by": None,
+                "updated_at": None,
+                "withdrawn_at": None,
+            }
+        )
+    return rows
+
+
 # Load order: every table after the tables its foreign keys point to.
 REFERENCE_FILES: tuple[ReferenceFile, ...] = (
     ReferenceFile("region", "regions.csv", ("code",), read_regions),
@@ -243,6 +280,9 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "priority_industry", "priority_industries.json", ("key",), read_priority_industries
     ),
     ReferenceFile("policy_profile", "policy_profiles.json", ("key",), read_policy_profiles),
+    ReferenceFile(
+        "policy_measure", "policy_support.json", ("key",), read_policy_measures, insert_only=True
+    ),
 )
 
 

@@ -93,7 +93,7 @@ def load_reference(session: Session, data_dir: Path | None = None) -> dict[str, 
             deleted = repository.delete_keys(session, target, stale)
         before = repository.count_rows(session, target)
         try:
-            written = repository.upsert(session, target, rows)
+            written = repository.upsert(session, target, rows, update=not spec.insert_only)
         except (IntegrityError, DataError) as error:
             # A code pointing at no parent row, a value too long for its column: the caller's
             # transaction is rolled back, so nothing of this load is kept.

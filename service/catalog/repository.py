@@ -38,8 +38,12 @@ def count_rows(session: Session, target: Table) -> int:
     return int(session.execute(select(func.count()).select_from(target)).scalar_one())
 
 
-def upsert(session: Session, target: Table, rows: Sequence[dict[str, Any]]) -> int:
+def upsert(
+    session: Session, target: Table, rows: Sequence[dict[str, Any]], *, update: bool = True
+) -> int:
     """Insert ``rows`` or update the existing rows with the same primary key; returns rows written.
+
+    With ``update=False`` existing rows are left as they are (only new keys are inserted).
 
     A row whose values already equal the stored ones is left alone (the ``WHERE`` of the upsert), so
     the count is inserted + updated, and a second load of the same files writes nothing.
@@ -51,7 +55,7 @@ def upsert(session: Session, target: Table, rows: Sequence[dict[str, Any]]) -> i
     key = [column.name for column in target.primary_key.columns]
     others = [column for column in target.columns if column.name not in key]
     statement: Any = insert(target)
-    if others:
+    if others and update:
         excluded = statement.excluded
         changed = or_(
             *(

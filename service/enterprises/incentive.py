@@ -11,19 +11,49 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-CREDIT_RATE = Decimal("0.30")
-EDUCATION_SURCHARGE_RATE = Decimal("0.03")
-LOCAL_SURCHARGE_RATE = Decimal("0.02")
-SOURCE = (
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate the statement applies, with the document that sets it."""
+
+    key: str
+    name: str
+    value: Decimal
+    source: str
+
+
+# The one place the rates live: the statement shows each with its source. 财税〔2016〕12号
+# (monthly sales ≤ 10万元 exempt from both surcharges) decides whether a surcharge is owed at
+# all, not its rate; the enterprise reports taxes of a year in which it owed them.
+CREDIT = Rate(
+    "credit",
+    "投资额抵免比例",
+    Decimal("0.30"),
     "《财政部关于调整部分政府性基金有关政策的通知》（财税〔2019〕46号）：纳入产教融合型企业建设"
     "培育范围的试点企业，兴办职业教育的投资符合规定的，可按投资额的30%比例，抵免该企业当年应缴"
     "教育费附加和地方教育附加；当年应缴教育费附加和地方教育附加不足抵免的，准予在以后年度"
-    "累计结转抵免"
+    "累计结转抵免",
 )
-BASE_SOURCE = (
-    "《征收教育费附加的暂行规定》第三条（3%）；"
-    "《财政部关于统一地方教育附加政策有关问题的通知》（财综〔2010〕98号）（2%）"
+EDUCATION_SURCHARGE = Rate(
+    "education_surcharge",
+    "教育费附加",
+    Decimal("0.03"),
+    "《征收教育费附加的暂行规定》第三条：以实际缴纳的增值税、消费税税额为计征依据，附加率3%",
 )
+LOCAL_SURCHARGE = Rate(
+    "local_education_surcharge",
+    "地方教育附加",
+    Decimal("0.02"),
+    "《财政部关于统一地方教育附加政策有关问题的通知》（财综〔2010〕98号）：按实际缴纳的增值税、"
+    "消费税税额的2%征收",
+)
+RATES: tuple[Rate, ...] = (CREDIT, EDUCATION_SURCHARGE, LOCAL_SURCHARGE)
+
+CREDIT_RATE = CREDIT.value
+EDUCATION_SURCHARGE_RATE = EDUCATION_SURCHARGE.value
+LOCAL_SURCHARGE_RATE = LOCAL_SURCHARGE.value
+SOURCE = CREDIT.source
+BASE_SOURCE = f"{EDUCATION_SURCHARGE.source}；{LOCAL_SURCHARGE.source}"
 CENT = Decimal("0.01")
 
 

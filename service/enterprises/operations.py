@@ -111,12 +111,8 @@ def statement(session: Session, code: str, year: int, actor: User) -> IncentiveS
         enterprise_code=enterprise.code,
         enterprise_name=enterprise.name,
         year=year,
-        rates={
-            "credit": incentive.CREDIT_RATE,
-            "education_surcharge": incentive.EDUCATION_SURCHARGE_RATE,
-            "local_education_surcharge": incentive.LOCAL_SURCHARGE_RATE,
-        },
-        sources=[incentive.SOURCE, incentive.BASE_SOURCE],
+        rates={rate.key: rate.value for rate in incentive.RATES},
+        sources=[f"{rate.name} {rate.value:.0%}：{rate.source}" for rate in incentive.RATES],
         years=years,
         current=years[-1],
     )

@@ -53,6 +53,31 @@ def table(result: RegionList) -> tuple[list[str], list[list[Any]]]:
     )  # fmt: skip
 
 
+def occupation_table(result: RegionList) -> tuple[list[str], list[list[Any]]] | None:
+    """人才需求清单 by occupation, when the list has any (CSV keeps to the table by major)."""
+    if not result.talent_demand_by_occupation:
+        return None
+    return (
+        ["排名", "职业代码", "职业名称", "岗位需求人数", "预测需求人数", "需求人数",
+         "实习岗位人数"],
+        [
+            [r.rank, r.occupation_code, r.occupation_name, r.position_demand, r.forecast_demand,
+             r.demand, r.internship_places]
+            for r in result.talent_demand_by_occupation
+        ],
+    )  # fmt: skip
+
+
+def _status_line(result: RegionList) -> str:
+    if result.status == "published" and result.published_at is not None:
+        return (
+            f"第 {result.version} 版，{_beijing_time(result.published_at)} 由{result.publisher}发布"
+        )
+    if result.status == "draft":
+        return f"草稿{'' if result.version is None else f'第 {result.version} 版'}（未发布）"
+    return "按平台当前数据实时计算（尚未发布）"
+
+
 def to_csv(result: RegionList) -> bytes:
     headers, rows = table(result)
     buffer = io.StringIO()
@@ -70,24 +95,37 @@ def to_xlsx(result: RegionList) -> bytes:
     _sheet_header(sheet, headers, [16] * len(headers))
     for row in rows:
         sheet.append(row)
+    by_occupation = occupation_table(result)
+    if by_occupation is not None:
+        extra = book.create_sheet("按职业")
+        _sheet_header(extra, by_occupation[0], [16] * len(by_occupation[0]))
+        for row in by_occupation[1]:
+            extra.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def to_html(result: RegionList) -> bytes:
-    headers, rows = table(result)
-    title = f"{result.region_name}{result.year}年{result.title}"
+def _html_table(headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
     )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_html(result: RegionList) -> bytes:
+    title = f"{result.region_name}{result.year}年{result.title}"
+    tables = _html_table(*table(result))
+    by_occupation = occupation_table(result)
+    if by_occupation is not None:
+        tables += "<h2>按职业（职业分类大典2022）</h2>" + _html_table(*by_occupation)
     page = (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
         "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-        f"</style></head><body><h1>{title}</h1><p>行政区划代码 {result.region}；生成时间 "
-        f"{_beijing_time(result.generated_at)}</p><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></body></html>"
+        f"</style></head><body><h1>{title}</h1><p>行政区划代码 {result.region}；"
+        f"{html.escape(_status_line(result))}；生成时间 {_beijing_time(result.generated_at)}</p>"
+        f"{tables}</body></html>"
     )
     return page.encode("utf-8")
 

@@ -1,57 +1,64 @@
 """The three lists (三张清单) of a region and year, computed from the platform's data.
 
 人才需求清单 reuses the mismatch report, so its demand for a major is the report's demand
-for the same region, year and major; 产业发展清单 walks the priority industries that apply
-to the region; 政策支持清单 reads the support measures of ``seed/data/policy_support.json``
-(national ones plus the region's own).
+for the same region, year and major, and adds demand by occupation (职业分类大典) from positions
+and forecasts that name one; 产业发展清单 walks the priority industries that apply to the
+region; 政策支持清单 reads the support measures stored in ``policy_measure`` (national ones plus
+the region's own, seeded from ``seed/data/policy_support.json``, edited by regulators).
+
+A regulator of the region freezes the live computation as a numbered draft and publishes it;
+the public reads the newest published version, and the live computation while there is none.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from functools import cache
-from pathlib import Path
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from models import (
+    DemandForecast,
+    ListVersion,
+    Occupation,
     Organization,
     OrganizationKind,
     OrganizationStatus,
     Position,
+    PositionKind,
     PositionStatus,
     Programme,
     Region,
+    User,
 )
+from models import PolicyMeasure as MeasureRow
 from models.base import utcnow
+from service import audit
 from service.catalog import operations as catalog
-from service.errors import Invalid, NotFound, field_detail
+from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, field_detail
 from service.lists.schemas import (
     IndustryRow,
     ListKind,
+    ListVersionPublic,
+    OccupationDemandRow,
     PolicyMeasure,
     RegionList,
     TalentDemandRow,
+    as_utc,
 )
+from service.organizations import operations as organizations
+from service.organizations import repository as organizations_repository
+from service.positions import repository as positions_repository
 from service.reports import operations as reports
 from service.reports.operations import MismatchQuery
-
-POLICY_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "policy_support.json"
 
 TITLES: dict[str, str] = {
     "talent-demand": "人才需求清单",
     "industry": "产业发展清单",
     "policy-support": "政策支持清单",
 }
-
-
-@cache
-def policy_measures() -> tuple[PolicyMeasure, ...]:
-    """Every support measure of the data file, national and regional."""
-    rows: list[dict[str, Any]] = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
-    return tuple(PolicyMeasure.model_validate(row) for row in rows)
 
 
 def _region(session: Session, code: str) -> Region:
@@ -94,6 +101,64 @@ def talent_demand(session: Session, region: Region, year: int) -> list[TalentDem
             gap=row.gap,
         )
         for i, row in enumerate(ranked, start=1)
+    ]
+
+
+def talent_demand_by_occupation(
+    session: Session, region: Region, year: int
+) -> list[OccupationDemandRow]:
+    """Demand by occupation: published positions starting in ``year`` and forecasts for ``year``
+    that name an occupation, in the region and the regions inside it (internships apart)."""
+    scope = catalog.region_scope(session, region.code)
+    occupation = col(Position.occupation_code)
+    positions = session.exec(
+        select(occupation, col(Position.kind), func.sum(col(Position.headcount)))
+        .where(
+            occupation.is_not(None),
+            *positions_repository.published(),
+            scope.contains(Position.region_code),
+            col(Position.start_date) >= date(year, 1, 1),
+            col(Position.start_date) < date(year + 1, 1, 1),
+        )
+        .group_by(occupation, col(Position.kind))
+    ).all()
+    forecasts = session.exec(
+        select(col(DemandForecast.occupation_code), func.sum(col(DemandForecast.headcount)))
+        .where(
+            col(DemandForecast.occupation_code).is_not(None),
+            col(DemandForecast.publisher_id).not_in(organizations_repository.unverified_ids()),
+            scope.contains(DemandForecast.region_code),
+            DemandForecast.year == year,
+        )
+        .group_by(col(DemandForecast.occupation_code))
+    ).all()
+    posts: dict[str, int] = {}
+    interns: dict[str, int] = {}
+    for code, kind, total in positions:
+        target = interns if kind == PositionKind.internship else posts
+        target[str(code)] = target.get(str(code), 0) + int(total or 0)
+    forecast = {str(code): int(total or 0) for code, total in forecasts}
+    codes = set(posts) | set(interns) | set(forecast)
+    names = dict(
+        session.exec(
+            select(Occupation.code, Occupation.name).where(col(Occupation.code).in_(codes))
+        ).all()
+    )
+    rows = [
+        (code, posts.get(code, 0), forecast.get(code, 0), interns.get(code, 0)) for code in codes
+    ]
+    rows.sort(key=lambda r: (-(r[1] + r[2]), -r[3], r[0]))
+    return [
+        OccupationDemandRow(
+            rank=i,
+            occupation_code=code,
+            occupation_name=names.get(code, ""),
+            position_demand=post,
+            forecast_demand=planned,
+            demand=post + planned,
+            internship_places=intern,
+        )
+        for i, (code, post, planned, intern) in enumerate(rows, start=1)
     ]
 
 
@@ -147,12 +212,21 @@ def industries(session: Session, region: Region, year: int) -> list[IndustryRow]
 
 
 def measures(session: Session, region: Region) -> list[PolicyMeasure]:
-    """National measures plus those the region or a region containing it added."""
-    own = set(catalog.region_ancestors(session, region.code))
-    return [m for m in policy_measures() if m.region_code is None or m.region_code in own]
+    """National measures plus those the region or a region containing it added (not withdrawn)."""
+    own = catalog.region_ancestors(session, region.code)
+    rows = session.exec(
+        select(MeasureRow)
+        .where(
+            col(MeasureRow.withdrawn_at).is_(None),
+            col(MeasureRow.region_code).is_(None) | col(MeasureRow.region_code).in_(own),
+        )
+        .order_by(col(MeasureRow.sort_order), col(MeasureRow.key))
+    ).all()
+    return [PolicyMeasure.model_validate(row, from_attributes=True) for row in rows]
 
 
-def region_list(session: Session, code: str, kind: ListKind, year: int) -> RegionList:
+def live_list(session: Session, code: str, kind: ListKind, year: int) -> RegionList:
+    """The list computed now from the platform's data (what a draft freezes)."""
     _check_year(year)
     region = _region(session, code)
     result = RegionList(
@@ -165,8 +239,212 @@ def region_list(session: Session, code: str, kind: ListKind, year: int) -> Regio
     )
     if kind == "talent-demand":
         result.talent_demand = talent_demand(session, region, year)
+        result.talent_demand_by_occupation = talent_demand_by_occupation(session, region, year)
     elif kind == "industry":
         result.industries = industries(session, region, year)
     else:
         result.measures = measures(session, region)
     return result
+
+
+# ---------------------------------------------------------------- drafts and published versions
+
+Wanted = Literal["latest", "draft"]
+
+
+def _publisher(session: Session, user_id: Any) -> str | None:
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.organization_id is not None:
+        own = session.get(Organization, user.organization_id)
+        if own is not None:
+            return own.name
+    return "国家监管部门" if user.role == "regulator" else "平台管理员"
+
+
+def _from_version(session: Session, row: ListVersion) -> RegionList:
+    result = RegionList.model_validate(row.content)
+    result.status = "published" if row.status == "published" else "draft"
+    result.version = row.version
+    result.published_at = None if row.published_at is None else as_utc(row.published_at)
+    result.publisher = _publisher(session, row.published_by)
+    return result
+
+
+def _summary(session: Session, row: ListVersion) -> ListVersionPublic:
+    return ListVersionPublic(
+        kind=row.kind,
+        region=row.region_code,
+        year=row.year,
+        version=row.version,
+        status="published" if row.status == "published" else "draft",
+        created_at=row.created_at,
+        published_at=row.published_at,
+        publisher=_publisher(session, row.published_by),
+    )
+
+
+def _may_draft(session: Session, viewer: User | None, region: Region) -> bool:
+    return viewer is not None and organizations.supervises(session, viewer, region.code)
+
+
+def _require_publisher(session: Session, actor: User, region: Region) -> None:
+    if actor.role not in organizations.SUPERVISORS:
+        raise Forbidden("只有监管部门可以拟定和发布清单")
+    if not organizations.supervises(session, actor, region.code):
+        raise Forbidden(
+            f"只能拟定和发布本部门管辖地区的清单（{region.name} 不在管辖范围内）",
+            details=[field_detail("code", "不在本部门管辖地区内")],
+        )
+
+
+def _versions(region: Region, kind: ListKind, year: int) -> Any:
+    return select(ListVersion).where(
+        ListVersion.region_code == region.code, ListVersion.kind == kind, ListVersion.year == year
+    )
+
+
+def region_list(
+    session: Session,
+    code: str,
+    kind: ListKind,
+    year: int,
+    viewer: User | None = None,
+    wanted: Wanted = "latest",
+) -> RegionList:
+    """The newest published version, or the live computation while none is published.
+
+    ``wanted="draft"`` is the live computation whatever is published: the region's regulators'
+    working copy.
+    """
+    _check_year(year)
+    region = _region(session, code)
+    if wanted == "draft":
+        if viewer is None:
+            raise Unauthorized("请先以监管部门账号登录后查看清单草稿")
+        _require_publisher(session, viewer, region)
+        result = live_list(session, code, kind, year)
+        result.status = "draft"
+        return result
+    latest = session.exec(
+        _versions(region, kind, year)
+        .where(ListVersion.status == "published")
+        .order_by(col(ListVersion.version).desc())
+    ).first()
+    if latest is None:
+        return live_list(session, code, kind, year)
+    return _from_version(session, latest)
+
+
+def create_draft(session: Session, code: str, kind: ListKind, year: int, actor: User) -> RegionList:
+    """Freeze the live computation as the next numbered draft (a regulator of the region)."""
+    _check_year(year)
+    region = _region(session, code)
+    _require_publisher(session, actor, region)
+    content = live_list(session, code, kind, year)
+    last = session.exec(
+        select(func.max(ListVersion.version)).where(
+            ListVersion.region_code == region.code,
+            ListVersion.kind == kind,
+            ListVersion.year == year,
+        )
+    ).one()
+    row = ListVersion(
+        region_code=region.code,
+        kind=kind,
+        year=year,
+        version=int(last or 0) + 1,
+        status="draft",
+        content=content.model_dump(mode="json"),
+        created_by=actor.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another regulator drafted the same number at the same moment.
+        raise Conflict(
+            "同时有其他草稿在拟定，请重试", details=[field_detail("version", "版本号已被占用")]
+        ) from None
+    audit.record(session, actor, "list_draft", "list_version", row.id, after=_summary(session, row))
+    return _from_version(session, row)
+
+
+def _version(
+    session: Session, region: Region, kind: ListKind, year: int, version: int
+) -> ListVersion:
+    row: ListVersion | None = session.exec(
+        _versions(region, kind, year).where(ListVersion.version == version)
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"{region.name}{year}年{TITLES[kind]}没有第 {version} 版",
+            details=[field_detail("version", "没有这个版本")],
+        )
+    return row
+
+
+def publish(
+    session: Session, code: str, kind: ListKind, year: int, version: int, actor: User
+) -> RegionList:
+    """Publish a draft: its frozen content becomes what the public reads."""
+    _check_year(year)
+    region = _region(session, code)
+    _require_publisher(session, actor, region)
+    row = _version(session, region, kind, year, version)
+    if row.status == "published":
+        raise Conflict(
+            f"第 {version} 版已于 {row.published_at:%Y-%m-%d %H:%M} 发布，不能重复发布",
+            details=[field_detail("version", "该版本已发布")],
+        )
+    newer = session.exec(
+        _versions(region, kind, year).where(
+            ListVersion.status == "published", ListVersion.version > version
+        )
+    ).first()
+    if newer is not None:
+        raise Conflict(
+            f"已发布更新的第 {newer.version} 版，第 {version} 版不能再发布",
+            details=[field_detail("version", "已有更新的发布版本")],
+        )
+    before = _summary(session, row)
+    row.status = "published"
+    row.published_at = utcnow()
+    row.published_by = actor.id
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor, "list_publish", "list_version", row.id, before, _summary(session, row)
+    )
+    return _from_version(session, row)
+
+
+def list_versions(
+    session: Session, code: str, kind: ListKind, year: int, viewer: User | None
+) -> list[ListVersionPublic]:
+    """Published versions for everyone; drafts too for the region's regulators."""
+    _check_year(year)
+    region = _region(session, code)
+    statement = _versions(region, kind, year).order_by(col(ListVersion.version))
+    if not _may_draft(session, viewer, region):
+        statement = statement.where(ListVersion.status == "published")
+    return [_summary(session, row) for row in session.exec(statement).all()]
+
+
+def read_version(
+    session: Session, code: str, kind: ListKind, year: int, version: int, viewer: User | None
+) -> RegionList:
+    """One version; a draft is visible only to the region's regulators (to others: not found)."""
+    _check_year(year)
+    region = _region(session, code)
+    row = _version(session, region, kind, year, version)
+    if row.status != "published" and not _may_draft(session, viewer, region):
+        raise NotFound(
+            f"{region.name}{year}年{TITLES[kind]}没有第 {version} 版",
+            details=[field_detail("version", "没有这个版本")],
+        )
+    return _from_version(session, row)

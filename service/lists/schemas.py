@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def as_utc(value: datetime) -> datetime:
+    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 ListKind = Literal["talent-demand", "industry", "policy-support"]
 ListFormat = Literal["json", "csv", "xlsx", "html"]
+ListStatus = Literal["published", "draft", "live"]
+MeasureKind = Literal["财政", "金融", "土地", "信用"]
 
 
 class TalentDemandRow(BaseModel):
@@ -20,6 +30,16 @@ class TalentDemandRow(BaseModel):
     graduates: int = Field(description="毕业生人数（供给）")
     ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
     gap: float = Field(description="缺口 = 需求 − 毕业生")
+
+
+class OccupationDemandRow(BaseModel):
+    rank: int = Field(description="排名（按需求人数从高到低）")
+    occupation_code: str = Field(description="职业代码（职业分类大典2022）")
+    occupation_name: str = Field(description="职业名称")
+    position_demand: int = Field(description="当年起始的已发布岗位需求人数（不含实习）")
+    forecast_demand: int = Field(description="当年人才需求预测人数")
+    demand: int = Field(description="需求人数 = 岗位 + 预测")
+    internship_places: int = Field(description="实习岗位人数（另列，不计入需求）")
 
 
 class IndustryRow(BaseModel):
@@ -42,7 +62,7 @@ class PolicyMeasure(BaseModel):
     issuer: str = Field(description="发文机关")
     document_no: str = Field(description="文号")
     clause: str = Field(description="条款")
-    kind: Literal["财政", "金融", "土地", "信用"] = Field(description="支持方式")
+    kind: MeasureKind = Field(description="支持方式")
     eligible: str = Field(description="支持对象")
     amount_cap_wan_yuan: int | None = Field(description="金额上限（万元；无上限为空）")
     amount_note: str = Field(description="金额或支持内容说明")
@@ -57,7 +77,81 @@ class RegionList(BaseModel):
     region: str = Field(description="行政区划代码")
     region_name: str = Field(description="地区名称")
     year: int = Field(description="年份")
-    generated_at: datetime = Field(description="生成时间")
+    generated_at: datetime = Field(description="生成时间（发布版本为拟稿时冻结的时间）")
+    status: ListStatus = Field(
+        default="live",
+        description="published：已发布版本；draft：草稿版本；live：按平台当前数据实时计算（尚未发布）",
+    )
+    version: int | None = Field(default=None, description="版本号（实时计算时为空）")
+    published_at: UtcDatetime | None = Field(default=None, description="发布时间")
+    publisher: str | None = Field(default=None, description="发布部门")
     talent_demand: list[TalentDemandRow] | None = Field(default=None, description="人才需求清单")
+    talent_demand_by_occupation: list[OccupationDemandRow] | None = Field(
+        default=None,
+        description="人才需求清单（按职业，职业分类大典2022；职业无毕业生口径，不列供给）",
+    )
     industries: list[IndustryRow] | None = Field(default=None, description="产业发展清单")
     measures: list[PolicyMeasure] | None = Field(default=None, description="政策支持清单")
+
+
+class ListVersionPublic(BaseModel):
+    """一张清单的一个版本（不含内容）。"""
+
+    kind: ListKind = Field(description="清单")
+    region: str = Field(description="行政区划代码")
+    year: int = Field(description="年份")
+    version: int = Field(description="版本号")
+    status: Literal["draft", "published"] = Field(description="draft 草稿 / published 已发布")
+    created_at: UtcDatetime = Field(description="拟稿时间")
+    published_at: UtcDatetime | None = Field(description="发布时间")
+    publisher: str | None = Field(description="发布部门")
+
+
+class MeasureIn(BaseModel):
+    """新增一项支持措施。"""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    key: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{2,63}$",
+        description="措施编号（小写字母、数字和连字符；不填则自动生成）",
+    )
+    title: str = Field(min_length=2, max_length=200, description="措施名称")
+    issuer: str = Field(min_length=2, max_length=200, description="发文机关")
+    document_no: str = Field(min_length=2, max_length=100, description="文号")
+    clause: str = Field(default="", max_length=100, description="条款")
+    kind: MeasureKind = Field(description="支持方式：财政 / 金融 / 土地 / 信用")
+    eligible: str = Field(min_length=2, max_length=200, description="支持对象")
+    amount_cap_wan_yuan: int | None = Field(
+        default=None, ge=0, le=10_000_000, description="金额上限（万元；无上限不填）"
+    )
+    amount_note: str = Field(default="", max_length=500, description="金额或支持内容说明")
+    region_code: str | None = Field(
+        default=None,
+        min_length=6,
+        max_length=6,
+        description="增列地区（不填为全国性措施，仅国家监管部门和管理员可以）",
+    )
+
+
+class MeasureUpdate(BaseModel):
+    """修改一项支持措施（只填要改的字段）。"""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=2, max_length=200, description="措施名称")
+    issuer: str | None = Field(default=None, min_length=2, max_length=200, description="发文机关")
+    document_no: str | None = Field(default=None, min_length=2, max_length=100, description="文号")
+    clause: str | None = Field(default=None, max_length=100, description="条款")
+    kind: MeasureKind | None = Field(default=None, description="支持方式")
+    eligible: str | None = Field(default=None, min_length=2, max_length=200, description="支持对象")
+    amount_cap_wan_yuan: int | None = Field(
+        default=None, ge=0, le=10_000_000, description="金额上限（万元）"
+    )
+    amount_note: str | None = Field(default=None, max_length=500, description="说明")
+
+
+class MeasurePublic(PolicyMeasure):
+    updated_at: UtcDatetime | None = Field(description="最近修改时间")
+    withdrawn_at: UtcDatetime | None = Field(description="撤回时间（未撤回为空）")

@@ -231,6 +231,11 @@ def _field_problems(session: Session, values: dict[str, Any]) -> list[dict[str, 
     ]
     if not repository.region_exists(session, values["region_code"]):
         problems.append(field_detail("region_code", f"行政区划代码不存在：{values['region_code']}"))
+    occupation = values.get("occupation_code")
+    if occupation and not repository.occupation_exists(session, occupation):
+        problems.append(
+            field_detail("occupation_code", f"职业代码不存在（职业分类大典2022）：{occupation}")
+        )
     return problems
 
 

@@ -37,6 +37,7 @@ from matching import search_text
 from models import (
     Industry,
     Major,
+    Occupation,
     Organization,
     OrganizationKind,
     OrganizationStatus,
@@ -139,6 +140,10 @@ def asks_for_major(codes: Sequence[str]) -> ColumnElement[bool]:
         col(PositionMajor.major_code).in_(list(codes))
     )
     return col(Position.id).in_(wanting)
+
+
+def occupation_exists(session: Session, code: str) -> bool:
+    return session.get(Occupation, code) is not None
 
 
 def region_exists(session: Session, code: str) -> bool:

@@ -99,6 +99,11 @@ class PositionCreate(_PositionFields):
     end_date: date | None = Field(default=None, description="结束日期（实习、学徒期满）")
     closing_date: date | None = Field(default=None, description="报名截止日期")
     order_training: bool = Field(default=False, description="是否订单培养")
+    occupation_code: str | None = Field(
+        default=None,
+        pattern=r"^\d(-\d{2}){0,3}$",
+        description="职业代码（职业分类大典2022，如 6-18-02-01；可不填）",
+    )
 
 
 class PositionUpdate(_PositionFields):
@@ -129,6 +134,11 @@ class PositionUpdate(_PositionFields):
     end_date: date | None = Field(default=None, description="结束日期")
     closing_date: date | None = Field(default=None, description="报名截止日期")
     order_training: bool | None = Field(default=None, description="是否订单培养")
+    occupation_code: str | None = Field(
+        default=None,
+        pattern=r"^\d(-\d{2}){0,3}$",
+        description="职业代码（职业分类大典2022，如 6-18-02-01；填 null 清除）",
+    )
 
 
 class PositionSearch(BaseModel):
@@ -249,6 +259,7 @@ class PositionPublic(BaseModel):
     )
     status_label: str = Field(description="状态（中文）")
     order_training: bool = Field(description="是否订单培养")
+    occupation_code: str | None = Field(default=None, description="职业代码（职业分类大典2022）")
     published_at: UtcDatetime | None = Field(description="发布时间")
     created_at: UtcDatetime = Field(description="创建时间")
     same_post_wage: float | None = Field(description="本单位同岗位工资（仅发布企业和监管部门可见）")
@@ -295,6 +306,7 @@ class PositionPublic(BaseModel):
             status=status,
             status_label=POSITION_STATUS_LABELS[status],
             order_training=position.order_training,
+            occupation_code=position.occupation_code,
             published_at=position.published_at,
             created_at=position.created_at,
             **private,

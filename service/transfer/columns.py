@@ -438,6 +438,13 @@ SPECS: dict[TransferKind, KindSpec] = {
             Column("end_date", "结束日期", iso_date, example="2026-02-28"),
             Column("skills", "技能要求", items(64, 50), example="钳工;识图"),
             Column("post_staff_count", "同类岗位职工数", integer(0), example="40"),
+            Column(
+                "occupation_code",
+                "职业代码",
+                code(16),
+                example="6-18-02-01",
+                aliases=("职业分类代码",),
+            ),
         ),
     ),
     TransferKind.demand: KindSpec(

@@ -99,6 +99,7 @@ TABLES: dict[TransferKind, TableSpec] = {
             "hours_per_week",
             "end_date",
             "closing_date",
+            "occupation_code",
             "status",
             "compliance_findings",
             "published_at",
@@ -420,6 +421,7 @@ def _export_positions(owner: uuid.UUID | None) -> Any:
             p.end_date,
             p.skills,
             p.post_staff_count,
+            p.occupation_code,
         )
         .select_from(ORGANIZATION.join(POSITION, p.enterprise_id == ORGANIZATION.c.id))
         .order_by(ORGANIZATION.c.code, p.start_date, p.title)

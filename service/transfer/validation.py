@@ -491,6 +491,7 @@ _POSITION_FIELDS = {
     "start_date": "start_date",
     "end_date": "end_date",
     "closing_date": "closing_date",
+    "occupation_code": "occupation_code",
 }
 
 
@@ -551,6 +552,10 @@ def check_positions(
         ):
             collect.add(row, column, message)
             bad = True
+        occupation = data["occupation_code"]
+        if occupation and occupation not in lookups.occupations:
+            collect.add(row, "occupation_code", f"职业代码不存在（职业分类大典2022）：{occupation}")
+            bad = True
         majors: list[str] = []
         for text in data["majors"]:
             code, problem, candidates = _major(lookups, text, None)
@@ -578,6 +583,7 @@ def check_positions(
             "start_date": position.start_date,
             "end_date": position.end_date,
             "closing_date": position.closing_date,
+            "occupation_code": position.occupation_code,
             "status": status.value,
         }
         key = (enterprise.id, position.title, position.start_date)
@@ -731,7 +737,7 @@ def lookups_for(
         codes=organizations.load_reference_codes(session),
         majors=repository.major_levels(session) if kind is not TransferKind.organizations else {},
         occupations=repository.existing_occupations(session, referenced_occupations(rows))
-        if kind is TransferKind.demand
+        if kind in (TransferKind.demand, TransferKind.positions)
         else frozenset(),
         owner=owner,
         today=today,

@@ -22,6 +22,8 @@ from sqlmodel import Session, SQLModel, col, select
 from models import (
     Application,
     AuditLog,
+    IntegrationApplication,
+    ListVersion,
     Organization,
     Position,
     Programme,
@@ -362,6 +364,36 @@ def _assert_city(session: Session) -> None:
         for entry in refusals
     }
     assert recorded == blocked
+    _assert_lists_and_registry(session)
+
+
+def _assert_lists_and_registry(session: Session) -> None:
+    """The three lists of 2026 published once each; one registry entry in each state."""
+    versions = session.exec(select(ListVersion).order_by(col(ListVersion.kind))).all()
+    assert [(v.region_code, v.kind, v.year, v.version, v.status) for v in versions] == [
+        ("500000", "industry", 2026, 1, "published"),
+        ("500000", "policy-support", 2026, 1, "published"),
+        ("500000", "talent-demand", 2026, 1, "published"),
+    ]
+    # Postings whose title names a 职业分类大典 occupation carry its code: demand by occupation.
+    by_occupation = versions[2].content["talent_demand_by_occupation"]
+    assert len(by_occupation) == 20
+    assert [
+        (r["occupation_name"], r["demand"], r["internship_places"]) for r in by_occupation[:2]
+    ] == [
+        ("养老护理员", 48, 0),
+        ("汽车维修工", 40, 19),
+    ]
+    states = session.execute(
+        select(col(IntegrationApplication.status), func.count()).group_by(
+            col(IntegrationApplication.status)
+        )
+    ).all()
+    assert dict(states) == {"certified": 1, "cultivation": 1, "submitted": 1, "refused": 1}
+    flagged = session.exec(
+        select(Organization.code).where(col(Organization.is_integration_enterprise))
+    ).all()
+    assert flagged == [CITY.accounts[3].organization_code]
 
 
 def _assert_programmes(session: Session) -> None:

@@ -85,7 +85,13 @@ def test_the_statement_shows_every_year_rate_and_source(
         "education_surcharge": "0.03",
         "local_education_surcharge": "0.02",
     }
+    assert [source.split("：")[0] for source in body["sources"]] == [
+        "投资额抵免比例 30%",
+        "教育费附加 3%",
+        "地方教育附加 2%",
+    ]
     assert "财税〔2019〕46号" in body["sources"][0]
+    assert "财综〔2010〕98号" in body["sources"][2]
     assert [
         (y["year"], y["available"], y["credited"], y["carried_forward"], y["source"])
         for y in body["years"]
