@@ -389,6 +389,39 @@ SCOPE_CROSSED_ELSEWHERE = {
     ("POST", "/api/v1/identity-changes/{request_id}/approve"): (
         "tests/service/identity_changes: test_a_move_to_another_region_needs_a_regulator_of_both"
     ),
+    ("POST", "/api/v1/regions/{code}/lists/{kind}/versions"): (
+        "tests/service/lists: test_drafts_are_hidden_from_the_public_and_other_regions"
+    ),
+    ("GET", "/api/v1/regions/{code}/lists/{kind}/versions"): (
+        "tests/service/lists: test_drafts_are_hidden_from_the_public_and_other_regions"
+    ),
+    ("GET", "/api/v1/regions/{code}/lists/{kind}/versions/{version}"): (
+        "tests/service/lists: test_drafts_are_hidden_from_the_public_and_other_regions"
+    ),
+    ("POST", "/api/v1/regions/{code}/lists/{kind}/versions/{version}/publish"): (
+        "tests/service/lists: test_drafts_are_hidden_from_the_public_and_other_regions"
+    ),
+    ("POST", "/api/v1/policy-measures"): (
+        "tests/service/lists: test_national_measures_only_by_national_regulators"
+    ),
+    ("PATCH", "/api/v1/policy-measures/{key}"): (
+        "tests/service/lists: test_a_region_adds_edits_and_withdraws_its_own"
+    ),
+    ("POST", "/api/v1/policy-measures/{key}/withdraw"): (
+        "tests/service/lists: test_a_region_adds_edits_and_withdraws_its_own"
+    ),
+    ("GET", "/api/v1/integration-enterprises"): (
+        "tests/service/integration_enterprises: "
+        "test_registry_filters_and_shows_the_platforms_evidence"
+    ),
+    ("GET", "/api/v1/integration-enterprises/{application_id}"): (
+        "tests/service/integration_enterprises: "
+        "test_refusal_needs_a_reason_and_another_region_cannot_review"
+    ),
+    ("POST", "/api/v1/integration-enterprises/{application_id}/review"): (
+        "tests/service/integration_enterprises: "
+        "test_refusal_needs_a_reason_and_another_region_cannot_review"
+    ),
 }
 SCOPE_NOT_REGIONAL = {
     ("GET", "/healthz"): "public",
@@ -409,6 +442,8 @@ SCOPE_NOT_REGIONAL = {
     ("GET", "/api/v1/policy-profiles"): "policy texts, the same for everyone",
     ("GET", "/api/v1/regions/{code}/policy-profile"): "which policy a region follows: public",
     ("GET", "/api/v1/regions/{code}/lists/{kind}"): "三张清单: public",
+    ("GET", "/api/v1/policy-measures"): "政策支持清单 measures: public",
+    ("POST", "/api/v1/integration-enterprises"): "an enterprise applies for itself; others 403",
     ("GET", "/api/v1/alliances"): "public",
     ("GET", "/api/v1/alliances/{alliance_id}"): "public",
     ("GET", "/api/v1/alliances/{alliance_id}/indicators"): "public",
