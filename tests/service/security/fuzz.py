@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -38,8 +39,11 @@ class FuzzResult:
     looseness: list[str] = field(default_factory=list)
 
 
-def run(db_url: str, *, examples: int, roles: tuple[str, ...]) -> FuzzResult:
-    """Every operation × ``roles``, ``examples`` generated cases each, against ``db_url``."""
+def run(
+    db_url: str, *, examples: int, roles: tuple[str, ...], only: str | None = None
+) -> FuzzResult:
+    """Every operation (whose path matches the regular expression ``only``) × ``roles``,
+    ``examples`` generated cases each, against ``db_url``."""
     import schemathesis
 
     from service import throttle
@@ -57,6 +61,8 @@ def run(db_url: str, *, examples: int, roles: tuple[str, ...]) -> FuzzResult:
     result = FuzzResult()
     for outcome in schema.get_all_operations():
         operation = outcome.ok()  # type: ignore[union-attr]  # an invalid schema fails here
+        if only is not None and not re.search(only, operation.path):
+            continue
         result.operations += 1
         for role in roles:
             _fuzz_one(result, operation, role, actors[role], examples)
@@ -83,9 +89,9 @@ def _fuzz_one(
         try:
             case.validate_response(response)
         except BaseExceptionGroup as group:  # failed checks: record them and go on
-            _record(result, f"{role} {operation.method.upper()} {operation.path}", group)
+            _record(result, f"{role} {operation.method.upper()} {operation.path}", group, response)
         except AssertionError as error:
-            _record(result, f"{role} {operation.method.upper()} {operation.path}", error)
+            _record(result, f"{role} {operation.method.upper()} {operation.path}", error, response)
 
     check()
 
@@ -94,19 +100,37 @@ def _fuzz_one(
 LOOSENESS = frozenset({"RejectedPositiveData", "AcceptedNegativeData"})
 
 
-def _record(result: FuzzResult, where: str, error: BaseException) -> None:
+def _record(result: FuzzResult, where: str, error: BaseException, response: Any) -> None:
     errors = error.exceptions if isinstance(error, BaseExceptionGroup) else (error,)
     for failure in errors:
         name = type(failure).__name__
         title = getattr(failure, "title", "") or str(failure).strip().splitlines()[0][:120]
         line = f"{where}: {name} {title}"
-        (result.looseness if name in LOOSENESS else result.failures).append(line)
+        if name in LOOSENESS:
+            result.looseness.append(f"{line} ({_refusal(response)})")
+        else:
+            result.failures.append(line)
+
+
+def _refusal(response: Any) -> str:
+    """The status and the fields the server named, to tell the findings apart."""
+    try:
+        error = response.json()["error"]
+        fields = sorted({f"{d.get('field')}: {d.get('message')}" for d in error["details"]}) or [
+            f"{error['code']}: {error['message']}"
+        ]
+    except (ValueError, KeyError, TypeError):
+        fields = ["?"]
+    return f"{response.status_code} {'; '.join(fields)}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--examples", type=int, default=50)
+    parser.add_argument("--roles", default=",".join(FUZZ_ROLES), help="comma-separated actors")
+    parser.add_argument("--only", default=None, help="regular expression on the operations' paths")
     args = parser.parse_args()
+    roles = tuple(args.roles.split(","))
     os.environ.setdefault("CHANJIAO_ENVIRONMENT", "test")
     from seed.catalog import load_catalog
     from service import migrate
@@ -122,11 +146,11 @@ def main() -> None:
             load_catalog(session)
             session.commit()
         started = time.perf_counter()
-        result = run(url, examples=args.examples, roles=FUZZ_ROLES)
+        result = run(url, examples=args.examples, roles=roles, only=args.only)
         seconds = time.perf_counter() - started
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()))
     print(  # noqa: T201
-        f"{result.cases} cases, {result.operations} operations × {len(FUZZ_ROLES)} roles, "
+        f"{result.cases} cases, {result.operations} operations × {len(roles)} roles, "
         f"{seconds:.0f} s; statuses {statuses}; {len(result.failures)} failures; "
         f"{len(set(result.looseness))} schema-looseness findings"
     )
