@@ -23,7 +23,11 @@ from service.health.router import router as health_router
 from service.jobs import JOBS
 from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
-from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from service.middleware import (
+    AllowedMethodsMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
 from service.placement.router import router as placement_router
@@ -97,6 +101,7 @@ def create_app() -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router())
     install_pages(app)
+    app.add_middleware(AllowedMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_body_bytes,
