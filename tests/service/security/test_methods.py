@@ -40,3 +40,13 @@ def test_a_wrong_method_gets_405_naming_all_methods_of_the_path(client: TestClie
 
 def test_options_on_an_unknown_path_is_a_404(client: TestClient) -> None:
     assert client.options("/api/v1/nothing-here").status_code == 404
+
+
+def test_a_preflight_stays_closed_without_configured_origins(client: TestClient) -> None:
+    answer = client.options(
+        "/api/v1/positions",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert (answer.status_code, answer.headers["allow"]) == (204, "GET, OPTIONS, POST")
+    assert "access-control-allow-origin" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"
