@@ -12,7 +12,12 @@ FUZZ_EXAMPLES ?= 50
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.service.security.fuzz --examples $(FUZZ_EXAMPLES)
 
-.PHONY: fuzz demo test lint typecheck migrations-check bench load serve install clean lock browser screenshots
+## make faults: kill -9 of the service under writes and of an import mid-file, PostgreSQL stopped
+## under the service (a private throwaway cluster); SQLite, and PostgreSQL with TEST_DATABASE_URL
+faults: $(STAMP)
+	$(BIN)/python -m tests.service.security.faults $(FAULTS_ARGS)
+
+.PHONY: faults fuzz demo test lint typecheck migrations-check bench load serve install clean lock browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

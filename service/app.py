@@ -26,7 +26,11 @@ from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router
 from service.matching.router import router as matching_router
-from service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from service.middleware import (
+    AllowedMethodsMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
 from service.placement.router import router as placement_router
@@ -103,6 +107,7 @@ def create_app() -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router())
     install_pages(app)
+    app.add_middleware(AllowedMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_body_bytes,

@@ -1,4 +1,5 @@
-"""ASGI middleware: request bodies capped before they are read, security headers on responses.
+"""ASGI middleware: request bodies capped before they are read, security headers on responses,
+the methods of a path in ``Allow``.
 
 Both are pure ASGI (no BaseHTTPMiddleware) so that streaming bodies are counted as they arrive and
 nothing is buffered to be measured.
@@ -10,6 +11,7 @@ import json
 from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import error_body
@@ -137,3 +139,52 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+class AllowedMethodsMiddleware:
+    """``OPTIONS`` answers 204 naming every method of the path; a 405 names them all too.
+
+    Starlette's router stops at the first route whose path matches, so on a path served by two
+    routes (GET and POST of ``/organizations``) it answered ``OPTIONS`` — and a wrong method —
+    with 405 and an ``Allow`` of the first route's method only (issue 15). CORS preflights are
+    answered by the CORS middleware outside this one when origins are configured.
+    """
+
+    def __init__(self, app: ASGIApp, *, routes: list[Any]) -> None:
+        self.app = app
+        self.routes = routes
+
+    def allowed(self, scope: Scope) -> list[str]:
+        """The methods some route serves at this path (static mounts are left to the app)."""
+        routes = [route for route in self.routes if not isinstance(route, Mount)]
+        methods = {
+            method
+            for method in _METHODS
+            if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+        }
+        return sorted(methods | {"OPTIONS"}) if methods else []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowed = self.allowed(scope)
+        if not allowed:
+            await self.app(scope, receive, send)
+            return
+        allow = (b"allow", ", ".join(allowed).encode())
+        if scope["method"] == "OPTIONS":
+            await send({"type": "http.response.start", "status": 204, "headers": [allow]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, allow]}
+            await send(message)
+
+        await self.app(scope, receive, with_allow)

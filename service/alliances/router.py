@@ -9,6 +9,7 @@ from service.alliances import operations
 from service.alliances.schemas import AllianceIn, AllianceIndicators, AlliancePublic
 from service.auth.dependencies import CurrentUser
 from service.deps import ReadSessionDep, SessionDep
+from service.fields import Year
 
 router = APIRouter(prefix="/alliances", tags=["市域产教联合体"])
 
@@ -37,7 +38,7 @@ def get(session: ReadSessionDep, alliance_id: uuid.UUID) -> AlliancePublic:
 def indicators(
     session: ReadSessionDep,
     alliance_id: uuid.UUID,
-    year: Annotated[int, Query(description="年份")],
+    year: Annotated[Year, Query(description="年份")],
 ) -> AllianceIndicators:
     """监测指标 4.1、3.1、4.4：定义与数据（公开）。"""
     return operations.indicators(session, alliance_id, year)

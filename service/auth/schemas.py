@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Role
+from service.fields import Password
 from service.organizations.schemas import OrganizationFields
 
 
@@ -44,7 +45,7 @@ class RegisterRequest(BaseModel):
         pattern=r"^[A-Za-z0-9_.@-]+$",
         description="用户名（3–64位字母、数字或 _ . @ -）",
     )
-    password: str = Field(max_length=128, description="密码（不少于8位）")
+    password: Password = Field(max_length=128, description="密码（不少于8位）")
     display_name: str | None = Field(default=None, max_length=64, description="显示名称")
 
 

@@ -17,6 +17,7 @@ from service.catalog.schemas import (
     ResolutionPublic,
 )
 from service.deps import ReadSessionDep
+from service.fields import NonBlank
 from service.pagination import PageDep
 
 router = APIRouter(prefix="/catalog", tags=["参考目录"])
@@ -52,7 +53,9 @@ def list_majors(
 @router.get("/majors/resolve", response_model=ResolutionPublic)
 def resolve_major(
     session: ReadSessionDep,
-    name: Annotated[str, Query(max_length=200, description="专业名称或代码，可含空格、括号方向等")],
+    name: Annotated[
+        NonBlank, Query(max_length=200, description="专业名称或代码，可含空格、括号方向等")
+    ],
     level: MajorLevel = None,
 ) -> ResolutionPublic:
     """把不规范的专业名称对应到目录专业；无法确定时返回候选。"""

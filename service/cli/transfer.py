@@ -22,6 +22,8 @@ PROGRESS_MIN_ROWS = 5000
 # Printed on stderr when the write phase begins (a killed process must leave no trace from here on).
 WRITE_MARKER = "开始写入数据库"
 WRITTEN_PREFIX = "已写入"
+# Printed (large files, not on a terminal) when the rows are parsed and the checks begin.
+CHECK_MARKER = "开始校验"
 
 
 class TransferKind(StrEnum):
@@ -60,7 +62,8 @@ _errors = Console(stderr=True, highlight=False, soft_wrap=True)
 class _ProgressReport:
     """Shows the phases of a large import on stderr, and marks the start of the write phase.
 
-    On a terminal a rich progress bar; otherwise (a log, a pipe) a plain line per tenth written.
+    On a terminal a rich progress bar; otherwise (a log, a pipe) a line when the checks begin and
+    one per tenth written.
     """
 
     def __init__(self, console: Console) -> None:
@@ -75,6 +78,8 @@ class _ProgressReport:
         if total < PROGRESS_MIN_ROWS:
             return
         if not self.console.is_terminal:
+            if phase == "check" and done == 0:
+                self.console.print(f"{CHECK_MARKER}：{total}行")
             tenths = done * 10 // total
             if phase == "write" and tenths > self.logged_tenths:
                 self.logged_tenths = tenths

@@ -8,6 +8,7 @@ from service.auth.dependencies import CurrentUser
 from service.deps import ReadSessionDep, SessionDep
 from service.enterprises import operations
 from service.enterprises.schemas import IncentiveStatement, TaxYearIn, TaxYearOut
+from service.fields import TaxYear
 
 router = APIRouter(prefix="/enterprises", tags=["产教融合型企业"])
 
@@ -16,7 +17,7 @@ Code = Annotated[str, Path(min_length=1, max_length=32, description="统一社�
 
 @router.put("/{code}/tax-years/{year}", response_model=TaxYearOut)
 def put_tax_year(
-    session: SessionDep, actor: CurrentUser, code: Code, year: int, body: TaxYearIn
+    session: SessionDep, actor: CurrentUser, code: Code, year: TaxYear, body: TaxYearIn
 ) -> TaxYearOut:
     """企业填报某年度兴办职业教育的合规投资额和实缴增值税、消费税（元）。"""
     return operations.put_tax_year(session, code, year, body, actor)
@@ -27,7 +28,7 @@ def incentive_statement(
     session: ReadSessionDep,
     actor: CurrentUser,
     code: Code,
-    year: Annotated[int, Query(description="计算年度")],
+    year: Annotated[TaxYear, Query(description="计算年度")],
 ) -> IncentiveStatement:
     """投资额 30% 抵免教育费附加（3%）和地方教育附加（2%），不足抵免部分结转以后年度。"""
     return operations.statement(session, code, year, actor)

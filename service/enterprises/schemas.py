@@ -6,15 +6,17 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from service.fields import Money
+
 
 class TaxYearIn(BaseModel):
-    qualifying_investment: Decimal = Field(
+    qualifying_investment: Money = Field(
         ge=0, le=Decimal("1e13"), decimal_places=2, description="当年兴办职业教育的合规投资额（元）"
     )
-    vat_paid: Decimal = Field(
+    vat_paid: Money = Field(
         ge=0, le=Decimal("1e13"), decimal_places=2, description="当年实际缴纳的增值税（元）"
     )
-    consumption_tax_paid: Decimal = Field(
+    consumption_tax_paid: Money = Field(
         ge=0, le=Decimal("1e13"), decimal_places=2, description="当年实际缴纳的消费税（元）"
     )
     source: str = Field(default="", max_length=200, description="数据来源（如完税证明编号）")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from service.errors import retry_after_headers
 from service.health import operations
 
 router = APIRouter(tags=["运行状态"])
@@ -19,4 +20,6 @@ def readyz() -> JSONResponse:
     """就绪检查：数据库可达且已迁移到最新版本，否则返回503。"""
     ready, detail = operations.database_ready()
     body = {"status": "ready" if ready else "not_ready", **detail}
-    return JSONResponse(body, status_code=200 if ready else 503)
+    if ready:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers=retry_after_headers())

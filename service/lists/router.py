@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from service.auth.dependencies import CurrentUser, OptionalUser
 from service.deps import ReadSessionDep, SessionDep
+from service.fields import Year as YearValue
 from service.lists import exporters, measures, operations
 from service.lists.schemas import (
     ListFormat,
@@ -16,13 +17,14 @@ from service.lists.schemas import (
     MeasureUpdate,
     RegionList,
 )
+from service.reports.exporters import file_formats_documented
 
 router = APIRouter(prefix="/regions", tags=["三张清单"])
 measures_router = APIRouter(prefix="/policy-measures", tags=["三张清单"])
 
 Code = Annotated[str, Path(min_length=6, max_length=6, description="行政区划代码")]
 Kind = Annotated[ListKind, Path(description="talent-demand / industry / policy-support")]
-Year = Annotated[int, Query(description="年份")]
+Year = Annotated[YearValue, Query(description="年份")]
 Format = Annotated[ListFormat, Query(alias="format", description="json / csv / xlsx / html")]
 Version = Annotated[int, Path(ge=1, le=1_000_000, description="版本号")]
 MeasureKey = Annotated[str, Path(min_length=1, max_length=64, description="措施编号")]
@@ -39,7 +41,7 @@ def _answer(result: RegionList, fmt: ListFormat) -> Any:
     )
 
 
-@router.get("/{code}/lists/{kind}", response_model=RegionList)
+@router.get("/{code}/lists/{kind}", response_model=RegionList, responses=file_formats_documented())
 def region_list(
     session: ReadSessionDep,
     viewer: OptionalUser,
@@ -78,7 +80,11 @@ def list_versions(
     return operations.list_versions(session, code, kind, year, viewer)
 
 
-@router.get("/{code}/lists/{kind}/versions/{version}", response_model=RegionList)
+@router.get(
+    "/{code}/lists/{kind}/versions/{version}",
+    response_model=RegionList,
+    responses=file_formats_documented(),
+)
 def read_version(
     session: ReadSessionDep,
     viewer: OptionalUser,

@@ -11,6 +11,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from models import OrganizationKind, OrganizationStatus
 from models.base import MAX_COUNT
 from models.validators import normalize_code
+from service.fields import Documented, NonNegative, RegionCode
+
+SchoolLevel = Annotated[str, Documented(enum=["中职", "高职专科", "职教本科"])]
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -42,14 +45,14 @@ class OrganizationFields(BaseModel):
         description="企业为统一社会信用代码（18位），学校为学校标识码（10位数字）",
     )
     name: str = Field(min_length=1, max_length=128, description="机构名称")
-    region_code: str = Field(description="所在地行政区划代码（GB/T 2260，6位）")
+    region_code: RegionCode = Field(description="所在地行政区划代码（GB/T 2260，6位）")
     industry_code: str | None = Field(
         default=None, description="所属行业代码（GB/T 4754-2017），企业必填"
     )
-    level: str | None = Field(
+    level: SchoolLevel | None = Field(
         default=None, description="办学层次（学校必填）：中职 / 高职专科 / 职教本科"
     )
-    staff_count: int | None = Field(
+    staff_count: NonNegative | None = Field(
         default=None, le=MAX_COUNT, description="在岗职工总数（企业必填，不小于0）"
     )
 
@@ -90,9 +93,9 @@ class OrganizationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=128, description="机构名称")
-    region_code: str | None = Field(default=None, description="所在地行政区划代码")
+    region_code: RegionCode | None = Field(default=None, description="所在地行政区划代码")
     industry_code: str | None = Field(default=None, description="所属行业代码（GB/T 4754-2017）")
-    level: str | None = Field(default=None, description="办学层次（学校）")
+    level: SchoolLevel | None = Field(default=None, description="办学层次（学校）")
     staff_count: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="在岗职工总数（企业）"
     )

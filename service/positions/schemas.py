@@ -5,17 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models import MajorLevel, Position, PositionKind, PositionStatus
 from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service.fields import Documented
 from service.organizations.schemas import UtcDatetime
 
 MAX_MAJORS = 20
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 32
+Skill = Annotated[str, Documented(maxLength=MAX_SKILL_LENGTH)]
 MAX_DESCRIPTION_LENGTH = 5000
 SortKey = Literal["relevance", "newest", "pay", "closing"]
 # Counts stop here: past it a list says "1000+" rather than counting a million matches.
@@ -81,7 +83,7 @@ class PositionCreate(_PositionFields):
     major_level: MajorLevel | None = Field(
         default=None, description="按名称识别专业时限定的层次（同名专业跨层次时使用）"
     )
-    skills: list[str] = Field(default_factory=list, max_length=MAX_SKILLS, description="技能要求")
+    skills: list[Skill] = Field(default_factory=list, max_length=MAX_SKILLS, description="技能要求")
     region_code: str | None = Field(
         default=None, pattern=r"^\d{6}$", description="工作地行政区划代码（默认为企业所在地）"
     )
@@ -118,7 +120,7 @@ class PositionUpdate(_PositionFields):
         default=None, max_length=MAX_MAJORS, description="需求专业（代码或名称），给出即整体替换"
     )
     major_level: MajorLevel | None = Field(default=None, description="按名称识别专业时限定的层次")
-    skills: list[str] | None = Field(default=None, max_length=MAX_SKILLS, description="技能要求")
+    skills: list[Skill] | None = Field(default=None, max_length=MAX_SKILLS, description="技能要求")
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$", description="工作地区划代码")
     headcount: int | None = Field(default=None, ge=1, le=100_000, description="招聘人数")
     monthly_pay: float | None = Field(default=None, ge=0, le=1_000_000, description="月薪（元）")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from models import PartnerKind
 from models.base import MAX_COUNT
 from models.validators import normalize_code
+from service.fields import Uscc
 from service.organizations.schemas import UtcDatetime
 from service.positions.schemas import MajorResolutionPublic
 from service.reports.schemas import ReasonPublic
@@ -23,7 +24,7 @@ class PartnerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enterprise_code: str = Field(
+    enterprise_code: Uscc = Field(
         min_length=1, max_length=32, description="企业统一社会信用代码（须为已审核的企业）"
     )
     kind: PartnerKind = Field(

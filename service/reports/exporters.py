@@ -30,6 +30,17 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
+def file_formats_documented() -> dict[int | str, dict[str, Any]]:
+    """The 200 response's other content types (``?format=csv|xlsx|html``), for the OpenAPI."""
+    content = {
+        media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+        for media in MEDIA_TYPES.values()
+    }
+    return {
+        200: {"description": "JSON，或按 format 参数为 CSV / XLSX / HTML 文件", "content": content}
+    }
+
+
 @dataclass(frozen=True)
 class ReportFile:
     """A rendered report and how to name it for download."""

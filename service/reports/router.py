@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from models import MajorLevel, Role, User
 from service.auth.dependencies import require_roles
 from service.deps import ReadSessionDep
+from service.fields import Documented, LocalRegionCode, RegionCode
 from service.reports import operations
-from service.reports.exporters import ReportFile
+from service.reports.exporters import ReportFile, file_formats_documented
 from service.reports.operations import MismatchQuery
 from service.reports.schemas import MismatchChanges, MismatchReport, ReportFormat, WhatIfReport
 
@@ -16,11 +17,17 @@ router = APIRouter(prefix="/reports", tags=["供需报告"])
 
 Viewer = Annotated[User, Depends(require_roles(Role.regulator, Role.admin, Role.school))]
 Region = Annotated[
-    str,
+    RegionCode,
     Query(
         min_length=6,
         max_length=6,
         description="行政区划代码（省、市、县；含下辖地区）；000000 为全国（各省汇总）",
+    ),
+]
+LocalRegion = Annotated[
+    LocalRegionCode,
+    Query(
+        min_length=6, max_length=6, description="行政区划代码（省、市、县；含下辖地区），不含全国"
     ),
 ]
 Year = Annotated[
@@ -33,13 +40,13 @@ Profile = Annotated[
 ]
 
 
-@router.get("/mismatch", response_model=MismatchReport)
+@router.get("/mismatch", response_model=MismatchReport, responses=file_formats_documented())
 def mismatch(
     session: ReadSessionDep,
     viewer: Viewer,
     year: Year,
     region: Annotated[
-        str | None,
+        RegionCode | None,
         Query(
             min_length=6,
             max_length=6,
@@ -75,7 +82,9 @@ def what_if(
     year: Year,
     major: Annotated[str, Query(min_length=1, max_length=8, description="专业代码")],
     enrolment_change: Annotated[
-        float, Query(description="招生计划调整比例，如 -0.2 表示减少20%（-1 至 5）")
+        float,
+        Documented(minimum=-1, maximum=operations.MAX_ENROLMENT_CHANGE),
+        Query(description="招生计划调整比例，如 -0.2 表示减少20%（-1 至 5）"),
     ] = 0.0,
     profile: Profile = None,
 ) -> WhatIfReport:
@@ -86,7 +95,11 @@ def what_if(
 
 @router.get("/mismatch/changes", response_model=MismatchChanges)
 def changes(
-    session: ReadSessionDep, viewer: Viewer, region: Region, year: Year, profile: Profile = None
+    session: ReadSessionDep,
+    viewer: Viewer,
+    region: LocalRegion,
+    year: Year,
+    profile: Profile = None,
 ) -> MismatchChanges:
     """预警变化：与上一年快照相比新上榜、加重和减轻的专业。"""
     query = MismatchQuery(region=region, year=year, profile=profile)
