@@ -39,6 +39,9 @@ def test_a_saturated_service_answers_503_at_once_and_recovers(
         while sum(future.done() for future in futures) < 8 and time.monotonic() < deadline:
             time.sleep(0.01)
         answered_while_saturated = sum(future.done() for future in futures)
+        # Readiness neither queues for admission (it would be a 503 after the wait) nor waits
+        # for the saturated pool.
+        ready_while_saturated = httpx.get(f"{base}/readyz", timeout=5)
         release.set()
         responses = [future.result(timeout=10) for future in futures]
         after = httpx.get(f"{base}/api/v1/hold", timeout=5)
@@ -51,3 +54,4 @@ def test_a_saturated_service_answers_503_at_once_and_recovers(
     assert {response.json()["error"]["code"] for response in overloaded} == {"overloaded"}
     assert (after.status_code, after.json()) == (200, {"value": 1})
     assert ready.status_code == 200
+    assert ready_while_saturated.status_code == 200
