@@ -434,3 +434,24 @@ def test_the_sqlite_index_survives_renumbered_rowids(fresh_db_url: str, backend:
                 reader, None, PositionSearch(q=query), PageParams(page=1, page_size=20)
             )
             assert ([view.position.id for view in views], count) == ([expected], 1)
+
+
+def test_pages_past_the_cap_are_the_same(
+    client: TestClient, corpus: dict[str, Position], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the cap SQLite reads positions in the order's index and probes the matches (a CROSS
+    # JOIN); the pages are those of the exact path, on both backends.
+    monkeypatch.setattr(operations, "COUNT_CAP", 1)
+
+    def page(sort: str, number: int) -> list[str]:
+        params = {"q": "数控", "sort": sort, "page": number, "page_size": 1}
+        body = client.get(URL, params=params).json()
+        assert (body["count"], body["count_capped"]) == (1, True)
+        return keys(body, corpus)
+
+    assert [page("newest", n) for n in (1, 2, 3)] == [["chip"], ["weld"], ["lathe"]]
+    assert [page("pay", n) for n in (1, 2, 3)] == [["lathe"], ["weld"], ["chip"]]
+    assert [page("closing", n) for n in (1, 2, 3)] == [["lathe"], ["chip"], ["weld"]]
+    # Relevance ranks the newest ``COUNT_CAP`` matches only.
+    assert page("relevance", 1) == ["chip"]
+    assert page("relevance", 2) == []
