@@ -28,11 +28,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import create_engine, insert, make_url, pool, select, text
 from sqlmodel import Session, col
 
 from bench.bench_search import INDUSTRIES, make_uscc
+from bench.timing import percentile, took_ms
 from bench.vocabulary import Postings, Zipf, titles_and_phrases
 from matching import search_text
 from matching.search_text import index_words
@@ -199,17 +201,6 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
     return counties, cities
 
 
-def timed(run: object) -> float:
-    began = time.perf_counter()
-    run()  # type: ignore[operator]
-    return (time.perf_counter() - began) * 1000
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--positions", type=int, default=1_000_000)
@@ -236,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = get_engine(url)
         with Session(engine) as session:
             full_scan = [
-                timed(lambda: session.execute(text("SELECT count(*) FROM position")).scalar())
+                took_ms(lambda: session.execute(text("SELECT count(*) FROM position")).scalar())
                 for _ in range(5)
             ]
             words = sorted({w for pair in TWO_WORDS for w in pair.split()})
@@ -276,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             header = f"{'order':<11}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
             print(f"{header}{'p95/scan':>10}")
             for sort in ("relevance", "newest"):
-                took = [timed(lambda q=q, r=r, s=sort: search(q, r, s)) for q, r in cases]
+                took = [took_ms(partial(search, q, r, sort)) for q, r in cases]
                 p95 = percentile(took, 0.95)
                 print(
                     f"{sort:<11}{len(took):>8}{statistics.median(took):>9.1f}{p95:>9.1f}"

@@ -42,9 +42,8 @@ import httpx
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models import Organization, OrganizationKind, OrganizationStatus, Position, Role
+from models import Organization, OrganizationKind, OrganizationStatus, Position, Role, User
 from seed.catalog import load_catalog
-from seed.demo.generator import DEFAULT_SEED, demo_passwords
 from seed.demo.loader import load_demo
 from service import migrate
 from service.auth import operations as auth
@@ -54,6 +53,8 @@ from service.settings import settings
 API = "/api/v1"
 ENTERPRISE_ACCOUNTS = 6
 PASSWORD = "Load-test-password-1"
+LOAD_REGULATOR = "load_regulator"
+LOAD_STUDENT = "load_student"
 SEARCH_WORDS = ("护理", "技术", "实习", "电子", "汽车", "学徒", "机器人", "养老", "软件", "物流")
 MIX = (("search", 70), ("position", 10), ("report", 5), ("login", 5), ("write", 10))
 CLIENT_TIMEOUT_S = 60.0
@@ -125,6 +126,25 @@ def prepare_database(url: str) -> list[str]:
                 actor="cli",
             )
             usernames.append(username)
+        # The demo's own accounts log in only in the demo environment, and the service runs as in
+        # production: a regulator and a student of the demo's organisations, with load passwords.
+        for username, role, like in (
+            (LOAD_REGULATOR, Role.regulator, "demo_regulator"),
+            (LOAD_STUDENT, Role.student, "demo_student"),
+        ):
+            organization = session.scalars(
+                select(Organization)
+                .join(User, col(User.organization_id) == col(Organization.id))
+                .where(col(User.username) == like)
+            ).one()
+            auth.create_account(
+                session,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                organization_code=organization.code,
+                actor="cli",
+            )
         session.commit()
     engine.dispose()
     return usernames
@@ -173,16 +193,15 @@ def login(base: str, username: str, password: str) -> str:
 
 
 def shared_state(base: str, enterprise_users: list[str]) -> Shared:
-    passwords = demo_passwords(DEFAULT_SEED)
     ids: list[str] = []
     for page in (1, 2, 3):
         answer = httpx.get(f"{base}{API}/positions", params={"page": page, "page_size": 100})
         ids += [row["id"] for row in answer.json()["data"]]
     return Shared(
         position_ids=ids,
-        regulator_token=login(base, "demo_regulator", passwords["demo_regulator"]),
+        regulator_token=login(base, LOAD_REGULATOR, PASSWORD),
         enterprise_tokens=[login(base, name, PASSWORD) for name in enterprise_users],
-        student=("demo_student", passwords["demo_student"]),
+        student=(LOAD_STUDENT, PASSWORD),
     )
 
 

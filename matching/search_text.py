@@ -25,6 +25,7 @@ __all__ = [
     "major_words",
     "normalize",
     "query_terms",
+    "region_word",
     "tsquery",
 ]
 
@@ -151,18 +152,38 @@ def query_terms(query: str | None) -> list[str]:
     return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
 
 
-def fts5_query(terms: Sequence[str]) -> str:
-    """An FTS5 MATCH expression requiring every term (a single character as a prefix).
+# The FTS5 columns a user's words are matched in; the third, search_scope, holds region words.
+_WORD_COLUMNS = "{search_title search_body}"
+
+
+def region_word(code: str) -> str:
+    """The index word of a region: ``r`` and its 6-digit code. A position is indexed with its
+    county's, city's and province's words (r500112 r500100 r500000: migration 0013), so the word
+    of a province, city or county code finds every position inside it."""
+    return f"r{code}"
+
+
+def fts5_query(terms: Sequence[str], region: str | None = None) -> str:
+    """An FTS5 MATCH expression requiring every term (a single character as a prefix) in the
+    title or the body, and the region's word (:func:`region_word`) when ``region`` is given.
 
     Terms hold only letters and digits (``normalize``), and each is quoted besides: no FTS5
-    operator or column filter can come from the user's text.
+    operator or column filter can come from the user's text; a term that looks like a region
+    word is still matched in the title and body only.
     """
-    return " ".join(f'"{t}"*' if len(t) == 1 else f'"{t}"' for t in terms)
+    phrases = [f'{_WORD_COLUMNS} : "{t}"' + ("*" if len(t) == 1 else "") for t in terms]
+    if region is not None:
+        phrases.append(f'search_scope : "{region_word(region)}"')
+    return " ".join(phrases)
 
 
-def tsquery(terms: Sequence[str]) -> str:
-    """The same requirement as ``to_tsquery('simple', …)`` text: quoted lexemes joined by ``&``."""
-    return " & ".join(f"'{t}':*" if len(t) == 1 else f"'{t}'" for t in terms)
+def tsquery(terms: Sequence[str], region: str | None = None) -> str:
+    """The same requirement as ``to_tsquery('simple', …)`` text: quoted lexemes joined by ``&``,
+    the user's at the title's or the body's weight (A, D) only, the region's at B."""
+    lexemes = [f"'{t}':*AD" if len(t) == 1 else f"'{t}':AD" for t in terms]
+    if region is not None:
+        lexemes.append(f"'{region_word(region)}':B")
+    return " & ".join(lexemes)
 
 
 def major_words(names: Iterable[str]) -> list[str]:

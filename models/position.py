@@ -60,6 +60,8 @@ class Position(SQLModel, table=True):
 # start with the same name) kept in step by triggers; on PostgreSQL the generated tsvector column
 # position.search_vector and its GIN index. Alembic's comparison leaves these alone.
 SEARCH_FTS_TABLE = "position_fts"
+# The FTS5 table's key beside the position's id (an INTEGER PRIMARY KEY, which VACUUM keeps).
+SEARCH_FTS_KEY_TABLE = "position_fts_key"
 SEARCH_VECTOR_COLUMN = "search_vector"
 SEARCH_VECTOR_INDEX = "ix_position_search_vector"
 

@@ -4,7 +4,8 @@ Each admitted request holds at most one pooled connection (service/db.py), and a
 ``settings.max_requests_in_db`` requests are admitted — fewer than the pool has connections — so an
 admitted request never waits for a connection. The others wait here, on the event loop (holding no
 thread and no connection), for at most ``settings.admission_wait_s``; then they get 503 with
-Retry-After in the standard error body. Health checks of the process itself are not queued.
+Retry-After in the standard error body. Health checks are not queued: ``/healthz`` touches no
+database, and ``/readyz`` uses a connection of its own outside the pool (service/health).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from service.settings import settings
 
 logger = logging.getLogger(__name__)
 
-# Paths that touch no database (process liveness, the API's own description, static files).
-EXEMPT_PATHS = frozenset({"/healthz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"})
+# Paths that touch no pooled connection (liveness, readiness on its own connection, the API's own
+# description, static files).
+EXEMPT_PATHS = frozenset(
+    {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
+)
 EXEMPT_PREFIXES = ("/static/",)
 
 

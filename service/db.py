@@ -30,6 +30,8 @@ from starlette.requests import Request
 from service.errors import AppError, Unavailable
 from service.settings import settings
 
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -95,6 +97,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={settings.sqlite_busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Reads through a memory map instead of a read() per page outside SQLite's 2 MB page
+        # cache (address space, not memory: the OS page cache backs it).
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     writers = _WriterQueue()
@@ -168,11 +173,7 @@ def _request_session(request: Request, *, write: bool) -> Iterator[Session]:
     shared: _RequestSession | None = getattr(request.state, "db_session", None)
     if shared is not None:
         if write and not shared.write:
-            # End the read transaction (the user lookup) so its connection is back in the pool
-            # before the write transaction takes one: one connection per request, never two.
-            shared.session.commit()
-            shared.session.bind = get_engine()
-            shared.write = True
+            _promote(shared)
         yield shared.session
         return
     session = Session(get_engine() if write else read_engine(), expire_on_commit=False)
@@ -189,6 +190,27 @@ def _request_session(request: Request, *, write: bool) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _promote(shared: _RequestSession) -> None:
+    # End the read transaction (the user lookup) so its connection is back in the pool before
+    # the write transaction takes one: one connection per request, never two.
+    shared.session.commit()
+    shared.session.bind = get_engine()
+    shared.write = True
+
+
+def write_from_here(request: Request, session: Session) -> Session:
+    """The request's session (of a read dependency), writing from now on: for a route that must
+    finish reading before its write transaction begins — login's throttle counts attempts on a
+    connection of its own, and on SQLite it waited for the write turn its own request held (10 s,
+    then 503 ``write_queue_full`` on every login outside the tests)."""
+    shared: _RequestSession | None = getattr(request.state, "db_session", None)
+    if shared is None or shared.session is not session:
+        return session  # a session given by other means (the tests' override) stays as it is
+    if not shared.write:
+        _promote(shared)
+    return shared.session
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -18,6 +18,7 @@ from service.auth.schemas import (
     Token,
     UserPublic,
 )
+from service.db import write_from_here
 from service.errors import error_responses
 from service.organizations import operations as organizations
 
@@ -32,14 +33,14 @@ def client_address(request: Request) -> str:
 def login(
     request: Request,
     read_session: ReadSessionDep,
-    session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
     """登录：用户名和密码换取访问令牌和刷新令牌（按账户和来源地址限制尝试次数）。"""
     user = operations.authenticate(
         read_session, form.username, form.password, client_address(request)
     )
-    return operations.issue_tokens(session, user)
+    # The write transaction begins after the throttle's counting (see write_from_here).
+    return operations.issue_tokens(write_from_here(request, read_session), user)
 
 
 @router.post("/refresh", response_model=Token, responses=error_responses(401))

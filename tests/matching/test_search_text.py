@@ -61,5 +61,15 @@ def test_query_terms(query: str, terms: list[str]) -> None:
 
 
 def test_backend_queries_quote_every_term() -> None:
-    assert fts5_query(["数控", "车"]) == '"数控" "车"*'
-    assert tsquery(["数控", "车"]) == "'数控' & '车':*"
+    words = "{search_title search_body}"
+    assert fts5_query(["数控", "车"]) == f'{words} : "数控" {words} : "车"*'
+    assert tsquery(["数控", "车"]) == "'数控':AD & '车':*AD"
+
+
+def test_a_region_is_one_more_word_of_the_query() -> None:
+    # User words are matched in the title and body only, the region's word in its own column
+    # (SQLite) or weight (PostgreSQL): typing a region word finds nothing.
+    assert fts5_query(["数控"], "500100") == (
+        '{search_title search_body} : "数控" search_scope : "r500100"'
+    )
+    assert tsquery(["数控"], "500100") == "'数控':AD & 'r500100':B"

@@ -9,8 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
+from models import Role
 from service.app import create_app
+from service.db import get_engine
 from service.deps import ReadSessionDep
 from service.settings import settings
 from tests.live_server import live_server
@@ -39,6 +42,9 @@ def test_a_saturated_service_answers_503_at_once_and_recovers(
         while sum(future.done() for future in futures) < 8 and time.monotonic() < deadline:
             time.sleep(0.01)
         answered_while_saturated = sum(future.done() for future in futures)
+        # Readiness neither queues for admission (it would be a 503 after the wait) nor waits
+        # for the saturated pool.
+        ready_while_saturated = httpx.get(f"{base}/readyz", timeout=5)
         release.set()
         responses = [future.result(timeout=10) for future in futures]
         after = httpx.get(f"{base}/api/v1/hold", timeout=5)
@@ -51,3 +57,33 @@ def test_a_saturated_service_answers_503_at_once_and_recovers(
     assert {response.json()["error"]["code"] for response in overloaded} == {"overloaded"}
     assert (after.status_code, after.json()) == (200, {"value": 1})
     assert ready.status_code == 200
+    assert ready_while_saturated.status_code == 200
+
+
+def test_login_with_the_database_throttle_store_answers_at_once(
+    fresh_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside the tests the login throttle counts in the database on a connection of its own; the
+    login's write transaction begins only after it (on SQLite the counting waited for the write
+    turn its own request held: 10 s, then 503, on every login — found by ``make load``)."""
+    from service import throttle
+    from tests.factories import PASSWORD, make_enterprise, make_user
+
+    monkeypatch.setattr(settings, "database_url", fresh_db_url)
+    monkeypatch.setattr(settings, "sqlite_write_wait_s", 1.0)
+    with Session(get_engine(fresh_db_url)) as session:
+        user = make_user(session, Role.enterprise, make_enterprise(session))
+        session.commit()
+        username = user.username
+    throttle.use_store(throttle.DatabaseStore())
+    try:
+        with live_server(create_app()) as base:
+            form = {"username": username, "password": PASSWORD}
+            good = httpx.post(f"{base}/api/v1/auth/token", data=form, timeout=10)
+            form["password"] = "wrong-password-1"
+            bad = httpx.post(f"{base}/api/v1/auth/token", data=form, timeout=10)
+    finally:
+        throttle.use_store(None)
+    assert good.status_code == 200, good.text
+    assert "access_token" in good.json()
+    assert bad.status_code == 401, bad.text

@@ -14,8 +14,11 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from models import Organization, Position, PositionKind, Role
+from service.db import get_engine
+from service.pagination import PageParams
 from service.positions import operations
 from service.positions import repository as positions_repository
+from service.positions.schemas import PositionSearch
 from service.transfer import operations as transfer
 from service.transfer.columns import TransferKind
 from tests.factories import auth_headers, make_enterprise, make_position, make_user
@@ -351,3 +354,104 @@ def test_the_sqlite_index_agrees_with_its_content(
             )
         ).scalar_one()
     assert found == 1
+
+
+# ---------------------------------------------------------------- region words in the index
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("500000", ["chip", "weld", "lathe"]),  # province
+        ("500100", ["chip", "weld", "lathe"]),  # city
+        ("500106", ["weld", "lathe"]),  # county
+        ("500112", ["chip"]),
+        ("510000", []),
+        ("510104", []),
+    ],
+)
+def test_words_and_region_intersect_in_the_index(
+    client: TestClient, corpus: dict[str, Position], region: str, expected: list[str]
+) -> None:
+    for sort in ("newest", "relevance"):
+        body = client.get(URL, params={"q": "数控", "region": region, "sort": sort}).json()
+        assert set(keys(body, corpus)) == set(expected)
+        assert body["count"] == len(expected)
+    newest = client.get(URL, params={"q": "数控", "region": region, "sort": "newest"}).json()
+    assert keys(newest, corpus) == expected
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_region_word_typed_as_a_query_finds_nothing(client: TestClient) -> None:
+    # The index holds r500106 for the lathe's county; a user's words match titles and bodies only.
+    for query in ("r500106", "R500100", "r500000 数控"):
+        body = client.get(URL, params={"q": query}).json()
+        assert (body["data"], body["count"]) == ([], 0)
+
+
+def test_a_moved_position_is_found_in_its_new_region(
+    client: TestClient, session: Session, corpus: dict[str, Position]
+) -> None:
+    corpus["chip"].region_code = "510104"
+    session.add(corpus["chip"])
+    session.flush()
+    found = client.get(URL, params={"q": "数控", "region": "510000"}).json()
+    assert keys(found, corpus) == ["chip"]
+    left = client.get(URL, params={"q": "数控", "region": "500100"}).json()
+    assert set(keys(left, corpus)) == {"lathe", "weld"}
+
+
+def test_the_sqlite_index_survives_renumbered_rowids(fresh_db_url: str, backend: str) -> None:
+    """VACUUM may renumber the rowids of a table without an INTEGER PRIMARY KEY (position's key
+    is a UUID), and a migration that copies the table does; the FTS5 table is keyed on
+    position_fts_key's own INTEGER PRIMARY KEY, so the index still finds the right positions."""
+    if backend != "sqlite":
+        pytest.skip("FTS5 keys are SQLite's")
+    engine = get_engine(fresh_db_url)
+    with Session(engine) as writer:
+        company = make_enterprise(writer)
+        doomed = [
+            post(writer, company, i, title=f"临时岗位{i}", description="无") for i in range(5)
+        ]
+        kept = post(writer, company, 9, title="数控车床操作工", description="负责数控机床")
+        other = post(writer, company, 8, title="养老护理员", description="照护老人")
+        writer.commit()
+        kept_id, other_id = kept.id, other.id
+        for position in doomed:
+            writer.delete(position)
+        # What a renumbering does to the positions' rowids (no trigger of the index fires).
+        writer.execute(text("UPDATE position SET rowid = rowid + 1000"))
+        writer.commit()
+    raw = engine.raw_connection()  # outside SQLAlchemy's BEGIN: VACUUM needs no transaction
+    try:
+        raw.cursor().execute("VACUUM")
+    finally:
+        raw.close()
+    with Session(engine) as reader:
+        reader.execute(text("INSERT INTO position_fts(position_fts) VALUES ('integrity-check')"))
+        for query, expected in (("数控", kept_id), ("护理", other_id)):
+            views, count, _ = operations.search_positions(
+                reader, None, PositionSearch(q=query), PageParams(page=1, page_size=20)
+            )
+            assert ([view.position.id for view in views], count) == ([expected], 1)
+
+
+def test_pages_past_the_cap_are_the_same(
+    client: TestClient, corpus: dict[str, Position], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the cap SQLite reads positions in the order's index and probes the matches (a CROSS
+    # JOIN); the pages are those of the exact path, on both backends.
+    monkeypatch.setattr(operations, "COUNT_CAP", 1)
+
+    def page(sort: str, number: int) -> list[str]:
+        params = {"q": "数控", "sort": sort, "page": number, "page_size": 1}
+        body = client.get(URL, params=params).json()
+        assert (body["count"], body["count_capped"]) == (1, True)
+        return keys(body, corpus)
+
+    assert [page("newest", n) for n in (1, 2, 3)] == [["chip"], ["weld"], ["lathe"]]
+    assert [page("pay", n) for n in (1, 2, 3)] == [["lathe"], ["weld"], ["chip"]]
+    assert [page("closing", n) for n in (1, 2, 3)] == [["lathe"], ["chip"], ["weld"]]
+    # Relevance ranks the newest ``COUNT_CAP`` matches only.
+    assert page("relevance", 1) == ["chip"]
+    assert page("relevance", 2) == []
