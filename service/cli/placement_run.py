@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ def _run(file: str, fmt: str, seed: int | None) -> int:
 
     try:
         with open(file, encoding="utf-8") as handle:
+            if os.fstat(handle.fileno()).st_size > LARGE_FILE:
+                _keep_freed_memory()
             text = handle.read()
     except FileNotFoundError:
         return _fail(f"文件不存在：{file}")
@@ -59,6 +62,35 @@ def _run(file: str, fmt: str, seed: int | None) -> int:
     sys.stdout.write(json_text(result) if fmt == "json" else table_text(result))
     sys.stdout.flush()
     return 0
+
+
+# From this file size on (a round of ~250 000 students), freed memory stays in the process.
+LARGE_FILE = 64 * 2**20
+
+
+def _keep_freed_memory() -> None:
+    """Ask glibc to keep freed memory instead of returning it to the kernel at once.
+
+    A large round allocates and frees arrays of tens of megabytes one after the other; by
+    default each is handed back and page-faulted in again by the next: at a million students
+    that was 5 s of system time out of 16 s, and 2.3 s with these settings. Elsewhere than on
+    glibc nothing changes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:
+        return
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    mallopt(m_trim_threshold, 2**31 - 1)
+    mallopt(m_top_pad, 2**29)
+    mallopt(m_mmap_threshold, 2**25)  # glibc's largest: 32 MB on 64-bit
 
 
 def main(args: list[str]) -> int | None:
