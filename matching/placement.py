@@ -593,9 +593,9 @@ class _Compiled:
         repeated = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
         if len(repeated):
             # Named as the lists do: the first position with a repeat, its first repeat.
-            for j, order in enumerate(self._orders(rankings)):
-                if len(set(order)) != len(order):
-                    self._repeated_in_ranking(j, order)
+            for j, listed in enumerate(self._orders(rankings)):
+                if len(set(listed)) != len(listed):
+                    self._repeated_in_ranking(j, listed)
         choice_keys = owners * m + positions
         if len(sorted_keys):
             at = np.searchsorted(sorted_keys, choice_keys)
@@ -774,7 +774,8 @@ class _Compiled:
         held_at = np.full(n, -1, dtype=np.int64)
         held_at[students] = next_choice[students] - 1
         self.held_at = held_at.tolist()
-        return held_np.tolist()  # type: ignore[no-any-return]
+        held: list[int] = held_np.tolist()
+        return held
 
     def _solve_constrained(self) -> list[int]:
         n, m, cp, cr, cap = self.n, self.m, self.choice_position, self.choice_rank, self.capacity
@@ -1128,7 +1129,7 @@ def _intern(known: list[str], asked: list[Any]) -> Any:
     bits = max(4, (4 * len(known)).bit_length())
     mask = (1 << bits) - 1
     shift = np.uint64(64 - bits)
-    table = np.full(mask + 1, -1, dtype=np.int32 if len(known) < 2**31 else np.int64)
+    table: Any = np.full(mask + 1, -1, dtype=np.int32 if len(known) < 2**31 else np.int64)
     slot = (key_hash >> shift).astype(np.int64)
     pending = np.arange(len(known), dtype=np.int64)
     while len(pending):
