@@ -228,28 +228,45 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
             "已投递过该岗位，不能重复投递",
             details=[field_detail("position_id", "同一岗位只能投递一次")],
         )
+    application = _create(session, actor, student.id, position, data.message)
+    return _view(session, application.id, actor)
+
+
+def _create(
+    session: Session,
+    actor: User,
+    student_id: uuid.UUID,
+    position: Position,
+    message: str,
+    consent_at: datetime | None = None,
+    consent_source: str | None = None,
+) -> Application:
+    """A submitted application with the student's consent to give its name and phone to the
+    position's enterprise (PIPL Art. 23), audited with the recipient and the time: given now
+    when applying, or earlier (``consent_at``, ``consent_source``) as in a placement round."""
     now = utcnow()
+    consent_at = consent_at or now
     application = Application(
-        student_id=student.id,
+        student_id=student_id,
         position_id=position.id,
         status=ApplicationStatus.submitted,
-        message=data.message,
-        consent_at=now,
+        message=message,
+        consent_at=consent_at,
         created_at=now,
         updated_at=now,
     )
     session.add(application)
     session.flush()
+    consent: dict[str, Any] = {
+        "consent_recipient": str(position.enterprise_id),
+        "consent_at": consent_at,
+    }
+    if consent_source is not None:
+        consent["consent_source"] = consent_source
     audit.record(
-        session,
-        actor,
-        "apply",
-        ENTITY,
-        application.id,
-        None,
-        {**_state(application), "consent_recipient": str(enterprise.id), "consent_at": now},
+        session, actor, "apply", ENTITY, application.id, None, {**_state(application), **consent}
     )
-    return _view(session, application.id, actor)
+    return application
 
 
 # ---------------------------------------------------------------- transitions
@@ -399,31 +416,8 @@ def offer_placed(
         return None
     application = repository.application_of(session, student_id, position_id)
     if application is None:
-        now = utcnow()
-        application = Application(
-            student_id=student_id,
-            position_id=position_id,
-            status=ApplicationStatus.submitted,
-            message=message,
-            consent_at=consent_at,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(application)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "apply",
-            ENTITY,
-            application.id,
-            None,
-            {
-                **_state(application),
-                "consent_recipient": str(position.enterprise_id),
-                "consent_at": consent_at,
-                "consent_source": message,
-            },
+        application = _create(
+            session, actor, student_id, position, message, consent_at, consent_source=message
         )
     current = ApplicationStatus(application.status)
     if current in (ApplicationStatus.offered, ApplicationStatus.accepted):
