@@ -23,7 +23,7 @@ student consented when applying, PIPL Art. 23, ``consent_at``); regulators and a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -354,22 +354,36 @@ def _fill_if_full(session: Session, actor: User, position: Position) -> None:
     position.status = PositionStatus.filled
     position.updated_at = now
     session.add(position)
-    pending = repository.open_applications(session, position.id, PENDING)
-    repository.close_applications(
-        session, [pid for pid, _ in pending], ApplicationStatus.closed, now
-    )
     session.flush()
     audit.record(session, actor, "fill", "position", position.id, before, position)
-    audit.record_many(
+    close_pending(session, actor, [position.id], "close_filled", "岗位已招满")
+
+
+def close_pending(
+    session: Session,
+    actor: audit.Actor,
+    position_ids: Sequence[uuid.UUID],
+    action: str,
+    reason: str,
+) -> int:
+    """Close the applications still waiting for an outcome at ``position_ids``, which were filled
+    or closed: status ``closed`` (the student sees 岗位已招满或关闭), one audit row each with the
+    reason. Accepted applications stay as they are. Returns how many were closed."""
+    pending = repository.open_applications(session, position_ids, PENDING)
+    repository.close_applications(
+        session, [pid for pid, _ in pending], ApplicationStatus.closed, utcnow()
+    )
+    session.flush()
+    return audit.record_many(
         session,
         actor,
-        "close_filled",
+        action,
         ENTITY,
         [
             (
                 application_id,
                 {"status": status},
-                {"status": ApplicationStatus.closed.value, "reason": "岗位已招满"},
+                {"status": ApplicationStatus.closed.value, "reason": reason},
             )
             for application_id, status in pending
         ],
