@@ -43,7 +43,9 @@ What the solver guarantees (tests/matching/test_placement.py proves each on gene
 Ties in a position's ranking (a list of student ids in place of one id) are broken by one
 lottery over all students, drawn from ``random_state`` and returned with the result.
 
-Cost: linear in the total length of the preference lists (a heap operation per proposal).
+Cost: linear in the total length of the preference lists, up to a sort. Small instances run on
+plain lists (a heap operation per proposal, numpy not imported); from `VECTORISE_FROM` entries on,
+on numpy arrays, deferred acceptance in vectorised rounds (see `_Compiled._solve_rounds`).
 """
 
 from __future__ import annotations

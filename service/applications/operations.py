@@ -14,7 +14,8 @@ Headcount is law: a position never has more accepted applications than its headc
 locks the position row first (PostgreSQL ``SELECT … FOR UPDATE``; SQLite's write transactions begin
 IMMEDIATE and so run one at a time), then counts. The accept that takes the last place marks the
 position ``filled`` and closes its open applications (status ``closed``) in the same transaction;
-applying to a position that is not open is refused.
+closing the position (`close_pending`, called by the positions domain) does the same. Applying to
+a position that is not open is refused.
 
 Personal data: the enterprise sees the applicant's name and phone inside the application (the
 student consented when applying, PIPL Art. 23, ``consent_at``); regulators and admins see masks.
