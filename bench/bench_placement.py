@@ -7,8 +7,10 @@ all its applicants in a random order, capacities total 80 % of the students. For
 one run and on the same instance: the two solvers in-process (the package on the lists already
 cut to mutually acceptable pairs, ours on the raw instance with its checks and its verifier), then
 as whole processes — ``chanjiao placement run FILE`` against ``python -m bench.placement_baseline
-FILE`` — with the check that both give the same assignment. ``--million`` adds 1 000 000 students
-× 100 000 positions × 10 choices for our solver alone (the package cannot run it).
+FILE`` — with the check that both give the same assignment, in-process and from the command's
+output. CPU times (user + system) are medians of several runs: the machine is shared.
+``--million`` adds 1 000 000 students × 100 000 positions × 10 choices for our solver alone (the
+package cannot run it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,15 +102,20 @@ def run_process(command: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def best_process(command: list[str], repeat: int) -> tuple[float, float]:
+def processes(command: list[str], repeat: int) -> tuple[float, float]:
+    """The best wall time and the median CPU time of ``repeat`` runs of ``command``."""
     runs = [run_process(command) for _ in range(repeat)]
-    return min(w for w, _ in runs), min(c for _, c in runs)
+    return min(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
-def _cpu(run: Any) -> float:
-    start = time.process_time()
-    run()
-    return time.process_time() - start
+def _cpu(repeat: int, run: Any) -> float:
+    """The median CPU time of ``repeat`` calls of ``run`` in this process."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        run()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
 
 
 def compare(students: int, positions: int, repeat: int, folder: Path) -> None:
@@ -128,13 +136,19 @@ def compare(students: int, positions: int, repeat: int, folder: Path) -> None:
     assert ours.blocking_pairs == []
     ours_in = best_of(repeat, lambda: solve_placement(instance))
     theirs_in = best_of(1, lambda: package(*prefs))
-    ours_in_cpu = _cpu(lambda: solve_placement(instance))
-    theirs_in_cpu = _cpu(lambda: package(*prefs))
-    ours_proc, ours_cpu = best_process([*CHANJIAO, "placement", "run", str(path)], repeat)
-    theirs_proc, theirs_cpu = best_process(
-        [sys.executable, "-m", "bench.placement_baseline", str(path)], 1
+    ours_in_cpu = _cpu(repeat, lambda: solve_placement(instance))
+    theirs_in_cpu = _cpu(1, lambda: package(*prefs))
+    # The two whole processes give the same assignment (the command's JSON against the package).
+    out = subprocess.run(
+        [*CHANJIAO, "placement", "run", str(path)], check=True, capture_output=True, text=True
     )
-    startup, startup_cpu = best_process([*CHANJIAO, "placement", "run", "--help"], repeat)
+    placed = {a["student"]: a["position"] for a in json.loads(out.stdout)["assignments"]}
+    assert placed == theirs, "the command and the package disagree"
+    ours_proc, ours_cpu = processes([*CHANJIAO, "placement", "run", str(path)], 2 * repeat + 1)
+    theirs_proc, theirs_cpu = processes(
+        [sys.executable, "-m", "bench.placement_baseline", str(path)], repeat
+    )
+    floor, floor_cpu = processes([sys.executable, "-c", "pass"], 2 * repeat + 1)
     print(
         f"{students:>9,} students × {positions:>7,} positions × {CHOICES} choices "
         f"(same assignment: {len(ours.assignments):,} placed)"
@@ -153,16 +167,16 @@ def compare(students: int, positions: int, repeat: int, folder: Path) -> None:
     )
     print(
         f"  whole process: ours {ours_cpu:8.3f} s   matching {theirs_cpu:8.3f} s   "
-        f"ratio {theirs_cpu / ours_cpu:7.1f}×   (CPU)"
+        f"ratio {theirs_cpu / ours_cpu:7.1f}×   (CPU, medians)"
     )
     print(
-        f"  of which `chanjiao placement run --help` (start-up alone): {startup:.3f} s wall, "
-        f"{startup_cpu:.3f} s CPU",
+        f"  of which the interpreter alone (`python -c pass`): {floor:.3f} s wall, "
+        f"{floor_cpu:.3f} s CPU",
         flush=True,
     )
 
 
-def million(folder: Path) -> None:
+def million(folder: Path, repeat: int) -> None:
     students, positions = 1_000_000, 100_000
     start = time.perf_counter()
     data = generate(students, positions, CHOICES)
@@ -185,9 +199,11 @@ def million(folder: Path) -> None:
         f"solve + verify {solved:.2f} s ({solved_cpu:.2f} s CPU); "
         f"{len(result.assignments):,} placed, {len(result.blocking_pairs)} blocking pairs"
     )
-    whole, cpu = run_process([*CHANJIAO, "placement", "run", str(path)])
+    runs = [run_process([*CHANJIAO, "placement", "run", str(path)]) for _ in range(repeat)]
+    cpus = ", ".join(f"{c:.1f}" for _, c in runs)
     print(
-        f"  whole process: chanjiao placement run {whole:.2f} s wall, {cpu:.2f} s CPU "
+        f"  whole process: chanjiao placement run {min(w for w, _ in runs):.1f} s wall (best), "
+        f"CPU {statistics.median(c for _, c in runs):.1f} s median of {cpus} "
         "(read, check, solve, verify, write JSON)"
     )
 
@@ -198,6 +214,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--million", action="store_true", default=True)
     parser.add_argument("--no-million", dest="million", action="store_false")
+    parser.add_argument("--million-repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -206,7 +223,7 @@ def main() -> int:
             n, m = (int(x) for x in size.split("x"))
             compare(n, m, args.repeat, folder)
         if args.million:
-            million(folder)
+            million(folder, args.million_repeat)
     return 0
 
 

@@ -92,7 +92,7 @@ class ApplicationStatus(StrEnum):
     rejected = "rejected"
     declined = "declined"
     withdrawn = "withdrawn"
-    closed = "closed"  # the position was filled while this application was still pending
+    closed = "closed"  # the position was filled or closed while this application was pending
 
 
 # A published position is public and counts as demand: open, or closed/filled after being open.

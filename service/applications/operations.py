@@ -14,7 +14,8 @@ Headcount is law: a position never has more accepted applications than its headc
 locks the position row first (PostgreSQL ``SELECT … FOR UPDATE``; SQLite's write transactions begin
 IMMEDIATE and so run one at a time), then counts. The accept that takes the last place marks the
 position ``filled`` and closes its open applications (status ``closed``) in the same transaction;
-applying to a position that is not open is refused.
+closing the position (`close_pending`, called by the positions domain) does the same. Applying to
+a position that is not open is refused.
 
 Personal data: the enterprise sees the applicant's name and phone inside the application (the
 student consented when applying, PIPL Art. 23, ``consent_at``); regulators and admins see masks.
@@ -23,7 +24,7 @@ student consented when applying, PIPL Art. 23, ``consent_at``); regulators and a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -232,28 +233,45 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
             "已投递过该岗位，不能重复投递",
             details=[field_detail("position_id", "同一岗位只能投递一次")],
         )
+    application = _create(session, actor, student.id, position, data.message)
+    return _view(session, application.id, actor)
+
+
+def _create(
+    session: Session,
+    actor: User,
+    student_id: uuid.UUID,
+    position: Position,
+    message: str,
+    consent_at: datetime | None = None,
+    consent_source: str | None = None,
+) -> Application:
+    """A submitted application with the student's consent to give its name and phone to the
+    position's enterprise (PIPL Art. 23), audited with the recipient and the time: given now
+    when applying, or earlier (``consent_at``, ``consent_source``) as in a placement round."""
     now = utcnow()
+    consent_at = consent_at or now
     application = Application(
-        student_id=student.id,
+        student_id=student_id,
         position_id=position.id,
         status=ApplicationStatus.submitted,
-        message=data.message,
-        consent_at=now,
+        message=message,
+        consent_at=consent_at,
         created_at=now,
         updated_at=now,
     )
     session.add(application)
     session.flush()
+    consent: dict[str, Any] = {
+        "consent_recipient": str(position.enterprise_id),
+        "consent_at": consent_at,
+    }
+    if consent_source is not None:
+        consent["consent_source"] = consent_source
     audit.record(
-        session,
-        actor,
-        "apply",
-        ENTITY,
-        application.id,
-        None,
-        {**_state(application), "consent_recipient": str(enterprise.id), "consent_at": now},
+        session, actor, "apply", ENTITY, application.id, None, {**_state(application), **consent}
     )
-    return _view(session, application.id, actor)
+    return application
 
 
 # ---------------------------------------------------------------- transitions
@@ -341,22 +359,36 @@ def _fill_if_full(session: Session, actor: User, position: Position) -> None:
     position.status = PositionStatus.filled
     position.updated_at = now
     session.add(position)
-    pending = repository.open_applications(session, position.id, PENDING)
-    repository.close_applications(
-        session, [pid for pid, _ in pending], ApplicationStatus.closed, now
-    )
     session.flush()
     audit.record(session, actor, "fill", "position", position.id, before, position)
-    audit.record_many(
+    close_pending(session, actor, [position.id], "close_filled", "岗位已招满")
+
+
+def close_pending(
+    session: Session,
+    actor: audit.Actor,
+    position_ids: Sequence[uuid.UUID],
+    action: str,
+    reason: str,
+) -> int:
+    """Close the applications still waiting for an outcome at ``position_ids``, which were filled
+    or closed: status ``closed`` (the student sees 岗位已招满或关闭), one audit row each with the
+    reason. Accepted applications stay as they are. Returns how many were closed."""
+    pending = repository.open_applications(session, position_ids, PENDING)
+    repository.close_applications(
+        session, [pid for pid, _ in pending], ApplicationStatus.closed, utcnow()
+    )
+    session.flush()
+    return audit.record_many(
         session,
         actor,
-        "close_filled",
+        action,
         ENTITY,
         [
             (
                 application_id,
                 {"status": status},
-                {"status": ApplicationStatus.closed.value, "reason": "岗位已招满"},
+                {"status": ApplicationStatus.closed.value, "reason": reason},
             )
             for application_id, status in pending
         ],
@@ -403,31 +435,8 @@ def offer_placed(
         return None
     application = repository.application_of(session, student_id, position_id)
     if application is None:
-        now = utcnow()
-        application = Application(
-            student_id=student_id,
-            position_id=position_id,
-            status=ApplicationStatus.submitted,
-            message=message,
-            consent_at=consent_at,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(application)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "apply",
-            ENTITY,
-            application.id,
-            None,
-            {
-                **_state(application),
-                "consent_recipient": str(position.enterprise_id),
-                "consent_at": consent_at,
-                "consent_source": message,
-            },
+        application = _create(
+            session, actor, student_id, position, message, consent_at, consent_source=message
         )
     current = ApplicationStatus(application.status)
     if current in (ApplicationStatus.offered, ApplicationStatus.accepted):

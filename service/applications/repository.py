@@ -108,13 +108,17 @@ def accepted_count(session: Session, position_id: uuid.UUID) -> int:
 
 
 def open_applications(
-    session: Session, position_id: uuid.UUID, statuses: Sequence[ApplicationStatus]
+    session: Session, position_ids: Sequence[uuid.UUID], statuses: Sequence[ApplicationStatus]
 ) -> list[tuple[uuid.UUID, str]]:
+    if not position_ids:
+        return []
     result = session.execute(
-        select(col(Application.id), col(Application.status)).where(
-            col(Application.position_id) == position_id,
+        select(col(Application.id), col(Application.status))
+        .where(
+            col(Application.position_id).in_(list(position_ids)),
             col(Application.status).in_([s.value for s in statuses]),
         )
+        .order_by(col(Application.id))
     )
     return [(row[0], str(row[1])) for row in result]
 

@@ -1,19 +1,18 @@
 """The ``chanjiao`` command line: the same domain operations as the API.
 
-Each domain contributes a module here; this one assembles them. A command's module is imported only
-when that command runs (`_LazyGroup`), so ``chanjiao placement run`` does not pay for scikit-learn,
-jieba or the web app that other commands need.
+Each domain contributes a module here; `service.cli.group` assembles them into the typer
+application (``service.cli.app``, loaded on first use). A command's module is imported only when
+that command runs, so ``chanjiao placement run`` does not pay for scikit-learn, jieba or the web
+app that other commands need; its plain form skips typer as well (`main`).
 """
 
 from __future__ import annotations
 
-import importlib
+import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-# typer 0.2x vendors click; its group's methods take and return these types.
-from typer._click.core import Command, Context
-from typer.core import TyperGroup
+if TYPE_CHECKING:
+    from service.cli.group import app as app
 
 # Command name → (module in service.cli, attribute, whether it is a group of commands).
 COMMANDS: dict[str, tuple[str, str, bool]] = {
@@ -36,49 +35,23 @@ CREATES_DATABASE = frozenset({"db", "serve"})
 NEEDS_NO_DATABASE = frozenset({"placement"})
 
 
-class _LazyGroup(TyperGroup):
-    def list_commands(self, ctx: Context) -> list[str]:
-        return [*super().list_commands(ctx), *COMMANDS]
+def __getattr__(name: str) -> Any:
+    # typer (~0.1 s of imports) loads with the first use of the application.
+    if name == "app":
+        from service.cli.group import app
 
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        if cmd_name not in COMMANDS:
-            return super().get_command(ctx, cmd_name)
-        module_name, attribute, is_group = COMMANDS[cmd_name]
-        target = getattr(importlib.import_module(f"service.cli.{module_name}"), attribute)
-        holder = typer.Typer()
-        if is_group:
-            holder.add_typer(target, name=cmd_name)
-        else:
-            holder.command(cmd_name)(target)
-        return typer.main.get_group(holder).get_command(ctx, cmd_name)
-
-
-app = typer.Typer(
-    cls=_LazyGroup,
-    help="产教通 chanjiao：职业教育人才供需信息平台命令行。",
-    no_args_is_help=True,
-    add_completion=False,
-)
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    database: str | None = typer.Option(
-        None,
-        "--db",
-        help="数据库URL（默认读取 DATABASE_URL，否则为当前目录下的 chanjiao.db，"
-        "即 make demo 建立的演示城市）",
-    ),
-) -> None:
-    """产教通命令行。"""
-    from service.cli import db
-
-    if database:
-        db.use_database(database)
-    if ctx.invoked_subcommand not in CREATES_DATABASE | NEEDS_NO_DATABASE:
-        db.refuse_missing_sqlite_file()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    if args[:2] == ["placement", "run"]:
+        from service.cli import placement_run
+
+        code = placement_run.main(args[2:])
+        if code is not None:
+            sys.exit(code)
+    from service.cli.group import app
+
     app()

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from service.db import session_scope
 from service.errors import AppError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 app = typer.Typer(help="专业与产业对接、岗位推荐、合作专业推荐。", no_args_is_help=True)
 
@@ -30,8 +34,22 @@ def _fail(error: AppError) -> NoReturn:
     raise typer.Exit(2) from None
 
 
-def _json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+def _show(
+    query: Callable[[Session], dict[str, Any]],
+    output: OutputFormat,
+    table: Callable[[dict[str, Any]], Iterator[str]],
+) -> None:
+    """Run ``query`` in a read-only session; print its result as JSON or as ``table``'s lines."""
+    try:
+        with session_scope(write=False) as session:
+            result = query(session)
+    except AppError as error:
+        _fail(error)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for line in table(result):
+        typer.echo(line)
 
 
 @app.command("align")
@@ -47,22 +65,18 @@ def align(
     """专业对接哪些重点产业：得分及三项证据（清单对应、文本相似度、需求）。"""
     from service.matching import operations
 
-    try:
-        with session_scope(write=False) as session:
-            result = operations.major_alignment(session, major, region)
-    except AppError as error:
-        _fail(error)
-    if output is OutputFormat.json:
-        _json(result)
-        return
-    typer.echo(
+    _show(lambda session: operations.major_alignment(session, major, region), output, _alignment)
+
+
+def _alignment(result: dict[str, Any]) -> Iterator[str]:
+    yield (
         f"{result['major_code']} {result['major_name']}（{result['level']}）"
         f"  对接阈值 {result['aligned_threshold']:g}"
     )
-    typer.echo(f"{'重点产业':<14}{'得分':>8}{'清单':>8}{'文本':>8}{'需求':>8}  清单")
+    yield f"{'重点产业':<14}{'得分':>8}{'清单':>8}{'文本':>8}{'需求':>8}  清单"
     for item in result["industries"]:
         c = item["components"]
-        typer.echo(
+        yield (
             f"{item['industry']:<14}{item['score']:>8.4f}{c['crosswalk']:>8.2f}"
             f"{c['text']:>8.4f}{c['demand']:>8.4f}  {'、'.join(item['lists'])}"
         )
@@ -79,17 +93,17 @@ def recommend(
     """为学生推荐在招岗位，并说明理由。"""
     from service.matching import operations
 
-    try:
-        with session_scope(write=False) as session:
-            result = operations.recommend(session, operations.find_student(session, student), k)
-    except AppError as error:
-        _fail(error)
-    if output is OutputFormat.json:
-        _json(result)
-        return
+    _show(
+        lambda session: operations.recommend(session, operations.find_student(session, student), k),
+        output,
+        _recommendations,
+    )
+
+
+def _recommendations(result: dict[str, Any]) -> Iterator[str]:
     for item in result["data"]:
         reasons = item["reasons"]
-        typer.echo(
+        yield (
             f"{item['score']:.4f}  {item['title']}（{item['enterprise']}）"
             f"  {reasons['major_label']}  技能：{'、'.join(reasons['matched_skills']) or '—'}"
         )
@@ -111,17 +125,17 @@ def partners(
     except ValueError:
         typer.echo("错误：岗位ID格式无效", err=True)
         raise typer.Exit(2) from None
-    try:
-        with session_scope(write=False) as session:
-            result = operations.candidate_programmes(session, None, position_id, k)
-    except AppError as error:
-        _fail(error)
-    if output is OutputFormat.json:
-        _json(result)
-        return
+    _show(
+        lambda session: operations.candidate_programmes(session, None, position_id, k),
+        output,
+        _partners,
+    )
+
+
+def _partners(result: dict[str, Any]) -> Iterator[str]:
     for item in result["data"]:
         reasons = item["reasons"]
-        typer.echo(
+        yield (
             f"{item['score']:.4f}  {item['school_name']} {item['major_name']}（{item['level']}）"
             f"  {reasons['major_label']}  即将毕业{reasons['coming_cohort']}人"
             f"  {reasons['distance_label']}"

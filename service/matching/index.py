@@ -97,17 +97,33 @@ def _records(
     return out
 
 
-def _build(session: Session, fingerprint: tuple[Any, ...]) -> _State:
-    catalogue = [
-        MajorRecord(code=code, name=name, level=level, class_code=class_code)
-        for code, name, level, class_code, _ in repository.majors(session)
-    ]
-    industries = [
+def _industries(session: Session) -> list[tuple[str, tuple[str, ...], str | None]]:
+    return [
         (p.name, tuple(p.industry_codes), p.region_code)
         for p in repository.priority_industries(session)
     ]
+
+
+def catalogue(session: Session) -> list[MajorRecord]:
+    """The major catalogue an index is fitted on."""
+    return [
+        MajorRecord(code=code, name=name, level=level, class_code=class_code)
+        for code, name, level, class_code, _ in repository.majors(session)
+    ]
+
+
+def open_position_records(
+    session: Session, position_ids: Sequence[uuid.UUID]
+) -> list[PositionRecord]:
+    """The index records of those of ``position_ids`` that are open (as the index holds them),
+    for a caller that scores against a few positions of its own (placement rounds)."""
+    return _records(session, position_ids, _industries(session))
+
+
+def _build(session: Session, fingerprint: tuple[Any, ...]) -> _State:
+    industries = _industries(session)
     watermark = repository.latest_update(session)
-    index = PositionIndex().fit(catalogue, _records(session, None, industries))
+    index = PositionIndex().fit(catalogue(session), _records(session, None, industries))
     index.merge()
     return _State(index, fingerprint, watermark, industries)
 

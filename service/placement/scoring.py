@@ -73,25 +73,16 @@ def score_applicants(
     from dataclasses import replace
 
     from matching.recommend import PositionIndex, StudentProfile
-    from matching.resolve import MajorRecord
     from service.matching import index as position_index
     from service.matching import repository as matching
 
-    industries = [
-        (p.name, tuple(p.industry_codes), p.region_code)
-        for p in matching.priority_industries(session)
-    ]
-    records = position_index._records(session, [position.id], industries)
+    records = position_index.open_position_records(session, [position.id])
     if not records:
         raise Conflict(
             "岗位已不在招聘中，不能按推荐评分排序",
             details=[field_detail("position_id", "岗位当前不在招聘中")],
         )
-    catalogue = [
-        MajorRecord(code=code, name=name, level=level, class_code=class_code)
-        for code, name, level, class_code, _ in matching.majors(session)
-    ]
-    index = PositionIndex().fit(catalogue, records)
+    index = PositionIndex().fit(position_index.catalogue(session), records)
     weights = (index.major_weight, index.skill_weight, index.region_weight, index.pay_weight)
     terms: dict[str, list[str]] = {}
     scores = []

@@ -22,6 +22,7 @@ from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from service import audit
+from service.applications import operations as applications
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
@@ -421,6 +422,8 @@ def close_position(session: Session, actor: User, position_id: uuid.UUID) -> Pos
     session.add(position)
     session.flush()
     audit.record(session, actor, "close", ENTITY, position.id, before, position)
+    # Its pending applications can no longer be accepted: they close with it, visibly.
+    applications.close_pending(session, actor, [position.id], "close_closed", "岗位已关闭")
     return _view(session, position, actor)
 
 
@@ -428,6 +431,13 @@ def close_expired_positions(session: Session, today: date | None = None) -> int:
     """Close every open position whose closing date has passed (the scheduled job); idempotent."""
     expired = repository.expired_open_positions(session, today or compliance.local_today())
     closed = repository.close_positions(session, [pid for pid, _ in expired], utcnow())
+    applications.close_pending(
+        session,
+        SCHEDULER_ACTOR,
+        [pid for pid, _ in expired],
+        "close_expired",
+        "岗位报名已截止，岗位已关闭",
+    )
     audit.record_many(
         session,
         SCHEDULER_ACTOR,

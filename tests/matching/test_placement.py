@@ -479,3 +479,83 @@ def test_positions_only_no_student_gains_by_misreporting(inst: PlacementInstance
             students[index] = S(student.id, other, student.school)
             lied = solve_placement(instance(students, inst.positions)).assignments
             assert honest <= true_rank.get(lied.get(student.id, ""), worst)
+
+
+# ---------------------------------------------------------------- lists and arrays agree
+
+
+@FAST
+@given(st.one_of(instances(), instances(caps=True, quotas="crossing")))
+def test_array_compilation_and_rounds_give_the_list_result(inst: PlacementInstance) -> None:
+    # Large instances are compiled to numpy arrays and (without caps or quotas) solved in
+    # vectorised rounds; here the same small instances go both ways.
+    lists = _Compiled(inst, 0, vectorise=False)
+    arrays = _Compiled(inst, 0, vectorise=True)
+    assert (arrays.vectorised, lists.vectorised) == (True, False)
+    assert arrays.result(arrays.solve()) == lists.result(lists.solve())
+
+
+def test_array_path_breaks_ties_by_the_same_lottery() -> None:
+    data = {
+        "students": [{"id": sid, "choices": ["x", "y"]} for sid in ("a", "b", "c", "d")],
+        "positions": [
+            {"id": "x", "capacity": 1, "ranking": [["a", "b", "c"], "d"]},
+            {"id": "y", "capacity": 2, "ranking": ["d", ["c", "b"]]},
+        ],
+    }
+    inst = PlacementInstance.from_dict(data)
+    for seed in (1, 2, 3):
+        lists = _Compiled(inst, seed, vectorise=False)
+        arrays = _Compiled(inst, seed, vectorise=True)
+        assert arrays.result(arrays.solve()) == lists.result(lists.solve())
+    assert solve_placement(inst, 1).lottery == {"a": 1, "c": 2, "b": 3}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {
+                "students": [{"id": "a", "choices": ["x"]}, {"id": "b", "choices": ["y"]}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": []}],
+            },
+            "students[1].choices[0]：岗位编号“y”不存在",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": ["x", "x"]}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": []}],
+            },
+            "students[0].choices：岗位编号“x”重复出现",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": []}, {"id": "b", "choices": []}],
+                "positions": [
+                    {"id": "x", "capacity": 1, "ranking": ["b", "a"]},
+                    {"id": "y", "capacity": 1, "ranking": ["b", "a", "b"]},
+                ],
+            },
+            "positions[1].ranking：学生编号“b”重复出现",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": []}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": ["a", "a\x00"]}],
+            },
+            "positions[0].ranking[1]：学生编号“a\x00”不存在",
+        ),
+        (
+            {
+                "students": [{"id": "a", "choices": []}],
+                "positions": [{"id": "x", "capacity": 1, "ranking": ["ab"]}],
+            },
+            "positions[0].ranking[0]：学生编号“ab”不存在",
+        ),
+    ],
+)
+@pytest.mark.parametrize("vectorise", [False, True])
+def test_both_compilations_name_the_same_fault(data: object, message: str, vectorise: bool) -> None:
+    with pytest.raises(PlacementError) as caught:
+        _Compiled(PlacementInstance.from_dict(data), 0, vectorise=vectorise)
+    assert str(caught.value) == message

@@ -301,3 +301,38 @@ def test_logs_carry_no_personal_data(
         headers=world.headers(world.school_user),
     )
     assert not leaks(caplog.text, [PLANTED_NAME, PLANTED_PHONE])
+
+
+def test_closing_the_position_closes_its_pending_applications(
+    client: TestClient, world: World, session: Session
+) -> None:
+    enterprise = world.headers(world.enterprise_user)
+    students = [world.student_user] + [
+        make_student_account(session, world.school)[1] for _ in range(4)
+    ]
+    ids = [apply(client, auth_headers(u), world.position.id).json()["id"] for u in students]
+    assert act(client, enterprise, ids[0], "offer").status_code == 200
+    assert act(client, auth_headers(students[0]), ids[0], "accept").status_code == 200
+    assert act(client, enterprise, ids[1], "review").status_code == 200
+    assert act(client, enterprise, ids[2], "offer").status_code == 200
+    assert act(client, auth_headers(students[4]), ids[4], "withdraw").status_code == 200
+    closed = client.post(f"/api/v1/positions/{world.position.id}/close", headers=enterprise)
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
+    session.expire_all()
+    statuses = [session.get(Application, uuid.UUID(i)).status for i in ids]  # type: ignore[union-attr]
+    assert statuses == ["accepted", "closed", "closed", "closed", "withdrawn"]
+    # The student sees why, and can no longer accept the offer it had.
+    seen = client.get(f"/api/v1/applications/{ids[2]}", headers=auth_headers(students[2])).json()
+    assert (seen["status"], seen["status_label"]) == ("closed", "岗位已招满或关闭")
+    late = act(client, auth_headers(students[2]), ids[2], "accept")
+    assert late.json()["error"]["message"] == "申请当前状态为“岗位已招满或关闭”，不能接受录用"
+    audited = session.exec(select(AuditLog).where(col(AuditLog.action) == "close_closed")).all()
+    assert sorted(entry.entity_id for entry in audited) == sorted(ids[1:4])
+    assert {entry.actor_id for entry in audited} == {world.enterprise_user.id}
+    assert [entry.before for entry in sorted(audited, key=lambda e: ids.index(e.entity_id))] == [
+        {"status": "reviewing"},
+        {"status": "offered"},
+        {"status": "submitted"},
+    ]
+    assert [entry.after for entry in audited] == [{"status": "closed", "reason": "岗位已关闭"}] * 3

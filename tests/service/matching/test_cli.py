@@ -59,12 +59,27 @@ def test_recommend_by_school_code_and_number(run_cli: Cli, db: dict[str, str]) -
     assert json.loads(by_id.stdout)["data"][0]["reasons"]["matched_skills"] == ["急救"]
     missing = run_cli("--db", db["url"], "match", "recommend", "--student", "5150012345/nobody")
     assert missing.exit_code == 2
+    assert missing.stdout == ""
+    assert missing.stderr.startswith("错误：")
+    table = run_cli(
+        "--db", db["url"], "match", "recommend", "--student", db["student"], "--format", "table"
+    )
+    assert table.exit_code == 0
+    [line] = table.stdout.splitlines()
+    assert "护士" in line
+    assert line.endswith("技能：急救")
 
 
 def test_partners_and_school_report(run_cli: Cli, db: dict[str, str]) -> None:
     result = run_cli("--db", db["url"], "match", "partners", "--position", db["position"])
     assert result.exit_code == 0
     assert [d["major_code"] for d in json.loads(result.stdout)["data"]] == ["520201"]
+    table = run_cli(
+        "--db", db["url"], "match", "partners", "--position", db["position"], "--format", "table"
+    )
+    assert table.exit_code == 0
+    assert len(table.stdout.splitlines()) == 1
+    assert "即将毕业" in table.stdout
     report = run_cli("--db", db["url"], "report", "alignment", "--school", "5150012345")
     assert report.exit_code == 0
     assert "2个专业，对接重点产业1个，占50.0%" in report.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 import service.cli.placement
+import service.cli.placement_run
 
 Cli = Callable[..., Any]
 
@@ -101,16 +103,107 @@ def test_missing_file(run_cli: Cli, tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (2, f"错误：文件不存在：{tmp_path / 'none.json'}\n")
 
 
-def test_command_module_imports_no_solver_at_module_level() -> None:
-    # numpy and the solver load inside the command, so `chanjiao --help` does not pay for them.
-    tree = ast.parse(Path(service.cli.placement.__file__).read_text(encoding="utf-8"))
+def _module_roots(module: Any) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     roots = set()
     for node in tree.body:
         if isinstance(node, ast.Import):
             roots |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             roots.add(node.module.split(".")[0])
-    assert roots == {"__future__", "json", "sys", "enum", "pathlib", "typing", "typer"}
+    return roots
+
+
+def test_command_modules_import_no_solver_at_module_level() -> None:
+    # numpy and the solver load inside the command, so `chanjiao --help` does not pay for them;
+    # the work itself imports not even typer (the plain form of the command runs without it).
+    assert _module_roots(service.cli.placement) == {
+        "__future__",
+        "enum",
+        "pathlib",
+        "typing",
+        "typer",
+        "service",
+    }
+    assert _module_roots(service.cli.placement_run) == {
+        "__future__",
+        "gc",
+        "json",
+        "os",
+        "sys",
+        "typing",
+    }
+
+
+_PLAIN = """
+import json, os, sys
+from service.cli import main
+sys.argv = ["chanjiao", *json.loads(sys.argv[1])]
+code = 0
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"typer", "click", "numpy"})
+with open(os.environ["PROBE_OUT"], "w") as f:
+    json.dump({"code": code, "loaded": loaded}, f)
+"""
+
+
+def _plain(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    probe = tmp_path / "probe.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PLAIN, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PROBE_OUT": str(probe)},
+    )
+    return done, json.loads(probe.read_text(encoding="utf-8"))
+
+
+TIED = {
+    "students": [{"id": s, "choices": ["x"]} for s in ("a", "b", "c")],
+    "positions": [{"id": "x", "capacity": 1, "ranking": [["a", "b", "c"]]}],
+    "seed": 2,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("content", "options"),
+    [
+        (INSTANCE, []),
+        (INSTANCE, ["--format", "table"]),
+        (TIED, ["--seed=4", "--format=json"]),
+        ({"students": []}, []),
+        ("{", ["--format", "table"]),
+    ],
+)
+def test_plain_form_runs_without_typer_and_answers_as_typer_does(
+    run_cli: Cli, tmp_path: Path, content: Any, options: list[str]
+) -> None:
+    path = write(tmp_path, content)
+    done, probe = _plain(tmp_path, "placement", "run", path, *options)
+    assert probe["loaded"] == []
+    through_typer = run_cli("placement", "run", path, *options)
+    assert (probe["code"], done.stdout, done.stderr) == (
+        through_typer.exit_code,
+        through_typer.stdout,
+        through_typer.stderr,
+    )
+
+
+@pytest.mark.slow
+def test_other_forms_go_through_typer(tmp_path: Path) -> None:
+    path = write(tmp_path, INSTANCE)
+    helped, probe = _plain(tmp_path, "placement", "run", "--help")
+    assert (probe["code"], probe["loaded"]) == (0, ["typer"])
+    assert "实例文件" in helped.stdout
+    wrong, probe = _plain(tmp_path, "placement", "run", path, "--format", "xml")
+    assert (probe["code"], probe["loaded"]) == (2, ["typer"])
+    assert "xml" in wrong.stderr
+    assert wrong.stdout == ""
 
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "placement"
