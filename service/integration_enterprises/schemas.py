@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from service.fields import Money
+
 Status = Literal["submitted", "cultivation", "certified", "refused"]
 Decision = Literal["cultivation", "certified", "refused"]
 
@@ -37,7 +39,7 @@ class ApplicationIn(BaseModel):
     partner_programmes: int = Field(ge=0, le=100_000, description="合作的专业点数")
     apprentices: int = Field(ge=0, le=10_000_000, description="接收学徒人数")
     interns: int = Field(ge=0, le=10_000_000, description="接收实习学生人数")
-    investment: Decimal = Field(
+    investment: Money = Field(
         ge=0, le=Decimal("1e13"), decimal_places=2, description="兴办职业教育的投资额（元）"
     )
     statement: str = Field(default="", max_length=4000, description="情况说明")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 def as_utc(value: datetime) -> datetime:
@@ -135,17 +136,23 @@ class MeasureIn(BaseModel):
     )
 
 
+MeasureText = Annotated[str, Field(min_length=2, max_length=200)]
+DocumentNumber = Annotated[str, Field(min_length=2, max_length=100)]
+
+
 class MeasureUpdate(BaseModel):
     """修改一项支持措施（只填要改的字段）。"""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    title: str | None = Field(default=None, min_length=2, max_length=200, description="措施名称")
-    issuer: str | None = Field(default=None, min_length=2, max_length=200, description="发文机关")
-    document_no: str | None = Field(default=None, min_length=2, max_length=100, description="文号")
+    # Required fields of a measure may be left out but not set to null (refused with 422): the
+    # schema offers no null for them.
+    title: MeasureText | SkipJsonSchema[None] = Field(default=None, description="措施名称")
+    issuer: MeasureText | SkipJsonSchema[None] = Field(default=None, description="发文机关")
+    document_no: DocumentNumber | SkipJsonSchema[None] = Field(default=None, description="文号")
     clause: str | None = Field(default=None, max_length=100, description="条款")
-    kind: MeasureKind | None = Field(default=None, description="支持方式")
-    eligible: str | None = Field(default=None, min_length=2, max_length=200, description="支持对象")
+    kind: MeasureKind | SkipJsonSchema[None] = Field(default=None, description="支持方式")
+    eligible: MeasureText | SkipJsonSchema[None] = Field(default=None, description="支持对象")
     amount_cap_wan_yuan: int | None = Field(
         default=None, ge=0, le=10_000_000, description="金额上限（万元）"
     )
