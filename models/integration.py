@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, DateTime, ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Numeric, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, utcnow
@@ -60,6 +60,17 @@ class IntegrationApplication(SQLModel, table=True):
     """
 
     __tablename__ = "integration_application"
+    # One open application per enterprise, also when two arrive at the same moment: the check in
+    # the operation reads before either is written, this index refuses the second.
+    __table_args__ = (
+        Index(
+            "uq_integration_application_open",
+            "enterprise_id",
+            unique=True,
+            sqlite_where=text("status <> 'refused'"),
+            postgresql_where=text("status <> 'refused'"),
+        ),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     enterprise_id: uuid.UUID = Field(foreign_key="organization.id", index=True)

@@ -45,6 +45,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_integration_application_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_integration_application_region_code'), ['region_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_integration_application_status'), ['status'], unique=False)
+        batch_op.create_index('uq_integration_application_open', ['enterprise_id'], unique=True, sqlite_where=sa.text("status <> 'refused'"), postgresql_where=sa.text("status <> 'refused'"))
 
     op.create_table('integration_application_event',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -135,6 +136,7 @@ def downgrade() -> None:
 
     op.drop_table('integration_application_event')
     with op.batch_alter_table('integration_application', schema=None) as batch_op:
+        batch_op.drop_index('uq_integration_application_open')
         batch_op.drop_index(batch_op.f('ix_integration_application_status'))
         batch_op.drop_index(batch_op.f('ix_integration_application_region_code'))
         batch_op.drop_index(batch_op.f('ix_integration_application_enterprise_id'))

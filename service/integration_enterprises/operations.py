@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Literal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import IntegrationApplication, IntegrationApplicationEvent, Organization, Role, User
@@ -165,8 +166,16 @@ def apply_for(
         status="submitted",
         **data.model_dump(),
     )
-    session.add(application)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(application)
+            session.flush()
+    except IntegrityError:
+        # Another application of this enterprise was written at the same moment.
+        raise Conflict(
+            "本企业已有进行中的申报，不能重复申报",
+            details=[field_detail("enterprise", "已有进行中或已认定的申报")],
+        ) from None
     _event(session, application, None, actor)
     audit.record(session, actor, "apply", ENTITY, application.id, after=application)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -20,6 +21,7 @@ from models import (
     ProgrammePartner,
     Role,
 )
+from service.integration_enterprises import repository as registry_repository
 from tests.factories import (
     auth_headers,
     make_enterprise,
@@ -234,3 +236,22 @@ def test_registry_filters_and_shows_the_platforms_evidence(
     assert [e["enterprise_code"] for e in national.json()["data"]] == [beijing.code]
     own_view = client.get(URL, params={"status": "submitted"}, headers=beijing_headers).json()
     assert [e["enterprise_code"] for e in own_view["data"]] == [beijing.code]
+
+
+def test_two_applications_at_the_same_moment_leave_one(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two simultaneous applications passes the read check (neither sees the
+    other yet); the database's partial unique index refuses it with a 409, nothing written."""
+    enterprise, headers = enterprise_account(session)
+    first = client.post(URL, json=CLAIM, headers=headers)
+    monkeypatch.setattr(registry_repository, "active_application", lambda *args: None)
+    second = client.post(URL, json=CLAIM, headers=headers)
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json()["error"]["message"] == "本企业已有进行中的申报，不能重复申报"
+    rows = session.exec(
+        select(IntegrationApplication).where(IntegrationApplication.enterprise_id == enterprise.id)
+    ).all()
+    assert len(rows) == 1
