@@ -24,6 +24,12 @@ from service.transfer.columns import TransferKind
 from tests.factories import auth_headers, make_enterprise, make_position, make_user
 
 URL = "/api/v1/positions"
+
+
+@pytest.fixture(autouse=True, params=[False, True], ids=["whole", "windows"])
+def sqlite_date_windows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test with and without SQLite's date windows (PostgreSQL always has them)."""
+    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", request.param)
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "transfer"
 
@@ -458,8 +464,10 @@ def test_pages_past_the_cap_are_the_same(
 
 
 @pytest.fixture
-def months_apart(session: Session) -> dict[str, Position]:
-    """数控 positions published on different days and months (UTC), a draft among them."""
+def months_apart(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, Position]:
+    """数控 positions published on different days and months (UTC), a draft among them; date
+    windows on, on SQLite too (off by default there, see SQLITE_DATE_WINDOWS)."""
+    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", True)
     plant = make_enterprise(session, region_code="500106", industry_code="3670")
     at = {
         "june": datetime(2026, 6, 30, 23, 59, tzinfo=UTC),  # 7 月 1 日 in Beijing: June in UTC
@@ -519,10 +527,9 @@ def test_the_newest_months_give_the_exact_pages(
         [],
     ]
     assert any(sizes), "a page of the newest read a window of dates"
-    monkeypatch.undo()
     for cap in (1, 2, 3, 4):
         monkeypatch.setattr(operations, "COUNT_CAP", cap)
-        sizes = _window_sizes(monkeypatch)
+        sizes.clear()
         first = page("newest", 1)
         assert (first["count"], first["count_capped"]) == (cap, True)
         assert keys(first, months_apart) == newest[:1]
@@ -534,7 +541,6 @@ def test_the_newest_months_give_the_exact_pages(
         # Relevance ranks the newest ``cap`` matches.
         ranked = page("relevance", 1, 20)
         assert sorted(keys(ranked, months_apart)) == sorted(newest[:cap])
-        monkeypatch.undo()
 
 
 def test_month_words_follow_publication(
