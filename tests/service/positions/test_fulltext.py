@@ -30,6 +30,8 @@ URL = "/api/v1/positions"
 def sqlite_date_windows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test with and without SQLite's date windows (PostgreSQL always has them)."""
     monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", request.param)
+
+
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "transfer"
 
