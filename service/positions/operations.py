@@ -531,6 +531,13 @@ def search_positions(
             )
         )
     window: list[str] | None = None
+    if terms and sort == "relevance" and repository.date_windows(session):
+        ranked = repository.ranked_newest(session, conditions, terms, region, COUNT_CAP)
+        if ranked is not None:
+            total, capped, ids = ranked
+            shown = ids[page.offset : page.offset + page.page_size]
+            found = repository.rows_by_id(session, shown)
+            return _views(session, [found[i] for i in shown], viewer), total, capped
     if not terms:
         total, capped = repository.capped_count(session, conditions, None, COUNT_CAP)
     else:

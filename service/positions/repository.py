@@ -444,6 +444,47 @@ def windowed_count(
         span = span * 1000 if found == 0 else max(2 * span, ceil(span * 1.25 * (cap + 1) / found))
 
 
+def ranked_newest(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    terms: Sequence[str],
+    region: str | None,
+    cap: int,
+) -> tuple[int, bool, list[uuid.UUID]] | None:
+    """Relevance past the cap in one pass per window: the newest ``cap`` + 1 matches of the
+    newest days with their rank, the window widened as in :func:`windowed_count`; then the
+    count (capped) and the newest ``cap`` ids in relevance order. A separate capped count and
+    candidates' query visited the window's rows twice. None when the window reached every day
+    or nothing is published (the caller counts and ranks as usual: all matches may be few)."""
+    days = publication_days(session)
+    if days is None:
+        return None
+    span = 1
+    while True:
+        window = date_window(days[0], days[1], span)
+        if window is None:
+            return None
+        text = text_match(session, terms, ranked=True, region=region, months=window)
+        assert text is not None
+        statement = text.apply(
+            select(col(Position.id), col(Position.published_at), text.rank.label("rank")).where(
+                *_public(conditions)
+            )
+        )
+        rows = session.execute(statement.order_by(*order_for("newest")).limit(cap + 1)).all()
+        found = len(rows)
+        if found > cap:
+            # The order of search_page's relevance: rank, then newest, then id.
+            sign = -1.0 if text.higher_is_better else 1.0
+            candidates = sorted(
+                rows[:cap],
+                key=lambda row: (sign * row.rank, -_utc(row.published_at).timestamp(), row.id),
+            )
+            return cap, True, [row.id for row in candidates]
+        wanted = span * 1000 if found == 0 else ceil(span * 1.25 * (cap + 1) / found)
+        span = max(2 * span, wanted)
+
+
 def narrowest_window(rounds: Sequence[Round], needed: int) -> list[str] | None:
     """The narrowest window holding at least ``needed`` matches: as dates follow publication
     times, the newest ``needed`` matches of the whole query are all inside it."""

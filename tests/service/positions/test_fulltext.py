@@ -529,6 +529,8 @@ def test_the_newest_months_give_the_exact_pages(
         [],
     ]
     assert any(sizes), "a page of the newest read a window of dates"
+    by_rank = keys(page("relevance", 1, 20), months_apart)  # every match ranked
+    assert sorted(by_rank) == sorted(newest)
     for cap in (1, 2, 3, 4):
         monkeypatch.setattr(operations, "COUNT_CAP", cap)
         sizes.clear()
@@ -540,9 +542,12 @@ def test_the_newest_months_give_the_exact_pages(
             *([key] for key in newest[1:]),
             [],
         ]
-        # Relevance ranks the newest ``cap`` matches.
+        # Relevance ranks the newest ``cap`` matches, in the order of the whole ranking.
         ranked = page("relevance", 1, 20)
-        assert sorted(keys(ranked, months_apart)) == sorted(newest[:cap])
+        expected = [key for key in by_rank if key in newest[:cap]]
+        assert keys(ranked, months_apart) == expected
+        assert (ranked["count"], ranked["count_capped"]) == (cap, True)
+        assert keys(page("relevance", 2, 1), months_apart) == expected[1:2]
 
 
 def test_month_words_follow_publication(
