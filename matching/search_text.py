@@ -15,6 +15,7 @@ import logging
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ __all__ = [
     "major_words",
     "normalize",
     "query_terms",
+    "day_word",
+    "month_word",
     "region_word",
     "tsquery",
 ]
@@ -163,26 +166,47 @@ def region_word(code: str) -> str:
     return f"r{code}"
 
 
-def fts5_query(terms: Sequence[str], region: str | None = None) -> str:
+def month_word(year: int, month: int) -> str:
+    """The index word of a month of publication (UTC): ``m`` and YYYYMM (migration 0013)."""
+    return f"m{year:04d}{month:02d}"
+
+
+def day_word(day: date) -> str:
+    """The index word of a day of publication (UTC): ``d`` and YYYYMMDD (migration 0013)."""
+    return f"d{day:%Y%m%d}"
+
+
+def fts5_query(
+    terms: Sequence[str], region: str | None = None, months: Sequence[str] | None = None
+) -> str:
     """An FTS5 MATCH expression requiring every term (a single character as a prefix) in the
     title or the body, and the region's word (:func:`region_word`) when ``region`` is given.
 
     Terms hold only letters and digits (``normalize``), and each is quoted besides: no FTS5
     operator or column filter can come from the user's text; a term that looks like a region
-    word is still matched in the title and body only.
+    word is still matched in the title and body only. ``months``: published in one of these
+    days or months (:func:`day_word`, :func:`month_word`).
     """
     phrases = [f'{_WORD_COLUMNS} : "{t}"' + ("*" if len(t) == 1 else "") for t in terms]
     if region is not None:
         phrases.append(f'search_scope : "{region_word(region)}"')
-    return " ".join(phrases)
+    query = " ".join(phrases)
+    if months:
+        # FTS5 wants an explicit AND before a parenthesised group.
+        query += " AND search_scope : (" + " OR ".join(f'"{m}"' for m in months) + ")"
+    return query
 
 
-def tsquery(terms: Sequence[str], region: str | None = None) -> str:
+def tsquery(
+    terms: Sequence[str], region: str | None = None, months: Sequence[str] | None = None
+) -> str:
     """The same requirement as ``to_tsquery('simple', …)`` text: quoted lexemes joined by ``&``,
-    the user's at the title's or the body's weight (A, D) only, the region's at B."""
+    the user's at the title's or the body's weight (A, D) only, the region's and dates' at B."""
     lexemes = [f"'{t}':*AD" if len(t) == 1 else f"'{t}':AD" for t in terms]
     if region is not None:
         lexemes.append(f"'{region_word(region)}':B")
+    if months:
+        lexemes.append("(" + " | ".join(f"'{m}':B" for m in months) + ")")
     return " & ".join(lexemes)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from math import ceil
 from typing import Any
 
 from sqlalchemy import (
@@ -288,15 +289,22 @@ def region_filter(session: Session, low: str, high: str) -> ColumnElement[bool]:
 
 
 def text_match(
-    session: Session, terms: Sequence[str], *, ranked: bool = True, region: str | None = None
+    session: Session,
+    terms: Sequence[str],
+    *,
+    ranked: bool = True,
+    region: str | None = None,
+    months: Sequence[str] | None = None,
 ) -> TextMatch | None:
     """Every term appears among the position's words (a single character as a word's start), and
-    the position lies in ``region`` (a province, city or county code) when given; ``ranked`` when
-    the order is relevance (bm25 costs SQLite a computation per match)."""
+    the position lies in ``region`` (a province, city or county code) when given, and was
+    published on one of the days or months of ``months`` (date words, :func:`date_window`);
+    ``ranked`` when the order is relevance (bm25 costs SQLite a computation per match)."""
     if not terms:
         return None
     if session.get_bind().dialect.name == "sqlite":
-        query = bindparam("fts_query", search_text.fts5_query(terms, region), type_=String)
+        fts5 = search_text.fts5_query(terms, region, months)
+        query = bindparam("fts_query", fts5, type_=String)
         matching = literal_column(SEARCH_FTS_TABLE).op("MATCH")(query)
         matched = (
             select(_FTS.c.rowid, _FTS.c.rank if ranked else literal(0).label("rank"))
@@ -311,7 +319,7 @@ def text_match(
         return TextMatch(None, matched.c.rank, False, matched, int(matches or 0), int(indexed or 0))
     simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
     tsquery = func.to_tsquery(
-        simple, bindparam("ts_query", search_text.tsquery(terms, region), type_=String)
+        simple, bindparam("ts_query", search_text.tsquery(terms, region, months), type_=String)
     )
     words = func.to_tsquery(simple, bindparam("ts_words", search_text.tsquery(terms), type_=String))
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
@@ -348,6 +356,142 @@ def capped_count(
     limited = matching.limit(cap + 1).subquery()
     found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
     return (cap, True) if found > cap else (found, False)
+
+
+# Windows of up to this many days are lists of day words, longer ones lists of month words; windows
+# of more months than MAX_WINDOW_MONTHS are not tried (the next step is every day).
+MAX_WINDOW_DAYS = 32
+MAX_WINDOW_MONTHS = 48
+
+
+def publication_days(session: Session) -> tuple[date, date] | None:
+    """The UTC days of the newest and of the oldest publication (None: nothing published)."""
+    column = col(Position.published_at)
+    # Two queries: SQLite reads a lone min() or max() from the index, not both in one.
+    newest = session.execute(select(func.max(column))).scalar()
+    oldest = session.execute(select(func.min(column))).scalar()
+    if newest is None or oldest is None:
+        return None
+    return _utc(newest).date(), _utc(oldest).date()
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite returns the stored UTC time without a zone.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def date_window(newest: date, oldest: date, days: int) -> list[str] | None:
+    """The index words of the positions published in the ``days`` days up to ``newest`` (UTC):
+    day words up to ``MAX_WINDOW_DAYS``, beyond that the whole months that hold those days.
+    None when the window would hold every day since ``oldest`` (no date words needed)."""
+    start = newest - timedelta(days=days - 1)
+    if start <= oldest:
+        return None
+    if days <= MAX_WINDOW_DAYS:
+        return [search_text.day_word(newest - timedelta(days=n)) for n in range(days)]
+    if (start.year, start.month) <= (oldest.year, oldest.month):
+        return None
+    months = []
+    year, month = newest.year, newest.month
+    while (year, month) >= (start.year, start.month):
+        months.append(search_text.month_word(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months if len(months) <= MAX_WINDOW_MONTHS else None
+
+
+# SQLite counts and pages without date windows: at 20 000 positions the windows' extra queries
+# cost more than they save (bench_search's 12 queries in process: 148 ms of CPU without, 164 ms
+# with; median of 7 each). The tests run with them on as well: both give the same pages.
+SQLITE_DATE_WINDOWS = False
+
+
+def date_windows(session: Session) -> bool:
+    """Whether :func:`windowed_count` tries windows of the newest days on this database."""
+    return SQLITE_DATE_WINDOWS or session.get_bind().dialect.name != "sqlite"
+
+
+# A window of date words (None: every day) and how many matches it holds, counted up to the cap
+# (cap + 1: more).
+Round = tuple[list[str] | None, int]
+
+
+def windowed_count(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    terms: Sequence[str],
+    region: str | None,
+    cap: int,
+) -> tuple[int, bool, list[Round]]:
+    """:func:`capped_count` of a text query, counted first among the positions published in the
+    newest days (their words are in the index: a few posting lists intersected), the window
+    widened until more than ``cap`` match or it holds every day.
+
+    Returns the count, whether it was capped, and each window tried with its matches, narrowest
+    first (see :func:`narrowest_window`). Counting every match of two common words in a city
+    built a 180 000-row bitmap (140 ms at 1 000 000 positions on PostgreSQL).
+    """
+    days = publication_days(session) if date_windows(session) else None
+    rounds: list[Round] = []
+    span = 1
+    while True:
+        window = None if days is None else date_window(days[0], days[1], span)
+        text = text_match(session, terms, ranked=False, region=region, months=window)
+        found, capped = capped_count(session, conditions, text, cap)
+        rounds.append((window, cap + 1 if capped else found))
+        if capped or window is None:
+            return found, capped, rounds
+        # Widen at least twice, by the rate found so far when there is one.
+        span = span * 1000 if found == 0 else max(2 * span, ceil(span * 1.25 * (cap + 1) / found))
+
+
+def ranked_newest(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    terms: Sequence[str],
+    region: str | None,
+    cap: int,
+) -> tuple[int, bool, list[uuid.UUID]] | None:
+    """Relevance past the cap in one pass per window: the newest ``cap`` + 1 matches of the
+    newest days with their rank, the window widened as in :func:`windowed_count`; then the
+    count (capped) and the newest ``cap`` ids in relevance order. A separate capped count and
+    candidates' query visited the window's rows twice. None when the window reached every day
+    or nothing is published (the caller counts and ranks as usual: all matches may be few)."""
+    days = publication_days(session)
+    if days is None:
+        return None
+    span = 1
+    while True:
+        window = date_window(days[0], days[1], span)
+        if window is None:
+            return None
+        text = text_match(session, terms, ranked=True, region=region, months=window)
+        assert text is not None
+        statement = text.apply(
+            select(col(Position.id), col(Position.published_at), text.rank.label("rank")).where(
+                *_public(conditions)
+            )
+        )
+        rows = session.execute(statement.order_by(*order_for("newest")).limit(cap + 1)).all()
+        found = len(rows)
+        if found > cap:
+            # The order of search_page's relevance: rank, then newest, then id.
+            sign = -1.0 if text.higher_is_better else 1.0
+            candidates = sorted(
+                rows[:cap],
+                key=lambda row: (sign * row.rank, -_utc(row.published_at).timestamp(), row.id),
+            )
+            return cap, True, [row.id for row in candidates]
+        wanted = span * 1000 if found == 0 else ceil(span * 1.25 * (cap + 1) / found)
+        span = max(2 * span, wanted)
+
+
+def narrowest_window(rounds: Sequence[Round], needed: int) -> list[str] | None:
+    """The narrowest window holding at least ``needed`` matches: as dates follow publication
+    times, the newest ``needed`` matches of the whole query are all inside it."""
+    for window, found in rounds:
+        if found >= needed:
+            return window
+    return None
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import select, text
+from sqlmodel import Session, col
 
-from models import Organization, Position, PositionKind, Role
+from models import Organization, Position, PositionKind, PositionStatus, Role
 from service.db import get_engine
 from service.pagination import PageParams
 from service.positions import operations
@@ -24,6 +24,14 @@ from service.transfer.columns import TransferKind
 from tests.factories import auth_headers, make_enterprise, make_position, make_user
 
 URL = "/api/v1/positions"
+
+
+@pytest.fixture(autouse=True, params=[False, True], ids=["whole", "windows"])
+def sqlite_date_windows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test with and without SQLite's date windows (PostgreSQL always has them)."""
+    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", request.param)
+
+
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "transfer"
 
@@ -455,3 +463,125 @@ def test_pages_past_the_cap_are_the_same(
     # Relevance ranks the newest ``COUNT_CAP`` matches only.
     assert page("relevance", 1) == ["chip"]
     assert page("relevance", 2) == []
+
+
+@pytest.fixture
+def months_apart(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, Position]:
+    """数控 positions published on different days and months (UTC), a draft among them; date
+    windows on, on SQLite too (off by default there, see SQLITE_DATE_WINDOWS)."""
+    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", True)
+    plant = make_enterprise(session, region_code="500106", industry_code="3670")
+    at = {
+        "june": datetime(2026, 6, 30, 23, 59, tzinfo=UTC),  # 7 月 1 日 in Beijing: June in UTC
+        "may_late": datetime(2026, 5, 20, tzinfo=UTC),
+        "may_early": datetime(2026, 5, 2, tzinfo=UTC),
+        "march": datetime(2026, 3, 15, tzinfo=UTC),
+        "last_year": datetime(2025, 11, 1, tzinfo=UTC),
+        "older": datetime(2024, 1, 9, tzinfo=UTC),
+    }
+    found = {
+        key: make_position(
+            session,
+            plant,
+            title=f"数控编程员{n}",
+            description="数控" * (n + 1),  # relevance differs from age
+            published_at=moment,
+        )
+        for n, (key, moment) in enumerate(at.items())
+    }
+    found["draft"] = make_position(
+        session, plant, title="数控编程员草稿", status=PositionStatus.draft, published_at=None
+    )
+    return found
+
+
+def _window_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The date windows the search's text queries asked for (0: every month)."""
+    sizes: list[int] = []
+    text_match = positions_repository.text_match
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        sizes.append(len(kwargs.get("months") or ()))
+        return text_match(*args, **kwargs)
+
+    monkeypatch.setattr(positions_repository, "text_match", spy)
+    return sizes
+
+
+def test_the_newest_months_give_the_exact_pages(
+    client: TestClient, months_apart: dict[str, Position], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The count, the newest pages and relevance's candidates are taken among the newest days' or
+    # months' matches; they are those of every match, on both backends.
+    newest = ["june", "may_late", "may_early", "march", "last_year", "older"]
+
+    def page(sort: str, number: int, size: int = 1) -> dict[str, Any]:
+        params = {"q": "数控 编程", "sort": sort, "page": number, "page_size": size}
+        body: dict[str, Any] = client.get(URL, params=params).json()
+        return body
+
+    exact = page("newest", 1, 20)
+    assert (exact["count"], exact["count_capped"]) == (6, False)
+    assert keys(exact, months_apart) == newest
+    sizes = _window_sizes(monkeypatch)
+    assert [keys(page("newest", n), months_apart) for n in range(1, 8)] == [
+        *([key] for key in newest),
+        [],
+    ]
+    assert any(sizes), "a page of the newest read a window of dates"
+    by_rank = keys(page("relevance", 1, 20), months_apart)  # every match ranked
+    assert sorted(by_rank) == sorted(newest)
+    for cap in (1, 2, 3, 4):
+        monkeypatch.setattr(operations, "COUNT_CAP", cap)
+        sizes.clear()
+        first = page("newest", 1)
+        assert (first["count"], first["count_capped"]) == (cap, True)
+        assert keys(first, months_apart) == newest[:1]
+        assert any(sizes), "the count was taken over a window of dates"
+        assert [keys(page("newest", n), months_apart) for n in range(2, 8)] == [
+            *([key] for key in newest[1:]),
+            [],
+        ]
+        # Relevance ranks the newest ``cap`` matches, in the order of the whole ranking.
+        ranked = page("relevance", 1, 20)
+        expected = [key for key in by_rank if key in newest[:cap]]
+        assert keys(ranked, months_apart) == expected
+        assert (ranked["count"], ranked["count_capped"]) == (cap, True)
+        assert keys(page("relevance", 2, 1), months_apart) == expected[1:2]
+
+
+def test_month_words_follow_publication(
+    client: TestClient, session: Session, months_apart: dict[str, Position]
+) -> None:
+    def published_in(*months: str) -> set[str]:
+        match = positions_repository.text_match(session, ["数控"], months=list(months))
+        assert match is not None
+        found = session.execute(match.apply(select(col(Position.id)))).scalars()
+        by_id = {position.id: key for key, position in months_apart.items()}
+        return {by_id[position_id] for position_id in found}
+
+    assert published_in("m202605") == {"may_late", "may_early"}
+    assert published_in("m202606", "m202511") == {"june", "last_year"}
+    assert published_in("d20260630", "d20260502") == {"june", "may_early"}
+    days = positions_repository.publication_days(session)
+    assert days == (date(2026, 6, 30), date(2024, 1, 9))
+    newest, oldest = days
+    window = positions_repository.date_window
+    assert window(newest, oldest, 2) == ["d20260630", "d20260629"]
+    assert window(newest, oldest, 60) == ["m202606", "m202605"]
+    assert window(newest, oldest, 900) is None  # every day since the oldest
+    # A draft has no month; publishing it gives it one, and a re-publication moves it.
+    draft = months_apart["draft"]
+    draft.published_at = datetime(2026, 7, 3, tzinfo=UTC)
+    draft.status = PositionStatus.open
+    session.add(draft)
+    session.flush()
+    assert published_in("m202607") == published_in("d20260703") == {"draft"}
+    older = months_apart["older"]
+    older.published_at = datetime(2026, 7, 4, tzinfo=UTC)
+    session.add(older)
+    session.flush()
+    assert published_in("m202607") == {"draft", "older"}
+    assert published_in("m202401") == published_in("d20240109") == set()
+    body = client.get(URL, params={"q": "数控", "sort": "newest", "page_size": 2}).json()
+    assert keys(body, months_apart) == ["older", "draft"]
