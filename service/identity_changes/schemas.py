@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import OrganizationKind
 from models.validators import normalize_code
+from service.fields import NonBlank
 from service.organizations.schemas import UtcDatetime
 
 RequestStatus = Literal["pending", "approved", "refused"]
@@ -31,7 +32,7 @@ class IdentityChangeCreate(BaseModel):
     )
     region_code: str | None = Field(default=None, description="新的所在地行政区划代码（6位）")
     kind: OrganizationKind | None = Field(default=None, description="新的机构类型")
-    reason: str = Field(min_length=1, max_length=500, description="变更理由（如工商变更登记）")
+    reason: NonBlank = Field(min_length=1, max_length=500, description="变更理由（如工商变更登记）")
 
     @field_validator("code", "region_code")
     @classmethod
@@ -58,7 +59,7 @@ class IdentityChangeRefusal(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=500, description="驳回理由（机构可见）")
+    reason: NonBlank = Field(min_length=1, max_length=500, description="驳回理由（机构可见）")
 
     @field_validator("reason")
     @classmethod
