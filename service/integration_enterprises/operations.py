@@ -65,19 +65,6 @@ def _may_see(session: Session, viewer: User | None, application: IntegrationAppl
     return viewer is not None and organizations.supervises(session, viewer, application.region_code)
 
 
-def _actor_label(session: Session, actor_id: uuid.UUID | None) -> str | None:
-    if actor_id is None:
-        return None
-    user = session.get(User, actor_id)
-    if user is None:
-        return None
-    if user.organization_id is not None:
-        own = session.get(Organization, user.organization_id)
-        if own is not None:
-            return own.name
-    return "国家监管部门" if user.role == Role.regulator else "平台管理员"
-
-
 def _public(
     session: Session,
     applications: Sequence[IntegrationApplication],
@@ -110,7 +97,7 @@ def _public(
                         from_status=e.from_status,
                         to_status=e.to_status,
                         reason=e.reason,
-                        by=_actor_label(session, e.actor_id),
+                        by=organizations.acting_body_name(session, e.actor_id),
                         at=e.at,
                     )
                     for e in history.get(a.id, [])

@@ -252,25 +252,12 @@ def live_list(session: Session, code: str, kind: ListKind, year: int) -> RegionL
 Wanted = Literal["latest", "draft"]
 
 
-def _publisher(session: Session, user_id: Any) -> str | None:
-    if user_id is None:
-        return None
-    user = session.get(User, user_id)
-    if user is None:
-        return None
-    if user.organization_id is not None:
-        own = session.get(Organization, user.organization_id)
-        if own is not None:
-            return own.name
-    return "国家监管部门" if user.role == "regulator" else "平台管理员"
-
-
 def _from_version(session: Session, row: ListVersion) -> RegionList:
     result = RegionList.model_validate(row.content)
     result.status = "published" if row.status == "published" else "draft"
     result.version = row.version
     result.published_at = None if row.published_at is None else as_utc(row.published_at)
-    result.publisher = _publisher(session, row.published_by)
+    result.publisher = organizations.acting_body_name(session, row.published_by)
     return result
 
 
@@ -283,7 +270,7 @@ def _summary(session: Session, row: ListVersion) -> ListVersionPublic:
         status="published" if row.status == "published" else "draft",
         created_at=row.created_at,
         published_at=row.published_at,
-        publisher=_publisher(session, row.published_by),
+        publisher=organizations.acting_body_name(session, row.published_by),
     )
 
 

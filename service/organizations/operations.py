@@ -237,6 +237,21 @@ def supervision_scope(session: Session, user: User) -> catalog.RegionScope | Non
     return catalog.region_scope(session, own.region_code)
 
 
+def acting_body_name(session: Session, user_id: uuid.UUID | None) -> str | None:
+    """The name under which an account acted, as shown to the public: its organisation's, or
+    national regulator / platform admin for accounts without one."""
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.organization_id is not None:
+        own = session.get(Organization, user.organization_id)
+        if own is not None:
+            return own.name
+    return "国家监管部门" if user.role == Role.regulator else "平台管理员"
+
+
 def supervises(session: Session, user: User, region_code: str) -> bool:
     """Whether ``user`` is a regulator or admin whose scope holds ``region_code``."""
     if user.role not in SUPERVISORS:
