@@ -123,6 +123,29 @@ def make_uscc(region: str, serial: int) -> str:
     return first17 + uscc_check_character(first17)
 
 
+def enterprise_rows(
+    rng: random.Random, counties: Sequence[str], count: int, now: datetime
+) -> list[dict[str, Any]]:
+    """``count`` verified enterprises in random counties, as rows for a bulk insert."""
+    return [
+        {
+            "id": uuid.uuid4(),
+            "kind": OrganizationKind.enterprise,
+            "code": make_uscc(region, i + 1),
+            "name": f"重庆测试企业{i + 1}有限公司",
+            "region_code": region,
+            "industry_code": rng.choice(INDUSTRIES),
+            "staff_count": rng.randint(50, 5000),
+            "status": OrganizationStatus.verified,
+            "is_integration_enterprise": False,
+            "created_at": now,
+            "updated_at": now,
+            "verified_at": now,
+        }
+        for i, region in enumerate(rng.choice(counties) for _ in range(count))
+    ]
+
+
 def build_database(path: Path, positions: int) -> str:
     """A migrated, catalogue-loaded SQLite file holding ``positions`` open positions."""
     url = f"sqlite:///{path}"
@@ -139,23 +162,7 @@ def build_database(path: Path, positions: int) -> str:
                 )
             ).scalars()
         )
-        enterprises = [
-            {
-                "id": uuid.uuid4(),
-                "kind": OrganizationKind.enterprise,
-                "code": make_uscc(region, i + 1),
-                "name": f"重庆测试企业{i + 1}有限公司",
-                "region_code": region,
-                "industry_code": rng.choice(INDUSTRIES),
-                "staff_count": rng.randint(50, 5000),
-                "status": OrganizationStatus.verified,
-                "is_integration_enterprise": False,
-                "created_at": now,
-                "updated_at": now,
-                "verified_at": now,
-            }
-            for i, region in enumerate(rng.choice(counties) for _ in range(ENTERPRISES))
-        ]
+        enterprises = enterprise_rows(rng, counties, ENTERPRISES, now)
         session.execute(insert(Organization), enterprises)
         names: dict[str, str] = {
             str(code): str(name)

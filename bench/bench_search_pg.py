@@ -33,12 +33,12 @@ from functools import partial
 from sqlalchemy import create_engine, insert, make_url, pool, select, text
 from sqlmodel import Session, col
 
-from bench.bench_search import INDUSTRIES, make_uscc
+from bench.bench_search import enterprise_rows
 from bench.timing import percentile, took_ms
 from bench.vocabulary import Postings, Zipf, titles_and_phrases
 from matching import search_text
 from matching.search_text import index_words
-from models import Major, Organization, OrganizationKind, OrganizationStatus, Region
+from models import Major, Organization, Region
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, temporary_postgres_database
@@ -115,23 +115,7 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
             str(code): str(name)
             for code, name in session.execute(select(col(Major.code), col(Major.name)))
         }
-        enterprises = [
-            {
-                "id": uuid.uuid4(),
-                "kind": OrganizationKind.enterprise,
-                "code": make_uscc(region, i + 1),
-                "name": f"重庆测试企业{i + 1}有限公司",
-                "region_code": region,
-                "industry_code": rng.choice(INDUSTRIES),
-                "staff_count": rng.randint(50, 5000),
-                "status": OrganizationStatus.verified,
-                "is_integration_enterprise": False,
-                "created_at": now,
-                "updated_at": now,
-                "verified_at": now,
-            }
-            for i, region in enumerate(rng.choice(counties) for _ in range(ENTERPRISES))
-        ]
+        enterprises = enterprise_rows(rng, counties, ENTERPRISES, now)
         session.execute(insert(Organization), enterprises)
         session.commit()
     # Words of each phrase, title and major cut once: a position's words are theirs joined.
