@@ -42,7 +42,13 @@ from models.placement import (
     RoundStudent,
 )
 from models.policy import PolicyProfile, RegionPolicy, WarningSnapshot
-from models.position import DemandForecast, Position, PositionMajor, PositionMajorClass
+from models.position import (
+    DemandForecast,
+    Position,
+    PositionMajor,
+    PositionMajorClass,
+    SearchGeneration,
+)
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 from models.security import RefreshToken, ThrottleCounter
 
@@ -92,6 +98,7 @@ __all__ = [
     "ReportFigure",
     "Role",
     "RoundPosition",
+    "SearchGeneration",
     "RoundStatus",
     "RoundStudent",
     "SchedulerLease",

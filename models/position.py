@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, PositionKind, PositionStatus, utcnow
@@ -75,6 +75,22 @@ def is_search_index_object(type_: str, name: str | None) -> bool:
     if type_ == "column":
         return name == SEARCH_VECTOR_COLUMN
     return type_ == "index" and name == SEARCH_VECTOR_INDEX
+
+
+class SearchGeneration(SQLModel, table=True):
+    """How many writes have touched what the public search shows: a response cached under one
+    sum of ``writes`` is current while the sum is unchanged (service/positions/search_cache.py).
+
+    Triggers count the writes (migrations/search_generation.py): on SQLite every row written to
+    slot 0; on PostgreSQL every statement to the slot of its server process (``pg_backend_pid()``),
+    so that concurrent writers never wait for one another's row. The sum only grows; the
+    nightly compaction folds the process slots into slot 0 without changing it.
+    """
+
+    __tablename__ = "search_generation"
+
+    slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    writes: int = Field(default=0, sa_type=BigInteger)
 
 
 class PositionMajor(SQLModel, table=True):

@@ -37,6 +37,7 @@ from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
+from service.positions.search_cache import ResponseCache
 from service.programmes.router import router as programmes_router
 from service.programmes.router import schools_router
 from service.reports.router import router as reports_router
@@ -103,6 +104,10 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     register_error_handlers(app)
+    # Anonymous search answers, per process, while current (service/positions/search_cache.py).
+    app.state.search_cache = ResponseCache(
+        settings.search_cache_entries, settings.search_cache_bytes
+    )
     app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
     app.include_router(api_router())

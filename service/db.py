@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
 from starlette.requests import Request
@@ -168,28 +170,48 @@ class _RequestSession:
     write: bool
 
 
-def _request_session(request: Request, *, write: bool) -> Iterator[Session]:
-    """The request's one session; the first dependency to ask owns its transaction."""
+async def _request_session(request: Request, *, write: bool) -> AsyncIterator[Session]:
+    """The request's one session; the first dependency to ask owns its transaction.
+
+    An async dependency: making the session object touches no database, so it is made on the
+    event loop, and only the end of the transaction (commit or rollback, then the connection back
+    to the pool) runs in a worker thread. A sync generator dependency cost two thread-pool hops
+    per request (its start and its end) besides the route's own: with a cached search answer,
+    the hops were most of the request's time under load (bench.bench_search).
+    """
     shared: _RequestSession | None = getattr(request.state, "db_session", None)
     if shared is not None:
         if write and not shared.write:
-            _promote(shared)
+            await _in_thread(_promote, shared)
         yield shared.session
         return
     session = Session(get_engine() if write else read_engine(), expire_on_commit=False)
     request.state.db_session = _RequestSession(session, write)
     try:
         yield session
-        session.commit()
     except BaseException as error:
         # An error may ask for its writes (the audit row of a refusal) to be kept.
-        if getattr(error, "keep_writes", False):
+        await _in_thread(_finish, session, getattr(error, "keep_writes", False))
+        raise
+    await _in_thread(_finish, session, True)
+
+
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
         else:
             session.rollback()
-        raise
     finally:
         session.close()
+
+
+async def _in_thread(function: Callable[..., None], *args: Any) -> None:
+    """``function`` in a worker thread, finished even when the request is cancelled (a client
+    that disconnects): a transaction left open would keep its connection, and on SQLite the
+    write turn."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(function, *args)
 
 
 def _promote(shared: _RequestSession) -> None:
@@ -213,14 +235,16 @@ def write_from_here(request: Request, session: Session) -> Session:
     return shared.session
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's session: commits when the route succeeds, rolls back when it raises."""
-    yield from _request_session(request, write=True)
+    async for session in _request_session(request, write=True):
+        yield session
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
     """A session for routes that only read (the same session as the request's write session)."""
-    yield from _request_session(request, write=False)
+    async for session in _request_session(request, write=False):
+        yield session
 
 
 @contextmanager

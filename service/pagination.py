@@ -25,7 +25,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.page_size
 
 
-def page_params(
+async def page_params(
     page: Annotated[
         int, Query(ge=1, le=MAX_PAGE, description=f"页码，从1开始（最大{MAX_PAGE}）")
     ] = 1,

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         return self.max_requests_in_db + 8
 
     import_max_bytes: int = Field(default=20 * 1024 * 1024, description="largest import upload")
+    search_cache_entries: int = Field(
+        default=512, ge=0, description="anonymous search answers kept per process (0: none)"
+    )
+    search_cache_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=0, description="bytes of kept search answers per process"
+    )
 
     def secret_problem(self) -> str | None:
         """Why the service must not start with this secret (production only); None when fine."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 
 from models import Role, User
@@ -18,25 +19,28 @@ __all__ = ["CurrentUser", "OptionalUser", "ReadSessionDep", "SessionDep", "requi
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def optional_user(
+async def optional_user(
     session: ReadSessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User | None:
-    """The logged-in user, or None for anonymous requests (an invalid token is still refused)."""
+    """The logged-in user, or None for anonymous requests (an invalid token is still refused).
+
+    Async, like the other dependencies that need no database (these run on the event loop, a
+    sync one takes a thread-pool hop): only a token's look-up runs in a worker thread."""
     if token is None:
         return None
-    return operations.user_for_token(session, token)
+    return await run_in_threadpool(operations.user_for_token, session, token)
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         raise Unauthorized("请先登录")
     return user
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that admits only users with one of ``roles``."""
 
-    def _check(user: Annotated[User, Depends(current_user)]) -> User:
+    async def _check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
             raise Forbidden("当前角色无权执行此操作")
         return user

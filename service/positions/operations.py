@@ -36,11 +36,14 @@ from service.positions.schemas import (
     FindingPublic,
     MajorResolutionPublic,
     PositionCreate,
+    PositionPublic,
     PositionSearch,
+    PositionSearchPage,
     PositionUpdate,
     PositionView,
     ShareGroup,
 )
+from service.positions.search_cache import ResponseCache
 
 ENTITY = "position"
 SUPERVISORS = SUPERVISOR_ROLES
@@ -569,6 +572,38 @@ def search_positions(
         session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP, capped
     )
     return _views(session, rows, viewer), total, capped
+
+
+def search_positions_json(
+    session: Session,
+    viewer: User | None,
+    filters: PositionSearch,
+    page: PageParams,
+    cache: ResponseCache,
+) -> bytes:
+    """:func:`search_positions` as the JSON the route sends. Anonymous answers come from
+    ``cache`` while the search generation they were computed at is current (see
+    service/positions/search_cache.py); the generation is read before the search runs."""
+    anonymous = viewer is None and cache.enabled
+    if anonymous:
+        key = (filters.model_dump_json(), page.offset, page.page_size, compliance.local_today())
+        generation = repository.search_generation(session)
+        kept = cache.get(key, generation)
+        if kept is not None:
+            return kept
+    views, count, capped = search_positions(session, viewer, filters, page)
+    answer = PositionSearchPage(
+        data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
+    )
+    body = answer.__pydantic_serializer__.to_json(answer)
+    if anonymous:
+        cache.put(key, generation, body)
+    return body
+
+
+def compact_search_generation(session: Session) -> int:
+    """The nightly job: fold PostgreSQL's per-process write counts into one (sum unchanged)."""
+    return repository.compact_search_generation(session)
 
 
 def my_positions(

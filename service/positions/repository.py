@@ -51,6 +51,7 @@ from models import (
     PositionMajorClass,
     PositionStatus,
     Region,
+    SearchGeneration,
 )
 from models.base import PUBLISHED_STATUSES
 from models.position import SEARCH_FTS_KEY_TABLE, SEARCH_FTS_TABLE, SEARCH_VECTOR_COLUMN
@@ -325,6 +326,34 @@ def text_match(
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
     rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
     return TextMatch(_VECTOR.op("@@")(tsquery), rank, True)
+
+
+def search_generation(session: Session) -> int:
+    """The sum of the writes counted by the search generation's triggers: unchanged since a
+    search was answered means nothing that answer showed or depended on was written."""
+    total = session.execute(select(func.sum(col(SearchGeneration.writes)))).scalar()
+    return int(total or 0)
+
+
+def compact_search_generation(session: Session) -> int:
+    """PostgreSQL: fold the server processes' slots into slot 0, keeping the sum (the nightly
+    job; the slots of processes that have ended would otherwise accumulate). Returns the slots
+    folded. A writer's slot it locks stays until the writer commits: the delete waits for it."""
+    if session.get_bind().dialect.name == "sqlite":
+        return 0
+    folded = session.execute(
+        delete(SearchGeneration)
+        .where(col(SearchGeneration.slot) != 0)
+        .returning(col(SearchGeneration.writes))
+    ).scalars()
+    counts = list(folded)
+    if counts:
+        session.execute(
+            update(SearchGeneration)
+            .where(col(SearchGeneration.slot) == 0)
+            .values(writes=col(SearchGeneration.writes) + sum(counts))
+        )
+    return len(counts)
 
 
 def published() -> list[ColumnElement[bool]]:

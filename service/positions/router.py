@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from models import PositionStatus, Role, User
 from service.auth.dependencies import OptionalUser, ReadSessionDep, SessionDep, require_roles
@@ -22,6 +22,7 @@ from service.positions.schemas import (
     PositionUpdate,
     PositionView,
 )
+from service.positions.search_cache import ResponseCache
 
 router = APIRouter(prefix="/positions", tags=["岗位"])
 reports_router = APIRouter(prefix="/reports", tags=["报表"])
@@ -46,17 +47,17 @@ def _saved(result: tuple[PositionView, list[MajorResolutionPublic]]) -> Position
 
 @router.get("", response_model=PositionSearchPage)
 def search_positions(
+    request: Request,
     session: ReadSessionDep,
     viewer: OptionalUser,
     filters: Annotated[PositionSearch, Query()],
     page: PageDep,
-) -> PositionSearchPage:
+) -> Response:
     """检索已发布岗位（无需登录）：关键词全文检索，按类型、地区、行业、专业、月薪、日期筛选，
     按相关度、发布时间、月薪或截止日期排序；总数超过1000时显示为“1000+”。"""
-    views, count, capped = operations.search_positions(session, viewer, filters, page)
-    return PositionSearchPage(
-        data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
-    )
+    cache: ResponseCache = request.app.state.search_cache
+    body = operations.search_positions_json(session, viewer, filters, page, cache)
+    return Response(content=body, media_type="application/json")
 
 
 @router.post("", response_model=PositionSaved, status_code=201)

@@ -1,0 +1,75 @@
+"""The search generation's triggers (migration 0014), shared with migrations/env.py.
+
+Every write to a table whose rows the public position search reads or shows (the positions, the
+majors they ask for, the enterprises' names and status, the catalogues that resolve a filter or
+name a row) adds to ``search_generation.writes``; a cached search response stays current while
+the sum of ``writes`` is unchanged (service/positions/search_cache.py).
+
+SQLite has row triggers only: each row written adds 1 to slot 0 (its writers take turns anyway).
+PostgreSQL counts each statement, in the slot of the server process that runs it, so that
+concurrent writers never wait on one another's row, and a trigger never takes a lock after the
+writer's other locks that another writer could hold (no deadlock). The counter is written in the
+writer's own transaction: a reader sees the new sum exactly when it can see the new rows.
+
+As with the report's triggers, a batch-mode migration on SQLite rebuilds a table and drops its
+triggers, so env.py drops these before a run and installs them after it whenever the table
+exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Execute = Callable[[str], Any]
+
+TABLE = "search_generation"
+SOURCES = (
+    "position",
+    "position_major",
+    "organization",
+    "region",
+    "major",
+    "major_alias",
+    "major_term",
+    "industry",
+)
+_OPERATIONS = ("insert", "update", "delete")
+_FUNCTION = "search_generation_count"
+
+
+def create(dialect: str, execute: Execute) -> None:
+    if dialect == "sqlite":
+        for table in SOURCES:
+            for operation in _OPERATIONS:
+                execute(
+                    f"CREATE TRIGGER search_generation_{table}_{operation} "
+                    f"AFTER {operation.upper()} ON {table} "
+                    f"BEGIN UPDATE {TABLE} SET writes = writes + 1 WHERE slot = 0; END"
+                )
+        return
+    execute(
+        f"CREATE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        f"  INSERT INTO {TABLE} (slot, writes) VALUES (pg_backend_pid(), 1)\n"
+        f"  ON CONFLICT (slot) DO UPDATE SET writes = {TABLE}.writes + 1;\n"
+        "  RETURN NULL;\n"
+        "END $$"
+    )
+    for table in SOURCES:
+        execute(
+            f"CREATE TRIGGER search_generation_{table} "
+            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+        )
+
+
+def drop(dialect: str, execute: Execute) -> None:
+    if dialect == "sqlite":
+        for table in SOURCES:
+            for operation in _OPERATIONS:
+                execute(f"DROP TRIGGER IF EXISTS search_generation_{table}_{operation}")
+        return
+    for table in SOURCES:
+        execute(f"DROP TRIGGER IF EXISTS search_generation_{table} ON {table}")
+    execute(f"DROP FUNCTION IF EXISTS {_FUNCTION}()")

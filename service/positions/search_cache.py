@@ -1,0 +1,98 @@
+"""Anonymous answers of the public position search, kept in the process while they are current.
+
+A city's search traffic repeats itself: the front page without filters, a handful of words
+(护理, 数控), a district's internships. An anonymous answer depends only on its parameters, on
+the local day, and on what is written in the tables the search reads, so it is kept, as the
+JSON bytes that were sent, under its parameters and day together with the search generation it
+was computed at (the sum of writes counted by triggers on those tables, migration 0014). A
+request whose parameters and day match reads the generation (one indexed read) and, when it is
+unchanged, sends the kept bytes: no search query, no serialisation. Any write to a position,
+its majors, an enterprise or a catalogue, by this process, another worker or a command such as
+``chanjiao import``, changes the generation, and the next request computes afresh.
+
+The generation is read before the search runs, so an answer computed while a write commits is
+kept under the older generation and is never sent after that write. Signed-in viewers are not
+served from here (an enterprise sees its own positions' private fields).
+
+Bounded by entries and by bytes, least recently used first out; ``CHANJIAO_SEARCH_CACHE_ENTRIES=0``
+turns it off (``bench.bench_search`` measures both).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stale: int = 0  # kept under an older generation: recomputed
+    evictions: int = 0
+
+
+class ResponseCache:
+    """Bytes by key, each valid for one generation; thread-safe (sync routes run in threads)."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.stats = CacheStats()
+        self._entries: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0 and self.max_bytes > 0
+
+    def get(self, key: Hashable, generation: int) -> bytes | None:
+        """The bytes kept under ``key`` if they were computed at ``generation``."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.stats.misses += 1
+                return None
+            if entry[0] != generation:
+                self.stats.stale += 1
+                self._remove(key)
+                return None
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+            return entry[1]
+
+    def put(self, key: Hashable, generation: int, body: bytes) -> None:
+        if not self.enabled or len(body) > self.max_bytes:
+            return
+        with self._lock:
+            current = self._entries.get(key)
+            if current is not None:
+                if current[0] > generation:
+                    return  # a request that began later kept a newer answer
+                self._remove(key)
+            self._entries[key] = (generation, body)
+            self._bytes += len(body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                oldest = next(iter(self._entries))
+                self._remove(oldest)
+                self.stats.evictions += 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self.stats = CacheStats()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def _remove(self, key: Hashable) -> None:
+        _, body = self._entries.pop(key)
+        self._bytes -= len(body)
