@@ -82,9 +82,9 @@ class SearchGeneration(SQLModel, table=True):
     sum of ``writes`` is current while the sum is unchanged (service/positions/search_cache.py).
 
     Triggers count the writes (migrations/search_generation.py): on SQLite every row written to
-    slot 0; on PostgreSQL every statement to the slot of its server process (``pg_backend_pid()``),
-    so that concurrent writers never wait for one another's row. The sum only grows; the
-    nightly compaction folds the process slots into slot 0 without changing it.
+    slot 0; on PostgreSQL each writing transaction once, in the slot of its server process
+    (``pg_backend_pid()``), so that concurrent writers never wait for one another's row. The sum
+    only grows; the nightly compaction folds the process slots into slot 0 without changing it.
     """
 
     __tablename__ = "search_generation"

@@ -28,6 +28,7 @@ from service.app import create_app
 from service.cli import app as cli_app
 from service.db import get_engine, get_read_session, get_session
 from service.settings import settings
+from tests.factories import count_writes_anew
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -153,6 +154,7 @@ def client(session: Session) -> Iterator[TestClient]:
         # Each request gets a savepoint of its own, like the real dependency's transaction: a
         # failed request undoes its own writes and leaves the test's setup data in place.
         request_savepoint = session.begin_nested()
+        count_writes_anew(session)  # the search generation counts once per transaction
         try:
             yield session
         except Exception as error:
@@ -160,9 +162,11 @@ def client(session: Session) -> Iterator[TestClient]:
                 request_savepoint.commit()
             else:
                 request_savepoint.rollback()
+            count_writes_anew(session)
             raise
         else:
             request_savepoint.commit()
+            count_writes_anew(session)  # the test's own writes after the request count too
 
     app.dependency_overrides[get_session] = _session
     app.dependency_overrides[get_read_session] = _session

@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from sqlalchemy import text
 from sqlmodel import Session
 
+from migrations.search_generation import COUNTED
 from models import (
     Cohort,
     DemandForecast,
@@ -306,3 +308,11 @@ def import_file_bytes(
     writer.writerow(headers)
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
     return text.getvalue().encode(encoding)
+
+
+def count_writes_anew(session: Session) -> None:
+    """Where a real transaction would begin: PostgreSQL counts the search's writes once per
+    transaction (migrations/search_generation.py), and a test runs in one outer transaction, its
+    requests in savepoints; after this, the next write counts again."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT set_config(:name, '', true)"), {"name": COUNTED})
