@@ -543,31 +543,30 @@ def search_positions(
                 col(Position.closing_date) >= filters.closing_from,
             )
         )
-    window: list[str] | None = None
-    if terms and sort == "relevance" and repository.date_windows(session):
-        ranked = repository.ranked_newest(session, conditions, terms, region, COUNT_CAP)
-        if ranked is not None:
-            total, capped, ids = ranked
-            shown = ids[page.offset : page.offset + page.page_size]
-            found = repository.rows_by_id(session, shown)
-            return _views(session, [found[i] for i in shown], viewer), total, capped
-    if not terms:
-        total, capped = repository.capped_count(session, conditions, None, COUNT_CAP)
-    else:
+    counted: tuple[int, bool] | None = None
+    if terms and sort in ("relevance", "newest") and repository.date_windows(session):
+        # The count, the newest pages and relevance's candidates all come from the newest
+        # matches, read once over the newest days that hold enough of them.
+        newest = repository.newest_matches(
+            session, conditions, terms, region, COUNT_CAP, ranked=sort == "relevance"
+        )
+        if newest is not None:
+            counted = newest.count
+            end = page.offset + page.page_size
+            # Relevance ranks the newest matches only; a newest page past them is read below.
+            if sort == "relevance" or not counted[1] or end <= len(newest.rows):
+                ids = newest.by_relevance() if sort == "relevance" else newest.newest()
+                shown = ids[page.offset : end]
+                found = repository.rows_by_id(session, shown)
+                return _views(session, [found[i] for i in shown], viewer), *counted
+    if counted is None and not terms:
+        counted = repository.capped_count(session, conditions, None, COUNT_CAP)
+    elif counted is None:
         # The count needs no rank: bm25 over every match was most of SQLite's count (16 ms of
         # 17 ms for a word in 7 000 of 20 000 positions). Counted over the newest days first.
-        total, capped, rounds = repository.windowed_count(
-            session, conditions, terms, region, COUNT_CAP
-        )
-        # Relevance's candidates and the newest pages are the newest matches: found among the
-        # newest days that hold enough of them.
-        if sort == "relevance":
-            window = repository.narrowest_window(rounds, COUNT_CAP if capped else total + 1)
-        elif sort == "newest":
-            window = repository.narrowest_window(rounds, page.offset + page.page_size)
-    text = repository.text_match(
-        session, terms, ranked=sort == "relevance", region=region, months=window
-    )
+        counted = repository.windowed_count(session, conditions, terms, region, COUNT_CAP)
+    total, capped = counted
+    text = repository.text_match(session, terms, ranked=sort == "relevance", region=region)
     rows = repository.search_page(
         session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP, capped
     )

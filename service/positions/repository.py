@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from math import ceil
+from datetime import UTC, date, datetime, time, timedelta
+from math import sqrt
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     bindparam,
     case,
     cast,
@@ -319,13 +320,25 @@ def text_match(
         indexed = session.execute(select(func.max(_FTS_KEY.c.key))).scalar()
         return TextMatch(None, matched.c.rank, False, matched, int(matches or 0), int(indexed or 0))
     simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-    tsquery = func.to_tsquery(
-        simple, bindparam("ts_query", search_text.tsquery(terms, region, months), type_=String)
+    # A window of months and three words or more is a second condition on the same index, not a
+    # part of the words' query: GIN then leaps between the two, where within one query it walked
+    # every position of the months (their lists were taken for the required ones, each being
+    # shorter than a common word's) and tested the whole query on each: 6 months took 82–137 ms
+    # against 27–109 ms in the index for 数控 编程 or 质量 检验 in 500200 (EXPLAIN ANALYZE at
+    # 1 000 000 positions). One or two months, and up to 14 days, were as often slower as faster
+    # apart.
+    apart = months is not None and len(months) > JOINED_WORDS and months[0].startswith("m")
+    joined = search_text.tsquery(terms, region, None if apart else months)
+    condition: ColumnElement[bool] = _VECTOR.op("@@")(
+        func.to_tsquery(simple, bindparam("ts_query", joined, type_=String))
     )
+    if apart:
+        dates = bindparam("ts_dates", search_text.tsquery([], months=months), type_=String)
+        condition = and_(condition, _VECTOR.op("@@")(func.to_tsquery(simple, dates)))
     words = func.to_tsquery(simple, bindparam("ts_words", search_text.tsquery(terms), type_=String))
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
     rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
-    return TextMatch(_VECTOR.op("@@")(tsquery), rank, True)
+    return TextMatch(condition, rank, True)
 
 
 def search_generation(session: Session) -> int:
@@ -388,20 +401,32 @@ def capped_count(
 
 
 # Windows of up to this many days are lists of day words, longer ones lists of month words; windows
-# of more months than MAX_WINDOW_MONTHS are not tried (the next step is every day).
-MAX_WINDOW_DAYS = 32
+# of more months than MAX_WINDOW_MONTHS are not tried (the next step is every day). GIN's time
+# grows with the words of a window faster than with their positions: 31 day words cost 28–34 ms
+# in the index against 15 ms for the month word of the same days (数控 编程 in 500200), and a
+# window of 14 days 14–25 ms.
+MAX_WINDOW_DAYS = 14
 MAX_WINDOW_MONTHS = 48
+# PostgreSQL: windows of months of up to this many date words are words of the query itself, longer
+# ones a second condition (see text_match); windows of days always are.
+JOINED_WORDS = 2
 
 
-def publication_days(session: Session) -> tuple[date, date] | None:
-    """The UTC days of the newest and of the oldest publication (None: nothing published)."""
+def publication_times(session: Session) -> tuple[datetime, datetime] | None:
+    """The newest and the oldest publication times, in UTC (None: nothing published)."""
     column = col(Position.published_at)
     # Two queries: SQLite reads a lone min() or max() from the index, not both in one.
     newest = session.execute(select(func.max(column))).scalar()
     oldest = session.execute(select(func.min(column))).scalar()
     if newest is None or oldest is None:
         return None
-    return _utc(newest).date(), _utc(oldest).date()
+    return _utc(newest), _utc(oldest)
+
+
+def publication_days(session: Session) -> tuple[date, date] | None:
+    """The UTC days of the newest and of the oldest publication (None: nothing published)."""
+    times = publication_times(session)
+    return None if times is None else (times[0].date(), times[1].date())
 
 
 def _utc(moment: datetime) -> datetime:
@@ -409,23 +434,67 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def date_window(newest: date, oldest: date, days: int) -> list[str] | None:
-    """The index words of the positions published in the ``days`` days up to ``newest`` (UTC):
-    day words up to ``MAX_WINDOW_DAYS``, beyond that the whole months that hold those days.
-    None when the window would hold every day since ``oldest`` (no date words needed)."""
+def _window_start(newest: date, days: int) -> date:
+    """The first day of :func:`date_window`'s window of ``days`` days: that day itself while its
+    month's days in the window are at most ``MAX_WINDOW_DAYS`` (as many day words), else the
+    first day of its month (one month word)."""
     start = newest - timedelta(days=days - 1)
-    if start <= oldest:
+    in_month = (min(newest, _month_end(start)) - start).days + 1
+    return start if in_month <= MAX_WINDOW_DAYS else start.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def date_window(newest: date, oldest: date, days: int) -> list[str] | None:
+    """The index words of the positions published in (at least) the ``days`` days up to
+    ``newest`` (UTC): the month word of each whole month, then the day words of the first
+    month's days in the window when they are at most ``MAX_WINDOW_DAYS`` (else that whole
+    month). Windows of whole months only were up to twice too wide (33 days read as two
+    months). None when the window would hold three quarters of the days since ``oldest`` or
+    more (every day: no date words).
+    """
+    start = _window_start(newest, days)
+    if (newest - start) * 4 >= (newest - oldest) * 3:
+        # Most days: the date words would cost the index more than the matches they leave out
+        # (17 words for the newest 3 000 of 3 220 matches of 工业机器人 运维 in 500100).
         return None
-    if days <= MAX_WINDOW_DAYS:
-        return [search_text.day_word(newest - timedelta(days=n)) for n in range(days)]
-    if (start.year, start.month) <= (oldest.year, oldest.month):
+    words: list[str] = []
+    month = newest.replace(day=1)
+    while month >= start:
+        words.append(search_text.month_word(month.year, month.month))
+        month = (month - timedelta(days=1)).replace(day=1)
+    if len(words) > MAX_WINDOW_MONTHS:
         return None
-    months = []
-    year, month = newest.year, newest.month
-    while (year, month) >= (start.year, start.month):
-        months.append(search_text.month_word(year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months if len(months) <= MAX_WINDOW_MONTHS else None
+    if start.day != 1:
+        last = min(newest, _month_end(start))
+        words.extend(
+            search_text.day_word(last - timedelta(days=n)) for n in range(last.day - start.day + 1)
+        )
+    return words
+
+
+def wider_window(newest: datetime, days: int, found: int, cap: int) -> int:
+    """The days of the next window, after ``found`` (at most ``cap``) matches in the window of
+    ``days`` days up to ``newest``: enough, at the rate found per hour, for more than ``cap``.
+
+    The rate is taken over the hours the window covers: the newest day holds only the hours up
+    to the newest publication (a day's rate taken at noon was half the real one, and the next
+    window twice too wide). A margin covers the sample's noise, wider when few matched
+    (1.1 + 0.5/√found: 1.6 after one match, 1.15 after a hundred): a window too narrow costs one
+    more round, one too wide the positions it reads in vain. Nothing found: a thousand times
+    wider, which is every day for a year of positions after the first day.
+    """
+    if found == 0:
+        return days * 1000
+    midnight = datetime.combine(_window_start(newest.date(), days), time(), tzinfo=UTC)
+    covered = newest - midnight
+    margin = 1.1 + 0.5 / sqrt(found)
+    needed = covered * (margin * (cap + 1) / found)
+    first = (newest - needed).date()
+    return max(days + 1, (newest.date() - first).days + 1)
 
 
 # SQLite counts and pages without date windows: at 20 000 positions the windows' extra queries
@@ -435,13 +504,9 @@ SQLITE_DATE_WINDOWS = False
 
 
 def date_windows(session: Session) -> bool:
-    """Whether :func:`windowed_count` tries windows of the newest days on this database."""
+    """Whether text queries are read over windows of the newest days on this database
+    (:func:`windowed_count`, :func:`newest_matches`)."""
     return SQLITE_DATE_WINDOWS or session.get_bind().dialect.name != "sqlite"
-
-
-# A window of date words (None: every day) and how many matches it holds, counted up to the cap
-# (cap + 1: more).
-Round = tuple[list[str] | None, int]
 
 
 def windowed_count(
@@ -450,77 +515,94 @@ def windowed_count(
     terms: Sequence[str],
     region: str | None,
     cap: int,
-) -> tuple[int, bool, list[Round]]:
+) -> tuple[int, bool]:
     """:func:`capped_count` of a text query, counted first among the positions published in the
     newest days (their words are in the index: a few posting lists intersected), the window
-    widened until more than ``cap`` match or it holds every day.
-
-    Returns the count, whether it was capped, and each window tried with its matches, narrowest
-    first (see :func:`narrowest_window`). Counting every match of two common words in a city
-    built a 180 000-row bitmap (140 ms at 1 000 000 positions on PostgreSQL).
+    widened (:func:`wider_window`) until more than ``cap`` match or it holds every day. Counting
+    every match of two common words in a city built a 180 000-row bitmap (140 ms at 1 000 000
+    positions on PostgreSQL).
     """
-    days = publication_days(session) if date_windows(session) else None
-    rounds: list[Round] = []
-    span = 1
+    times = publication_times(session) if date_windows(session) else None
+    days = 1
     while True:
-        window = None if days is None else date_window(days[0], days[1], span)
+        window = None if times is None else date_window(times[0].date(), times[1].date(), days)
         text = text_match(session, terms, ranked=False, region=region, months=window)
         found, capped = capped_count(session, conditions, text, cap)
-        rounds.append((window, cap + 1 if capped else found))
-        if capped or window is None:
-            return found, capped, rounds
-        # Widen at least twice, by the rate found so far when there is one.
-        span = span * 1000 if found == 0 else max(2 * span, ceil(span * 1.25 * (cap + 1) / found))
+        if capped or window is None or times is None:
+            return found, capped
+        days = wider_window(times[0], days, found, cap)
 
 
-def ranked_newest(
+@dataclass(frozen=True)
+class NewestMatches:
+    """The newest public matches of a text query, at most ``cap`` + 1, newest first (the order
+    of :func:`order_for`'s newest), with their rank when asked for; ``rows`` holds every match
+    when there are at most ``cap``."""
+
+    rows: Sequence[Any]
+    cap: int
+    higher_is_better: bool
+
+    @property
+    def count(self) -> tuple[int, bool]:
+        """The count up to the cap, and whether it was capped (as :func:`capped_count`)."""
+        return (self.cap, True) if len(self.rows) > self.cap else (len(self.rows), False)
+
+    def newest(self) -> list[uuid.UUID]:
+        return [row.id for row in self.rows]
+
+    def by_relevance(self) -> list[uuid.UUID]:
+        """The newest ``cap`` matches in relevance order: rank, then newest, then id (the order
+        of :func:`search_page`'s relevance, which ranks the same ``cap`` newest matches)."""
+        sign = -1.0 if self.higher_is_better else 1.0
+        # The rows are newest first, and Python's sort is stable: equal ranks stay in that order.
+        ranked = sorted(self.rows[: self.cap], key=lambda row: sign * row.rank)
+        return [row.id for row in ranked]
+
+
+def newest_matches(
     session: Session,
     conditions: Sequence[ColumnElement[bool]],
     terms: Sequence[str],
     region: str | None,
     cap: int,
-) -> tuple[int, bool, list[uuid.UUID]] | None:
-    """Relevance past the cap in one pass per window: the newest ``cap`` + 1 matches of the
-    newest days with their rank, the window widened as in :func:`windowed_count`; then the
-    count (capped) and the newest ``cap`` ids in relevance order. A separate capped count and
-    candidates' query visited the window's rows twice. None when the window reached every day
-    or nothing is published (the caller counts and ranks as usual: all matches may be few)."""
-    days = publication_days(session)
-    if days is None:
+    *,
+    ranked: bool,
+) -> NewestMatches | None:
+    """The newest ``cap`` + 1 public matches of a text query in one pass per window: read among
+    the positions published in the newest days, the window widened as in :func:`windowed_count`
+    until more than ``cap`` match or it holds every day. As dates follow publication times, a
+    window's newest matches are the whole query's. They give the count (capped), the newest
+    pages up to the cap, and relevance's candidates (``ranked``: with their rank) at once: a
+    capped count and then a page or the candidates visited the window's rows twice, and the
+    positions' rows (status, enterprise, rank) are most of a search's time at 1 000 000
+    positions on PostgreSQL. None when nothing is published.
+    """
+    times = publication_times(session)
+    if times is None:
         return None
-    span = 1
+    days = 1
     while True:
-        window = date_window(days[0], days[1], span)
-        if window is None:
-            return None
-        text = text_match(session, terms, ranked=True, region=region, months=window)
+        window = date_window(times[0].date(), times[1].date(), days)
+        text = text_match(session, terms, ranked=ranked, region=region, months=window)
         assert text is not None
-        statement = text.apply(
-            select(col(Position.id), col(Position.published_at), text.rank.label("rank")).where(
-                *_public(conditions)
-            )
+        columns: list[Any] = [col(Position.id), col(Position.published_at)]
+        if ranked:
+            columns.append(text.rank.label("rank"))
+        # Every match of the window, found through the index, then the newest of them: a window
+        # holds about as many matches as needed, and left to itself PostgreSQL walked the
+        # publication times' index and tested every position for two common words that never
+        # occur together (7 s over every day at 1 000 000 positions).
+        found = (
+            text.apply(select(*columns).where(*_public(conditions)))
+            .cte("found")
+            .prefix_with("MATERIALIZED")
         )
-        rows = session.execute(statement.order_by(*order_for("newest")).limit(cap + 1)).all()
-        found = len(rows)
-        if found > cap:
-            # The order of search_page's relevance: rank, then newest, then id.
-            sign = -1.0 if text.higher_is_better else 1.0
-            candidates = sorted(
-                rows[:cap],
-                key=lambda row: (sign * row.rank, -_utc(row.published_at).timestamp(), row.id),
-            )
-            return cap, True, [row.id for row in candidates]
-        wanted = span * 1000 if found == 0 else ceil(span * 1.25 * (cap + 1) / found)
-        span = max(2 * span, wanted)
-
-
-def narrowest_window(rounds: Sequence[Round], needed: int) -> list[str] | None:
-    """The narrowest window holding at least ``needed`` matches: as dates follow publication
-    times, the newest ``needed`` matches of the whole query are all inside it."""
-    for window, found in rounds:
-        if found >= needed:
-            return window
-    return None
+        newest = select(*found.c).order_by(*order_for("newest", found.c)).limit(cap + 1)
+        rows = session.execute(newest).all()
+        if len(rows) > cap or window is None:
+            return NewestMatches(rows, cap, text.higher_is_better)
+        days = wider_window(times[0], days, len(rows), cap)
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:

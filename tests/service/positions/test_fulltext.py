@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlmodel import Session, col
 
+from matching import search_text
 from models import Organization, Position, PositionKind, PositionStatus, Role
 from service.db import get_engine
 from service.pagination import PageParams
@@ -553,6 +554,43 @@ def test_the_newest_months_give_the_exact_pages(
         assert keys(page("relevance", 2, 1), months_apart) == expected[1:2]
 
 
+def test_each_window_is_read_once(
+    client: TestClient, months_apart: dict[str, Position], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The count, the newest page and relevance's candidates come from one read of each window of
+    # dates, widened until it holds more than the cap; no window is read again for the page.
+    windows: list[tuple[str, ...]] = []
+    text_match = positions_repository.text_match
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        windows.append(tuple(kwargs.get("months") or ()))
+        return text_match(*args, **kwargs)
+
+    monkeypatch.setattr(positions_repository, "text_match", spy)
+    monkeypatch.setattr(operations, "COUNT_CAP", 2)
+    for sort, first in (("newest", ["june", "may_late"]), ("relevance", None)):
+        windows.clear()
+        params = {"q": "数控 编程", "sort": sort, "page_size": 2}
+        body = client.get(URL, params=params).json()
+        assert (body["count"], body["count_capped"]) == (2, True)
+        if first is not None:
+            assert keys(body, months_apart) == first
+        assert len(windows) >= 2, "the first day alone holds one match"
+        assert len(set(windows)) == len(windows), windows
+
+
+def test_a_window_widens_by_the_hours_it_covered() -> None:
+    # At noon the newest day has covered 12 hours: 100 matches are 200 a day, so 1 001 matches
+    # need 5.8 days with the margin (1.15 after 100), a window of 7 days from noon; by the whole
+    # day's rate it would have been 12.
+    noon = datetime(2026, 6, 30, 12, tzinfo=UTC)
+    wider = positions_repository.wider_window
+    assert wider(noon, 1, 100, 1000) == 7
+    assert wider(noon.replace(hour=23, minute=59), 1, 100, 1000) == 12
+    assert wider(noon, 1, 0, 1000) == 1000  # nothing yet: every day
+    assert wider(noon, 7, 1000, 1000) == 8  # always wider
+
+
 def test_month_words_follow_publication(
     client: TestClient, session: Session, months_apart: dict[str, Position]
 ) -> None:
@@ -566,12 +604,27 @@ def test_month_words_follow_publication(
     assert published_in("m202605") == {"may_late", "may_early"}
     assert published_in("m202606", "m202511") == {"june", "last_year"}
     assert published_in("d20260630", "d20260502") == {"june", "may_early"}
+    # Months and days together; three words or more are a second condition on PostgreSQL.
+    assert published_in("m202606", "d20260520") == {"june", "may_late"}
+    assert published_in("m202606", "m202605", "d20260315") == {
+        "june",
+        "may_late",
+        "may_early",
+        "march",
+    }
     days = positions_repository.publication_days(session)
     assert days == (date(2026, 6, 30), date(2024, 1, 9))
     newest, oldest = days
     window = positions_repository.date_window
     assert window(newest, oldest, 2) == ["d20260630", "d20260629"]
     assert window(newest, oldest, 60) == ["m202606", "m202605"]
+    # A month's few days in the window are day words (May 29–31), not the whole of May.
+    assert window(newest, oldest, 33) == ["m202606", "d20260531", "d20260530", "d20260529"]
+    assert window(newest, oldest, 600) == [
+        search_text.month_word(2024 + (month - 1) // 12, (month - 1) % 12 + 1)
+        for month in range(30, 10, -1)  # 2026-06 back to 2024-11, whole
+    ]
+    assert window(newest, oldest, 700) is None  # three quarters of the days since the oldest
     assert window(newest, oldest, 900) is None  # every day since the oldest
     # A draft has no month; publishing it gives it one, and a re-publication moves it.
     draft = months_apart["draft"]
