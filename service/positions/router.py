@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from models import PositionStatus, Role, User
 from service.auth.dependencies import OptionalUser, ReadSessionDep, SessionDep, require_roles
+from service.db import end_reading
 from service.pagination import PageDep
 from service.positions import operations
 from service.positions.schemas import (
@@ -57,6 +58,7 @@ def search_positions(
     按相关度、发布时间、月薪或截止日期排序；总数超过1000时显示为“1000+”。"""
     cache: ResponseCache = request.app.state.search_cache
     body = operations.search_positions_json(session, viewer, filters, page, cache)
+    end_reading(request, session)
     return Response(content=body, media_type="application/json")
 
 

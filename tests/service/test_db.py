@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import QueuePool, func, select, text
 from sqlmodel import Session, col
@@ -15,7 +16,7 @@ from sqlmodel import Session, col
 from models import Position, User
 from service.app import create_app
 from service.auth.dependencies import CurrentUser
-from service.db import get_engine, session_scope
+from service.db import end_reading, get_engine, read_engine, session_scope
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import Unavailable
 from service.settings import settings
@@ -71,6 +72,37 @@ def test_a_request_holds_one_connection_whatever_its_dependencies(
         ]
         assert _checked_out() == 0
     assert answers == [{"connections": 1}] * 3
+
+
+def test_a_read_route_may_end_its_reading_early_and_a_write_route_may_not(
+    fresh_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """end_reading returns a read session's connection in the route's own thread (the session
+    dependency then has nothing left to end); a write transaction stays its dependency's."""
+    monkeypatch.setattr(settings, "database_url", fresh_db_url)
+    app = create_app()
+
+    @app.get("/api/v1/read-then-end")
+    def read_then_end(request: Request, session: ReadSessionDep) -> dict[str, bool]:
+        session.execute(text("SELECT 1"))
+        end_reading(request, session)
+        return {"in_transaction": session.in_transaction()}
+
+    @app.post("/api/v1/write-then-end")
+    def write_then_end(request: Request, session: SessionDep) -> dict[str, bool]:
+        session.execute(text("SELECT 1"))
+        end_reading(request, session)
+        return {"in_transaction": session.in_transaction()}
+
+    with TestClient(app) as client:
+        assert client.get("/api/v1/read-then-end").json() == {"in_transaction": False}
+        assert client.post("/api/v1/write-then-end").json() == {"in_transaction": True}
+        searches = [client.get("/api/v1/positions").status_code for _ in range(3)]
+    assert searches == [200, 200, 200]
+    for engine in (get_engine(), read_engine()):
+        pool = engine.pool
+        assert isinstance(pool, QueuePool)
+        assert pool.checkedout() == 0
 
 
 def test_64_concurrent_writers_all_succeed(
