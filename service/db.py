@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -170,6 +170,7 @@ class _RequestSession:
     write: bool
 
 
+@asynccontextmanager
 async def _request_session(request: Request, *, write: bool) -> AsyncIterator[Session]:
     """The request's one session; the first dependency to ask owns its transaction.
 
@@ -257,14 +258,18 @@ def write_from_here(request: Request, session: Session) -> Session:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's session: commits when the route succeeds, rolls back when it raises."""
-    async for session in _request_session(request, write=True):
+    """The request's session: commits when the route succeeds, rolls back when it raises.
+
+    A context manager, not ``async for`` over a generator: the route's exception must reach
+    ``_request_session`` (its rollback, an error's ``keep_writes``), which ``async for`` would
+    leave suspended until it is collected."""
+    async with _request_session(request, write=True) as session:
         yield session
 
 
 async def get_read_session(request: Request) -> AsyncIterator[Session]:
     """A session for routes that only read (the same session as the request's write session)."""
-    async for session in _request_session(request, write=False):
+    async with _request_session(request, write=False) as session:
         yield session
 
 
