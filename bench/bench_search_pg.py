@@ -1,14 +1,16 @@
 """The position search at national size on PostgreSQL: a two-word query with a region filter over
 1 000 000 published positions.
 
-Run: ``.venv/bin/python -m bench.bench_search_pg [--positions N] [--queries Q] [--server URL]``
-(the server defaults to ``TEST_DATABASE_URL``, else the local one).
+Run: ``.venv/bin/python -m bench.bench_search_pg [--positions N] [--queries Q] [--server URL]
+[--shuffled] [--keep NAME]`` (the server defaults to ``TEST_DATABASE_URL``, else the local one).
 
 Creates a temporary database (dropped afterwards), migrates it, loads the reference catalogue and
 3 000 verified enterprises in 重庆's counties, then writes ``--positions`` open positions and their
-wanted majors with COPY. Titles and descriptions come from ``bench.vocabulary``: ~90 occupations
-with qualifiers and ~80 phrases, each drawn Zipf-distributed as real postings are (the share of
-postings holding each query word is printed). Their words are composed from phrases cut once by
+wanted majors with COPY, over a year of publication times, oldest first as a platform receives
+them (``--shuffled``: in random order, the worst case for the index and the table). Titles and
+descriptions come from ``bench.vocabulary``: ~90 occupations with qualifiers and ~80 phrases,
+each drawn Zipf-distributed as real postings are (the share of postings holding each query word
+is printed). Their words are composed from phrases cut once by
 jieba (what the service stores for the same text); PostgreSQL computes each ``search_vector``
 itself (the generated column), and the GIN index is built once after the load, set-based. Then
 the public search operation (count up to the cap, the page, its rows and majors, as the route
@@ -92,7 +94,17 @@ def _counties(session: Session) -> tuple[list[str], list[str]]:
     return counties, sorted({c[:4] + "00" for c in counties})
 
 
-def load(url: str, positions: int) -> tuple[list[str], list[str]]:
+def publication_times(
+    rng: random.Random, positions: int, now: datetime, shuffled: bool
+) -> list[datetime]:
+    """A year of publication times to the minute, oldest first as a platform receives its
+    postings (each new row goes to the table's end), or in random order (``shuffled``: every
+    page of the table and of each word's list of the index holds postings of every month)."""
+    times = [now - timedelta(minutes=rng.randint(0, 60 * 24 * 365)) for _ in range(positions)]
+    return times if shuffled else sorted(times)
+
+
+def load(url: str, positions: int, shuffled: bool = False) -> tuple[list[str], list[str]]:
     """Reference data, enterprises and ``positions`` open positions; returns counties, cities."""
     migrate.upgrade(url)
     engine = get_engine(url)
@@ -128,6 +140,7 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
     random.Random(SEED).shuffle(codes)
     major_pick = Zipf(tuple(codes))
     major_words = {c: index_words(names[c]) for c in codes}
+    stamps = publication_times(rng, positions, now, shuffled)
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -140,7 +153,7 @@ def load(url: str, positions: int) -> tuple[list[str], list[str]]:
                 title = vocabulary.title(rng)
                 phrases = vocabulary.phrases(rng)
                 wanted = list(dict.fromkeys(major_pick.draw(rng) for _ in range(rng.randint(0, 2))))
-                published = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
+                published = stamps[i]
                 start = date(2026, 1, 1) + timedelta(days=rng.randint(0, 365))
                 copy.write_row(
                     (
@@ -195,13 +208,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME",
         help="use (and keep) this database; load it only if it is new (to rerun the queries)",
     )
+    parser.add_argument(
+        "--shuffled",
+        action="store_true",
+        help="write the positions in random publication order, not oldest first (the worst case)",
+    )
     args = parser.parse_args(argv)
     with _database(args.server, args.keep) as url:
         began = time.perf_counter()
-        counties, cities = load(url, args.positions)
+        counties, cities = load(url, args.positions, args.shuffled)
         print(
             f"positions: {args.positions} open, {ENTERPRISES} enterprises in {len(counties)} "
-            f"counties of 重庆 (loaded with COPY in {time.perf_counter() - began:.0f} s)"
+            f"counties of 重庆, written {'in random order' if args.shuffled else 'oldest first'} "
+            f"(loaded with COPY in {time.perf_counter() - began:.0f} s)"
         )
         rng = random.Random(SEED)
         cases = [

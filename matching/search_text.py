@@ -28,6 +28,7 @@ __all__ = [
     "query_terms",
     "day_word",
     "month_word",
+    "region_date_word",
     "region_word",
     "tsquery",
 ]
@@ -197,16 +198,26 @@ def fts5_query(
     return query
 
 
+def region_date_word(code: str, date_word: str) -> str:
+    """PostgreSQL's index word of a region and a day or month of publication together:
+    ``r500112d20261129``, ``r500100m202611`` (migration 0015; each position has one per region
+    word and date word). A window of dates in a region is then the short lists of its region's
+    days or months, not the region's list over the whole table intersected with the dates'."""
+    return f"{region_word(code)}{date_word}"
+
+
 def tsquery(
     terms: Sequence[str], region: str | None = None, months: Sequence[str] | None = None
 ) -> str:
     """The same requirement as ``to_tsquery('simple', …)`` text: quoted lexemes joined by ``&``,
-    the user's at the title's or the body's weight (A, D) only, the region's and dates' at B."""
+    the user's at the title's or the body's weight (A, D) only, the region's and dates' at B
+    (a region and dates together: :func:`region_date_word`)."""
     lexemes = [f"'{t}':*AD" if len(t) == 1 else f"'{t}':AD" for t in terms]
-    if region is not None:
-        lexemes.append(f"'{region_word(region)}':B")
     if months:
-        lexemes.append("(" + " | ".join(f"'{m}':B" for m in months) + ")")
+        words = months if region is None else [region_date_word(region, m) for m in months]
+        lexemes.append("(" + " | ".join(f"'{w}':B" for w in words) + ")")
+    elif region is not None:
+        lexemes.append(f"'{region_word(region)}':B")
     return " & ".join(lexemes)
 
 

@@ -548,17 +548,23 @@ def search_positions(
         # The count, the newest pages and relevance's candidates all come from the newest
         # matches, read once over the newest days that hold enough of them.
         newest = repository.newest_matches(
-            session, conditions, terms, region, COUNT_CAP, ranked=sort == "relevance"
+            session,
+            conditions,
+            terms,
+            region,
+            COUNT_CAP,
+            ranked=sort == "relevance",
+            offset=page.offset,
+            limit=page.page_size,
         )
         if newest is not None:
             counted = newest.count
+            # Relevance ranks the newest matches only; a newest page past them (past the cap's
+            # + 1) is read below.
             end = page.offset + page.page_size
-            # Relevance ranks the newest matches only; a newest page past them is read below.
-            if sort == "relevance" or not counted[1] or end <= len(newest.rows):
-                ids = newest.by_relevance() if sort == "relevance" else newest.newest()
-                shown = ids[page.offset : end]
-                found = repository.rows_by_id(session, shown)
-                return _views(session, [found[i] for i in shown], viewer), *counted
+            if sort == "relevance" or not counted[1] or end <= COUNT_CAP + 1:
+                found = repository.rows_by_id(session, newest.page)
+                return _views(session, [found[i] for i in newest.page], viewer), *counted
     if counted is None and not terms:
         counted = repository.capped_count(session, conditions, None, COUNT_CAP)
     elif counted is None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    true,
     update,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -328,12 +329,12 @@ def text_match(
     # 1 000 000 positions). One or two months, and up to 14 days, were as often slower as faster
     # apart.
     apart = months is not None and len(months) > JOINED_WORDS and months[0].startswith("m")
-    joined = search_text.tsquery(terms, region, None if apart else months)
+    joined = search_text.tsquery(terms, None if apart else region, None if apart else months)
     condition: ColumnElement[bool] = _VECTOR.op("@@")(
         func.to_tsquery(simple, bindparam("ts_query", joined, type_=String))
     )
     if apart:
-        dates = bindparam("ts_dates", search_text.tsquery([], months=months), type_=String)
+        dates = bindparam("ts_dates", search_text.tsquery([], region, months), type_=String)
         condition = and_(condition, _VECTOR.op("@@")(func.to_tsquery(simple, dates)))
     words = func.to_tsquery(simple, bindparam("ts_words", search_text.tsquery(terms), type_=String))
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
@@ -482,16 +483,19 @@ def wider_window(newest: datetime, days: int, found: int, cap: int) -> int:
 
     The rate is taken over the hours the window covers: the newest day holds only the hours up
     to the newest publication (a day's rate taken at noon was half the real one, and the next
-    window twice too wide). A margin covers the sample's noise, wider when few matched
-    (1.1 + 0.5/√found: 1.6 after one match, 1.15 after a hundred): a window too narrow costs one
-    more round, one too wide the positions it reads in vain. Nothing found: a thousand times
-    wider, which is every day for a year of positions after the first day.
+    window twice too wide). The rate is taken two standard deviations below the one found (a
+    count of independent postings varies by about its square root), at least a third of it: a
+    margin of 1 / (1 - 2/√found), 1.81 after 20 matches, 1.25 after a hundred, 3 after 9 or
+    fewer. A window too narrow costs one more round of the index, one too wide only the matches
+    it reads in vain (a few microseconds each): with 1.1 + 0.5/√found (1.21 after 20), one query
+    in six of bench_search_pg needed a third round. Nothing found: a thousand times wider, which
+    is every day for a year of positions after the first day.
     """
     if found == 0:
         return days * 1000
     midnight = datetime.combine(_window_start(newest.date(), days), time(), tzinfo=UTC)
     covered = newest - midnight
-    margin = 1.1 + 0.5 / sqrt(found)
+    margin = 1 / max(1 - 2 / sqrt(found), 1 / 3)
     needed = covered * (margin * (cap + 1) / found)
     first = (newest - needed).date()
     return max(days + 1, (newest.date() - first).days + 1)
@@ -535,29 +539,17 @@ def windowed_count(
 
 @dataclass(frozen=True)
 class NewestMatches:
-    """The newest public matches of a text query, at most ``cap`` + 1, newest first (the order
-    of :func:`order_for`'s newest), with their rank when asked for; ``rows`` holds every match
-    when there are at most ``cap``."""
+    """A page of a text query's newest public matches, and how many there are up to the cap:
+    ``found`` is the number of the newest matches read, at most ``cap`` + 1."""
 
-    rows: Sequence[Any]
+    page: list[uuid.UUID]
+    found: int
     cap: int
-    higher_is_better: bool
 
     @property
     def count(self) -> tuple[int, bool]:
         """The count up to the cap, and whether it was capped (as :func:`capped_count`)."""
-        return (self.cap, True) if len(self.rows) > self.cap else (len(self.rows), False)
-
-    def newest(self) -> list[uuid.UUID]:
-        return [row.id for row in self.rows]
-
-    def by_relevance(self) -> list[uuid.UUID]:
-        """The newest ``cap`` matches in relevance order: rank, then newest, then id (the order
-        of :func:`search_page`'s relevance, which ranks the same ``cap`` newest matches)."""
-        sign = -1.0 if self.higher_is_better else 1.0
-        # The rows are newest first, and Python's sort is stable: equal ranks stay in that order.
-        ranked = sorted(self.rows[: self.cap], key=lambda row: sign * row.rank)
-        return [row.id for row in ranked]
+        return (self.cap, True) if self.found > self.cap else (self.found, False)
 
 
 def newest_matches(
@@ -568,15 +560,21 @@ def newest_matches(
     cap: int,
     *,
     ranked: bool,
+    offset: int,
+    limit: int,
 ) -> NewestMatches | None:
-    """The newest ``cap`` + 1 public matches of a text query in one pass per window: read among
-    the positions published in the newest days, the window widened as in :func:`windowed_count`
-    until more than ``cap`` match or it holds every day. As dates follow publication times, a
-    window's newest matches are the whole query's. They give the count (capped), the newest
-    pages up to the cap, and relevance's candidates (``ranked``: with their rank) at once: a
-    capped count and then a page or the candidates visited the window's rows twice, and the
-    positions' rows (status, enterprise, rank) are most of a search's time at 1 000 000
-    positions on PostgreSQL. None when nothing is published.
+    """The newest ``cap`` + 1 public matches of a text query, counted and paged in one statement
+    per window: read among the positions published in the newest days, the window widened as in
+    :func:`windowed_count` until more than ``cap`` match or it holds every day. As dates follow
+    publication times, a window's newest matches are the whole query's. They give the count
+    (capped), and the page: newest first among them, or (``ranked``) the newest ``cap`` in
+    relevance order (rank, then newest, then id: :func:`search_page`'s order, which ranks the
+    same matches). None when nothing is published.
+
+    The database counts and orders them and returns the page's ids only: sending the 1 001
+    matches' ids, times and ranks to be sorted in Python took as long as finding them on
+    PostgreSQL at 1 000 000 positions (a broad query's three windows: 18 ms of fetching and
+    sorting against 25 ms in the database).
     """
     times = publication_times(session)
     if times is None:
@@ -586,23 +584,66 @@ def newest_matches(
         window = date_window(times[0].date(), times[1].date(), days)
         text = text_match(session, terms, ranked=ranked, region=region, months=window)
         assert text is not None
-        columns: list[Any] = [col(Position.id), col(Position.published_at)]
-        if ranked:
-            columns.append(text.rank.label("rank"))
-        # Every match of the window, found through the index, then the newest of them: a window
-        # holds about as many matches as needed, and left to itself PostgreSQL walked the
-        # publication times' index and tested every position for two common words that never
-        # occur together (7 s over every day at 1 000 000 positions).
-        found = (
-            text.apply(select(*columns).where(*_public(conditions)))
-            .cte("found")
-            .prefix_with("MATERIALIZED")
-        )
-        newest = select(*found.c).order_by(*order_for("newest", found.c)).limit(cap + 1)
-        rows = session.execute(newest).all()
-        if len(rows) > cap or window is None:
-            return NewestMatches(rows, cap, text.higher_is_better)
-        days = wider_window(times[0], days, len(rows), cap)
+        found = session.execute(_newest_page(text, conditions, cap, ranked, offset, limit)).all()
+        total = int(found[0].total) if found else 0
+        if total > cap or window is None:
+            return NewestMatches([row.id for row in found if row.id is not None], total, cap)
+        days = wider_window(times[0], days, total, cap)
+
+
+def _newest_page(
+    text: TextMatch,
+    conditions: Sequence[ColumnElement[bool]],
+    cap: int,
+    ranked: bool,
+    offset: int,
+    limit: int,
+) -> Select[Any]:
+    """One row per id of the page, each with the number of matches in the window (``total``);
+    a single row with no id when the page is past them."""
+    columns: list[Any] = [col(Position.id), col(Position.published_at)]
+    columns.append(text.rank.label("rank") if ranked else literal(0.0).label("rank"))
+    # Every match of the window, found through the index, then the newest of them: a window
+    # holds about as many matches as needed, and left to itself PostgreSQL walked the
+    # publication times' index and tested every position for two common words that never
+    # occur together (7 s over every day at 1 000 000 positions).
+    found = (
+        text.apply(select(*columns).where(*_public(conditions)))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    newest_order = order_for("newest", found.c)
+    newest = select(*found.c).order_by(*newest_order).limit(cap + 1).subquery("newest")
+    numbered = select(
+        *newest.c, func.row_number().over(order_by=order_for("newest", newest.c)).label("place")
+    ).subquery("numbered")
+    if ranked:
+        rank = numbered.c.rank.desc() if text.higher_is_better else numbered.c.rank.asc()
+        order = [rank, *order_for("newest", numbered.c)]
+        shown = numbered.c.place <= cap
+    else:
+        order = order_for("newest", numbered.c)
+        shown = numbered.c.place <= cap + 1
+    page = (
+        select(numbered.c.id, numbered.c.published_at, numbered.c.rank)
+        .where(shown)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    # Every match of the window counts (more than ``cap``: capped all the same).
+    counted = select(func.count().label("total")).select_from(found).subquery("counted")
+    page_order = [
+        (page.c.rank.desc() if text.higher_is_better else page.c.rank.asc()) if ranked else None,
+        page.c.published_at.desc(),
+        page.c.id,
+    ]
+    return (
+        select(page.c.id, counted.c.total)
+        .select_from(counted.outerjoin(page, true()))
+        .order_by(*[o for o in page_order if o is not None])
+    )
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:

@@ -581,14 +581,54 @@ def test_each_window_is_read_once(
 
 def test_a_window_widens_by_the_hours_it_covered() -> None:
     # At noon the newest day has covered 12 hours: 100 matches are 200 a day, so 1 001 matches
-    # need 5.8 days with the margin (1.15 after 100), a window of 7 days from noon; by the whole
-    # day's rate it would have been 12.
+    # need 6.3 days with the margin (1.25 after 100), a window of 7 days from noon; by the whole
+    # day's rate it would have been 13.
     noon = datetime(2026, 6, 30, 12, tzinfo=UTC)
     wider = positions_repository.wider_window
     assert wider(noon, 1, 100, 1000) == 7
-    assert wider(noon.replace(hour=23, minute=59), 1, 100, 1000) == 12
+    assert wider(noon.replace(hour=23, minute=59), 1, 100, 1000) == 13
+    # Few matches are a noisy rate: the margin is 1.81 after 20 (a third of the rate after 9).
+    assert wider(noon, 1, 20, 1000) == 46
+    assert wider(noon, 1, 9, 1000) == 168  # 12 h × 3 × 1 001 / 9 = 166.8 days back from noon
     assert wider(noon, 1, 0, 1000) == 1000  # nothing yet: every day
     assert wider(noon, 7, 1000, 1000) == 8  # always wider
+
+
+def test_a_region_and_its_dates_are_matched_together(
+    session: Session, months_apart: dict[str, Position]
+) -> None:
+    # PostgreSQL asks for one word of a region and a date (r500106m202605, migration 0015),
+    # SQLite for the region's word and the dates' words: the same positions either way.
+    by_id = {position.id: key for key, position in months_apart.items()}
+
+    def found(region: str, *months: str) -> set[str]:
+        match = positions_repository.text_match(
+            session, ["数控"], region=region, months=list(months)
+        )
+        assert match is not None
+        return {by_id[i] for i in session.execute(match.apply(select(col(Position.id)))).scalars()}
+
+    assert found("500106", "m202605") == {"may_late", "may_early"}  # the county
+    assert found("500100", "m202605", "d20260630") == {"may_late", "may_early", "june"}  # its city
+    assert found("500000", "d20260315") == {"march"}  # its province
+    assert found("500107", "m202605") == set()  # another county of the same city
+    assert found("510100", "m202605") == set()  # another province's city
+    # Three month words or more: a second condition on PostgreSQL, with the region in it.
+    everything = ("m202606", "m202605", "m202603", "m202511")
+    assert found("500100", *everything) == {"june", "may_late", "may_early", "march", "last_year"}
+    assert found("500107", *everything) == set()
+    # A position that moves takes its words along; so does a re-publication.
+    june = months_apart["june"]
+    june.region_code = "500107"
+    session.add(june)
+    session.flush()
+    assert found("500106", "m202606") == set()
+    assert found("500107", "m202606") == found("500100", "d20260630") == {"june"}
+    june.published_at = datetime(2026, 7, 2, tzinfo=UTC)
+    session.add(june)
+    session.flush()
+    assert found("500107", "m202606") == set()
+    assert found("500107", "d20260702") == found("500000", "m202607") == {"june"}
 
 
 def test_month_words_follow_publication(

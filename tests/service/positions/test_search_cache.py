@@ -281,7 +281,9 @@ def test_the_next_day_is_computed_afresh(
 ) -> None:
     published(session, make_enterprise(session), "钣金技师")
     client.get(URL, params=WORD)
-    monkeypatch.setattr(compliance, "local_today", lambda: date.today() + timedelta(days=1))
+    # The day after China's, not the machine's: from 16:00 UTC China is a day ahead of UTC.
+    tomorrow = compliance.local_today() + timedelta(days=1)
+    monkeypatch.setattr(compliance, "local_today", lambda: tomorrow)
     client.get(URL, params=WORD)
     cache = cache_of(client)
     assert (cache.stats.misses, cache.stats.hits) == (2, 0)
