@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import sqrt
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import (
@@ -192,6 +194,8 @@ class TextMatch:
     # SQLite: how many positions the index matches, and how many it holds.
     matches: int = 0
     indexed: int = 0
+    # The values of the query's named parameters (to execute a statement built before again).
+    params: Mapping[str, str] = field(default_factory=dict)
 
     def positions_first(self, needed: int) -> bool:
         """Whether reading positions in an order's index until ``needed`` matches are found reads
@@ -319,7 +323,15 @@ def text_match(
         # largest key is the number of positions ever indexed.
         matches = session.execute(select(func.count()).select_from(_FTS).where(matching)).scalar()
         indexed = session.execute(select(func.max(_FTS_KEY.c.key))).scalar()
-        return TextMatch(None, matched.c.rank, False, matched, int(matches or 0), int(indexed or 0))
+        return TextMatch(
+            None,
+            matched.c.rank,
+            False,
+            matched,
+            int(matches or 0),
+            int(indexed or 0),
+            {"fts_query": fts5},
+        )
     simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
     # A window of months and three words or more is a second condition on the same index, not a
     # part of the words' query: GIN then leaps between the two, where within one query it walked
@@ -329,17 +341,23 @@ def text_match(
     # 1 000 000 positions). One or two months, and up to 14 days, were as often slower as faster
     # apart.
     apart = months is not None and len(months) > JOINED_WORDS and months[0].startswith("m")
-    joined = search_text.tsquery(terms, None if apart else region, None if apart else months)
+    params = {
+        "ts_query": search_text.tsquery(
+            terms, None if apart else region, None if apart else months
+        ),
+        "ts_words": search_text.tsquery(terms),
+    }
     condition: ColumnElement[bool] = _VECTOR.op("@@")(
-        func.to_tsquery(simple, bindparam("ts_query", joined, type_=String))
+        func.to_tsquery(simple, bindparam("ts_query", params["ts_query"], type_=String))
     )
     if apart:
-        dates = bindparam("ts_dates", search_text.tsquery([], region, months), type_=String)
+        params["ts_dates"] = search_text.tsquery([], region, months)
+        dates = bindparam("ts_dates", params["ts_dates"], type_=String)
         condition = and_(condition, _VECTOR.op("@@")(func.to_tsquery(simple, dates)))
-    words = func.to_tsquery(simple, bindparam("ts_words", search_text.tsquery(terms), type_=String))
+    words = func.to_tsquery(simple, bindparam("ts_words", params["ts_words"], type_=String))
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
     rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
-    return TextMatch(condition, rank, True)
+    return TextMatch(condition, rank, True, params=params)
 
 
 def search_generation(session: Session) -> int:
@@ -411,6 +429,10 @@ MAX_WINDOW_MONTHS = 48
 # PostgreSQL: windows of months of up to this many date words are words of the query itself, longer
 # ones a second condition (see text_match); windows of days always are.
 JOINED_WORDS = 2
+# After fewer matches than SMALL_SAMPLE, a window grows at most MAX_GROWTH times over per round
+# (see wider_window).
+MAX_GROWTH = 16
+SMALL_SAMPLE = 30
 
 
 def publication_times(session: Session) -> tuple[datetime, datetime] | None:
@@ -488,17 +510,26 @@ def wider_window(newest: datetime, days: int, found: int, cap: int) -> int:
     margin of 1 / (1 - 2/√found), 1.81 after 20 matches, 1.25 after a hundred, 3 after 9 or
     fewer. A window too narrow costs one more round of the index, one too wide only the matches
     it reads in vain (a few microseconds each): with 1.1 + 0.5/√found (1.21 after 20), one query
-    in six of bench_search_pg needed a third round. Nothing found: a thousand times wider, which
-    is every day for a year of positions after the first day.
+    in six of bench_search_pg needed a third round. After fewer than ``SMALL_SAMPLE`` matches a
+    window grows at most ``MAX_GROWTH`` times over (nothing found in the first: that much, then
+    every day; two common words that never meet are read over every day at the least cost
+    there is, since each window costs the index about as much as its days): a few matches on
+    the newest day are a poor estimate, and one window too wide is every day's matches read (3
+    matches of 质量 检验 on a day in 500112 sent the next window to every day, 4 000 matches read
+    in 36 ms, where a window of 16 days and then one sized by its ~50 matches are a few
+    milliseconds each). A larger sample is trusted: capped, 93 matches in a month that asked for
+    every day took two more rounds to get there.
     """
     if found == 0:
-        return days * 1000
+        # The newest day may have just begun: a wider window first, then every day.
+        return days * (MAX_GROWTH if days == 1 else 1000)
     midnight = datetime.combine(_window_start(newest.date(), days), time(), tzinfo=UTC)
     covered = newest - midnight
     margin = 1 / max(1 - 2 / sqrt(found), 1 / 3)
     needed = covered * (margin * (cap + 1) / found)
     first = (newest - needed).date()
-    return max(days + 1, (newest.date() - first).days + 1)
+    wanted = (newest.date() - first).days + 1
+    return max(days + 1, wanted if found >= SMALL_SAMPLE else min(wanted, days * MAX_GROWTH))
 
 
 # SQLite counts and pages without date windows: at 20 000 positions the windows' extra queries
@@ -584,7 +615,9 @@ def newest_matches(
         window = date_window(times[0].date(), times[1].date(), days)
         text = text_match(session, terms, ranked=ranked, region=region, months=window)
         assert text is not None
-        found = session.execute(_newest_page(text, conditions, cap, ranked, offset, limit)).all()
+        statement = _window_statement(text, conditions, ranked)
+        numbers = {"newest_cap": cap, "page_offset": offset, "page_limit": limit}
+        found = session.execute(statement, {**text.params, **numbers}).all()
         total = int(found[0].total) if found else 0
         if total > cap or window is None:
             return NewestMatches([row.id for row in found if row.id is not None], total, cap)
@@ -592,15 +625,11 @@ def newest_matches(
 
 
 def _newest_page(
-    text: TextMatch,
-    conditions: Sequence[ColumnElement[bool]],
-    cap: int,
-    ranked: bool,
-    offset: int,
-    limit: int,
+    text: TextMatch, conditions: Sequence[ColumnElement[bool]], ranked: bool
 ) -> Select[Any]:
     """One row per id of the page, each with the number of matches in the window (``total``);
-    a single row with no id when the page is past them."""
+    a single row with no id when the page is past them. The numbers are the parameters
+    ``newest_cap``, ``page_offset`` and ``page_limit`` (see :func:`_window_statement`)."""
     columns: list[Any] = [col(Position.id), col(Position.published_at)]
     columns.append(text.rank.label("rank") if ranked else literal(0.0).label("rank"))
     # Every match of the window, found through the index, then the newest of them: a window
@@ -612,38 +641,59 @@ def _newest_page(
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
-    newest_order = order_for("newest", found.c)
-    newest = select(*found.c).order_by(*newest_order).limit(cap + 1).subquery("newest")
-    numbered = select(
-        *newest.c, func.row_number().over(order_by=order_for("newest", newest.c)).label("place")
-    ).subquery("numbered")
+    pages = bindparam("page_offset", type_=Integer), bindparam("page_limit", type_=Integer)
     if ranked:
-        rank = numbered.c.rank.desc() if text.higher_is_better else numbered.c.rank.asc()
-        order = [rank, *order_for("newest", numbered.c)]
-        shown = numbered.c.place <= cap
+        # Relevance ranks the newest ``cap`` matches.
+        cap = bindparam("newest_cap", type_=Integer)
+        newest = select(*found.c).order_by(*order_for("newest", found.c)).limit(cap).subquery()
+        rank = newest.c.rank.desc() if text.higher_is_better else newest.c.rank.asc()
+        ordered = select(*newest.c).order_by(rank, *order_for("newest", newest.c))
     else:
-        order = order_for("newest", numbered.c)
-        shown = numbered.c.place <= cap + 1
-    page = (
-        select(numbered.c.id, numbered.c.published_at, numbered.c.rank)
-        .where(shown)
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
-        .subquery("page")
-    )
+        ordered = select(*found.c).order_by(*order_for("newest", found.c))
+    page = ordered.offset(pages[0]).limit(pages[1]).subquery("page")
     # Every match of the window counts (more than ``cap``: capped all the same).
     counted = select(func.count().label("total")).select_from(found).subquery("counted")
-    page_order = [
-        (page.c.rank.desc() if text.higher_is_better else page.c.rank.asc()) if ranked else None,
-        page.c.published_at.desc(),
-        page.c.id,
-    ]
+    page_rank = page.c.rank.desc() if text.higher_is_better else page.c.rank.asc()
     return (
         select(page.c.id, counted.c.total)
         .select_from(counted.outerjoin(page, true()))
-        .order_by(*[o for o in page_order if o is not None])
+        .order_by(*([page_rank] if ranked else []), *order_for("newest", page.c))
     )
+
+
+# Window statements built, by their shape and their conditions' values (see _window_statement).
+_WINDOW_STATEMENTS: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
+_WINDOW_STATEMENTS_KEPT = 256
+_WINDOW_STATEMENTS_LOCK = Lock()
+
+
+def _window_statement(
+    text: TextMatch, conditions: Sequence[ColumnElement[bool]], ranked: bool
+) -> Select[Any]:
+    """:func:`_newest_page`'s statement, built once for its shape and its filters' values and
+    executed again with each window's words (the parameters ``ts_query``, ``ts_dates`` and
+    ``ts_words``). Building the statement, and SQLAlchemy's key for its compiled form, was half
+    of a search's CPU on PostgreSQL (py-spy over bench_search_pg's queries): a statement object
+    keeps its key. Two condition lists are the same when their SQLAlchemy cache keys (the SQL
+    they compile to) and their parameters' values are. SQLite's FTS5 match is not kept."""
+    if text.matched is not None:
+        return _newest_page(text, conditions, ranked)
+    cache_key = and_(true(), *conditions)._generate_cache_key()
+    if cache_key is None:
+        return _newest_page(text, conditions, ranked)
+    values = tuple(repr(bound.effective_value) for bound in cache_key.bindparams)
+    key = (cache_key.key, values, tuple(sorted(text.params)), text.higher_is_better, ranked)
+    with _WINDOW_STATEMENTS_LOCK:
+        kept = _WINDOW_STATEMENTS.get(key)
+        if kept is not None:
+            _WINDOW_STATEMENTS.move_to_end(key)
+            return kept
+    built = _newest_page(text, conditions, ranked)
+    with _WINDOW_STATEMENTS_LOCK:
+        _WINDOW_STATEMENTS[key] = built
+        while len(_WINDOW_STATEMENTS) > _WINDOW_STATEMENTS_KEPT:
+            _WINDOW_STATEMENTS.popitem(last=False)
+    return built
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:

@@ -587,10 +587,16 @@ def test_a_window_widens_by_the_hours_it_covered() -> None:
     wider = positions_repository.wider_window
     assert wider(noon, 1, 100, 1000) == 7
     assert wider(noon.replace(hour=23, minute=59), 1, 100, 1000) == 13
-    # Few matches are a noisy rate: the margin is 1.81 after 20 (a third of the rate after 9).
-    assert wider(noon, 1, 20, 1000) == 46
-    assert wider(noon, 1, 9, 1000) == 168  # 12 h × 3 × 1 001 / 9 = 166.8 days back from noon
-    assert wider(noon, 1, 0, 1000) == 1000  # nothing yet: every day
+    # Few matches are a noisy rate: the margin is 1.81 after 20 (3 after 9 or fewer), and a
+    # window grows at most 16 times over: 20 matches on the newest day's 12 hours would ask for
+    # 46 days; nothing found asks for 16.
+    assert wider(noon, 1, 20, 1000) == 16
+    assert wider(noon, 1, 0, 1000) == 16
+    assert wider(noon, 16, 0, 1000) == 16_000  # nothing in 16 days either: every day
+    # 300 matches in June (its 29.5 days, the window's month word), margin 1.13: 111 days back.
+    assert wider(noon, 16, 300, 1000) == 112
+    assert wider(noon, 16, 29, 1000) == 256  # 29 matches would ask for 1 300 days
+    assert wider(noon, 16, 30, 1000) == 1551  # 30 are a sample to trust (margin 1.57)
     assert wider(noon, 7, 1000, 1000) == 8  # always wider
 
 
