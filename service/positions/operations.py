@@ -512,10 +512,12 @@ def search_positions(
     # With words, the region is one more word of the full-text query (the index intersects both);
     # without, a range on the region code's index.
     region: str | None = None
+    region_range: tuple[str, str, str] | None = None
     if filters.region:
         scope = catalog.region_scope(session, filters.region)
         if terms and scope.level in repository.INDEXED_REGION_LEVELS:
             region = scope.code
+            region_range = (scope.code, scope.low, scope.high)
         else:
             conditions.append(repository.region_filter(session, scope.low, scope.high))
     if filters.open_only:
@@ -551,7 +553,7 @@ def search_positions(
             session,
             conditions,
             terms,
-            region,
+            region_range,
             COUNT_CAP,
             ranked=sort == "relevance",
             offset=page.offset,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import sqrt
 from threading import Lock
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import (
@@ -270,7 +271,7 @@ def search_settings(session: Session) -> None:
     estimates over a million rows pass JIT's threshold, and compiling took ~55 ms of a query that
     then ran in tens of milliseconds (EXPLAIN ANALYZE at 1 000 000 positions)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
+        session.connection().exec_driver_sql("SET LOCAL jit = off")
 
 
 # A region holding more positions than this is "broad" to SQLite's planner (see region_filter).
@@ -333,6 +334,24 @@ def text_match(
             {"fts_query": fts5},
         )
     simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+    params = _tsquery_params(terms, region, months)
+    condition: ColumnElement[bool] = _VECTOR.op("@@")(
+        func.to_tsquery(simple, bindparam("ts_query", params["ts_query"], type_=String))
+    )
+    if "ts_dates" in params:
+        dates = bindparam("ts_dates", params["ts_dates"], type_=String)
+        condition = and_(condition, _VECTOR.op("@@")(func.to_tsquery(simple, dates)))
+    words = func.to_tsquery(simple, bindparam("ts_words", params["ts_words"], type_=String))
+    # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
+    rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
+    return TextMatch(condition, rank, True, params=params)
+
+
+def _tsquery_params(
+    terms: Sequence[str], region: str | None, months: Sequence[str] | None
+) -> dict[str, str]:
+    """PostgreSQL: the text of :func:`text_match`'s queries: ``ts_query`` (words, region, dates),
+    ``ts_dates`` (the dates as a second condition, when apart) and ``ts_words`` (for the rank)."""
     # A window of months and three words or more is a second condition on the same index, not a
     # part of the words' query: GIN then leaps between the two, where within one query it walked
     # every position of the months (their lists were taken for the required ones, each being
@@ -347,17 +366,9 @@ def text_match(
         ),
         "ts_words": search_text.tsquery(terms),
     }
-    condition: ColumnElement[bool] = _VECTOR.op("@@")(
-        func.to_tsquery(simple, bindparam("ts_query", params["ts_query"], type_=String))
-    )
     if apart:
         params["ts_dates"] = search_text.tsquery([], region, months)
-        dates = bindparam("ts_dates", params["ts_dates"], type_=String)
-        condition = and_(condition, _VECTOR.op("@@")(func.to_tsquery(simple, dates)))
-    words = func.to_tsquery(simple, bindparam("ts_words", params["ts_words"], type_=String))
-    # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
-    rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
-    return TextMatch(condition, rank, True, params=params)
+    return params
 
 
 def search_generation(session: Session) -> int:
@@ -438,9 +449,15 @@ SMALL_SAMPLE = 30
 def publication_times(session: Session) -> tuple[datetime, datetime] | None:
     """The newest and the oldest publication times, in UTC (None: nothing published)."""
     column = col(Position.published_at)
-    # Two queries: SQLite reads a lone min() or max() from the index, not both in one.
-    newest = session.execute(select(func.max(column))).scalar()
-    oldest = session.execute(select(func.min(column))).scalar()
+    if session.get_bind().dialect.name == "sqlite":
+        # Two queries: SQLite reads a lone min() or max() from the index, not both in one.
+        newest = session.execute(select(func.max(column))).scalar()
+        oldest = session.execute(select(func.min(column))).scalar()
+    else:
+        # PostgreSQL reads each from the index in one statement.
+        newest, oldest = (
+            session.connection().execute(select(func.max(column), func.min(column))).one()
+        )
     if newest is None or oldest is None:
         return None
     return _utc(newest), _utc(oldest)
@@ -568,6 +585,41 @@ def windowed_count(
         days = wider_window(times[0], days, found, cap)
 
 
+# A region whose word is in at least this share of the indexed positions is broad (see
+# newest_matches); PostgreSQL's statistics of the index's words are read again after
+# BROAD_REGIONS_SECONDS.
+BROAD_REGION_SHARE = 0.6
+BROAD_REGIONS_SECONDS = 600.0
+_broad_regions: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def broad_region_words(session: Session) -> frozenset[str]:
+    """PostgreSQL: the region words of the search index in at least ``BROAD_REGION_SHARE`` of
+    the positions, from the planner's statistics of ``search_vector`` (its most common
+    elements and their frequencies, kept by ANALYZE: no statistics, none broad). Read once per
+    ``BROAD_REGIONS_SECONDS`` per database. SQLite: none."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        return frozenset()
+    url = bind.engine.url.render_as_string(hide_password=True)
+    kept = _broad_regions.get(url)
+    now = monotonic()
+    if kept is not None and now - kept[0] < BROAD_REGIONS_SECONDS:
+        return kept[1]
+    rows = session.connection().execute(
+        text(
+            "SELECT word FROM pg_stats, unnest(most_common_elems::text::text[], "
+            "most_common_elem_freqs) AS element(word, share) "
+            "WHERE schemaname = current_schema() AND tablename = 'position' "
+            "AND attname = :column AND share >= :share AND word ~ '^r[0-9]{6}$'"
+        ),
+        {"column": SEARCH_VECTOR_COLUMN, "share": BROAD_REGION_SHARE},
+    )
+    words = frozenset(str(word) for word in rows.scalars())
+    _broad_regions[url] = (now, words)
+    return words
+
+
 @dataclass(frozen=True)
 class NewestMatches:
     """A page of a text query's newest public matches, and how many there are up to the cap:
@@ -587,7 +639,7 @@ def newest_matches(
     session: Session,
     conditions: Sequence[ColumnElement[bool]],
     terms: Sequence[str],
-    region: str | None,
+    region: tuple[str, str, str] | None,
     cap: int,
     *,
     ranked: bool,
@@ -606,6 +658,12 @@ def newest_matches(
     matches' ids, times and ranks to be sorted in Python took as long as finding them on
     PostgreSQL at 1 000 000 positions (a broad query's three windows: 18 ms of fetching and
     sorting against 25 ms in the database).
+
+    ``region``: (code, lowest code, highest code) of a region whose code is a word of the index.
+    Over every day, a broad region (:func:`broad_region_words`) is compared on the positions'
+    codes instead: its word's list is most of the index's positions, and intersecting it cost
+    GIN more than the words' own (31 ms against 14 ms for 五险一金 住宿, which never meet, in
+    500100, two thirds of 1 000 000 positions), while its matches are most of the words'.
     """
     times = publication_times(session)
     if times is None:
@@ -613,11 +671,15 @@ def newest_matches(
     days = 1
     while True:
         window = date_window(times[0].date(), times[1].date(), days)
-        text = text_match(session, terms, ranked=ranked, region=region, months=window)
-        assert text is not None
-        statement = _window_statement(text, conditions, ranked)
+        where, word = conditions, None if region is None else region[0]
+        if window is None and word is not None and region is not None:
+            if search_text.region_word(word) in broad_region_words(session):
+                where = [*conditions, col(Position.region_code).between(region[1], region[2])]
+                word = None
+        statement, params = _window_statement(session, where, terms, word, window, ranked)
         numbers = {"newest_cap": cap, "page_offset": offset, "page_limit": limit}
-        found = session.execute(statement, {**text.params, **numbers}).all()
+        # Core's execution: the ORM's adds nothing to rows of ids and a count.
+        found = session.connection().execute(statement, {**params, **numbers}).all()
         total = int(found[0].total) if found else 0
         if total > cap or window is None:
             return NewestMatches([row.id for row in found if row.id is not None], total, cap)
@@ -668,32 +730,41 @@ _WINDOW_STATEMENTS_LOCK = Lock()
 
 
 def _window_statement(
-    text: TextMatch, conditions: Sequence[ColumnElement[bool]], ranked: bool
-) -> Select[Any]:
-    """:func:`_newest_page`'s statement, built once for its shape and its filters' values and
-    executed again with each window's words (the parameters ``ts_query``, ``ts_dates`` and
-    ``ts_words``). Building the statement, and SQLAlchemy's key for its compiled form, was half
-    of a search's CPU on PostgreSQL (py-spy over bench_search_pg's queries): a statement object
-    keeps its key. Two condition lists are the same when their SQLAlchemy cache keys (the SQL
-    they compile to) and their parameters' values are. SQLite's FTS5 match is not kept."""
-    if text.matched is not None:
-        return _newest_page(text, conditions, ranked)
-    cache_key = and_(true(), *conditions)._generate_cache_key()
-    if cache_key is None:
-        return _newest_page(text, conditions, ranked)
-    values = tuple(repr(bound.effective_value) for bound in cache_key.bindparams)
-    key = (cache_key.key, values, tuple(sorted(text.params)), text.higher_is_better, ranked)
-    with _WINDOW_STATEMENTS_LOCK:
-        kept = _WINDOW_STATEMENTS.get(key)
-        if kept is not None:
-            _WINDOW_STATEMENTS.move_to_end(key)
-            return kept
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    terms: Sequence[str],
+    region: str | None,
+    months: Sequence[str] | None,
+    ranked: bool,
+) -> tuple[Select[Any], Mapping[str, str]]:
+    """:func:`_newest_page`'s statement for a window, and its text parameters. On PostgreSQL the
+    statement is built once for its shape and its filters' values and executed again with each
+    window's words (the parameters ``ts_query``, ``ts_dates`` and ``ts_words``): building it,
+    and SQLAlchemy's key for its compiled form, was half of a search's CPU (py-spy over
+    bench_search_pg's queries), and a statement object keeps its key. Two condition lists are
+    the same when their SQLAlchemy cache keys (the SQL they compile to) and their parameters'
+    values are. SQLite's FTS5 match (its counts come with it) is built each time."""
+    key: tuple[Any, ...] | None = None
+    if session.get_bind().dialect.name != "sqlite":
+        params = _tsquery_params(terms, region, months)
+        cache_key = and_(true(), *conditions)._generate_cache_key()
+        if cache_key is not None:
+            values = tuple(repr(bound.effective_value) for bound in cache_key.bindparams)
+            key = (cache_key.key, values, tuple(sorted(params)), ranked)
+            with _WINDOW_STATEMENTS_LOCK:
+                kept = _WINDOW_STATEMENTS.get(key)
+                if kept is not None:
+                    _WINDOW_STATEMENTS.move_to_end(key)
+                    return kept, params
+    text = text_match(session, terms, ranked=ranked, region=region, months=months)
+    assert text is not None
     built = _newest_page(text, conditions, ranked)
-    with _WINDOW_STATEMENTS_LOCK:
-        _WINDOW_STATEMENTS[key] = built
-        while len(_WINDOW_STATEMENTS) > _WINDOW_STATEMENTS_KEPT:
-            _WINDOW_STATEMENTS.popitem(last=False)
-    return built
+    if key is not None:
+        with _WINDOW_STATEMENTS_LOCK:
+            _WINDOW_STATEMENTS[key] = built
+            while len(_WINDOW_STATEMENTS) > _WINDOW_STATEMENTS_KEPT:
+                _WINDOW_STATEMENTS.popitem(last=False)
+    return built, text.params
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:

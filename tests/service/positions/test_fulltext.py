@@ -21,6 +21,7 @@ from service.pagination import PageParams
 from service.positions import operations
 from service.positions import repository as positions_repository
 from service.positions.schemas import PositionSearch
+from service.positions.search_cache import ResponseCache
 from service.transfer import operations as transfer
 from service.transfer.columns import TransferKind
 from tests.factories import auth_headers, make_enterprise, make_position, make_user
@@ -222,6 +223,108 @@ def test_a_broad_region_finds_the_same(
     monkeypatch.setattr(positions_repository, "BROAD_REGION_ROWS", 0)
     body = client.get(URL, params={"sort": "newest", **params}).json()
     assert keys(body, corpus) == expected
+
+
+def no_kept_answers(client: TestClient) -> None:
+    """Every request searches: no answer kept from the one before (search_cache.py)."""
+    cast(FastAPI, client.app).state.search_cache = ResponseCache(0, 0)
+
+
+@pytest.mark.parametrize("sort", ["newest", "relevance"])
+def test_a_region_in_most_positions_is_compared_on_their_codes_over_every_day(
+    client: TestClient,
+    session: Session,
+    corpus: dict[str, Position],
+    monkeypatch: pytest.MonkeyPatch,
+    sort: str,
+) -> None:
+    # Over every day (the corpus's publications span minutes: the first window is every day) a
+    # broad region's word leaves the text query for a range on the region codes: same results.
+    no_kept_answers(client)
+    params = {"q": "数控", "region": "500100", "sort": sort}
+    plain = keys(client.get(URL, params=params).json(), corpus)
+    asked: list[tuple[str | None, int]] = []
+    window_statement = positions_repository._window_statement
+
+    def spy(session: Session, where: Any, terms: Any, region: Any, *rest: Any) -> Any:
+        asked.append((region, len(where)))
+        return window_statement(session, where, terms, region, *rest)
+
+    monkeypatch.setattr(positions_repository, "_window_statement", spy)
+    monkeypatch.setattr(positions_repository, "broad_region_words", lambda _s: {"r500100"})
+    broad = client.get(URL, params=params).json()
+    assert keys(broad, corpus) == plain
+    assert set(plain) == {"lathe", "weld", "chip"}
+    assert broad["count"] == 3
+    if not positions_repository.date_windows(session):
+        assert asked == []  # SQLite without windows: one query over every day, as before
+        return
+    assert asked
+    assert all(region is None for region, _ in asked), asked
+    monkeypatch.setattr(positions_repository, "broad_region_words", lambda _s: frozenset())
+    asked.clear()
+    assert keys(client.get(URL, params=params).json(), corpus) == plain
+    assert asked
+    assert all(region == "500100" for region, _ in asked), asked
+
+
+def test_broad_region_words_come_from_postgresql_statistics(
+    session: Session, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(positions_repository, "_broad_regions", {})
+    if backend == "sqlite":
+        assert positions_repository.broad_region_words(session) == frozenset()
+        return
+    for region, count in (("500106", 8), ("500107", 2)):
+        company = make_enterprise(session, region_code=region)
+        for n in range(count):
+            make_position(session, company, title=f"钳工{n}", published_at=T0)
+    session.execute(text("ANALYZE position"))
+    words = positions_repository.broad_region_words(session)
+    # Eight of ten positions are in 500106; all ten in its city and province.
+    assert {"r500106", "r500100", "r500000"} <= words
+    assert "r500107" not in words
+    assert not any(word.startswith("r500106d") or word.startswith("r500106m") for word in words)
+
+
+def test_window_statements_follow_each_filter_value(
+    client: TestClient, corpus: dict[str, Position]
+) -> None:
+    # PostgreSQL keeps a window's statement by its shape and its filters' values: asked in
+    # turn, each minimum pay and kind gets the answer it gets when nothing is kept.
+    no_kept_answers(client)
+    asks = [
+        {"min_pay": 6000},
+        {"min_pay": 3000},
+        {"kind": "学徒"},
+        {"kind": "实习"},
+        {"min_pay": 6000},
+        {},
+    ]
+
+    def ask(extra: dict[str, Any]) -> list[str]:
+        params = {"q": "数控", "sort": "newest", **extra}
+        return keys(client.get(URL, params=params).json(), corpus)
+
+    fresh = []
+    for extra in asks:
+        positions_repository._WINDOW_STATEMENTS.clear()
+        fresh.append(ask(extra))
+    assert len({tuple(found) for found in fresh}) >= 4, fresh
+    assert [ask(extra) for extra in asks] == fresh
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_page_past_the_matches_still_counts_them(client: TestClient) -> None:
+    for sort in ("newest", "relevance"):
+        params = {"q": "数控", "sort": sort, "page": 5, "page_size": 2}
+        body = client.get(URL, params=params).json()
+        assert body["data"] == []
+        assert (body["count"], body["count_capped"]) == (
+            client.get(URL, params={"q": "数控"}).json()["count"],
+            False,
+        )
+        assert body["count"] >= 3
 
 
 def test_published_from_is_a_local_date(client: TestClient, session: Session) -> None:
