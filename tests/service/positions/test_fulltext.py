@@ -293,7 +293,7 @@ def test_window_statements_follow_each_filter_value(
     # PostgreSQL keeps a window's statement by its shape and its filters' values: asked in
     # turn, each minimum pay and kind gets the answer it gets when nothing is kept.
     no_kept_answers(client)
-    asks = [
+    asks: list[dict[str, Any]] = [
         {"min_pay": 6000},
         {"min_pay": 3000},
         {"kind": "学徒"},
