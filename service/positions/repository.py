@@ -454,7 +454,9 @@ def publication_times(session: Session) -> tuple[datetime, datetime] | None:
         newest = session.execute(select(func.max(column))).scalar()
         oldest = session.execute(select(func.min(column))).scalar()
     else:
-        # PostgreSQL reads each from the index in one statement.
+        # PostgreSQL reads each from the index in one statement. On the connection (Core),
+        # which does not flush the session: flushed here, before newest_matches' windows too.
+        session.flush()
         newest, oldest = (
             session.connection().execute(select(func.max(column), func.min(column))).one()
         )

@@ -327,6 +327,17 @@ def test_a_page_past_the_matches_still_counts_them(client: TestClient) -> None:
         assert body["count"] >= 3
 
 
+def test_a_search_sees_its_sessions_pending_changes(session: Session) -> None:
+    # The windows run on the session's connection, which does not flush by itself.
+    company = make_enterprise(session)
+    found = make_position(session, company, title="磨工技师", published_at=T0)
+    search = PositionSearch(q="磨工", sort="newest")
+    page = PageParams(page=1, page_size=20)
+    assert operations.search_positions(session, None, search, page)[1] == 1
+    found.status = PositionStatus.draft  # not flushed
+    assert operations.search_positions(session, None, search, page)[1] == 0
+
+
 def test_published_from_is_a_local_date(client: TestClient, session: Session) -> None:
     company = make_enterprise(session)
     # 16:30 UTC on 28 February is 00:30 on 1 March in Shanghai; 15:30 UTC is still 28 February.
@@ -603,13 +614,13 @@ def months_apart(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str,
 def _window_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The date windows the search's text queries asked for (0: every month)."""
     sizes: list[int] = []
-    text_match = positions_repository.text_match
+    window_statement = positions_repository._window_statement
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        sizes.append(len(kwargs.get("months") or ()))
-        return text_match(*args, **kwargs)
+    def spy(session: Session, where: Any, terms: Any, region: Any, months: Any, *rest: Any) -> Any:
+        sizes.append(len(months or ()))
+        return window_statement(session, where, terms, region, months, *rest)
 
-    monkeypatch.setattr(positions_repository, "text_match", spy)
+    monkeypatch.setattr(positions_repository, "_window_statement", spy)
     return sizes
 
 
@@ -663,13 +674,13 @@ def test_each_window_is_read_once(
     # The count, the newest page and relevance's candidates come from one read of each window of
     # dates, widened until it holds more than the cap; no window is read again for the page.
     windows: list[tuple[str, ...]] = []
-    text_match = positions_repository.text_match
+    window_statement = positions_repository._window_statement
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        windows.append(tuple(kwargs.get("months") or ()))
-        return text_match(*args, **kwargs)
+    def spy(session: Session, where: Any, terms: Any, region: Any, months: Any, *rest: Any) -> Any:
+        windows.append(tuple(months or ()))
+        return window_statement(session, where, terms, region, months, *rest)
 
-    monkeypatch.setattr(positions_repository, "text_match", spy)
+    monkeypatch.setattr(positions_repository, "_window_statement", spy)
     monkeypatch.setattr(operations, "COUNT_CAP", 2)
     for sort, first in (("newest", ["june", "may_late"]), ("relevance", None)):
         windows.clear()
