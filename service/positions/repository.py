@@ -518,37 +518,45 @@ def date_window(newest: date, oldest: date, days: int) -> list[str] | None:
     return words
 
 
-def wider_window(newest: datetime, days: int, found: int, cap: int) -> int:
+def wider_window(
+    newest: datetime, days: int, found: int, cap: int, oldest: datetime | None = None
+) -> int:
     """The days of the next window, after ``found`` (at most ``cap``) matches in the window of
     ``days`` days up to ``newest``: enough, at the rate found per hour, for more than ``cap``.
 
-    The rate is taken over the hours the window covers: the newest day holds only the hours up
-    to the newest publication (a day's rate taken at noon was half the real one, and the next
-    window twice too wide). The rate is taken two standard deviations below the one found (a
-    count of independent postings varies by about its square root), at least a third of it: a
-    margin of 1 / (1 - 2/√found), 1.81 after 20 matches, 1.25 after a hundred, 3 after 9 or
-    fewer. A window too narrow costs one more round of the index, one too wide only the matches
-    it reads in vain (a few microseconds each): with 1.1 + 0.5/√found (1.21 after 20), one query
-    in six of bench_search_pg needed a third round. After fewer than ``SMALL_SAMPLE`` matches a
-    window grows at most ``MAX_GROWTH`` times over (nothing found in the first: that much, then
-    every day; two common words that never meet are read over every day at the least cost
-    there is, since each window costs the index about as much as its days): a few matches on
-    the newest day are a poor estimate, and one window too wide is every day's matches read (3
-    matches of 质量 检验 on a day in 500112 sent the next window to every day, 4 000 matches read
-    in 36 ms, where a window of 16 days and then one sized by its ~50 matches are a few
-    milliseconds each). A larger sample is trusted: capped, 93 matches in a month that asked for
-    every day took two more rounds to get there.
+    - The rate is taken over the hours the window covers: the newest day holds only the hours
+      up to the newest publication (a day's rate taken at noon was half the real one).
+    - It is taken two standard deviations low (a count of independent postings varies by about
+      its square root), at least a third of it: a margin of 1 / (1 - 2/√found), 1.81 after 20
+      matches, 1.25 after 100, 3 after 9 or fewer. A window too narrow costs one more round of
+      the index, one too wide only the matches it reads in vain (a few microseconds each); with
+      1.1 + 0.5/√found, one query in six of bench_search_pg needed a third round.
+    - After fewer than ``SMALL_SAMPLE`` matches (nothing found counts as one) the estimate is
+      poor: when every day since ``oldest`` is expected to hold at most ``2 × cap`` matches,
+      every day at once (a month's window in a city of two thirds of the positions cost GIN
+      12–16 ms before every day's 1 300 matches of 焊接 学徒 were read all the same); otherwise
+      at most ``MAX_GROWTH`` times wider (3 matches of 质量 检验 in a day in 500112 had sent the
+      next window to every day: 4 000 matches read in 36 ms, where 16 days and then a window
+      sized by their ~50 matches take a few milliseconds each). Nothing in a wider window
+      either: every day.
     """
-    if found == 0:
-        # The newest day may have just begun: a wider window first, then every day.
-        return days * (MAX_GROWTH if days == 1 else 1000)
     midnight = datetime.combine(_window_start(newest.date(), days), time(), tzinfo=UTC)
     covered = newest - midnight
+    if found == 0:
+        # Taken as one match, every day may be few enough; if not (the newest day may have
+        # just begun), a wider window first, then every day.
+        if days == 1 and oldest is not None and newest - oldest <= covered * (2 * cap):
+            return max(days + 1, (newest.date() - oldest.date()).days + 1)
+        return days * (MAX_GROWTH if days == 1 else 1000)
     margin = 1 / max(1 - 2 / sqrt(found), 1 / 3)
     needed = covered * (margin * (cap + 1) / found)
     first = (newest - needed).date()
     wanted = (newest.date() - first).days + 1
-    return max(days + 1, wanted if found >= SMALL_SAMPLE else min(wanted, days * MAX_GROWTH))
+    if found >= SMALL_SAMPLE:
+        return max(days + 1, wanted)
+    if oldest is not None and (newest - oldest) * found <= covered * (2 * cap):
+        return max(days + 1, (newest.date() - oldest.date()).days + 1)
+    return max(days + 1, min(wanted, days * MAX_GROWTH))
 
 
 # SQLite counts and pages without date windows: at 20 000 positions the windows' extra queries
@@ -584,7 +592,7 @@ def windowed_count(
         found, capped = capped_count(session, conditions, text, cap)
         if capped or window is None or times is None:
             return found, capped
-        days = wider_window(times[0], days, found, cap)
+        days = wider_window(times[0], days, found, cap, times[1])
 
 
 # A region whose word is in at least this share of the indexed positions is broad (see
@@ -685,7 +693,7 @@ def newest_matches(
         total = int(found[0].total) if found else 0
         if total > cap or window is None:
             return NewestMatches([row.id for row in found if row.id is not None], total, cap)
-        days = wider_window(times[0], days, total, cap)
+        days = wider_window(times[0], days, total, cap, times[1])
 
 
 def _newest_page(

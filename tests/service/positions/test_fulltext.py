@@ -712,6 +712,13 @@ def test_a_window_widens_by_the_hours_it_covered() -> None:
     assert wider(noon, 16, 29, 1000) == 256  # 29 matches would ask for 1 300 days
     assert wider(noon, 16, 30, 1000) == 1551  # 30 are a sample to trust (margin 1.57)
     assert wider(noon, 7, 1000, 1000) == 8  # always wider
+    # A small sample that makes every day since the oldest publication at most twice the cap
+    # reads every day at once (nothing found counts as one match).
+    year = noon - timedelta(days=365)
+    assert wider(noon, 1, 0, 1000, year) == 366  # ≤ 1 a half day: ≤ 730 a year
+    assert wider(noon, 16, 5, 1000, year) == 366  # 5 in June's 29.5 days: 62 a year
+    assert wider(noon, 1, 3, 1000, year) == 16  # 3 a half day: 2 190 a year
+    assert wider(noon.replace(hour=1), 1, 0, 1000, year) == 16  # the day has just begun
 
 
 def test_a_region_and_its_dates_are_matched_together(
