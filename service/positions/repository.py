@@ -632,8 +632,8 @@ def broad_region_words(session: Session) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class NewestMatches:
-    """A page of a text query's newest public matches, and how many there are up to the cap:
-    ``found`` is the number of the newest matches read, at most ``cap`` + 1."""
+    """A page of a text query's newest public matches, and how many matched in the window that
+    answered (``found``: more than ``cap`` means the count is capped)."""
 
     page: list[uuid.UUID]
     found: int
