@@ -12,6 +12,7 @@ RUN useradd --create-home --uid 10001 chanjiao
 COPY pyproject.toml constraints.txt README.md alembic.ini ./
 COPY models ./models
 COPY matching ./matching
+COPY rules ./rules
 COPY service ./service
 COPY seed ./seed
 COPY migrations ./migrations

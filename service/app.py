@@ -25,7 +25,6 @@ from service.integration_enterprises.router import router as integration_router
 from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router
-from service.matching.router import router as matching_router
 from service.middleware import (
     AllowedMethodsMiddleware,
     BodyLimitMiddleware,
@@ -40,6 +39,7 @@ from service.positions.router import router as positions_router
 from service.positions.search_cache import ResponseCache
 from service.programmes.router import router as programmes_router
 from service.programmes.router import schools_router
+from service.recommendations.router import router as matching_router
 from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings

@@ -33,7 +33,7 @@ class PlantedRole(StrEnum):
 
     @property
     def action(self) -> str:
-        """The mismatch report's action for this role (matching.warnings.ACTION_ORDER)."""
+        """The mismatch report's action for this role (rules.adjustment.ACTION_ORDER)."""
         return _ACTIONS[self]
 
 

@@ -205,15 +205,15 @@ def _aligned(
     programmes: Sequence[Programme],
 ) -> Indicator:
     # The matcher's alignment (the same as GET /schools/{code}/alignment), heavy: imported here.
-    from service.matching import operations as matching
+    from service.recommendations import operations as recommendations
 
-    aligner = matching.get_aligner(session)
+    aligner = recommendations.get_aligner(session)
     lead = set(alliance.lead_industries)
     region_of = {s.id: s.region_code for s in schools}
     aligned = 0
     for region in sorted(set(region_of.values())):
         codes = [p.major_code for p in programmes if region_of[p.school_id] == region]
-        evidence, regions = matching._evidence(session, region)
+        evidence, regions = recommendations._evidence(session, region)
         by_major = aligner.align_many(sorted(set(codes)), evidence, regions)
         aligned += sum(
             1 for code in codes if any(i.key in lead for i in aligner.aligned(by_major[code]))

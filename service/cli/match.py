@@ -63,7 +63,7 @@ def align(
     ] = OutputFormat.table,
 ) -> None:
     """专业对接哪些重点产业：得分及三项证据（清单对应、文本相似度、需求）。"""
-    from service.matching import operations
+    from service.recommendations import operations
 
     _show(lambda session: operations.major_alignment(session, major, region), output, _alignment)
 
@@ -91,7 +91,7 @@ def recommend(
     ),
 ) -> None:
     """为学生推荐在招岗位，并说明理由。"""
-    from service.matching import operations
+    from service.recommendations import operations
 
     _show(
         lambda session: operations.recommend(session, operations.find_student(session, student), k),
@@ -118,7 +118,7 @@ def partners(
     ),
 ) -> None:
     """为岗位推荐可合作的学校专业（订单培养、学徒制）。"""
-    from service.matching import operations
+    from service.recommendations import operations
 
     try:
         position_id = uuid.UUID(position.strip())

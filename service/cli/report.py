@@ -145,7 +145,7 @@ def snapshot(
     year: int | None = typer.Option(None, "--year", help="年份（默认：各地区最近有毕业生的年份）"),
 ) -> None:
     """重新计算并保存预警快照，供逐年比较（与每晚的定时任务相同）。"""
-    from matching.warnings import ACTION_LABELS
+    from rules.adjustment import ACTION_LABELS
     from service.db import session_scope
     from service.errors import AppError
     from service.reports import operations
@@ -179,11 +179,11 @@ def alignment(
     """学校各专业对接的重点产业及对接比例（联合体指标4.1）。"""
     from service.db import session_scope
     from service.errors import AppError
-    from service.matching import operations as matching
+    from service.recommendations import operations as recommendations
 
     try:
         with session_scope(write=False) as session:
-            result = matching.school_alignment(session, None, school)
+            result = recommendations.school_alignment(session, None, school)
     except AppError as error:
         _fail(error)
     if fmt == "json":

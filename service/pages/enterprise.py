@@ -18,8 +18,6 @@ from service.demand import operations as demand
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
-from service.matching import operations as matching
-from service.matching.schemas import CandidateProgrammesPublic
 from service.pages import applying
 from service.pages.web import (
     MAX_PAGE,
@@ -34,6 +32,8 @@ from service.pages.web import (
 from service.pagination import PageParams
 from service.positions import operations as positions
 from service.positions.schemas import ComplianceCheck, PositionCreate, PositionUpdate
+from service.recommendations import operations as recommendations
+from service.recommendations.schemas import CandidateProgrammesPublic
 
 router = APIRouter(prefix="/enterprise", route_class=PageRoute, include_in_schema=False)
 
@@ -206,7 +206,7 @@ def candidate_programmes(
 ) -> Response:
     """岗位的候选合作专业：专业对口、即将毕业人数与距离。"""
     candidates = CandidateProgrammesPublic.model_validate(
-        matching.candidate_programmes(session, user, position_id, CANDIDATES)
+        recommendations.candidate_programmes(session, user, position_id, CANDIDATES)
     )
     return render(
         request,

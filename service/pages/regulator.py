@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matching.warnings import ACTION_LABELS, ACTION_ORDER
 from models import MajorLevel, Organization, OrganizationStatus, Role, User
+from rules.adjustment import ACTION_LABELS, ACTION_ORDER
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail

@@ -15,8 +15,6 @@ from models import Organization, Role, User
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
-from service.matching import operations as matching
-from service.matching.schemas import SchoolAlignmentPublic
 from service.pages.web import (
     CsrfChecked,
     FormInvalid,
@@ -26,6 +24,8 @@ from service.pages.web import (
     require_page_roles,
 )
 from service.pagination import PageParams
+from service.recommendations import operations as recommendations
+from service.recommendations.schemas import SchoolAlignmentPublic
 from service.reports import operations as reports
 from service.reports.operations import MismatchQuery
 from service.settings import settings
@@ -69,7 +69,7 @@ def _home_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         session, user, students.StudentFilters(), PageParams(page=1, page_size=ROSTER_SIZE)
     )
     alignment = SchoolAlignmentPublic.model_validate(
-        matching.school_alignment(session, user, school.code)
+        recommendations.school_alignment(session, user, school.code)
     )
     return {
         "title": "学校工作台",

@@ -17,8 +17,6 @@ from models.base import POSITION_KIND_LABELS
 from service.applications import operations as applications
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
-from service.matching import operations as matching
-from service.matching.schemas import RecommendationsPublic
 from service.pages import applying
 from service.pages.web import (
     CsrfChecked,
@@ -32,6 +30,8 @@ from service.pages.web import (
 from service.pagination import PageParams
 from service.placement import operations as placement
 from service.placement.schemas import ChoicesIn
+from service.recommendations import operations as recommendations
+from service.recommendations.schemas import RecommendationsPublic
 from service.students import operations as students
 from service.students.schemas import ProfileUpdate
 
@@ -63,7 +63,9 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         "preferred_kinds": [k.value for k in profile.preferred_kinds],
     }
     recommended = RecommendationsPublic.model_validate(
-        matching.recommend(session, matching.student_of_user(session, user), RECOMMENDATIONS)
+        recommendations.recommend(
+            session, recommendations.student_of_user(session, user), RECOMMENDATIONS
+        )
     )
     return {
         "title": "我的",

@@ -73,8 +73,8 @@ def score_applicants(
     from dataclasses import replace
 
     from matching.recommend import PositionIndex, StudentProfile
-    from service.matching import index as position_index
-    from service.matching import repository as matching
+    from service.recommendations import index as position_index
+    from service.recommendations import repository as recommendations
 
     records = position_index.open_position_records(session, [position.id])
     if not records:
@@ -88,7 +88,7 @@ def score_applicants(
     scores = []
     for student in students:
         if student.major_code not in terms:
-            terms[student.major_code] = matching.major_terms_of(session, student.major_code)
+            terms[student.major_code] = recommendations.major_terms_of(session, student.major_code)
         profile = StudentProfile(
             major_code=student.major_code,
             skills=tuple(student.skills),

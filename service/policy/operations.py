@@ -11,8 +11,8 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from matching.warnings import PolicyProfile as Thresholds
 from models import PolicyProfile, Region, RegionPolicy, Role, User
+from rules.adjustment import PolicyProfile as Thresholds
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from matching.compliance import ComplianceRules, Finding, PositionFacts, check_position
 from models import Organization, Position, PositionKind, PositionStatus
+from rules.screen import ComplianceRules, Finding, PositionFacts, check_position
 
 CHINA = ZoneInfo("Asia/Shanghai")
 RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"

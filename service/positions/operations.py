@@ -16,11 +16,11 @@ from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from matching import search_text
-from matching.compliance import Finding
 from matching.resolve import Resolution
 from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
+from rules.screen import Finding
 from service import audit
 from service.applications import operations as applications
 from service.catalog import operations as catalog

@@ -16,9 +16,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from matching.warnings import ACTION_LABELS, ACTION_ORDER
-from matching.warnings import PolicyProfile as Thresholds
 from models import MajorLevel
+from rules.adjustment import ACTION_LABELS, ACTION_ORDER
+from rules.adjustment import PolicyProfile as Thresholds
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 

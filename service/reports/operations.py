@@ -1,7 +1,7 @@
 """The mismatch report: indicators per major from SQL aggregates, actions from the classifier.
 
 Each source is one aggregate over the region roll-up and the profile's year window (cohorts, sites,
-positions, forecasts); the figures become `MajorSeries` and `matching.warnings.WarningClassifier`
+positions, forecasts); the figures become `MajorSeries` and `rules.adjustment.WarningClassifier`
 decides the actions. The CLI, the API and the nightly snapshot job all call the functions here.
 """
 
@@ -20,7 +20,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.warnings import (
+from models import MajorLevel, PositionKind, Region, Role, User, natural_id
+from models.base import utcnow
+from rules.adjustment import (
     ACTION_LABELS,
     ACTION_ORDER,
     Assessment,
@@ -30,8 +32,6 @@ from matching.warnings import (
     YearFigures,
     project_ratio,
 )
-from models import MajorLevel, PositionKind, Region, Role, User, natural_id
-from models.base import utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail

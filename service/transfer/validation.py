@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from matching.compliance import Finding, PositionFacts
 from matching.resolve import Resolution
 from models import OrganizationKind, OrganizationStatus, PositionKind, PositionStatus
 from models.base import ORGANIZATION_KIND_LABELS
+from rules.screen import Finding, PositionFacts
 from service.catalog import operations as catalog
 from service.demand import operations as demand
 from service.demand.schemas import DemandForecastCreate

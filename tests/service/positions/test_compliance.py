@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from matching.compliance import PositionFacts
 from models import Position, PositionKind, PositionStatus
+from rules.screen import PositionFacts
 from service.positions import compliance
 from tests.factories import make_enterprise, make_position
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
-from matching.warnings import RULE_IDS, PolicyProfile
+from rules.adjustment import RULE_IDS, PolicyProfile
 from service.reports import charts, exporters
 from service.reports.schemas import HistoryYear, MismatchReport, MismatchRow, ReasonPublic
 

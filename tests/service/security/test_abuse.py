@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from matching.compliance import normalize_text
 from models import AuditLog, OrganizationKind, PositionStatus, Role
+from rules.screen import normalize_text
 from service import throttle
 from service.app import create_app
 from service.auth.operations import password_problem

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from matching.recommend import PositionIndex, PositionRecord, Recommendation, StudentProfile
 from matching.resolve import MajorRecord
-from service.matching import repository
+from service.recommendations import repository
 
 LOOKBACK = timedelta(minutes=5)
 

@@ -28,10 +28,10 @@ from models import Position, Role, Student, User
 from service.catalog import operations as catalog
 from service.catalog import repository as catalog_repository
 from service.errors import Forbidden, Invalid, NotFound, field_detail
-from service.matching import index as position_index
-from service.matching import repository
 from service.organizations import operations as organizations
 from service.positions import compliance
+from service.recommendations import index as position_index
+from service.recommendations import repository
 from service.reports import operations as reports
 from service.reports import repository as reports_repository
 

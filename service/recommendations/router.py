@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 
 from models import Role, User
 from service.auth.dependencies import CurrentUser, ReadSessionDep, require_roles
-from service.matching import operations
-from service.matching.schemas import (
+from service.recommendations import operations
+from service.recommendations.schemas import (
     CandidateProgrammesPublic,
     MajorAlignmentPublic,
     RecommendationsPublic,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from matching.compliance import (
+from rules.screen import (
     ComplianceRules,
     Finding,
     PositionFacts,

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import Role
-from service.matching import index as position_index
+from service.recommendations import index as position_index
 from tests.factories import (
     make_enterprise,
     make_position,

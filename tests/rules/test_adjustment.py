@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from matching.warnings import (
+from rules.adjustment import (
     ACTION_LABELS,
     ACTION_ORDER,
     RULE_IDS,

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from service.db import get_engine
-from service.matching import index as position_index
+from service.recommendations import index as position_index
 from tests.factories import (
     make_enterprise,
     make_position,
@@ -95,4 +95,4 @@ def test_match_module_imports_nothing_heavy_at_module_level() -> None:
         for alias in node.names
     }
     assert not {n for n in names if n.split(".")[0] in {"numpy", "sklearn", "matching"}}
-    assert "service.matching" not in names
+    assert "service.recommendations" not in names

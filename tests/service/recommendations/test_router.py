@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from models import PositionMajorClass, PositionStatus, Role
 from models.base import utcnow
-from service.matching import index as position_index
+from service.recommendations import index as position_index
 from tests.factories import (
     auth_headers,
     make_enterprise,
