@@ -32,6 +32,7 @@ from service.middleware import (
 )
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
+from service.pages.web import BrowserErrorPages
 from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions.router import reports_router as apprenticeship_router
@@ -125,6 +126,8 @@ def create_app() -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # Outside every other layer: a 503 from admission reaches a browser as a page too.
+    app.add_middleware(BrowserErrorPages)
     app.add_middleware(SecurityHeadersMiddleware)
     openapi.install(app)
     return app

@@ -42,6 +42,7 @@ class LiveServer:
     url: str
     backend: str
     accounts: Accounts
+    database_url: str
 
     @property
     def screenshots(self) -> Path:
@@ -64,7 +65,7 @@ def live_server(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process, log)
-        yield LiveServer(base, databases.backend, accounts)
+        yield LiveServer(base, databases.backend, accounts, url)
     finally:
         process.terminate()
         try:

@@ -38,28 +38,20 @@ def free_port() -> int:
 
 
 def start_server(
-    database_url: str, port: int, log: Path, environment: str = "test"
+    database_url: str, port: int, log: Path, environment: str = "production"
 ) -> subprocess.Popen[bytes]:
+    """The shipped ``chanjiao serve`` with a deployment's settings: production, the scheduler on,
+    the throttle in the database (no store swapped in), a secret from the environment."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "CHANJIAO_ENVIRONMENT": environment,
-        "CHANJIAO_SCHEDULER_ENABLED": "false",
+        "CHANJIAO_SCHEDULER_ENABLED": "true",
         "CHANJIAO_SECRET_KEY": os.environ.get("CHANJIAO_SECRET_KEY", SERVER_SECRET),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "service.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    # A Redis URL left in the caller's environment would swap the database store for Redis.
+    env.pop("CHANJIAO_REDIS_URL", None)
+    command = [str(Path(sys.executable).with_name("chanjiao")), "serve", "--port", str(port)]
     with log.open("wb") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 

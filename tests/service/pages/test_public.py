@@ -144,3 +144,29 @@ def test_api_docs_load_their_assets_from_the_app(client: TestClient) -> None:
     assert "https://" not in swagger + redoc
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
         assert client.get(f"/static/api-docs/{asset}").status_code == 200
+
+
+def test_an_error_answered_outside_the_page_routes_reaches_a_browser_as_a_chinese_page(
+    client: TestClient,
+) -> None:
+    # The body limit answers before any route runs, in the API's JSON.
+    oversized = client.post(
+        "/login",
+        content=b"x" * (2 * 1024 * 1024),
+        headers={"Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert oversized.status_code == 413
+    assert oversized.headers["content-type"].startswith("text/html")
+    assert "请求内容过大" in oversized.text
+    assert '"error"' not in oversized.text
+    assert 'href="/"' in oversized.text  # a way back
+
+    # A program calling the API, or a client that does not ask for HTML, still gets JSON.
+    api = client.post(
+        "/api/v1/auth/token",
+        content=b"x" * (2 * 1024 * 1024),
+        headers={"Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert api.headers["content-type"].startswith("application/json")
+    plain = client.post("/login", content=b"x" * (2 * 1024 * 1024))
+    assert plain.json()["error"]["message"] == "请求内容过大（上限1024 KB）"
