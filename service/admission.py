@@ -16,7 +16,7 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.errors import unavailable_response
+from service.http_errors import unavailable_response
 from service.settings import settings
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
 from service.enterprises.router import router as enterprises_router
-from service.errors import register_error_handlers
 from service.health.router import router as health_router
+from service.http_errors import register_error_handlers
 from service.identity_changes.router import router as identity_changes_router
 from service.integration_enterprises.router import router as integration_router
 from service.jobs import JOBS

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from service.errors import ErrorBody, error_responses
+from service.http_errors import ErrorBody, error_responses
 
 _UNGATED = ("/healthz", "/readyz")
 _COMMON = (400, 401, 403, 404, 409, 413, 422, 429, 503)

@@ -9,7 +9,7 @@ from models import Role, User
 from service.audit_log import operations
 from service.audit_log.schemas import AuditEntriesPublic, AuditEntryPublic
 from service.auth.dependencies import ReadSessionDep, require_roles
-from service.errors import error_responses
+from service.http_errors import error_responses
 from service.pagination import PageDep
 
 router = APIRouter(prefix="/audit", tags=["审计"])

@@ -19,7 +19,7 @@ from service.auth.schemas import (
     UserPublic,
 )
 from service.db import write_from_here
-from service.errors import error_responses
+from service.http_errors import error_responses
 from service.organizations import operations as organizations
 
 router = APIRouter(prefix="/auth", tags=["账户"])

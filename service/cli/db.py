@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 app = typer.Typer(help="数据库迁移。", no_args_is_help=True)
 
@@ -18,6 +23,16 @@ def use_database(url: str) -> None:
     settings.database_url = url
     # uvicorn's worker (and reload) processes build their settings from the environment.
     os.environ["DATABASE_URL"] = url
+
+
+@contextmanager
+def session_scope(*, write: bool = True) -> Iterator[Session]:
+    """:func:`service.db.session_scope` for a command, loaded when the command runs: importing a
+    command's module to list it (``chanjiao --help``) loads neither SQLAlchemy nor the models."""
+    from service.db import session_scope as scope
+
+    with scope(write=write) as session:
+        yield session
 
 
 def refuse_missing_sqlite_file() -> None:

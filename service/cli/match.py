@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from service.db import session_scope
+from service.cli.db import session_scope
 from service.errors import AppError
 
 if TYPE_CHECKING:

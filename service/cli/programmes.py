@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from service.db import session_scope
+from service.cli.db import session_scope
 from service.errors import AppError
 
 programmes_app = typer.Typer(

@@ -3,8 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from service.errors import retry_after_headers
 from service.health import operations
+from service.http_errors import retry_after_headers
 
 router = APIRouter(tags=["运行状态"])
 

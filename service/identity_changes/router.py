@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from models import IdentityChangeRequest, Role, User
 from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
-from service.errors import error_responses
+from service.http_errors import error_responses
 from service.identity_changes import operations
 from service.identity_changes.schemas import (
     IdentityChangeCreate,

@@ -37,7 +37,8 @@ for path in paths(root, Context(root, info_name="chanjiao"), []):
     result = runner.invoke(app, [*path, "--help"])
     exits[" ".join(path)] = result.exit_code
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"numpy", "scipy", "sklearn", "jieba",
-    "rapidfuzz"} or m == "service.app")
+    "rapidfuzz", "pypinyin", "sqlalchemy", "sqlmodel", "fastapi", "starlette", "openpyxl"}
+    or m in {"service.app", "service.db", "models"})
 print(json.dumps({"exits": exits, "heavy": heavy}))
 """
 
