@@ -1,12 +1,12 @@
 """Every shell example of the README and of docs/ runs as written against a fresh demo city.
 
-Convention (stated in docs/conventions for examples, see README "Docs"): a fenced block whose
-language is ``bash``, ``sh`` or ``console`` is a runnable example. A ``bash``/``sh`` block is one
-script; in a ``console`` block the lines that start with ``$ `` are the commands (a trailing ``\\``
-continues one) and the other lines show their output. A runnable block that must not run here
-(``make demo`` itself, docker, benchmarks of minutes) is preceded by ``<!-- not run: reason -->``;
-the test counts those, so nothing is skipped silently. Blocks in any other language (``text``,
-``json``, ``ini`` …) show output or files and are never run.
+Convention (docs/design/conventions.md, item 19): a fenced block whose language is ``bash``,
+``sh`` or ``console`` is a runnable example. A ``bash``/``sh`` block is one script; in a
+``console`` block the lines that start with ``$ `` are the commands (a trailing ``\\`` continues
+one) and the other lines show their output, which the run must print. A runnable block that must
+not run here (``make demo`` itself, docker, benchmarks of minutes) is preceded by
+``<!-- not run: reason -->``; the test counts those, so nothing is skipped silently. Blocks in any
+other language (``text``, ``json`` …) show output or files and are never run.
 
 The run: a folder laid out like the repository after ``make demo`` — ``chanjiao.db`` built by the
 commands ``make demo`` runs (``db upgrade``, ``seed catalog``, ``seed demo`` with
@@ -210,3 +210,34 @@ def test_runnable_blocks_run_against_a_fresh_demo_city(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+LINK = re.compile(r"\]\((?P<target>[^)#\s]*)(?:#(?P<anchor>[^)\s]*))?\)")
+
+
+def _anchor(heading: str) -> str:
+    # GitHub's rule: lower case, punctuation but hyphens and spaces dropped, spaces to hyphens.
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def test_links_between_documents_resolve() -> None:
+    broken = []
+    for path in documents():
+        for match in LINK.finditer(path.read_text(encoding="utf-8")):
+            target, anchor = match.group("target"), match.group("anchor")
+            if target.startswith(("http://", "https://")):
+                continue
+            resolved = (path.parent / target).resolve() if target else path
+            if not resolved.exists():
+                broken.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+                continue
+            if anchor and resolved.suffix == ".md":
+                headings = [
+                    _anchor(line.lstrip("#"))
+                    for line in resolved.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("#")
+                ]
+                if anchor not in headings:
+                    broken.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert broken == []
