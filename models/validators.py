@@ -1,4 +1,4 @@
-"""Validators of the identifiers the platform accepts (see shared/reference/README.md)."""
+"""Validators of the identifiers the platform accepts (see docs/design/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Supply-demand indicators of majors and the five adjustment actions (POLICY.md §2).
+"""Supply-demand indicators of majors and the five adjustment actions (docs/design/policy.md §2).
 
 For each major of a region the platform recommends one action — 撤并 (merge or close), 调减
 (reduce enrolment), 改造升级 (upgrade), 扩招 (expand) or 保持 (keep) — from its yearly figures and
@@ -93,7 +93,7 @@ class YearFigures:
         Open internship and apprenticeship places asking for the major.
     class_demand : float, default=0.0
         The part of ``demand`` that asked for the major's 专业类 rather than the major, already
-        discounted (POLICY.md §2); ``demand - class_demand`` is the exact-major demand.
+        discounted (docs/design/policy.md §2); ``demand - class_demand`` is the exact-major demand.
     """
 
     year: int

@@ -1,4 +1,4 @@
-"""Posting rules checked when a position is published (POLICY.md §3).
+"""Posting rules checked when a position is published (docs/design/policy.md §3).
 
 The thresholds and the word lists are data (``seed/data/compliance_rules.json``, read into
 `ComplianceRules`); this module only applies them. Every `Finding` says which rule it applied,

@@ -3,7 +3,7 @@
 Provenance
 ----------
 Every generated file is derived from the compiled public copies of official classifications kept in
-``../shared/reference`` (see its README for the editions and their known defects):
+the reference folder, ``--source`` (editions and known defects: docs/design/architecture.md):
 
 * ``majors.csv`` — 职业教育专业目录（2021年） with the 2024–2025 增补 (``majors_2021.csv``).
 * ``major_terms.csv`` — terms (occupations / 岗位群, course names, certificate names) extracted

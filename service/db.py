@@ -3,13 +3,13 @@
 SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on every connection, and
 write transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes
 fails at once with "database is locked" when another writer holds the lock, whatever the busy
-timeout (PITFALLS.md). Read-only work uses :func:`read_engine`, whose transactions stay deferred so
+timeout (docs/design/pitfalls.md). Reads use :func:`read_engine`: its transactions stay deferred so
 readers never queue. Writers of one process queue on a lock in front of ``BEGIN IMMEDIATE`` (a
 bounded wait, then 503) instead of polling SQLite's busy handler.
 
 A request holds at most one pooled connection: its read and write dependencies share one session
 (the write dependency ends the read transaction before it starts writing), so a request never waits
-for a second connection while holding a first — the pool deadlock of PITFALLS.md.
+for a second connection while holding a first — the pool deadlock of docs/design/pitfalls.md.
 """
 
 from __future__ import annotations

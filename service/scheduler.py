@@ -3,7 +3,7 @@
 Every worker starts an APScheduler ``BackgroundScheduler``, but a job body runs only in the process
 that holds the ``scheduler_lease`` row; the holder renews the lease on a heartbeat and another
 process takes over when it lapses. A lease row survives recycled pooled connections, unlike a
-PostgreSQL advisory lock (PITFALLS.md). Jobs are idempotent, so a run repeated after a takeover does
+PostgreSQL advisory lock (docs/design/pitfalls.md). Jobs are idempotent: a rerun after takeover does
 no harm.
 """
 

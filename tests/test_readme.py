@@ -1,125 +1,243 @@
-"""Every command-line example of the README runs as written from the repository root after
-`make demo`.
+"""Every shell example of the README and of docs/ runs as written against a fresh demo city.
 
-Convention: inside fenced blocks, a line (optionally after a `$ ` prompt) that starts with
-`.venv/bin/chanjiao` is a command; the lines after a `$ ` command show its output and are not run.
-Commands run in a folder laid out like the repository after `make demo` — the demo city in
-`chanjiao.db` (the default database), `.venv`, `tests` and `seed` — with no `DATABASE_URL` set:
-the first with bash as written, the others in this process (a dozen fresh processes each importing
-scikit-learn would cost the suite a minute), their `> FILE` redirections honoured and a trailing
-`; echo $?` meaning that a non-zero exit is what the README shows.
+Convention (docs/design/conventions.md, item 19): a fenced block whose language is ``bash``,
+``sh`` or ``console`` is a runnable example. A ``bash``/``sh`` block is one script; in a
+``console`` block the lines that start with ``$ `` are the commands (a trailing ``\\`` continues
+one) and the other lines show their output, which the run must print. A runnable block that must
+not run here (``make demo`` itself, docker, benchmarks of minutes) is preceded by
+``<!-- not run: reason -->``; the test counts those, so nothing is skipped silently. Blocks in any
+other language (``text``, ``json`` …) show output or files and are never run.
+
+The run: a folder laid out like the repository after ``make demo`` — ``chanjiao.db`` built by the
+commands ``make demo`` runs (``db upgrade``, ``seed catalog``, ``seed demo`` with
+``CHANJIAO_ENVIRONMENT=demo``), ``.venv``, ``tests``, ``seed`` — and ``chanjiao serve`` on a free
+port, as ``make demo`` starts it (demo environment, scheduler on). Each runnable block runs in order
+with ``bash`` under ``set -euo pipefail`` from that folder, with ``127.0.0.1:8000`` replaced by the
+server's address and no ``CHANJIAO_*``/``DATABASE_URL`` variables set (a fresh shell). Each must
+exit 0; curl calls use ``-f`` (a non-2xx fails the block) unless they print the status they expect
+with ``-w '%{http_code}'``.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
+import re
 import subprocess
-from collections.abc import Callable
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import make_url
-from sqlmodel import Session
 
-from seed.demo.loader import load_demo
-from service.db import get_engine, read_engine
-from service.settings import settings
+from tests.browser.harness import free_port, wait_until_up
 
 ROOT = Path(__file__).parents[1]
 COMMAND = ".venv/bin/chanjiao"
+RUNNABLE = {"bash", "sh", "console"}
+NOT_RUN = re.compile(r"<!--\s*not run:\s*(?P<reason>[^>]*\S)\s*-->")
+ADDRESS = "127.0.0.1:8000"
+# Blocks marked `<!-- not run: reason -->`, counted so that a new one is a visible decision.
+EXPECTED_NOT_RUN = 9
+# A curl call either fails on a non-2xx answer (-f in its short options) or prints the status.
+CURL = re.compile(r"\bcurl\b(?P<args>[^|;&]*)")
+CURL_FAILS = re.compile(r"(^|\s)-[a-zA-Z]*f[a-zA-Z]*(\s|$)|--fail\b|%\{http_code\}")
 
 
-def readme_commands() -> list[str]:
-    commands, in_block = [], False
-    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("```"):
-            in_block = not in_block
+@dataclass(frozen=True)
+class Block:
+    path: Path
+    line: int  # of the opening fence, 1-based
+    language: str
+    text: str
+    not_run: str | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+    def script(self) -> str:
+        if self.language != "console":
+            return self.text
+        commands, continuing = [], False
+        for line in self.text.splitlines():
+            if line.startswith("$ ") or continuing:
+                command = line.removeprefix("$ ") if not continuing else line
+                commands.append(command)
+                continuing = command.endswith("\\")
+        return "\n".join(commands) + "\n"
+
+    def shown_output(self) -> list[str]:
+        """The output lines a ``console`` block shows (``…`` stands for lines left out)."""
+        if self.language != "console":
+            return []
+        shown, continuing = [], False
+        for line in self.text.splitlines():
+            if line.startswith("$ ") or continuing:
+                continuing = line.endswith("\\")
+            elif line.strip() and line.strip() != "…":
+                shown.append(line.strip())
+        return shown
+
+
+def documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), ROOT / "bench/README.md"]
+
+
+def blocks(path: Path) -> list[Block]:
+    found: list[Block] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    opening: tuple[int, str] | None = None
+    body: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith("```"):
+            if opening is not None:
+                body.append(line)
             continue
-        text = line.removeprefix("$ ")
-        if in_block and (text.startswith(COMMAND) or text.startswith("chanjiao ")):
-            commands.append(text)
-    return commands
+        if opening is None:
+            opening, body = (number, line[3:].strip().split(" ")[0]), []
+            continue
+        start, language = opening
+        before = [text for text in lines[: start - 1] if text.strip()]
+        marker = NOT_RUN.fullmatch(before[-1].strip()) if before else None
+        reason = marker.group("reason") if marker else None
+        found.append(Block(path, start, language, "\n".join(body) + "\n", reason))
+        opening = None
+    assert opening is None, f"{path}: unclosed fence at line {opening[0]}"
+    return found
 
 
-def test_readme_commands_name_the_installed_command() -> None:
-    # `chanjiao` alone is not on PATH after `make demo` (the venv is not activated).
-    commands = readme_commands()
-    assert [command for command in commands if not command.startswith(COMMAND)] == []
-    assert len(commands) >= 10
+def runnable_blocks() -> list[Block]:
+    return [block for path in documents() for block in blocks(path) if block.language in RUNNABLE]
+
+
+def test_every_shell_block_runs_or_says_why_not() -> None:
+    every = runnable_blocks()
+    marked = [block for block in every if block.not_run is not None]
+    assert len(marked) == EXPECTED_NOT_RUN, [f"{b.where}: {b.not_run}" for b in marked]
+    assert len(every) - len(marked) >= 20
+    # A marker in front of a block that would not run anyway is a mistake.
+    for path in documents():
+        for block in blocks(path):
+            if block.language not in RUNNABLE:
+                assert block.not_run is None, f"{block.where}: only shell blocks run"
+
+
+def test_runnable_blocks_are_self_contained() -> None:
+    problems = []
+    for block in runnable_blocks():
+        if block.not_run is not None:
+            continue
+        script = block.script()
+        for line in script.splitlines():
+            code = line.split(" #", 1)[0]
+            # `chanjiao` alone is not on PATH after `make demo` (the venv is not activated).
+            if re.match(r"\s*chanjiao\s", code):
+                problems.append(f"{block.where}: `{line}` is not {COMMAND}")
+            for call in CURL.finditer(code):
+                if not CURL_FAILS.search(call.group("args")):
+                    problems.append(f"{block.where}: curl without -f: {line.strip()}")
+            if ":8000" in code.replace(ADDRESS, ""):
+                problems.append(f"{block.where}: the server is {ADDRESS}: {line.strip()}")
+            if "‹" in code:
+                problems.append(f"{block.where}: placeholder left in {line.strip()}")
+    assert problems == []
 
 
 @pytest.mark.skipif(
     not (ROOT / COMMAND).exists(), reason="needs the project's .venv (make install)"
 )
-def test_readme_commands_run_against_the_demo_city(
-    fresh_db_url: str,
-    backend: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    run_cli: Callable[..., Any],
-) -> None:
-    if backend != "sqlite":
-        pytest.skip("make demo builds a SQLite file")
-    monkeypatch.setattr(settings, "environment", "demo")
-    engine = get_engine(fresh_db_url)
-    with Session(engine) as session:
-        load_demo(session)
-        session.commit()
-    with engine.execution_options(sqlite_begin="DEFERRED").connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    database = make_url(fresh_db_url).database
-    assert database is not None
-    shutil.copyfile(database, tmp_path / "chanjiao.db")
-    for name in (".venv", "tests", "seed"):
+def test_runnable_blocks_run_against_a_fresh_demo_city(tmp_path: Path) -> None:
+    for name in (".venv", "tests", "seed", "bench"):
         (tmp_path / name).symlink_to(ROOT / name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(settings, "environment", "production")
-    monkeypatch.setattr(settings, "database_url", "sqlite:///./chanjiao.db")
-    commands = readme_commands()
+    shell_env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CHANJIAO_", "DATABASE_URL"))
+    }
+    demo_env = {**shell_env, "CHANJIAO_ENVIRONMENT": "demo"}
+    database = "sqlite:///./chanjiao.db"
+    # What `make demo` runs (Makefile), from the folder it serves.
+    for step in (["db", "upgrade"], ["seed", "catalog"], ["seed", "demo"]):
+        done = subprocess.run(
+            [COMMAND, "--db", database, *step],
+            cwd=tmp_path,
+            env=demo_env,
+            capture_output=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, (step, done.stderr.decode()[-2000:])
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHANJIAO_", "DATABASE_URL"))}
-    first = subprocess.run(["bash", "-c", commands[0]], env=env, capture_output=True, timeout=300)
-    assert (first.returncode, first.stderr.decode()) == (0, "")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=tmp_path,
+            env={**demo_env, "DATABASE_URL": database},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", server, log)
+        failures, ran = [], 0
+        for block in runnable_blocks():
+            if block.not_run is not None:
+                continue
+            script = block.script().replace(ADDRESS, f"127.0.0.1:{port}")
+            started = time.monotonic()
+            done = subprocess.run(
+                ["bash", "-c", "set -euo pipefail\n" + script],
+                cwd=tmp_path,
+                env=shell_env,
+                capture_output=True,
+                timeout=120,
+            )
+            ran += 1
+            printed = done.stdout.decode(errors="replace")
+            missing = [line for line in block.shown_output() if line not in printed]
+            if done.returncode != 0 or missing:
+                failures.append(
+                    f"{block.where} (exit {done.returncode}, {time.monotonic() - started:.1f} s, "
+                    f"output not shown: {missing})\n"
+                    f"{done.stderr.decode(errors='replace')[-1500:]}{printed[-500:]}"
+                )
+        assert failures == []
+        assert ran >= 20
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
-    # Engines are cached per URL and a relative SQLite path is resolved when a connection opens:
-    # an engine that an earlier test made for ./chanjiao.db elsewhere must not serve these commands.
-    for url in ("sqlite:///./chanjiao.db", "sqlite:///chanjiao.db"):
-        get_engine(url).dispose()
-        read_engine(url).dispose()
-    failures = []
-    for command in commands[1:]:
-        # Each command starts as a fresh process would: the default database, no --db left over.
-        # (By its absolute path: engines are cached per URL, and a relative SQLite path cached by
-        # an earlier test would resolve against that test's working directory.)
-        settings.database_url = f"sqlite:///{tmp_path / 'chanjiao.db'}"
-        failure = _run_in_process(command, run_cli)
-        if failure:
-            failures.append(f"{command}\n  {failure}")
-    assert failures == []
+
+LINK = re.compile(r"\]\((?P<target>[^)#\s]*)(?:#(?P<anchor>[^)\s]*))?\)")
 
 
-def _run_in_process(command: str, run_cli: Callable[..., Any]) -> str | None:
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    tokens = list(lexer)
-    shows_exit = ";" in tokens
-    if shows_exit:
-        assert tokens[tokens.index(";") + 1 :] == ["echo", "$?"], command
-        tokens = tokens[: tokens.index(";")]
-    out = None
-    if ">" in tokens:
-        out = Path(tokens[tokens.index(">") + 1])
-        tokens = tokens[: tokens.index(">")]
-    assert tokens[0] == COMMAND, command
-    result = run_cli(*tokens[1:])
-    if out is not None:
-        out.write_bytes(result.stdout_bytes)
-    if "Traceback" in result.output or (result.exit_code != 0 and not shows_exit):
-        return f"exit {result.exit_code}: {result.output[-500:]}"
-    return None
+def _anchor(heading: str) -> str:
+    # GitHub's rule: lower case, punctuation but hyphens and spaces dropped, spaces to hyphens.
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def test_links_between_documents_resolve() -> None:
+    broken = []
+    for path in documents():
+        for match in LINK.finditer(path.read_text(encoding="utf-8")):
+            target, anchor = match.group("target"), match.group("anchor")
+            if target.startswith(("http://", "https://")):
+                continue
+            resolved = (path.parent / target).resolve() if target else path
+            if not resolved.exists():
+                broken.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+                continue
+            if anchor and resolved.suffix == ".md":
+                headings = [
+                    _anchor(line.lstrip("#"))
+                    for line in resolved.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("#")
+                ]
+                if anchor not in headings:
+                    broken.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert broken == []

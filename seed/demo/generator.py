@@ -840,7 +840,7 @@ class _Builder:
         }
 
     def _drafts(self, showcase: _Enterprise) -> list[Row]:
-        """The two postings planted to fail publication (POLICY.md §3)."""
+        """The two postings planted to fail publication (docs/design/policy.md §3)."""
         discriminatory: Row = {
             "enterprise_code": showcase.code,
             "title": "生产储备干部",

@@ -1,7 +1,7 @@
 """Policy profiles: listing them, resolving the one a region uses, assigning one to a region.
 
 A region uses its own assignment, else the nearest ancestor's (city, then province), else the
-national default. The thresholds themselves are the profile row's ``params`` (POLICY.md §2).
+national default. The thresholds are the profile row's ``params`` (docs/design/policy.md §2).
 """
 
 from __future__ import annotations

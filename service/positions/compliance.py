@@ -1,4 +1,4 @@
-"""The posting rules (POLICY.md §3) applied to positions: facts from the database, rules from data.
+"""Posting rules (docs/design/policy.md §3) on positions: facts from the database, rules from data.
 
 :func:`check_facts` needs no session, for callers that gather the facts of many positions themselves
 (the bulk import: :func:`existing_interns` answers for many enterprises in one query).
@@ -75,7 +75,7 @@ def facts_of(
         enterprise_staff_count=staff_count,
         existing_interns=existing_interns,
         post_staff_count=position.post_staff_count,
-        # Every posting on this platform is aimed at vocational students (POLICY.md §3).
+        # Every posting on this platform is aimed at vocational students (docs/design/policy.md §3).
         open_to_vocational=True,
     )
 

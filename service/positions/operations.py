@@ -670,7 +670,7 @@ def apprenticeship_share(
     """Apprentice posts (headcount of published apprenticeship positions) over 在岗职工总数, per
     verified enterprise, and summed per county and per industry 大类.
 
-    POLICY.md §3 apprentice share: 000 task 11; 001 indicator 4.4.
+    docs/design/policy.md §3 apprentice share: 000 task 11; 001 indicator 4.4.
     """
     region = organizations.scoped_region(session, viewer, region)
     condition = (

@@ -1,1 +1,1 @@
-"""The mismatch report: supply-demand indicators and adjustment actions per major (POLICY.md §2)."""
+"""The mismatch report: indicators and adjustment actions per major (docs/design/policy.md §2)."""

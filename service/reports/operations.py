@@ -246,7 +246,7 @@ def _class_demand(
     session: Session, scope: Scope, thresholds: PolicyProfile
 ) -> dict[tuple[str, int], Fraction]:
     """Demand naming a 专业类, counted for each major of the class at the profile's discount
-    (POLICY.md §2). Internship places asking for a class are not demand and are left out."""
+    (docs/design/policy.md §2). Internship places asking for a class are not demand: left out."""
     discount = Fraction(str(thresholds.class_demand_discount))
     by_class: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
     for class_code, year, kind, k, headcount in repository.class_position_headcounts(
@@ -583,7 +583,7 @@ def compute_snapshots(
     """The warnings of one region, or of every city and province with schools, not yet stored.
 
     Without ``year`` each region uses its latest year with cohorts. Only reads: on SQLite the
-    computation must not hold the write lock (PITFALLS.md).
+    computation must not hold the write lock (docs/design/pitfalls.md).
     """
     if year is not None:
         _check_year(year)

@@ -138,7 +138,7 @@ class CheckedImport:
 # An import runs in two phases. The check phase (parse, map headers, resolve catalogue names, the
 # compliance rules, classify each row as insert / update / unchanged) only reads, so it runs on a
 # read session: on SQLite that transaction stays DEFERRED and takes no write lock, and the single
-# write lock is held only for the write phase's upserts and audit entry (PITFALLS.md: never hold a
+# write lock covers only the write phase's upserts and audit (docs/design/pitfalls.md: never hold a
 # write transaction while computing; checking a large file takes seconds). All or nothing still
 # holds: a bad row stops the import before any write session is used, and the write phase is one
 # transaction. Between the phases another writer may have changed, added or removed a row the file

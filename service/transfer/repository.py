@@ -1,7 +1,7 @@
 """Queries and bulk statements of the import and export: look-ups loaded once per file, the stored
 rows a file touches, chunked upserts, and the rows an export writes.
 
-Everything here is SQLAlchemy Core on the tables (PITFALLS.md: ORM objects cost 30× per row).
+All of it is SQLAlchemy Core on the tables (docs/design/pitfalls.md: ORM objects cost 30× per row).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from matching.resolve import MajorRecord
 
 DATA = Path(__file__).resolve().parents[2] / "seed" / "data"
 
-# 高职专科 majors whose serving industries POLICY.md §1's lists make unambiguous.
+# 高职专科 majors whose serving industries docs/design/policy.md §1's lists make unambiguous.
 ALIGNMENT_LABELS: dict[str, set[str]] = {
     "410103": {"modern-agriculture"},
     "420801": {"energy-saving-environmental"},

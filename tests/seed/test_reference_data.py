@@ -1,6 +1,6 @@
 """The reference data files of ``seed/data``: counts, hierarchy, curated crosswalks, provenance.
 
-Counts are pinned as literals and, where ``../shared/reference`` is present, recomputed from it, so
+Counts are pinned as literals and, where the reference folder is present, recomputed from it, so
 that a silent change on either side fails. The generated files must equal a fresh rebuild.
 """
 
@@ -34,7 +34,7 @@ PRIORITY_LISTS = {
     "联合体新兴产业",
     "急需紧缺学科专业",
 }
-# POLICY.md §1, list by list (entries named in several lists are merged into one).
+# docs/design/policy.md §1, list by list (entries named in several lists are merged into one).
 POLICY_LIST_MEMBERS = {
     "战略性新兴产业": {
         "新一代信息技术", "集成电路", "人工智能", "工业互联网", "储能", "智能制造", "生物医药",
