@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from matching import search_text
@@ -539,12 +538,7 @@ def search_positions(
     if filters.start_to is not None:
         conditions.append(col(Position.start_date) <= filters.start_to)
     if filters.closing_from is not None:
-        conditions.append(
-            or_(
-                col(Position.closing_date).is_(None),
-                col(Position.closing_date) >= filters.closing_from,
-            )
-        )
+        conditions.append(repository.open_on(filters.closing_from))
     counted: tuple[int, bool] | None = None
     if terms and sort in ("relevance", "newest") and search.date_windows(session):
         # The count, the newest pages and relevance's candidates all come from the newest

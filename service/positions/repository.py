@@ -6,7 +6,7 @@ The public search (full-text matching, date windows, its pages) is :mod:`service
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -132,6 +133,11 @@ def asks_for_major(codes: Sequence[str]) -> ColumnElement[bool]:
         col(PositionMajor.major_code).in_(list(codes))
     )
     return col(Position.id).in_(wanting)
+
+
+def open_on(day: date) -> ColumnElement[bool]:
+    """The position takes applications on ``day``: no closing date, or one not before it."""
+    return or_(col(Position.closing_date).is_(None), col(Position.closing_date) >= day)
 
 
 def occupation_exists(session: Session, code: str) -> bool:
@@ -382,3 +388,73 @@ def replace_classes(session: Session, position_id: uuid.UUID, codes: Sequence[st
             insert(PositionMajorClass),
             [{"position_id": position_id, "class_code": c} for c in codes],
         )
+
+
+def internship_headcounts(
+    session: Session,
+    enterprise_ids: Collection[uuid.UUID],
+    statuses: Sequence[PositionStatus],
+    today: date,
+    exclude: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, int]:
+    """Per enterprise (those with any), the headcount of its internships in ``statuses`` that have
+    not ended by ``today``, leaving out the positions ``exclude``; one aggregate query."""
+    statement = (
+        select(col(Position.enterprise_id), func.coalesce(func.sum(col(Position.headcount)), 0))
+        .where(
+            col(Position.enterprise_id).in_(list(enterprise_ids)),
+            col(Position.kind) == PositionKind.internship,
+            col(Position.status).in_(statuses),
+            (col(Position.end_date) == None) | (col(Position.end_date) >= today),  # noqa: E711
+        )
+        .group_by(col(Position.enterprise_id))
+    )
+    if exclude:
+        statement = statement.where(col(Position.id).not_in(list(exclude)))
+    return {enterprise: int(total) for enterprise, total in session.execute(statement)}
+
+
+# ---------------------------------------------------------------- search facets
+
+
+def open_region_counts(session: Session) -> list[tuple[str, str, int]]:
+    """(code, name, open positions) of each region with open public positions, by code."""
+    rows = session.execute(
+        select(col(Region.code), col(Region.name), func.count())
+        .join(Position, col(Position.region_code) == col(Region.code))
+        .where(*published(), col(Position.status) == PositionStatus.open)
+        .group_by(col(Region.code), col(Region.name))
+        .order_by(col(Region.code))
+    ).all()
+    return [(str(code), str(name), int(count)) for code, name, count in rows]
+
+
+def open_division_counts(session: Session) -> list[tuple[str, int]]:
+    """(GB/T 4754 大类, open positions) over the open public positions' enterprises."""
+    division = func.substr(col(Organization.industry_code), 1, 2)
+    rows = session.execute(
+        select(division, func.count())
+        .join(Position, col(Position.enterprise_id) == col(Organization.id))
+        .where(
+            *published(),
+            col(Position.status) == PositionStatus.open,
+            col(Organization.industry_code).is_not(None),
+        )
+        .group_by(division)
+    ).all()
+    return [(str(code), int(count)) for code, count in rows]
+
+
+def division_sections(session: Session) -> dict[str, str]:
+    """Each 大类 (2 digits) and its 门类 letter, its parent."""
+    rows = session.execute(
+        select(col(Industry.code), col(Industry.parent_code)).where(col(Industry.level) == "大类")
+    ).all()
+    return {str(code): str(parent) for code, parent in rows if parent is not None}
+
+
+def industry_names(session: Session, codes: Collection[str]) -> dict[str, str]:
+    rows = session.execute(
+        select(col(Industry.code), col(Industry.name)).where(col(Industry.code).in_(list(codes)))
+    ).all()
+    return {str(code): str(name) for code, name in rows}
