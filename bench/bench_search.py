@@ -61,7 +61,7 @@ from models.validators import USCC_ALPHABET, uscc_check_character
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine
-from service.positions import repository as positions_repository
+from service.positions import search as positions_search
 
 ENTERPRISES = 300
 SEED = 20261123
@@ -216,7 +216,7 @@ def build_database(path: Path, positions: int) -> str:
                 majors.append({"position_id": position_id, "major_code": code})
         session.execute(insert(Position), rows)
         session.execute(insert(PositionMajor), majors)
-        positions_repository.refresh_statistics(session)  # as the import does after writing
+        positions_search.refresh_statistics(session)  # as the import does after writing
         session.commit()
     engine.dispose()
     return url

@@ -2,9 +2,9 @@
 
 For each major of a region the platform recommends one action — 撤并 (merge or close), 调减
 (reduce enrolment), 改造升级 (upgrade), 扩招 (expand) or 保持 (keep) — from its yearly figures and
-a `PolicyProfile` that holds every threshold. Each rule that fires adds a `Reason` naming the
-rule, the figures that tripped it and its policy source, so that a school or a regulator can
-check the flag by hand.
+the `AdjustmentThresholds` of a policy profile, which hold every threshold. Each rule that fires
+adds a `Reason` naming the rule, the figures that tripped it and its policy source, so that a
+school or a regulator can check the flag by hand.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ __all__ = [
     "ACTION_LABELS",
     "ACTION_ORDER",
     "RULE_IDS",
+    "AdjustmentThresholds",
     "Assessment",
     "DestinationTier",
     "MajorSeries",
-    "PolicyProfile",
     "ProjectedYear",
     "Reason",
     "WarningClassifier",
@@ -247,7 +247,7 @@ class DestinationTier:
 
 
 @dataclass(frozen=True)
-class PolicyProfile:
+class AdjustmentThresholds:
     """Thresholds of the warning rules, with the policy source of each rule.
 
     A profile is data: the three shipped ones (national, anhui-2023, tianjin-2009) live in
@@ -358,7 +358,7 @@ class PolicyProfile:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PolicyProfile:
+    def from_dict(cls, data: Mapping[str, Any]) -> AdjustmentThresholds:
         """Build from plain data; unknown keys are an error (they are usually typos).
 
         Parameters
@@ -368,7 +368,7 @@ class PolicyProfile:
 
         Returns
         -------
-        PolicyProfile
+        AdjustmentThresholds
         """
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
@@ -553,11 +553,11 @@ class WarningClassifier:
 
     Parameters
     ----------
-    profile : PolicyProfile
+    profile : AdjustmentThresholds
         The thresholds and their sources.
     """
 
-    def __init__(self, profile: PolicyProfile) -> None:
+    def __init__(self, profile: AdjustmentThresholds) -> None:
         self.profile = profile
 
     def assess(self, series: Sequence[MajorSeries], year: int) -> list[Assessment]:

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from models import AuditLog, User
 from models.base import utcnow
+from service.audit_log import repository as audit_log_repository
 
 # Never copied into the log, whatever the entity (secrets; words derived for the search index).
 _SECRET_FIELDS = frozenset({"password_hash", "password", "search_title", "search_body"})
@@ -103,6 +103,5 @@ def record_many(
         }
         for entity_id, before, after in changes
     ]
-    if rows:
-        session.execute(insert(AuditLog), rows)
+    audit_log_repository.insert_entries(session, rows)
     return len(rows)

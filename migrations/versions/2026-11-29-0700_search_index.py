@@ -4,20 +4,22 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-29 07:00:00
 
-The words of each position (jieba, matching.search_text) in two columns, and the backend's index
-over them: SQLite an external-content FTS5 table kept in step by triggers, PostgreSQL a generated
+The words of each position (jieba, as matching.search_text cut them at this revision) in two
+columns, and the backend's index over them: SQLite an external-content FTS5 table kept in step by triggers, PostgreSQL a generated
 ``tsvector`` (the ``simple`` configuration, title weighted A) with a GIN index. Existing positions
 get their words here; the columns keep a server default of '' for raw inserts. Also indexes the newest and pay orders use.
 """
 
 import json
-from collections.abc import Sequence
+import logging
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
+import jieba
 import sqlalchemy as sa
 from alembic import op
-
-from matching.search_text import index_words
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -50,6 +52,83 @@ POSTGRESQL_VECTOR = (
 )
 
 
+# The words of matching.search_text at this revision, frozen here with the word list of that day
+# (the file beside this one): the backfill of this revision must not change when the live
+# tokenizer or the catalogue's words do.
+MAX_WORD_LENGTH = 32
+_MAX_SPLIT_LENGTH = 12
+WORDS_FILE = Path(__file__).with_name("2026-11-29-0700_search_index_words.txt")
+
+
+def _jieba() -> Any:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in WORDS_FILE.read_text(encoding="utf-8").split():
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def _normalize(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    kept = (
+        ch if ch.isalnum() else " " for ch in folded if unicodedata.category(ch) not in ("Mn", "Me")
+    )
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _is_han(word: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
+
+
+def _cut(tokenizer: Any, text: str) -> list[str]:
+    normalized = _normalize(text)
+    if not normalized.strip():
+        return []
+    words = tokenizer.lcut(normalized, HMM=False)
+    return [w for w in (word.strip() for word in words) if w]
+
+
+def _runs(words: Sequence[str]) -> Iterator[str]:
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and _is_han(word):
+            run.append(word)
+            continue
+        if len(run) > 1:
+            yield "".join(run)
+        run = []
+
+
+def _sub_words(word: str, frequencies: dict[str, int]) -> Iterator[str]:
+    for length in range(2, len(word)):
+        for start in range(len(word) - length + 1):
+            part = word[start : start + length]
+            if frequencies.get(part):
+                yield part
+
+
+def index_words(tokenizer: Any, *texts: str | Iterable[str]) -> str:
+    frequencies: dict[str, int] = tokenizer.FREQ
+    out: list[str] = []
+    for text in texts:
+        for part in [text] if isinstance(text, str) else text:
+            words = _cut(tokenizer, part)
+            for word in words:
+                if len(word) > MAX_WORD_LENGTH:
+                    continue
+                out.append(word)
+                if 2 < len(word) <= _MAX_SPLIT_LENGTH and _is_han(word):
+                    out.extend(_sub_words(word, frequencies))
+            for run in _runs(words):
+                run = run[:_MAX_SPLIT_LENGTH]
+                out.append(run)
+                out.extend(
+                    run[i : i + n] for n in range(2, len(run)) for i in range(len(run) - n + 1)
+                )
+    return " ".join(out)
+
+
 def _backfill(bind: Any) -> None:
     """The words of the positions already stored (a city's worth: computed here in Python)."""
     majors: dict[Any, list[str]] = {}
@@ -63,14 +142,15 @@ def _backfill(bind: Any) -> None:
     rows = bind.execute(sa.text("SELECT id, title, description, skills FROM position")).all()
     if not rows:
         return
+    tokenizer = _jieba()
     updates = []
     for position_id, title, description, skills in rows:
         listed = json.loads(skills) if isinstance(skills, str) else skills
         updates.append(
             {
                 "id": position_id,
-                "title": index_words(title),
-                "body": index_words(description, listed or [], majors.get(position_id, [])),
+                "title": index_words(tokenizer, title),
+                "body": index_words(tokenizer, description, listed or [], majors.get(position_id, [])),
             }
         )
     bind.execute(

@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from models import (
     Alliance,
     Organization,
     OrganizationKind,
     PartnerKind,
-    Position,
     PositionKind,
-    PriorityIndustry,
     Programme,
     ProgrammePartner,
     Region,
     Role,
     User,
 )
-from models.base import PUBLISHED_STATUSES
+from service.alliances import repository
 from service.alliances.schemas import AllianceIn, AllianceIndicators, AlliancePublic, Indicator
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
+from service.organizations import repository as organizations_repository
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -34,14 +32,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _organizations(
     session: Session, codes: Sequence[str], kind: OrganizationKind, field: str
 ) -> list[Organization]:
-    found = {
-        org.code: org
-        for org in session.exec(
-            select(Organization).where(
-                col(Organization.code).in_(list(codes)), Organization.kind == kind
-            )
-        ).all()
-    }
+    found = organizations_repository.of_kind_by_code(session, codes, kind)
     missing = [code for code in codes if code not in found]
     if missing:
         raise Invalid(
@@ -102,11 +93,7 @@ def create(session: Session, data: AllianceIn, actor: User) -> AlliancePublic:
     enterprises = _organizations(
         session, data.enterprise_codes, OrganizationKind.enterprise, "enterprise_codes"
     )
-    known = set(
-        session.exec(
-            select(PriorityIndustry.key).where(col(PriorityIndustry.key).in_(data.lead_industries))
-        ).all()
-    )
+    known = repository.known_priority_industries(session, data.lead_industries)
     unknown = [key for key in data.lead_industries if key not in known]
     if unknown:
         raise Invalid(
@@ -136,10 +123,7 @@ def create(session: Session, data: AllianceIn, actor: User) -> AlliancePublic:
 
 
 def list_all(session: Session, region: str | None) -> list[AlliancePublic]:
-    statement = select(Alliance).order_by(col(Alliance.name))
-    if region:
-        statement = statement.where(Alliance.region_code == region)
-    return [_public(session, a) for a in session.exec(statement).all()]
+    return [_public(session, a) for a in repository.alliances(session, region)]
 
 
 def _get(session: Session, alliance_id: uuid.UUID) -> Alliance:
@@ -164,28 +148,18 @@ def indicators(session: Session, alliance_id: uuid.UUID, year: int) -> AllianceI
             f"年份须在 {MIN_YEAR}—{MAX_YEAR} 之间", details=[field_detail("year", "年份超出范围")]
         )
     alliance = _get(session, alliance_id)
-    schools = session.exec(
-        select(Organization).where(
-            col(Organization.code).in_(alliance.school_codes),
-            Organization.kind == OrganizationKind.school,
-        )
-    ).all()
-    enterprises = session.exec(
-        select(Organization).where(
-            col(Organization.code).in_(alliance.enterprise_codes),
-            Organization.kind == OrganizationKind.enterprise,
-        )
-    ).all()
-    programmes = session.exec(
-        select(Programme).where(
-            col(Programme.school_id).in_([s.id for s in schools]), Programme.year == year
-        )
-    ).all()
-    partners = session.exec(
-        select(ProgrammePartner).where(
-            col(ProgrammePartner.programme_id).in_([p.id for p in programmes])
-        )
-    ).all()
+    schools = list(
+        organizations_repository.of_kind_by_code(
+            session, alliance.school_codes, OrganizationKind.school
+        ).values()
+    )
+    enterprises = list(
+        organizations_repository.of_kind_by_code(
+            session, alliance.enterprise_codes, OrganizationKind.enterprise
+        ).values()
+    )
+    programmes = repository.programmes_of(session, [s.id for s in schools], year)
+    partners = repository.partners_of(session, [p.id for p in programmes])
     return AllianceIndicators(
         alliance_id=alliance.id,
         name=alliance.name,
@@ -257,17 +231,7 @@ def _posts(
     year: int,
 ) -> Indicator:
     ids = [e.id for e in enterprises]
-    rows = session.exec(
-        select(Position.kind, func.sum(Position.headcount))
-        .where(
-            col(Position.enterprise_id).in_(ids),
-            col(Position.kind).in_([PositionKind.apprenticeship, PositionKind.internship]),
-            col(Position.status).in_(PUBLISHED_STATUSES),
-            col(Position.start_date).between(date(year, 1, 1), date(year, 12, 31)),
-        )
-        .group_by(col(Position.kind))
-    ).all()
-    posts = {str(kind): int(total or 0) for kind, total in rows}
+    posts = repository.placement_posts(session, ids, year)
     apprentice = posts.get(PositionKind.apprenticeship.value, 0)
     intern = posts.get(PositionKind.internship.value, 0)
     staff = sum(e.staff_count or 0 for e in enterprises)

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, true
 from sqlmodel import Session, col
 
 from models import (
@@ -474,13 +473,10 @@ def list_applications(
     elif actor.role not in SUPERVISOR_ROLES:
         raise Forbidden("当前角色无权查看申请")
     elif (scope := organizations.regional_scope(session, actor)) is not None:
-        in_region = organizations.organizations_in(scope)
-        conditions.append(
-            or_(col(Student.school_id).in_(in_region), col(Position.enterprise_id).in_(in_region))
-        )
+        conditions.append(repository.concerning_region(scope))
     if filters.position_id is not None:
         conditions.append(col(Application.position_id) == filters.position_id)
     if filters.status is not None:
         conditions.append(col(Application.status) == filters.status.value)
-    rows, total = repository.search(session, conditions or [true()], page.offset, page.page_size)
+    rows, total = repository.search(session, conditions, page.offset, page.page_size)
     return [public(row, actor) for row in rows], total

@@ -6,13 +6,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from models import Application, ApplicationStatus, Major, Organization, Position, Student
+from service.organizations import repository as organizations_repository
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 School = aliased(Organization)
 
@@ -133,3 +137,10 @@ def close_applications(
             .values(status=status.value, updated_at=now)
             .execution_options(synchronize_session="fetch")
         )
+
+
+def concerning_region(scope: RegionScope) -> ColumnElement[bool]:
+    """Applications of a student of a school inside ``scope``, or to a position of an enterprise
+    inside it."""
+    in_region = organizations_repository.ids_in(scope)
+    return or_(col(Student.school_id).in_(in_region), col(Position.enterprise_id).in_(in_region))

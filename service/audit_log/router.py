@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from models import Role, User
 from service.audit_log import operations
-from service.audit_log.schemas import AuditEntriesPublic, AuditEntryPublic
+from service.audit_log.schemas import AuditEntriesPublic, AuditEntryPublic, AuditFilters
 from service.auth.dependencies import ReadSessionDep, require_roles
 from service.http_errors import error_responses
 from service.pagination import PageDep
@@ -29,7 +29,7 @@ def list_audit(
     until: Annotated[datetime | None, Query(description="截止时间（不含）")] = None,
 ) -> AuditEntriesPublic:
     """审计日志（管理员可见全部，监管部门仅见本辖区机构及其账户的记录），新的在前。"""
-    filters = operations.AuditFilters(entity, entity_id, action, actor, since, until)
+    filters = AuditFilters(entity, entity_id, action, actor, since, until)
     rows, count = operations.list_entries(session, viewer, filters, page)
     return AuditEntriesPublic(
         data=[AuditEntryPublic.model_validate(row) for row in rows], count=count

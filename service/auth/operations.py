@@ -7,12 +7,13 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models import Organization, OrganizationKind, OrganizationStatus, RefreshToken, Role, User
 from models.base import utcnow
 from models.validators import normalize_code
 from service import audit, throttle
+from service.auth import repository
 from service.auth.schemas import RegisterRequest, Token
 from service.auth.security import (
     create_access_token,
@@ -23,6 +24,7 @@ from service.auth.security import (
 )
 from service.errors import Conflict, Invalid, Unauthorized, field_detail
 from service.organizations import operations as organizations
+from service.organizations import repository as organizations_repository
 from service.settings import settings
 
 MIN_PASSWORD_LENGTH = 8
@@ -65,7 +67,7 @@ def create_user(
     # Hash before the first query: on SQLite that query starts the write transaction, and argon2's
     # ~0.1 s must not be spent holding the write lock.
     password_hash = password_hash or hash_password(password)
-    if session.exec(select(User).where(User.username == username)).first() is not None:
+    if repository.user_named(session, username) is not None:
         raise Conflict("用户名已被使用", details=[field_detail("username", "用户名已被使用")])
     user = User(
         username=username,
@@ -126,8 +128,7 @@ def register(session: Session, request: RegisterRequest) -> Organization:
         raise Invalid("注册信息有误", details=problems)
     organizations.ensure_code_free(session, data.code, "organization.")
     organization = organizations.add_organization(session, data, OrganizationStatus.pending)
-    taken = session.exec(select(User.id).where(User.username == request.username)).first()
-    if taken is not None:
+    if repository.user_named(session, request.username) is not None:
         audit.record(
             session,
             REGISTRATION_ACTOR,
@@ -186,9 +187,7 @@ def create_account(
     """An account created by an operator (CLI), attached to the organisation with that code."""
     organization_id = None
     if organization_code:
-        organization = session.exec(
-            select(Organization).where(Organization.code == normalize_code(organization_code))
-        ).first()
+        organization = organizations_repository.by_code(session, normalize_code(organization_code))
         if organization is None:
             raise Invalid(
                 "机构不存在",
@@ -245,7 +244,7 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     """
     throttle.check_and_hit(throttle.LOGIN_PER_ADDRESS, address)
     throttle.check(throttle.LOGIN_PER_ACCOUNT, username)
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = repository.user_named(session, username)
     # Verify even for an unknown user name so the timing does not tell which names exist.
     valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     # An account of an organisation not yet verified answers like a wrong password: otherwise

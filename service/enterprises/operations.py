@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models import EnterpriseTaxYear, Organization, OrganizationKind, Role, User
 from models.base import utcnow
 from service.catalog import operations as catalog
-from service.enterprises import incentive
+from service.enterprises import incentive, repository
 from service.enterprises.schemas import (
     IncentiveStatement,
     StatementYear,
@@ -15,16 +15,15 @@ from service.enterprises.schemas import (
     TaxYearOut,
 )
 from service.errors import Forbidden, Invalid, NotFound, field_detail
+from service.organizations import repository as organizations_repository
 
 MIN_YEAR, MAX_YEAR = 2019, 2100  # 财税〔2019〕46号 applies from 2019
 
 
 def _enterprise(session: Session, code: str) -> Organization:
-    enterprise = session.exec(
-        select(Organization).where(
-            Organization.code == code, Organization.kind == OrganizationKind.enterprise
-        )
-    ).first()
+    enterprise = organizations_repository.of_kind_by_code(
+        session, [code], OrganizationKind.enterprise
+    ).get(code)
     if enterprise is None:
         raise NotFound(
             f"企业 {code} 不存在", details=[field_detail("code", "统一社会信用代码未登记")]
@@ -65,11 +64,7 @@ def put_tax_year(
     enterprise = _enterprise(session, code)
     if not (_own(actor, enterprise) or actor.role == Role.admin):
         raise Forbidden("只有企业本身可以填报其投资和纳税数据")
-    row = session.exec(
-        select(EnterpriseTaxYear).where(
-            EnterpriseTaxYear.enterprise_id == enterprise.id, EnterpriseTaxYear.year == year
-        )
-    ).first()
+    row = repository.tax_year(session, enterprise.id, year)
     if row is None:
         row = EnterpriseTaxYear(enterprise_id=enterprise.id, year=year, **data.model_dump())
         session.add(row)
@@ -87,11 +82,7 @@ def statement(session: Session, code: str, year: int, actor: User) -> IncentiveS
     enterprise = _enterprise(session, code)
     if not (_own(actor, enterprise) or _regulates(session, actor, enterprise)):
         raise Forbidden("只有企业本身及其所在地区的监管部门可以查看抵免计算单")
-    rows = session.exec(
-        select(EnterpriseTaxYear)
-        .where(EnterpriseTaxYear.enterprise_id == enterprise.id, EnterpriseTaxYear.year <= year)
-        .order_by(col(EnterpriseTaxYear.year))
-    ).all()
+    rows = repository.tax_years_up_to(session, enterprise.id, year)
     if not any(row.year == year for row in rows):
         raise NotFound(
             f"企业尚未填报 {year} 年的投资和纳税数据",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from models import IdentityChangeRequest, Organization, OrganizationKind, Role, User
@@ -145,14 +144,7 @@ def list_requests(
     if viewer.role in SUPERVISOR_ROLES:
         scope = organizations.supervision_scope(session, viewer)
         if scope is not None:
-            conditions.append(
-                or_(
-                    col(IdentityChangeRequest.organization_id).in_(
-                        organizations.organizations_in(scope)
-                    ),
-                    scope.contains(IdentityChangeRequest.to_region_code),
-                )
-            )
+            conditions.append(repository.concerning_region(scope))
     elif viewer.role in organizations.MEMBER_MANAGERS and viewer.organization_id is not None:
         conditions.append(col(IdentityChangeRequest.organization_id) == viewer.organization_id)
     else:

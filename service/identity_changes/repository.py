@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, func, select
 
 from models import IdentityChangeRequest, Role, User
+from service.organizations import repository as organizations_repository
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 PENDING = "pending"
 
@@ -43,3 +48,11 @@ def page_of(
         .limit(limit)
     ).all()
     return list(rows), int(count)
+
+
+def concerning_region(scope: RegionScope) -> ColumnElement[bool]:
+    """Requests of an organisation inside ``scope``, or asking to move into it."""
+    return or_(
+        col(IdentityChangeRequest.organization_id).in_(organizations_repository.ids_in(scope)),
+        scope.contains(IdentityChangeRequest.to_region_code),
+    )

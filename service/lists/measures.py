@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from models import PolicyMeasure, Region, User
 from models.base import utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.lists import repository
 from service.lists.schemas import MeasureIn, MeasurePublic, MeasureUpdate
 from service.organizations import operations as organizations
 
@@ -55,17 +56,8 @@ def list_measures(
     session: Session, region: str | None, include_withdrawn: bool
 ) -> list[MeasurePublic]:
     """Every measure, or those that apply to ``region`` (national ones and its regions' own)."""
-    statement = select(PolicyMeasure).order_by(
-        col(PolicyMeasure.sort_order), col(PolicyMeasure.key)
-    )
-    if region:
-        own = catalog.region_ancestors(session, region)
-        statement = statement.where(
-            col(PolicyMeasure.region_code).is_(None) | col(PolicyMeasure.region_code).in_(own)
-        )
-    if not include_withdrawn:
-        statement = statement.where(col(PolicyMeasure.withdrawn_at).is_(None))
-    return [_public(row) for row in session.exec(statement).all()]
+    own = catalog.region_ancestors(session, region) if region else None
+    return [_public(row) for row in repository.measures(session, own, include_withdrawn)]
 
 
 def _get(session: Session, key: str) -> PolicyMeasure:
@@ -99,11 +91,11 @@ def create(session: Session, data: MeasureIn, actor: User) -> MeasurePublic:
     key = data.key or f"{data.region_code or 'national'}-{uuid.uuid4().hex[:8]}"
     if session.get(PolicyMeasure, key) is not None:
         raise Conflict(f"措施编号 {key} 已被使用", details=[field_detail("key", "编号已存在")])
-    last = session.exec(select(func.max(PolicyMeasure.sort_order))).one()
+    last = repository.last_measure_order(session)
     row = PolicyMeasure(
         **data.model_dump(exclude={"key"}),
         key=key,
-        sort_order=int(last or 0) + 1,
+        sort_order=last + 1,
         updated_by=actor.id,
         updated_at=utcnow(),
     )

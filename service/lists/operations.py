@@ -13,31 +13,22 @@ the public reads the newest published version, and the live computation while th
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from models import (
-    DemandForecast,
     ListVersion,
-    Occupation,
-    Organization,
-    OrganizationKind,
-    OrganizationStatus,
-    Position,
     PositionKind,
-    PositionStatus,
-    Programme,
     Region,
     User,
 )
-from models import PolicyMeasure as MeasureRow
 from models.base import utcnow
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, field_detail
+from service.lists import repository
 from service.lists.schemas import (
     IndustryRow,
     ListKind,
@@ -49,8 +40,6 @@ from service.lists.schemas import (
     as_utc,
 )
 from service.organizations import operations as organizations
-from service.organizations import repository as organizations_repository
-from service.positions import repository as positions_repository
 from service.reports import operations as reports
 from service.reports.operations import MismatchQuery
 
@@ -110,40 +99,14 @@ def talent_demand_by_occupation(
     """Demand by occupation: published positions starting in ``year`` and forecasts for ``year``
     that name an occupation, in the region and the regions inside it (internships apart)."""
     scope = catalog.region_scope(session, region.code)
-    occupation = col(Position.occupation_code)
-    positions = session.exec(
-        select(occupation, col(Position.kind), func.sum(col(Position.headcount)))
-        .where(
-            occupation.is_not(None),
-            *positions_repository.published(),
-            scope.contains(Position.region_code),
-            col(Position.start_date) >= date(year, 1, 1),
-            col(Position.start_date) < date(year + 1, 1, 1),
-        )
-        .group_by(occupation, col(Position.kind))
-    ).all()
-    forecasts = session.exec(
-        select(col(DemandForecast.occupation_code), func.sum(col(DemandForecast.headcount)))
-        .where(
-            col(DemandForecast.occupation_code).is_not(None),
-            col(DemandForecast.publisher_id).not_in(organizations_repository.unverified_ids()),
-            scope.contains(DemandForecast.region_code),
-            DemandForecast.year == year,
-        )
-        .group_by(col(DemandForecast.occupation_code))
-    ).all()
     posts: dict[str, int] = {}
     interns: dict[str, int] = {}
-    for code, kind, total in positions:
+    for code, kind, total in repository.occupation_posts(session, scope, year):
         target = interns if kind == PositionKind.internship else posts
-        target[str(code)] = target.get(str(code), 0) + int(total or 0)
-    forecast = {str(code): int(total or 0) for code, total in forecasts}
+        target[code] = target.get(code, 0) + total
+    forecast = repository.occupation_forecasts(session, scope, year)
     codes = set(posts) | set(interns) | set(forecast)
-    names = dict(
-        session.exec(
-            select(Occupation.code, Occupation.name).where(col(Occupation.code).in_(codes))
-        ).all()
-    )
+    names = repository.occupation_names(session, codes)
     rows = [
         (code, posts.get(code, 0), forecast.get(code, 0), interns.get(code, 0)) for code in codes
     ]
@@ -169,24 +132,9 @@ def _matches(code: str | None, prefixes: list[str]) -> bool:
 def industries(session: Session, region: Region, year: int) -> list[IndustryRow]:
     """The priority industries of ``region`` with its enterprises, posts and programmes."""
     scope = catalog.region_scope(session, region.code)
-    enterprises = session.exec(
-        select(Organization).where(
-            Organization.kind == OrganizationKind.enterprise,
-            Organization.status == OrganizationStatus.verified,
-            scope.contains(Organization.region_code),
-        )
-    ).all()
-    positions = session.exec(
-        select(Position.enterprise_id, func.count(), func.sum(Position.headcount))
-        .where(Position.status == PositionStatus.open, scope.contains(Position.region_code))
-        .group_by(col(Position.enterprise_id))
-    ).all()
-    open_by_enterprise = {row[0]: (int(row[1]), int(row[2] or 0)) for row in positions}
-    programme_majors = session.exec(
-        select(Programme.major_code)
-        .join(Organization, col(Organization.id) == col(Programme.school_id))
-        .where(Programme.year == year, scope.contains(Organization.region_code))
-    ).all()
+    enterprises = repository.verified_enterprises(session, scope)
+    open_by_enterprise = repository.open_positions_by_enterprise(session, scope)
+    programme_majors = repository.programme_majors(session, scope, year)
     rows = []
     for industry in catalog.priority_industries_for(session, None, region.code):
         members = [e for e in enterprises if _matches(e.industry_code, industry.industry_codes)]
@@ -214,14 +162,7 @@ def industries(session: Session, region: Region, year: int) -> list[IndustryRow]
 def measures(session: Session, region: Region) -> list[PolicyMeasure]:
     """National measures plus those the region or a region containing it added (not withdrawn)."""
     own = catalog.region_ancestors(session, region.code)
-    rows = session.exec(
-        select(MeasureRow)
-        .where(
-            col(MeasureRow.withdrawn_at).is_(None),
-            col(MeasureRow.region_code).is_(None) | col(MeasureRow.region_code).in_(own),
-        )
-        .order_by(col(MeasureRow.sort_order), col(MeasureRow.key))
-    ).all()
+    rows = repository.measures(session, own, include_withdrawn=False)
     return [PolicyMeasure.model_validate(row, from_attributes=True) for row in rows]
 
 
@@ -288,12 +229,6 @@ def _require_publisher(session: Session, actor: User, region: Region) -> None:
         )
 
 
-def _versions(region: Region, kind: ListKind, year: int) -> Any:
-    return select(ListVersion).where(
-        ListVersion.region_code == region.code, ListVersion.kind == kind, ListVersion.year == year
-    )
-
-
 def region_list(
     session: Session,
     code: str,
@@ -316,11 +251,7 @@ def region_list(
         result = live_list(session, code, kind, year)
         result.status = "draft"
         return result
-    latest = session.exec(
-        _versions(region, kind, year)
-        .where(ListVersion.status == "published")
-        .order_by(col(ListVersion.version).desc())
-    ).first()
+    latest = repository.latest_published(session, region.code, kind, year)
     if latest is None:
         return live_list(session, code, kind, year)
     return _from_version(session, latest)
@@ -332,18 +263,12 @@ def create_draft(session: Session, code: str, kind: ListKind, year: int, actor: 
     region = _region(session, code)
     _require_publisher(session, actor, region)
     content = live_list(session, code, kind, year)
-    last = session.exec(
-        select(func.max(ListVersion.version)).where(
-            ListVersion.region_code == region.code,
-            ListVersion.kind == kind,
-            ListVersion.year == year,
-        )
-    ).one()
+    last = repository.last_version_number(session, region.code, kind, year)
     row = ListVersion(
         region_code=region.code,
         kind=kind,
         year=year,
-        version=int(last or 0) + 1,
+        version=last + 1,
         status="draft",
         content=content.model_dump(mode="json"),
         created_by=actor.id,
@@ -364,9 +289,7 @@ def create_draft(session: Session, code: str, kind: ListKind, year: int, actor: 
 def _version(
     session: Session, region: Region, kind: ListKind, year: int, version: int
 ) -> ListVersion:
-    row: ListVersion | None = session.exec(
-        _versions(region, kind, year).where(ListVersion.version == version)
-    ).first()
+    row = repository.version(session, region.code, kind, year, version)
     if row is None:
         raise NotFound(
             f"{region.name}{year}年{TITLES[kind]}没有第 {version} 版",
@@ -388,11 +311,7 @@ def publish(
             f"第 {version} 版已于 {row.published_at:%Y-%m-%d %H:%M} 发布，不能重复发布",
             details=[field_detail("version", "该版本已发布")],
         )
-    newer = session.exec(
-        _versions(region, kind, year).where(
-            ListVersion.status == "published", ListVersion.version > version
-        )
-    ).first()
+    newer = repository.published_after(session, region.code, kind, year, version)
     if newer is not None:
         raise Conflict(
             f"已发布更新的第 {newer.version} 版，第 {version} 版不能再发布",
@@ -416,10 +335,11 @@ def list_versions(
     """Published versions for everyone; drafts too for the region's regulators."""
     _check_year(year)
     region = _region(session, code)
-    statement = _versions(region, kind, year).order_by(col(ListVersion.version))
-    if not _may_draft(session, viewer, region):
-        statement = statement.where(ListVersion.status == "published")
-    return [_summary(session, row) for row in session.exec(statement).all()]
+    drafts = _may_draft(session, viewer, region)
+    return [
+        _summary(session, row)
+        for row in repository.versions(session, region.code, kind, year, drafts)
+    ]
 
 
 def read_version(

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
 from models.base import SUPERVISOR_ROLES, utcnow
@@ -268,11 +267,6 @@ def regional_scope(session: Session, user: User) -> catalog.RegionScope | None:
     return supervision_scope(session, user)
 
 
-def organizations_in(scope: catalog.RegionScope) -> Select[uuid.UUID]:
-    """Ids of the organisations inside ``scope``, as a subquery for ``IN``."""
-    return select(col(Organization.id)).where(scope.contains(Organization.region_code))
-
-
 def supervises_organization(
     session: Session, user: User, organization_id: uuid.UUID | None
 ) -> bool:
@@ -345,16 +339,16 @@ def list_organizations(
 ) -> tuple[list[Organization], int]:
     """Admins and national regulators see every organisation, a regional regulator those of its
     region; everyone else sees only their own."""
-    conditions = []
+    regions = []
     if region:
-        conditions.append(catalog.region_scope(session, region).contains(Organization.region_code))
+        regions.append(catalog.region_scope(session, region))
     if viewer.role in SUPERVISORS and (scope := supervision_scope(session, viewer)) is not None:
-        conditions.append(scope.contains(Organization.region_code))
+        regions.append(scope)
     return repository.page_of_organizations(
         session,
         kind=kind,
         status=status,
-        region_condition=and_(*conditions) if conditions else None,
+        regions=regions,
         only_id=viewer.organization_id,
         restrict=viewer.role not in SUPERVISORS,
         offset=page.offset,

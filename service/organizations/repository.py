@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 
 def unverified_ids() -> Select[uuid.UUID]:
@@ -50,7 +54,7 @@ def page_of_organizations(
     *,
     kind: OrganizationKind | None,
     status: OrganizationStatus | None,
-    region_condition: ColumnElement[bool] | None,
+    regions: Sequence[RegionScope],
     only_id: uuid.UUID | None,
     restrict: bool,
     offset: int,
@@ -58,15 +62,15 @@ def page_of_organizations(
 ) -> tuple[list[Organization], int]:
     """One page of organisations (newest first, id as tie-break) and the total.
 
-    ``restrict`` limits the result to ``only_id`` (which may be None: then nothing matches).
+    Inside every scope of ``regions``; ``restrict`` limits the result to ``only_id`` (which may be
+    None: then nothing matches).
     """
     conditions: list[Any] = []
     if kind is not None:
         conditions.append(col(Organization.kind) == kind)
     if status is not None:
         conditions.append(col(Organization.status) == status)
-    if region_condition is not None:
-        conditions.append(region_condition)
+    conditions.extend(scope.contains(Organization.region_code) for scope in regions)
     if restrict:
         conditions.append(col(Organization.id) == only_id)
     total = session.execute(
@@ -80,3 +84,30 @@ def page_of_organizations(
         .limit(limit)
     ).scalars()
     return list(rows), total
+
+
+def of_kind_by_code(
+    session: Session, codes: Sequence[str], kind: OrganizationKind
+) -> dict[str, Organization]:
+    """The organisations of ``kind`` among ``codes``, by code (codes of another kind left out)."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Organization).where(
+            col(Organization.code).in_(list(codes)), col(Organization.kind) == kind
+        )
+    ).scalars()
+    return {org.code: org for org in rows}
+
+
+def ids_in(scope: RegionScope) -> Select[uuid.UUID]:
+    """Ids of the organisations inside ``scope``, as a subquery for ``IN``."""
+    return select(col(Organization.id)).where(scope.contains(Organization.region_code))
+
+
+def by_code(session: Session, code: str) -> Organization | None:
+    return (
+        session.execute(select(Organization).where(col(Organization.code) == code))
+        .scalars()
+        .first()
+    )

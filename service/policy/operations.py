@@ -12,7 +12,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from models import PolicyProfile, Region, RegionPolicy, Role, User
-from rules.adjustment import PolicyProfile as Thresholds
+from rules.adjustment import AdjustmentThresholds
 from service import audit
 from service.catalog import operations as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
@@ -30,7 +30,7 @@ class ResolvedProfile:
     """The profile a report applies, and why."""
 
     row: PolicyProfile
-    thresholds: Thresholds
+    thresholds: AdjustmentThresholds
     source: Source | Literal["override"]
     source_region_code: str | None
 
@@ -49,10 +49,10 @@ def list_profiles(session: Session, page: PageParams) -> PolicyProfilesPublic:
     return PolicyProfilesPublic(data=[to_public(row) for row in rows], count=total)
 
 
-def thresholds_of(row: PolicyProfile) -> Thresholds:
+def thresholds_of(row: PolicyProfile) -> AdjustmentThresholds:
     """The thresholds of a stored profile, as the warning classifier takes them."""
     try:
-        return Thresholds.from_dict({**row.params, "key": row.key, "name": row.name})
+        return AdjustmentThresholds.from_dict({**row.params, "key": row.key, "name": row.name})
     except (KeyError, TypeError, ValueError) as exc:
         raise AppError(
             f"政策配置 {row.key} 的数据无效：{exc}",

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from models import Organization, Position, PositionKind, PositionStatus
+from models import Organization, PositionKind, PositionStatus
 from rules.screen import ComplianceRules, Finding, PositionFacts, check_position
+from service.positions import repository
 
 CHINA = ZoneInfo("Asia/Shanghai")
 RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
@@ -96,19 +96,9 @@ def existing_interns(
     have not ended by ``today``; one aggregate query for all enterprises (missing ones have 0)."""
     if not enterprise_ids:
         return {}
-    statement = (
-        select(col(Position.enterprise_id), func.coalesce(func.sum(col(Position.headcount)), 0))
-        .where(
-            col(Position.enterprise_id).in_(list(enterprise_ids)),
-            col(Position.kind) == PositionKind.internship,
-            col(Position.status).in_(INTERN_STATUSES),
-            (col(Position.end_date) == None) | (col(Position.end_date) >= today),  # noqa: E711
-        )
-        .group_by(col(Position.enterprise_id))
+    counts = repository.internship_headcounts(
+        session, enterprise_ids, INTERN_STATUSES, today, exclude
     )
-    if exclude:
-        statement = statement.where(col(Position.id).not_in(list(exclude)))
-    counts = {enterprise: int(total) for enterprise, total in session.execute(statement)}
     return {enterprise: counts.get(enterprise, 0) for enterprise in enterprise_ids}
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from models import Industry, Organization, Position, PositionStatus, Region
 from service.positions import repository
 
 
@@ -29,43 +27,17 @@ def search_facets(session: Session) -> SearchFacets:
 
     Two grouped aggregates over open public positions; a city-sized demo has a few dozen of each.
     """
-    public = [*repository.published(), col(Position.status) == PositionStatus.open]
-    region_rows = session.execute(
-        select(col(Region.code), col(Region.name), func.count())
-        .join(Position, col(Position.region_code) == col(Region.code))
-        .where(*public)
-        .group_by(col(Region.code), col(Region.name))
-        .order_by(col(Region.code))
-    ).all()
-    section = func.substr(col(Organization.industry_code), 1, 2)
-    division_rows = session.execute(
-        select(section, func.count())
-        .join(Position, col(Position.enterprise_id) == col(Organization.id))
-        .where(*public, col(Organization.industry_code).is_not(None))
-        .group_by(section)
-    ).all()
+    region_rows = repository.open_region_counts(session)
     # GB/T 4754 divisions (2 digits) roll up to their section letter (门类), which is their parent.
-    parents = dict(
-        session.execute(
-            select(col(Industry.code), col(Industry.parent_code)).where(
-                col(Industry.level) == "大类"
-            )
-        ).all()
-    )
+    parents = repository.division_sections(session)
     sections: dict[str, int] = {}
-    for division, count in division_rows:
+    for division, count in repository.open_division_counts(session):
         parent = parents.get(division)
         if parent is not None:
-            sections[parent] = sections.get(parent, 0) + int(count)
-    names = dict(
-        session.execute(
-            select(col(Industry.code), col(Industry.name)).where(
-                col(Industry.code).in_(list(sections))
-            )
-        ).all()
-    )
+            sections[parent] = sections.get(parent, 0) + count
+    names = repository.industry_names(session, sections)
     return SearchFacets(
-        regions=[Choice(code, name, int(count)) for code, name, count in region_rows],
+        regions=[Choice(code, name, count) for code, name, count in region_rows],
         industries=[
             Choice(code, names.get(code, code), sections[code]) for code in sorted(sections)
         ],

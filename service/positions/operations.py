@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from matching import search_text
@@ -27,7 +26,7 @@ from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions import compliance, repository
+from service.positions import compliance, repository, search
 from service.positions.schemas import (
     COUNT_CAP,
     ApprenticeShareReport,
@@ -506,7 +505,7 @@ def search_positions(
     Returns the page, the count (exact up to ``COUNT_CAP``) and whether the count was capped.
     """
     conditions: list[Any] = []
-    repository.search_settings(session)
+    search.search_settings(session)
     terms = search_text.query_terms(filters.q)
     sort = filters.sort or ("relevance" if terms else "newest")
     # With words, the region is one more word of the full-text query (the index intersects both);
@@ -515,11 +514,11 @@ def search_positions(
     region_range: tuple[str, str, str] | None = None
     if filters.region:
         scope = catalog.region_scope(session, filters.region)
-        if terms and scope.level in repository.INDEXED_REGION_LEVELS:
+        if terms and scope.level in search.INDEXED_REGION_LEVELS:
             region = scope.code
             region_range = (scope.code, scope.low, scope.high)
         else:
-            conditions.append(repository.region_filter(session, scope.low, scope.high))
+            conditions.append(search.region_filter(session, scope.low, scope.high))
     if filters.open_only:
         conditions.append(col(Position.status) == PositionStatus.open)
     if filters.kind is not None:
@@ -539,17 +538,12 @@ def search_positions(
     if filters.start_to is not None:
         conditions.append(col(Position.start_date) <= filters.start_to)
     if filters.closing_from is not None:
-        conditions.append(
-            or_(
-                col(Position.closing_date).is_(None),
-                col(Position.closing_date) >= filters.closing_from,
-            )
-        )
+        conditions.append(repository.open_on(filters.closing_from))
     counted: tuple[int, bool] | None = None
-    if terms and sort in ("relevance", "newest") and repository.date_windows(session):
+    if terms and sort in ("relevance", "newest") and search.date_windows(session):
         # The count, the newest pages and relevance's candidates all come from the newest
         # matches, read once over the newest days that hold enough of them.
-        newest = repository.newest_matches(
+        newest = search.newest_matches(
             session,
             conditions,
             terms,
@@ -568,14 +562,14 @@ def search_positions(
                 found = repository.rows_by_id(session, newest.page)
                 return _views(session, [found[i] for i in newest.page], viewer), *counted
     if counted is None and not terms:
-        counted = repository.capped_count(session, conditions, None, COUNT_CAP)
+        counted = search.capped_count(session, conditions, None, COUNT_CAP)
     elif counted is None:
         # The count needs no rank: bm25 over every match was most of SQLite's count (16 ms of
         # 17 ms for a word in 7 000 of 20 000 positions). Counted over the newest days first.
-        counted = repository.windowed_count(session, conditions, terms, region, COUNT_CAP)
+        counted = search.windowed_count(session, conditions, terms, region, COUNT_CAP)
     total, capped = counted
-    text = repository.text_match(session, terms, ranked=sort == "relevance", region=region)
-    rows = repository.search_page(
+    text = search.text_match(session, terms, ranked=sort == "relevance", region=region)
+    rows = search.search_page(
         session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP, capped
     )
     return _views(session, rows, viewer), total, capped
@@ -594,7 +588,7 @@ def search_positions_json(
     anonymous = viewer is None and cache.enabled
     if anonymous:
         key = (filters.model_dump_json(), page.offset, page.page_size, compliance.local_today())
-        generation = repository.search_generation(session)
+        generation = search.search_generation(session)
         kept = cache.get(key, generation)
         if kept is not None:
             return kept
@@ -610,7 +604,7 @@ def search_positions_json(
 
 def compact_search_generation(session: Session) -> int:
     """The nightly job: fold PostgreSQL's per-process write counts into one (sum unchanged)."""
-    return repository.compact_search_generation(session)
+    return search.compact_search_generation(session)
 
 
 def my_positions(

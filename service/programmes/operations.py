@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from matching.resolve import Resolution
@@ -480,21 +479,14 @@ def list_programmes(
     if filters.year is not None:
         conditions.append(col(Programme.year) == filters.year)
     if viewer is None or not _acts_for_all(viewer):
-        visible = col(Organization.status) == OrganizationStatus.verified
-        if isinstance(viewer, User) and viewer.organization_id is not None:
-            visible = or_(visible, col(Programme.school_id) == viewer.organization_id)
-        conditions.append(visible)
+        own = viewer.organization_id if isinstance(viewer, User) else None
+        conditions.append(repository.public_or_of_school(own))
     elif (
         isinstance(viewer, User)
         and (scope := organizations.regional_scope(session, viewer)) is not None
     ):
         # A regional regulator: every school's public programmes, its own region's unverified too.
-        conditions.append(
-            or_(
-                col(Organization.status) == OrganizationStatus.verified,
-                scope.contains(Organization.region_code),
-            )
-        )
+        conditions.append(repository.public_or_in_region(scope))
     rows, count = repository.page_of(session, conditions, page.offset, page.page_size)
     partners = repository.partners_of(session, [programme.id for programme, _, _ in rows])
     return ProgrammesPublic(

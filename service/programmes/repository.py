@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 from sqlmodel import Session, col
 
 from models import (
@@ -15,10 +15,14 @@ from models import (
     Major,
     Organization,
     OrganizationKind,
+    OrganizationStatus,
     PartnerKind,
     Programme,
     ProgrammePartner,
 )
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 ProgrammeRow = tuple[Programme, Organization, Major]
 PartnerRow = tuple[uuid.UUID, str, str, PartnerKind]
@@ -65,6 +69,20 @@ def _with_names() -> Any:
 def row_of(session: Session, programme_id: uuid.UUID) -> ProgrammeRow | None:
     row = session.execute(_with_names().where(col(Programme.id) == programme_id)).first()
     return None if row is None else (row[0], row[1], row[2])
+
+
+def public_or_of_school(school_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """Programmes of a verified school, or of the school ``school_id`` (when given)."""
+    verified = col(Organization.status) == OrganizationStatus.verified
+    return verified if school_id is None else or_(verified, col(Programme.school_id) == school_id)
+
+
+def public_or_in_region(scope: RegionScope) -> ColumnElement[bool]:
+    """Programmes of a verified school, or of any school inside ``scope``."""
+    return or_(
+        col(Organization.status) == OrganizationStatus.verified,
+        scope.contains(Organization.region_code),
+    )
 
 
 def page_of(

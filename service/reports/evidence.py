@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from models import Cohort, Organization, OrganizationKind, OrganizationStatus, Programme, Role, User
+from models import Role, User
 from service.catalog import operations as catalog
 from service.errors import Invalid, NotFound, field_detail
-from service.reports import operations
+from service.reports import operations, repository
 from service.reports.operations import NATIONAL_CODE, MismatchQuery
 from service.reports.schemas import MismatchRow
 
@@ -98,48 +97,9 @@ def _school_figures(
 ) -> list[SchoolEvidence]:
     if first_year > last_year:
         raise Invalid("年份范围无效", details=[field_detail("year", "起始年份晚于报告年份")])
-    school_filter = [
-        col(Organization.kind) == OrganizationKind.school,
-        col(Organization.status) == OrganizationStatus.verified,
-    ]
-    if scope is not None:
-        school_filter.append(scope.contains(col(Organization.region_code)))
-    if only is not None:
-        school_filter.append(col(Organization.id) == only)
-    cohorts = session.execute(
-        select(
-            col(Organization.id),
-            col(Organization.name),
-            col(Organization.code),
-            col(Organization.region_code),
-            col(Cohort.graduation_year),
-            col(Cohort.graduates),
-            col(Cohort.placed),
-            col(Cohort.in_field),
-        )
-        .join(Cohort, col(Cohort.school_id) == col(Organization.id))
-        .where(
-            *school_filter,
-            col(Cohort.major_code) == major_code,
-            col(Cohort.graduation_year).between(first_year, last_year),
-        )
-    ).all()
-    plans = session.execute(
-        select(
-            col(Organization.id),
-            col(Organization.name),
-            col(Organization.code),
-            col(Organization.region_code),
-            col(Programme.year),
-            col(Programme.enrolment_plan),
-        )
-        .join(Programme, col(Programme.school_id) == col(Organization.id))
-        .where(
-            *school_filter,
-            col(Programme.major_code) == major_code,
-            col(Programme.year).between(first_year, last_year),
-        )
-    ).all()
+    cohorts, plans = repository.school_major_figures(
+        session, scope, only, major_code, first_year, last_year
+    )
     schools: dict[uuid.UUID, SchoolEvidence] = {}
     cells: dict[tuple[uuid.UUID, int], SchoolYear] = {}
 

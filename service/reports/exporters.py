@@ -17,8 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from models import MajorLevel
-from rules.adjustment import ACTION_LABELS, ACTION_ORDER
-from rules.adjustment import PolicyProfile as Thresholds
+from rules.adjustment import ACTION_LABELS, ACTION_ORDER, AdjustmentThresholds
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 
@@ -68,7 +67,9 @@ def filenames(report: MismatchReport, fmt: str) -> tuple[str, str]:
     )
 
 
-def export(report: MismatchReport, fmt: ReportFormat, thresholds: Thresholds) -> ReportFile:
+def export(
+    report: MismatchReport, fmt: ReportFormat, thresholds: AdjustmentThresholds
+) -> ReportFile:
     render: dict[str, Callable[[], bytes]] = {
         "csv": lambda: to_csv(report),
         "xlsx": lambda: to_xlsx(report),
@@ -275,7 +276,7 @@ _TEMPLATES.filters["beijing_time"] = _beijing_time
 _TEMPLATES.filters["figures_source"] = figures_source
 
 
-def to_html(report: MismatchReport, thresholds: Thresholds) -> bytes:
+def to_html(report: MismatchReport, thresholds: AdjustmentThresholds) -> bytes:
     template = _TEMPLATES.get_template("mismatch.html")
     html = template.render(
         report=report,

@@ -25,9 +25,9 @@ from models.base import utcnow
 from rules.adjustment import (
     ACTION_LABELS,
     ACTION_ORDER,
+    AdjustmentThresholds,
     Assessment,
     MajorSeries,
-    PolicyProfile,
     WarningClassifier,
     YearFigures,
     project_ratio,
@@ -176,7 +176,7 @@ def _visible_majors(
 
 
 def _series(
-    session: Session, scope: Scope, thresholds: PolicyProfile
+    session: Session, scope: Scope, thresholds: AdjustmentThresholds
 ) -> tuple[list[MajorSeries], aggregates.Figures]:
     """The yearly figures of every major with any data in the scope, from four aggregates."""
     found = aggregates.figures(session, scope)
@@ -243,7 +243,7 @@ def _series(
 
 
 def _class_demand(
-    session: Session, scope: Scope, thresholds: PolicyProfile
+    session: Session, scope: Scope, thresholds: AdjustmentThresholds
 ) -> dict[tuple[str, int], Fraction]:
     """Demand naming a 专业类, counted for each major of the class at the profile's discount
     (docs/design/policy.md §2). Internship places asking for a class are not demand: left out."""
@@ -358,7 +358,7 @@ def mismatch_report(
 
 def mismatch_report_with_profile(
     session: Session, query: MismatchQuery, *, viewer: User | None
-) -> tuple[MismatchReport, PolicyProfile]:
+) -> tuple[MismatchReport, AdjustmentThresholds]:
     """The report and the thresholds it applied (pages draw the destination floor from them)."""
     report, resolved = _report_and_profile(session, query, viewer)
     return report, resolved.thresholds

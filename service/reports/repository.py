@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,6 +42,9 @@ from models import (
 )
 from service.organizations import repository as organizations_repository
 from service.positions import repository as positions_repository
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 
 @dataclass(frozen=True)
@@ -388,3 +391,60 @@ def class_members(
     for class_code, code in session.execute(statement):
         out.setdefault(class_code, []).append(code)
     return out
+
+
+def school_major_figures(
+    session: Session,
+    scope: RegionScope | None,
+    only: uuid.UUID | None,
+    major_code: str,
+    first_year: int,
+    last_year: int,
+) -> tuple[list[Any], list[Any]]:
+    """The evidence of one major: (school id, name, code, region, graduation year, graduates,
+    placed, in field) of each verified school's cohorts, and (school id, name, code, region, year,
+    enrolment plan) of its programmes, over the years; schools in ``scope`` (None: all), or
+    ``only`` that one."""
+    school_filter = [
+        col(Organization.kind) == OrganizationKind.school,
+        col(Organization.status) == OrganizationStatus.verified,
+    ]
+    if scope is not None:
+        school_filter.append(scope.contains(col(Organization.region_code)))
+    if only is not None:
+        school_filter.append(col(Organization.id) == only)
+    cohorts = session.execute(
+        select(
+            col(Organization.id),
+            col(Organization.name),
+            col(Organization.code),
+            col(Organization.region_code),
+            col(Cohort.graduation_year),
+            col(Cohort.graduates),
+            col(Cohort.placed),
+            col(Cohort.in_field),
+        )
+        .join(Cohort, col(Cohort.school_id) == col(Organization.id))
+        .where(
+            *school_filter,
+            col(Cohort.major_code) == major_code,
+            col(Cohort.graduation_year).between(first_year, last_year),
+        )
+    ).all()
+    plans = session.execute(
+        select(
+            col(Organization.id),
+            col(Organization.name),
+            col(Organization.code),
+            col(Organization.region_code),
+            col(Programme.year),
+            col(Programme.enrolment_plan),
+        )
+        .join(Programme, col(Programme.school_id) == col(Organization.id))
+        .where(
+            *school_filter,
+            col(Programme.major_code) == major_code,
+            col(Programme.year).between(first_year, last_year),
+        )
+    ).all()
+    return list(cohorts), list(plans)

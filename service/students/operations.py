@@ -24,6 +24,7 @@ from service.auth.security import generate_password, hash_generated_password
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
+from service.organizations import repository as organizations_repository
 from service.pagination import PageParams
 from service.positions.schemas import MajorResolutionPublic
 from service.students import privacy, repository
@@ -324,7 +325,7 @@ def list_students(
                 col(Student.school_id) == repository.school_id_of_code(session, filters.school)
             )
         if (scope := organizations.regional_scope(session, actor)) is not None:
-            conditions.append(col(Student.school_id).in_(organizations.organizations_in(scope)))
+            conditions.append(col(Student.school_id).in_(organizations_repository.ids_in(scope)))
     else:
         conditions.append(col(Student.school_id) == school_of(session, actor).id)
     if filters.major:

@@ -29,6 +29,7 @@ from service.errors import AppError, Conflict, Forbidden, field_detail
 from service.organizations import operations as organizations
 from service.positions import compliance
 from service.positions import repository as positions_repository
+from service.positions import search as positions_search
 from service.students import operations as students
 from service.students import privacy
 from service.students.schemas import InitialPassword
@@ -553,7 +554,7 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
                 repository.replace_position_majors(
                     session, [row["id"] for row in plan.updates], plan.majors
                 )
-                positions_repository.refresh_statistics(session)
+                positions_search.refresh_statistics(session)
     except (IntegrityError, DataError) as error:
         # Rows were checked against what the check phase saw; a concurrent writer (between the
         # phases or now) can still collide. The caller rolls back, so nothing of the file is kept.

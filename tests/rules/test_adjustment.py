@@ -10,10 +10,10 @@ from rules.adjustment import (
     ACTION_LABELS,
     ACTION_ORDER,
     RULE_IDS,
+    AdjustmentThresholds,
     Assessment,
     DestinationTier,
     MajorSeries,
-    PolicyProfile,
     WarningClassifier,
     YearFigures,
     project_ratio,
@@ -23,9 +23,9 @@ PROFILES_JSON = Path(__file__).resolve().parents[2] / "seed" / "data" / "policy_
 YEAR = 2025
 
 
-def load_profiles() -> dict[str, PolicyProfile]:
+def load_profiles() -> dict[str, AdjustmentThresholds]:
     data = json.loads(PROFILES_JSON.read_text(encoding="utf-8"))
-    return {item["key"]: PolicyProfile.from_dict(item) for item in data["profiles"]}
+    return {item["key"]: AdjustmentThresholds.from_dict(item) for item in data["profiles"]}
 
 
 PROFILES = load_profiles()
@@ -180,21 +180,21 @@ def test_tianjin_profile_tiers() -> None:
 @pytest.mark.parametrize("key", ["national", "anhui-2023", "tianjin-2009"])
 def test_profile_round_trips(key: str) -> None:
     profile = PROFILES[key]
-    assert PolicyProfile.from_dict(profile.to_dict()) == profile
-    assert PolicyProfile.from_dict(json.loads(json.dumps(profile.to_dict()))) == profile
+    assert AdjustmentThresholds.from_dict(profile.to_dict()) == profile
+    assert AdjustmentThresholds.from_dict(json.loads(json.dumps(profile.to_dict()))) == profile
 
 
 def test_profile_rejects_unknown_fields() -> None:
     data = PROFILES["national"].to_dict() | {"destination_flor": 0.5}
     with pytest.raises(ValueError, match="destination_flor"):
-        PolicyProfile.from_dict(data)
+        AdjustmentThresholds.from_dict(data)
 
 
 def test_profile_needs_a_source_for_every_enabled_rule() -> None:
     data = PROFILES["national"].to_dict()
     del data["sources"]["vanishing"]
     with pytest.raises(ValueError, match="vanishing"):
-        PolicyProfile.from_dict(data)
+        AdjustmentThresholds.from_dict(data)
 
 
 def test_tier_rejects_keep() -> None:

@@ -19,7 +19,7 @@ from models import Organization, Position, PositionKind, PositionStatus, Role
 from service.db import get_engine
 from service.pagination import PageParams
 from service.positions import operations
-from service.positions import repository as positions_repository
+from service.positions import search as positions_search
 from service.positions.schemas import PositionSearch
 from service.positions.search_cache import ResponseCache
 from service.transfer import operations as transfer
@@ -32,7 +32,7 @@ URL = "/api/v1/positions"
 @pytest.fixture(autouse=True, params=[False, True], ids=["whole", "windows"])
 def sqlite_date_windows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test with and without SQLite's date windows (PostgreSQL always has them)."""
-    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", request.param)
+    monkeypatch.setattr(positions_search, "SQLITE_DATE_WINDOWS", request.param)
 
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -220,7 +220,7 @@ def test_a_broad_region_finds_the_same(
     expected: list[str],
 ) -> None:
     # Every region counts as broad: compared without its index on SQLite, with the same result.
-    monkeypatch.setattr(positions_repository, "BROAD_REGION_ROWS", 0)
+    monkeypatch.setattr(positions_search, "BROAD_REGION_ROWS", 0)
     body = client.get(URL, params={"sort": "newest", **params}).json()
     assert keys(body, corpus) == expected
 
@@ -244,24 +244,24 @@ def test_a_region_in_most_positions_is_compared_on_their_codes_over_every_day(
     params = {"q": "数控", "region": "500100", "sort": sort}
     plain = keys(client.get(URL, params=params).json(), corpus)
     asked: list[tuple[str | None, int]] = []
-    window_statement = positions_repository._window_statement
+    window_statement = positions_search._window_statement
 
     def spy(session: Session, where: Any, terms: Any, region: Any, *rest: Any) -> Any:
         asked.append((region, len(where)))
         return window_statement(session, where, terms, region, *rest)
 
-    monkeypatch.setattr(positions_repository, "_window_statement", spy)
-    monkeypatch.setattr(positions_repository, "broad_region_words", lambda _s: {"r500100"})
+    monkeypatch.setattr(positions_search, "_window_statement", spy)
+    monkeypatch.setattr(positions_search, "broad_region_words", lambda _s: {"r500100"})
     broad = client.get(URL, params=params).json()
     assert keys(broad, corpus) == plain
     assert set(plain) == {"lathe", "weld", "chip"}
     assert broad["count"] == 3
-    if not positions_repository.date_windows(session):
+    if not positions_search.date_windows(session):
         assert asked == []  # SQLite without windows: one query over every day, as before
         return
     assert asked
     assert all(region is None for region, _ in asked), asked
-    monkeypatch.setattr(positions_repository, "broad_region_words", lambda _s: frozenset())
+    monkeypatch.setattr(positions_search, "broad_region_words", lambda _s: frozenset())
     asked.clear()
     assert keys(client.get(URL, params=params).json(), corpus) == plain
     assert asked
@@ -271,16 +271,16 @@ def test_a_region_in_most_positions_is_compared_on_their_codes_over_every_day(
 def test_broad_region_words_come_from_postgresql_statistics(
     session: Session, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(positions_repository, "_broad_regions", {})
+    monkeypatch.setattr(positions_search, "_broad_regions", {})
     if backend == "sqlite":
-        assert positions_repository.broad_region_words(session) == frozenset()
+        assert positions_search.broad_region_words(session) == frozenset()
         return
     for region, count in (("500106", 8), ("500107", 2)):
         company = make_enterprise(session, region_code=region)
         for n in range(count):
             make_position(session, company, title=f"钳工{n}", published_at=T0)
     session.execute(text("ANALYZE position"))
-    words = positions_repository.broad_region_words(session)
+    words = positions_search.broad_region_words(session)
     # Eight of ten positions are in 500106; all ten in its city and province.
     assert {"r500106", "r500100", "r500000"} <= words
     assert "r500107" not in words
@@ -308,7 +308,7 @@ def test_window_statements_follow_each_filter_value(
 
     fresh = []
     for extra in asks:
-        positions_repository._WINDOW_STATEMENTS.clear()
+        positions_search._WINDOW_STATEMENTS.clear()
         fresh.append(ask(extra))
     assert len({tuple(found) for found in fresh}) >= 4, fresh
     assert [ask(extra) for extra in asks] == fresh
@@ -585,7 +585,7 @@ def test_pages_past_the_cap_are_the_same(
 def months_apart(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, Position]:
     """数控 positions published on different days and months (UTC), a draft among them; date
     windows on, on SQLite too (off by default there, see SQLITE_DATE_WINDOWS)."""
-    monkeypatch.setattr(positions_repository, "SQLITE_DATE_WINDOWS", True)
+    monkeypatch.setattr(positions_search, "SQLITE_DATE_WINDOWS", True)
     plant = make_enterprise(session, region_code="500106", industry_code="3670")
     at = {
         "june": datetime(2026, 6, 30, 23, 59, tzinfo=UTC),  # 7 月 1 日 in Beijing: June in UTC
@@ -614,13 +614,13 @@ def months_apart(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str,
 def _window_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The date windows the search's text queries asked for (0: every month)."""
     sizes: list[int] = []
-    window_statement = positions_repository._window_statement
+    window_statement = positions_search._window_statement
 
     def spy(session: Session, where: Any, terms: Any, region: Any, months: Any, *rest: Any) -> Any:
         sizes.append(len(months or ()))
         return window_statement(session, where, terms, region, months, *rest)
 
-    monkeypatch.setattr(positions_repository, "_window_statement", spy)
+    monkeypatch.setattr(positions_search, "_window_statement", spy)
     return sizes
 
 
@@ -674,13 +674,13 @@ def test_each_window_is_read_once(
     # The count, the newest page and relevance's candidates come from one read of each window of
     # dates, widened until it holds more than the cap; no window is read again for the page.
     windows: list[tuple[str, ...]] = []
-    window_statement = positions_repository._window_statement
+    window_statement = positions_search._window_statement
 
     def spy(session: Session, where: Any, terms: Any, region: Any, months: Any, *rest: Any) -> Any:
         windows.append(tuple(months or ()))
         return window_statement(session, where, terms, region, months, *rest)
 
-    monkeypatch.setattr(positions_repository, "_window_statement", spy)
+    monkeypatch.setattr(positions_search, "_window_statement", spy)
     monkeypatch.setattr(operations, "COUNT_CAP", 2)
     for sort, first in (("newest", ["june", "may_late"]), ("relevance", None)):
         windows.clear()
@@ -698,7 +698,7 @@ def test_a_window_widens_by_the_hours_it_covered() -> None:
     # need 6.3 days with the margin (1.25 after 100), a window of 7 days from noon; by the whole
     # day's rate it would have been 13.
     noon = datetime(2026, 6, 30, 12, tzinfo=UTC)
-    wider = positions_repository.wider_window
+    wider = positions_search.wider_window
     assert wider(noon, 1, 100, 1000) == 7
     assert wider(noon.replace(hour=23, minute=59), 1, 100, 1000) == 13
     # Few matches are a noisy rate: the margin is 1.81 after 20 (3 after 9 or fewer), and a
@@ -729,9 +729,7 @@ def test_a_region_and_its_dates_are_matched_together(
     by_id = {position.id: key for key, position in months_apart.items()}
 
     def found(region: str, *months: str) -> set[str]:
-        match = positions_repository.text_match(
-            session, ["数控"], region=region, months=list(months)
-        )
+        match = positions_search.text_match(session, ["数控"], region=region, months=list(months))
         assert match is not None
         return {by_id[i] for i in session.execute(match.apply(select(col(Position.id)))).scalars()}
 
@@ -762,7 +760,7 @@ def test_month_words_follow_publication(
     client: TestClient, session: Session, months_apart: dict[str, Position]
 ) -> None:
     def published_in(*months: str) -> set[str]:
-        match = positions_repository.text_match(session, ["数控"], months=list(months))
+        match = positions_search.text_match(session, ["数控"], months=list(months))
         assert match is not None
         found = session.execute(match.apply(select(col(Position.id)))).scalars()
         by_id = {position.id: key for key, position in months_apart.items()}
@@ -779,10 +777,10 @@ def test_month_words_follow_publication(
         "may_early",
         "march",
     }
-    days = positions_repository.publication_days(session)
+    days = positions_search.publication_days(session)
     assert days == (date(2026, 6, 30), date(2024, 1, 9))
     newest, oldest = days
-    window = positions_repository.date_window
+    window = positions_search.date_window
     assert window(newest, oldest, 2) == ["d20260630", "d20260629"]
     assert window(newest, oldest, 60) == ["m202606", "m202605"]
     # A month's few days in the window are day words (May 29–31), not the whole of May.

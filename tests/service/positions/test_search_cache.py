@@ -30,7 +30,7 @@ from models.base import utcnow
 from service import app as app_module
 from service.db import get_engine
 from service.positions import compliance, operations
-from service.positions import repository as positions_repository
+from service.positions import search as positions_search
 from service.positions.search_cache import ResponseCache
 from service.settings import settings
 from tests.factories import (
@@ -103,7 +103,7 @@ def test_the_cache_is_bounded_by_bytes_and_can_be_turned_off() -> None:
 
 
 def generation(session: Session) -> int:
-    return positions_repository.search_generation(session)
+    return positions_search.search_generation(session)
 
 
 @pytest.mark.parametrize("table", triggers.SOURCES)

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
-from rules.adjustment import RULE_IDS, PolicyProfile
+from rules.adjustment import RULE_IDS, AdjustmentThresholds
 from service.reports import charts, exporters
 from service.reports.schemas import HistoryYear, MismatchReport, MismatchRow, ReasonPublic
 
 SVG = "{http://www.w3.org/2000/svg}"
-NATIONAL = PolicyProfile(key="national", name="全国默认", sources=dict.fromkeys(RULE_IDS, "依据"))
+NATIONAL = AdjustmentThresholds(
+    key="national", name="全国默认", sources=dict.fromkeys(RULE_IDS, "依据")
+)
 
 
 def row(code: str, name: str, action: str, label: str, **figures: object) -> MismatchRow:

@@ -1,0 +1,69 @@
+"""Queries of the audit log: a filtered page of entries, and the bulk insert of many entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, or_
+from sqlmodel import Session, col, select
+
+from models import AuditLog, Organization, User
+from service.audit_log.schemas import AuditFilters
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
+
+
+def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Many audit rows in one Core insert (their ids and times already set)."""
+    if rows:
+        session.execute(insert(AuditLog), list(rows))
+
+
+def entries(
+    session: Session,
+    filters: AuditFilters,
+    scope: RegionScope | None,
+    organization_entity: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[AuditLog], int]:
+    """A page of the log, newest first, and the total: ``filters``, and within ``scope`` (None:
+    everything) what members of the region's organisations did, and what was done to those
+    organisations (entries on ``organization_entity``)."""
+    conditions: list[Any] = []
+    if filters.entity:
+        conditions.append(col(AuditLog.entity) == filters.entity)
+    if filters.entity_id:
+        conditions.append(col(AuditLog.entity_id) == filters.entity_id)
+    if filters.action:
+        conditions.append(col(AuditLog.action) == filters.action)
+    if filters.actor:
+        conditions.append(col(AuditLog.actor) == filters.actor)
+    if filters.since:
+        conditions.append(col(AuditLog.at) >= filters.since)
+    if filters.until:
+        conditions.append(col(AuditLog.at) < filters.until)
+    if scope is not None:
+        in_region = scope.contains(Organization.region_code)
+        actors = select(User.id).join(Organization, col(User.organization_id) == Organization.id)
+        org_ids = [
+            str(org_id) for org_id in session.exec(select(Organization.id).where(in_region)).all()
+        ]
+        conditions.append(
+            or_(
+                col(AuditLog.actor_id).in_(actors.where(in_region)),
+                (col(AuditLog.entity) == organization_entity)
+                & col(AuditLog.entity_id).in_(org_ids),
+            )
+        )
+    count = session.exec(select(func.count()).select_from(AuditLog).where(*conditions)).one()
+    rows = session.exec(
+        select(AuditLog)
+        .where(*conditions)
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(count)
