@@ -45,7 +45,7 @@ from models import (
     User,
 )
 from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
-from service import audit
+from service import audit, clock
 from service.applications import repository
 from service.applications.repository import ApplicationRow
 from service.applications.schemas import (
@@ -58,7 +58,6 @@ from service.applications.schemas import (
 from service.errors import Conflict, Forbidden, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions import compliance
 from service.students import operations as students
 from service.students import privacy
 
@@ -227,7 +226,7 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
     ):
         raise NotFound("岗位不存在", details=[field_detail("position_id", "岗位不存在")])
     closing = position.closing_date
-    _open_for_applications(position, closing is not None and closing < compliance.local_today())
+    _open_for_applications(position, closing is not None and closing < clock.today())
     if repository.application_of(session, student.id, position.id) is not None:
         raise Conflict(
             "已投递过该岗位，不能重复投递",

@@ -21,9 +21,10 @@ from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
 from rules.screen import Finding
-from service import audit
+from service import audit, clock
 from service.applications import operations as applications
 from service.catalog import operations as catalog
+from service.catalog.schemas import MajorResolutionPublic
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
@@ -34,7 +35,6 @@ from service.positions.schemas import (
     ComplianceCheck,
     EnterpriseShare,
     FindingPublic,
-    MajorResolutionPublic,
     PositionCreate,
     PositionPublic,
     PositionSearch,
@@ -178,26 +178,11 @@ def _class_public(
     inputs: Sequence[str], classes: Sequence[catalog.MajorClass]
 ) -> list[MajorResolutionPublic]:
     named = [text for text in inputs if catalog.names_a_class(text)]
-    return [
-        MajorResolutionPublic(
-            input=text, code=c.code, name=c.name, level=c.level, method="class", score=100.0
-        )
-        for text, c in zip(named, classes, strict=True)
-    ]
+    return [MajorResolutionPublic.of_class(t, c) for t, c in zip(named, classes, strict=True)]
 
 
 def _resolution_public(resolutions: Sequence[Resolution]) -> list[MajorResolutionPublic]:
-    return [
-        MajorResolutionPublic(
-            input=r.input,
-            code=r.code or "",
-            name=r.name or "",
-            level=r.level or "",
-            method=r.method or "",
-            score=r.score,
-        )
-        for r in resolutions
-    ]
+    return [MajorResolutionPublic.of(r) for r in resolutions]
 
 
 def _unique_codes(resolutions: Sequence[Resolution]) -> list[str]:
@@ -369,7 +354,7 @@ def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> P
     enterprise = _enterprise_of(session, actor)
     if enterprise.status != OrganizationStatus.verified:
         raise Forbidden("机构尚未通过审核，暂不能发布岗位")
-    today = compliance.local_today()
+    today = clock.today()
     if position.closing_date is not None and position.closing_date < today:
         raise Invalid(
             "报名截止日期已过",
@@ -432,7 +417,7 @@ def close_position(session: Session, actor: User, position_id: uuid.UUID) -> Pos
 
 def close_expired_positions(session: Session, today: date | None = None) -> int:
     """Close every open position whose closing date has passed (the scheduled job); idempotent."""
-    expired = repository.expired_open_positions(session, today or compliance.local_today())
+    expired = repository.expired_open_positions(session, today or clock.today())
     closed = repository.close_positions(session, [pid for pid, _ in expired], utcnow())
     applications.close_pending(
         session,
@@ -532,7 +517,7 @@ def search_positions(
         conditions.append(col(Position.monthly_pay) >= filters.min_pay)
     if filters.published_from is not None:
         # A local date; compared in UTC, as the timestamps are stored (SQLite keeps no zone).
-        since = datetime.combine(filters.published_from, time(), tzinfo=compliance.CHINA)
+        since = datetime.combine(filters.published_from, time(), tzinfo=clock.CHINA)
         conditions.append(col(Position.published_at) >= since.astimezone(UTC))
     if filters.start_from is not None:
         conditions.append(col(Position.start_date) >= filters.start_from)
@@ -593,7 +578,7 @@ def search_positions_json(
     service/positions/search_cache.py); the generation is read before the search runs."""
     anonymous = viewer is None and cache.enabled
     if anonymous:
-        key = (filters.model_dump_json(), page.offset, page.page_size, compliance.local_today())
+        key = (filters.model_dump_json(), page.offset, page.page_size, clock.today())
         generation = repository.search_generation(session)
         kept = cache.get(key, generation)
         if kept is not None:

@@ -25,11 +25,11 @@ from matching.partners import PartnerDemand, PartnerRanker, ProgrammeCandidate
 from matching.recommend import StudentProfile
 from matching.resolve import MajorRecord
 from models import Position, Role, Student, User
+from service import clock
 from service.catalog import operations as catalog
 from service.catalog import repository as catalog_repository
 from service.errors import Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
-from service.positions import compliance
 from service.recommendations import index as position_index
 from service.recommendations import repository
 from service.reports import operations as reports
@@ -253,7 +253,7 @@ def recommend(
         catalog_repository.major_fingerprint(session),
         profile,
         k,
-        today or compliance.local_today(),
+        today or clock.today(),
         terms,
     )
     return {

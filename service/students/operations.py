@@ -22,10 +22,10 @@ from service import audit
 from service.auth import operations as auth
 from service.auth.security import generate_password, hash_generated_password
 from service.catalog import operations as catalog
+from service.catalog.schemas import MajorResolutionPublic
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions.schemas import MajorResolutionPublic
 from service.students import privacy, repository
 from service.students.repository import StudentRow
 from service.students.schemas import (
@@ -151,17 +151,6 @@ def _resolve_major(
     return resolution
 
 
-def _resolution_public(resolution: Resolution) -> MajorResolutionPublic:
-    return MajorResolutionPublic(
-        input=resolution.input,
-        code=resolution.code or "",
-        name=resolution.name or "",
-        level=resolution.level or "",
-        method=resolution.method or "",
-        score=resolution.score,
-    )
-
-
 def _check_regions(session: Session, codes: Sequence[str], field_name: str) -> None:
     unknown = [code for code in codes if not repository.region_exists(session, code)]
     if unknown:
@@ -219,7 +208,7 @@ def create_student(
         public(_row(session, student), unmasked=True),
         username,
         password,
-        _resolution_public(resolution),
+        MajorResolutionPublic.of(resolution),
     )
 
 
