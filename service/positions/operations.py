@@ -1,14 +1,13 @@
 """Positions: drafting, publishing under the posting rules, closing, search, apprentice share.
 
-Ownership: an enterprise account reads and changes only its own organisation's positions. Another
-enterprise's draft does not exist for it (404); another enterprise's published position can be read
-but not changed (403).
+Who sees and who changes a position: service/position_access.py (an enterprise changes only its
+own positions; one it may not see is 404, one it sees but does not own 403).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -19,13 +18,14 @@ from matching import search_text
 from matching.resolve import Resolution
 from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
-from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
+from models.base import SUPERVISOR_ROLES, utcnow
 from rules.screen import Finding
 from service import audit, clock
+from service import position_access as access
 from service.applications import operations as applications
 from service.catalog import operations as catalog
 from service.catalog.schemas import MajorResolutionPublic
-from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.errors import AppError, Conflict, Forbidden, Invalid, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions import compliance, repository
@@ -59,25 +59,6 @@ REQUIRED_FIELDS = frozenset(
 # ---------------------------------------------------------------- helpers
 
 
-def _is_owner(user: User | None, position: Position) -> bool:
-    return user is not None and user.organization_id == position.enterprise_id
-
-
-def _privilege(session: Session, user: User | None) -> Callable[[Position], bool]:
-    """Who sees a position's unpublished state and compliance detail: its owner, and supervisors
-    whose region holds the position's place of work (regional regulators only their own)."""
-    if user is None or user.role not in SUPERVISORS:
-        return lambda position: _is_owner(user, position)
-    scope = organizations.supervision_scope(session, user)
-    if scope is None:
-        return lambda _position: True
-    return lambda position: position.region_code in scope
-
-
-def _privileged(session: Session, user: User | None, position: Position) -> bool:
-    return _privilege(session, user)(position)
-
-
 def _view(session: Session, position: Position, viewer: User | None) -> PositionView:
     enterprise_name, region_name = repository.names_of(session, position)
     return PositionView(
@@ -85,7 +66,7 @@ def _view(session: Session, position: Position, viewer: User | None) -> Position
         enterprise_name=enterprise_name,
         region_name=region_name,
         majors=repository.majors_of(session, [position.id])[position.id],
-        privileged=_privileged(session, viewer, position),
+        privileged=access.privileged(session, viewer, position),
     )
 
 
@@ -93,7 +74,7 @@ def _views(
     session: Session, rows: Sequence[tuple[Position, str, str]], viewer: User | None
 ) -> list[PositionView]:
     majors = repository.majors_of(session, [position.id for position, _, _ in rows])
-    privileged = _privilege(session, viewer)
+    privileged = access.privilege(session, viewer)
     return [
         PositionView(
             position=position,
@@ -129,16 +110,9 @@ def _enterprise_of(session: Session, actor: User) -> Organization:
 
 
 def _owned(session: Session, actor: User, position_id: uuid.UUID) -> Position:
-    """A position of the actor's enterprise. Another's draft is private: it is "not found"."""
+    """A position of the actor's enterprise (see service/position_access.py)."""
     _enterprise_of(session, actor)
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if not _is_owner(actor, position):
-        if position.status == PositionStatus.draft:
-            raise NotFound("岗位不存在")
-        raise Forbidden("只能管理本企业的岗位")
-    return position
+    return access.owned(session, actor, session.get(Position, position_id), "只能管理本企业的岗位")
 
 
 def _resolve_majors(session: Session, inputs: Sequence[str], level: str | None) -> list[Resolution]:
@@ -444,17 +418,8 @@ def close_expired_positions(session: Session, today: date | None = None) -> int:
 
 def read_position(session: Session, viewer: User | None, position_id: uuid.UUID) -> PositionView:
     """Published positions of verified enterprises are public; the rest only for their owner and
-    for regulators and admins."""
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if not _privileged(session, viewer, position):
-        enterprise = session.get(Organization, position.enterprise_id)
-        public = position.status in PUBLISHED_STATUSES and (
-            enterprise is not None and enterprise.status == OrganizationStatus.verified
-        )
-        if not public:
-            raise NotFound("岗位不存在")
+    for regulators and admins of their region (service/position_access.py)."""
+    position = access.seen(session, viewer, session.get(Position, position_id))
     return _view(session, position, viewer)
 
 

@@ -24,8 +24,9 @@ from matching.alignment import (
 from matching.partners import PartnerDemand, PartnerRanker, ProgrammeCandidate
 from matching.recommend import StudentProfile
 from matching.resolve import MajorRecord
-from models import Position, Role, Student, User
+from models import Role, Student, User
 from service import clock
+from service import position_access as access
 from service.catalog import operations as catalog
 from service.catalog import repository as catalog_repository
 from service.errors import Forbidden, Invalid, NotFound, field_detail
@@ -268,27 +269,14 @@ def recommend(
 # ---------------------------------------------------------------- partner programmes
 
 
-def _owned_position(session: Session, viewer: User | None, position_id: uuid.UUID) -> Position:
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if viewer is not None and not (
-        (
-            viewer.role in (Role.admin, Role.regulator)
-            and organizations.supervises(session, viewer, position.region_code)
-        )
-        or (viewer.role == Role.enterprise and viewer.organization_id == position.enterprise_id)
-    ):
-        raise NotFound("岗位不存在")
-    return position
-
-
 def candidate_programmes(
     session: Session, viewer: User | None, position_id: uuid.UUID, k: int = 20
 ) -> dict[str, Any]:
     """Programmes ranked for a position by major fit, coming cohorts and distance."""
     _check_k(k)
-    position = _owned_position(session, viewer, position_id)
+    position = access.privileged_position(
+        session, viewer, position_id, "只能查看本企业或本辖区岗位的候选专业"
+    )
     majors = repository.position_majors(session, [position.id]).get(position.id, [])
     classes = repository.position_classes(session, [position.id]).get(position.id, [])
     catalogue = {
