@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
+from cachetools import LRUCache
 from sqlmodel import Session
 
 from matching.alignment import (
@@ -39,7 +39,7 @@ from service.reports import repository as reports_repository
 MAX_K = 100
 TOP_INDUSTRIES = 3
 
-_aligners: OrderedDict[tuple[Any, ...], ProgrammeAligner] = OrderedDict()
+_aligners: LRUCache[tuple[Any, ...], ProgrammeAligner] = LRUCache(maxsize=2)
 _aligners_lock = threading.Lock()
 
 
@@ -84,8 +84,6 @@ def get_aligner(session: Session) -> ProgrammeAligner:
         ]
         aligner = ProgrammeAligner().fit(majors, industries)
         _aligners[fingerprint] = aligner
-        while len(_aligners) > 2:
-            _aligners.popitem(last=False)
         return aligner
 
 
