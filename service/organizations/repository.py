@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
-from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region
+from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region, User
 
 
 def unverified_ids() -> Select[uuid.UUID]:
@@ -80,3 +80,10 @@ def page_of_organizations(
         .limit(limit)
     ).scalars()
     return list(rows), total
+
+
+def username_taken(session: Session, username: str) -> bool:
+    return (
+        session.execute(select(col(User.id)).where(col(User.username) == username)).first()
+        is not None
+    )
