@@ -30,6 +30,7 @@ from service.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from service.organizations.router import accounts_router
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
 from service.pages.web import BrowserErrorPages
@@ -53,6 +54,7 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(auth_router)
+    router.include_router(accounts_router)
     router.include_router(catalog_router)
     router.include_router(policy_router)
     router.include_router(reports_router)

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from models import SchedulerLease
 from models.base import utcnow
+from service import clock
 from service.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class LeaseScheduler:
         self.url = url
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.is_leader = False
-        self._scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+        self._scheduler = BackgroundScheduler(timezone=clock.CHINA)
 
     def heartbeat(self) -> None:
         try:

@@ -3,19 +3,25 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
+from models import Role, User
 from service.alliances import operations
 from service.alliances.schemas import AllianceIn, AllianceIndicators, AlliancePublic
-from service.auth.dependencies import CurrentUser
+from service.auth.dependencies import require_roles
 from service.deps import ReadSessionDep, SessionDep
 from service.fields import Year
 
 router = APIRouter(prefix="/alliances", tags=["市域产教联合体"])
 
+Supervisor = Annotated[
+    User,
+    Depends(require_roles(Role.regulator, Role.admin, refusal="只有监管部门可以登记联合体")),
+]
+
 
 @router.post("", response_model=AlliancePublic, status_code=status.HTTP_201_CREATED)
-def create(session: SessionDep, actor: CurrentUser, body: AllianceIn) -> AlliancePublic:
+def create(session: SessionDep, actor: Supervisor, body: AllianceIn) -> AlliancePublic:
     """登记联合体：牵头园区和政府部门、成员学校、企业、科研机构、主导产业（监管部门）。"""
     return operations.create(session, body, actor)
 

@@ -34,8 +34,6 @@ from sqlmodel import Session, col
 from models import (
     Application,
     ApplicationStatus,
-    Organization,
-    OrganizationStatus,
     Position,
     PositionKind,
     PositionStatus,
@@ -44,7 +42,8 @@ from models import (
     User,
 )
 from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
-from service import audit
+from service import audit, clock
+from service import position_access as access
 from service.applications import repository
 from service.applications.repository import ApplicationRow
 from service.applications.schemas import (
@@ -57,7 +56,6 @@ from service.applications.schemas import (
 from service.errors import Conflict, Forbidden, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions import compliance
 from service.students import operations as students
 from service.students import privacy
 
@@ -216,17 +214,12 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
     """A student applies to an open position of a verified enterprise; the application records
     the student's consent to give its name and phone to that enterprise, with the time."""
     student = students.student_of(session, actor)
-    position = repository.locked_position(session, data.position_id)
-    enterprise = session.get(Organization, position.enterprise_id) if position else None
-    if (
-        position is None
-        or enterprise is None
-        or enterprise.status != OrganizationStatus.verified
-        or position.status == PositionStatus.draft
-    ):
-        raise NotFound("岗位不存在", details=[field_detail("position_id", "岗位不存在")])
+    # A position the student may not see is as absent as a missing one (position_access).
+    position = access.seen(
+        session, actor, repository.locked_position(session, data.position_id), field="position_id"
+    )
     closing = position.closing_date
-    _open_for_applications(position, closing is not None and closing < compliance.local_today())
+    _open_for_applications(position, closing is not None and closing < clock.today())
     if repository.application_of(session, student.id, position.id) is not None:
         raise Conflict(
             "已投递过该岗位，不能重复投递",

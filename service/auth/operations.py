@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.validators import normalize_code
 from service import audit, throttle
 from service.auth import repository
-from service.auth.schemas import RegisterRequest, Token
+from service.auth.schemas import Token
 from service.auth.security import (
     create_access_token,
     create_refresh_token,
@@ -23,7 +23,6 @@ from service.auth.security import (
     verify_password,
 )
 from service.errors import Conflict, Invalid, Unauthorized, field_detail
-from service.organizations import operations as organizations
 from service.organizations import repository as organizations_repository
 from service.settings import settings
 
@@ -37,14 +36,6 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 def common_passwords() -> frozenset[str]:
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
-
-
-# The role of the first account of a self-registered organisation. Parks and governments are created
-# by regulators: their accounts are regulators, a role nobody may grant to themselves.
-REGISTRATION_ROLES = {
-    OrganizationKind.enterprise: Role.enterprise,
-    OrganizationKind.school: Role.school,
-}
 
 
 def create_user(
@@ -92,75 +83,6 @@ def password_problem(password: str, username: str | None = None) -> str | None:
     if username and username.lower() in password.lower():
         return "密码不能包含用户名"
     return None
-
-
-# The actor of a registration that opened no account (its user name was taken).
-REGISTRATION_ACTOR = "registration"
-REGISTRATION_MESSAGE = (
-    "注册申请已提交：所在地监管部门审核机构后，账户方可登录。"
-    "如审核后仍无法登录，请凭受理编号联系所在地监管部门。"
-)
-
-
-def register(session: Session, request: RegisterRequest) -> Organization:
-    """Self-registration: a pending organisation and, if the user name is free, its first account.
-
-    A taken user name answers exactly like a free one (issue 15: no enumeration of accounts): the
-    password is hashed either way, the pending organisation is recorded either way, and the
-    requested name goes to the audit log (``register_name_taken``) for the regulator who reviews the
-    organisation. No account of a pending organisation can log in, so trying the chosen password
-    afterwards does not tell the two cases apart either.
-    """
-    data = request.organization
-    # Hashed before any query, so that no write lock is held during argon2 (see create_user).
-    password_hash = hash_password(request.password)
-    problems = organizations.field_problems(session, data.model_dump(), "organization.")
-    role = REGISTRATION_ROLES.get(data.kind)
-    if role is None:
-        problems.append(
-            field_detail("organization.kind", "园区和政府机构由监管部门或管理员创建，不能自助注册")
-        )
-    if (problem := password_problem(request.password, request.username)) is not None:
-        problems.append(field_detail("password", problem))
-    if request.username.lower().startswith(DEMO_ACCOUNT_PREFIX):
-        problems.append(field_detail("username", "以 demo_ 开头的用户名为演示账户保留"))
-    if problems or role is None:
-        raise Invalid("注册信息有误", details=problems)
-    organizations.ensure_code_free(session, data.code, "organization.")
-    organization = organizations.add_organization(session, data, OrganizationStatus.pending)
-    if repository.user_named(session, request.username) is not None:
-        audit.record(
-            session,
-            REGISTRATION_ACTOR,
-            "register",
-            organizations.ENTITY,
-            organization.id,
-            None,
-            organization,
-        )
-        audit.record(
-            session,
-            REGISTRATION_ACTOR,
-            "register_name_taken",
-            organizations.ENTITY,
-            organization.id,
-            None,
-            {"requested_username": request.username},
-        )
-        return organization
-    user = create_user(
-        session,
-        username=request.username,
-        password=request.password,
-        role=role,
-        organization_id=organization.id,
-        display_name=request.display_name,
-        password_hash=password_hash,
-    )
-    audit.record(
-        session, user, "register", organizations.ENTITY, organization.id, None, organization
-    )
-    return organization
 
 
 # Which kind of organisation each role belongs to; admins belong to none, regulators optionally to a

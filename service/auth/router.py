@@ -5,22 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from models import Role
-from service import throttle
 from service.auth import operations
 from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
 from service.auth.schemas import (
-    Me,
     PasswordChange,
     RefreshRequest,
-    RegisterRequest,
-    RegisterResult,
     Token,
-    UserPublic,
 )
 from service.db import write_from_here
 from service.http_errors import error_responses
-from service.organizations import operations as organizations
 
 router = APIRouter(prefix="/auth", tags=["账户"])
 
@@ -54,34 +47,6 @@ def logout(session: SessionDep, body: RefreshRequest) -> Response:
     """注销：刷新令牌及随其签发的访问令牌立即失效。"""
     operations.logout(session, body.refresh_token)
     return Response(status_code=204)
-
-
-@router.post(
-    "/register", response_model=RegisterResult, status_code=202, responses=error_responses(409, 429)
-)
-def register(request: Request, session: SessionDep, body: RegisterRequest) -> RegisterResult:
-    """自助注册：提交企业或学校（待审核）及其第一个账户，经所在地监管部门审核后方可登录（按来源地址限制次数）。"""
-    throttle.check_and_hit(throttle.REGISTER_PER_ADDRESS, client_address(request))
-    organization = operations.register(session, body)
-    return RegisterResult(
-        status="submitted", reference=organization.id, message=operations.REGISTRATION_MESSAGE
-    )
-
-
-@router.get("/me", response_model=Me, responses=error_responses(401))
-def me(session: ReadSessionDep, user: CurrentUser) -> Me:
-    """当前登录用户及其监管范围（不属于任何机构的监管部门为全国范围）。"""
-    scope = (
-        organizations.supervision_scope(session, user)
-        if user.role in (Role.regulator, Role.admin)
-        else None
-    )
-    national = user.role in (Role.regulator, Role.admin) and scope is None
-    return Me(
-        **UserPublic.model_validate(user).model_dump(),
-        supervision_region_code=scope.code if scope is not None else None,
-        national=national,
-    )
 
 
 @router.post("/password", status_code=204)

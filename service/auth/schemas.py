@@ -1,13 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Role
-from service.fields import Password
-from service.organizations.schemas import OrganizationFields
 
 
 class Token(BaseModel):
@@ -31,30 +28,6 @@ class UserPublic(BaseModel):
     role: Role = Field(description="角色")
     organization_id: uuid.UUID | None = Field(description="所属机构编号")
     display_name: str | None = Field(description="显示名称")
-
-
-class RegisterRequest(BaseModel):
-    """Self-registration of an enterprise or a school with its first account."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    organization: OrganizationFields = Field(description="注册的机构（企业或学校）")
-    username: str = Field(
-        min_length=3,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_.@-]+$",
-        description="用户名（3–64位字母、数字或 _ . @ -）",
-    )
-    password: Password = Field(max_length=128, description="密码（不少于8位）")
-    display_name: str | None = Field(default=None, max_length=64, description="显示名称")
-
-
-class RegisterResult(BaseModel):
-    """The same answer whether or not the user name was free: registration reveals no accounts."""
-
-    status: Literal["submitted"] = Field(description="注册申请已提交，待所在地监管部门审核")
-    reference: uuid.UUID = Field(description="受理编号（即待审核机构的编号），咨询审核进度时提供")
-    message: str = Field(description="提示")
 
 
 class PasswordChange(BaseModel):

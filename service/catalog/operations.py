@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from cachetools import LRUCache
 from sqlalchemy import ColumnElement, event
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import ORMExecuteState
@@ -137,7 +137,7 @@ def check_choice(
 # Fitted resolvers keyed by the catalogue fingerprint: databases holding the same catalogue (every
 # worker, every test copy) share one, and any change to majors or aliases makes a new key.
 _MAX_RESOLVERS = 4
-_resolvers: OrderedDict[tuple[Any, ...], MajorResolver] = OrderedDict()
+_resolvers: LRUCache[tuple[Any, ...], MajorResolver] = LRUCache(maxsize=_MAX_RESOLVERS)
 _resolvers_lock = threading.Lock()
 # Within one transaction the fingerprint is taken once: a loop of resolve_major calls then costs
 # what the resolver costs. The memo goes when the session writes a major or an alias (ORM flush or
@@ -198,7 +198,6 @@ def get_resolver(session: Session) -> MajorResolver:
     with _resolvers_lock:
         resolver = _resolvers.get(fingerprint)
         if resolver is not None:
-            _resolvers.move_to_end(fingerprint)
             return resolver
         rows = repository.majors_with_aliases(session)
         if not rows:
@@ -215,8 +214,6 @@ def get_resolver(session: Session) -> MajorResolver:
         ]
         resolver = MajorResolver().fit(records)
         _resolvers[fingerprint] = resolver
-        while len(_resolvers) > _MAX_RESOLVERS:
-            _resolvers.popitem(last=False)
         return resolver
 
 

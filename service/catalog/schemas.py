@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from service.catalog.operations import MajorDetail
+    from matching.resolve import Resolution
+    from service.catalog.operations import MajorClass, MajorDetail
 
 
 class _Public(BaseModel):
@@ -88,6 +89,46 @@ class ResolutionPublic(_Public):
         )
     )
     candidates: list[CandidatePublic] = Field(description="候选专业，得分从高到低")
+
+
+class MajorResolutionPublic(BaseModel):
+    """How a major typed into a form (code or name) was read against the catalogue: the answer of
+    every form that takes a major (positions, students, programmes, demand forecasts)."""
+
+    input: str = Field(description="填写的专业")
+    code: str = Field(description="识别出的专业代码")
+    name: str = Field(description="识别出的专业名称")
+    level: str = Field(description="专业层次")
+    method: str = Field(
+        description=(
+            "识别方式：code 代码 / exact 名称 / alias 曾用名或简称 / fuzzy 近似 / class 专业类"
+        )
+    )
+    score: float = Field(description="相似度（0–100）")
+
+    @classmethod
+    def of(cls, resolution: Resolution) -> MajorResolutionPublic:
+        """A resolved major (``matching.resolve``)."""
+        return cls(
+            input=resolution.input,
+            code=resolution.code or "",
+            name=resolution.name or "",
+            level=resolution.level or "",
+            method=resolution.method or "",
+            score=resolution.score,
+        )
+
+    @classmethod
+    def of_class(cls, text: str, major_class: MajorClass) -> MajorResolutionPublic:
+        """An input naming a 专业类 as a whole (5102, 计算机类)."""
+        return cls(
+            input=text,
+            code=major_class.code,
+            name=major_class.name,
+            level=major_class.level,
+            method="class",
+            score=100.0,
+        )
 
 
 class IndustryPublic(_Public):

@@ -16,13 +16,13 @@ from models import (
 )
 from service import audit
 from service.catalog import operations as catalog
+from service.catalog.schemas import MajorResolutionPublic
 from service.demand import repository
 from service.demand.repository import ForecastRow
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.errors import Conflict, Forbidden, Invalid, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions.schemas import MajorResolutionPublic
 
 ENTITY = "demand_forecast"
 PUBLISHER_KINDS = frozenset(
@@ -102,23 +102,9 @@ def publish_forecast(
     audit.record(session, actor, "create", ENTITY, forecast.id, None, forecast)
     shown = None
     if major_class is not None:
-        shown = MajorResolutionPublic(
-            input=data.major or "",
-            code=major_class.code,
-            name=major_class.name,
-            level=major_class.level,
-            method="class",
-            score=100.0,
-        )
+        shown = MajorResolutionPublic.of_class(data.major or "", major_class)
     if resolution is not None:
-        shown = MajorResolutionPublic(
-            input=resolution.input,
-            code=resolution.code or "",
-            name=resolution.name or "",
-            level=resolution.level or "",
-            method=resolution.method or "",
-            score=resolution.score,
-        )
+        shown = MajorResolutionPublic.of(resolution)
     return repository.row_of(session, forecast.id), shown
 
 

@@ -7,8 +7,8 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import MajorLevel
+from service.catalog.schemas import MajorResolutionPublic
 from service.organizations.schemas import UtcDatetime
-from service.positions.schemas import MajorResolutionPublic
 
 
 class DemandForecastCreate(BaseModel):

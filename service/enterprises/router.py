@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
-from service.auth.dependencies import CurrentUser
+from models import Role, User
+from service.auth.dependencies import require_roles
 from service.deps import ReadSessionDep, SessionDep
 from service.enterprises import operations
 from service.enterprises.schemas import IncentiveStatement, TaxYearIn, TaxYearOut
@@ -13,11 +14,29 @@ from service.fields import TaxYear
 router = APIRouter(prefix="/enterprises", tags=["产教融合型企业"])
 
 Code = Annotated[str, Path(min_length=1, max_length=32, description="统一社会信用代码")]
+# The enterprise itself (and admins) files its figures; its region's regulators read them too.
+Filer = Annotated[
+    User,
+    Depends(
+        require_roles(Role.enterprise, Role.admin, refusal="只有企业本身可以填报其投资和纳税数据")
+    ),
+]
+Reader = Annotated[
+    User,
+    Depends(
+        require_roles(
+            Role.enterprise,
+            Role.regulator,
+            Role.admin,
+            refusal="只有企业本身及其所在地区的监管部门可以查看抵免计算单",
+        )
+    ),
+]
 
 
 @router.put("/{code}/tax-years/{year}", response_model=TaxYearOut)
 def put_tax_year(
-    session: SessionDep, actor: CurrentUser, code: Code, year: TaxYear, body: TaxYearIn
+    session: SessionDep, actor: Filer, code: Code, year: TaxYear, body: TaxYearIn
 ) -> TaxYearOut:
     """企业填报某年度兴办职业教育的合规投资额和实缴增值税、消费税（元）。"""
     return operations.put_tax_year(session, code, year, body, actor)
@@ -26,7 +45,7 @@ def put_tax_year(
 @router.get("/{code}/incentive-statement", response_model=IncentiveStatement)
 def incentive_statement(
     session: ReadSessionDep,
-    actor: CurrentUser,
+    actor: Reader,
     code: Code,
     year: Annotated[TaxYear, Query(description="计算年度")],
 ) -> IncentiveStatement:

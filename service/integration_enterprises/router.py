@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
-from service.auth.dependencies import CurrentUser, OptionalUser
+from models import Role, User
+from service.auth.dependencies import OptionalUser, require_roles
 from service.deps import ReadSessionDep, SessionDep
 from service.integration_enterprises import operations
 from service.integration_enterprises.schemas import (
@@ -19,9 +20,19 @@ from service.pagination import PageDep
 
 router = APIRouter(prefix="/integration-enterprises", tags=["产教融合型企业"])
 
+Enterprise = Annotated[
+    User, Depends(require_roles(Role.enterprise, refusal="只有企业账号可以申报产教融合型企业"))
+]
+Supervisor = Annotated[
+    User,
+    Depends(
+        require_roles(Role.regulator, Role.admin, refusal="只有监管部门可以审核产教融合型企业申报")
+    ),
+]
+
 
 @router.post("", response_model=ApplicationPublic, status_code=status.HTTP_201_CREATED)
-def apply(session: SessionDep, actor: CurrentUser, body: ApplicationIn) -> ApplicationPublic:
+def apply(session: SessionDep, actor: Enterprise, body: ApplicationIn) -> ApplicationPublic:
     """企业申报产教融合型企业，填报校企合作年数、合作专业、学徒和实习人数、投资额（企业账号）。"""
     return operations.apply(session, body, actor)
 
@@ -59,7 +70,7 @@ def read(
 
 @router.post("/{application_id}/review", response_model=ApplicationPublic)
 def review(
-    session: SessionDep, actor: CurrentUser, application_id: uuid.UUID, body: ReviewIn
+    session: SessionDep, actor: Supervisor, application_id: uuid.UUID, body: ReviewIn
 ) -> ApplicationPublic:
     """审核：纳入培育库、认定（同时标记为产教融合型企业）或不予通过（须写明理由）（本地区监管部门）。"""
     return operations.review(session, application_id, body, actor)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from service.auth.dependencies import CurrentUser, OptionalUser
+from models import Role, User
+from service.auth.dependencies import OptionalUser, require_roles
 from service.deps import ReadSessionDep, SessionDep
 from service.fields import Year as YearValue
 from service.lists import exporters, measures, operations
@@ -28,6 +29,14 @@ Year = Annotated[YearValue, Query(description="年份")]
 Format = Annotated[ListFormat, Query(alias="format", description="json / csv / xlsx / html")]
 Version = Annotated[int, Path(ge=1, le=1_000_000, description="版本号")]
 MeasureKey = Annotated[str, Path(min_length=1, max_length=64, description="措施编号")]
+Publisher = Annotated[
+    User,
+    Depends(require_roles(Role.regulator, Role.admin, refusal="只有监管部门可以拟定和发布清单")),
+]
+Editor = Annotated[
+    User,
+    Depends(require_roles(Role.regulator, Role.admin, refusal="只有监管部门可以维护政策支持措施")),
+]
 
 
 def _answer(result: RegionList, fmt: ListFormat) -> Any:
@@ -66,7 +75,7 @@ def region_list(
     status_code=status.HTTP_201_CREATED,
 )
 def create_draft(
-    session: SessionDep, actor: CurrentUser, code: Code, kind: Kind, year: Year
+    session: SessionDep, actor: Publisher, code: Code, kind: Kind, year: Year
 ) -> RegionList:
     """拟定清单草稿：按当前数据计算并冻结为新版本（本地区监管部门）。"""
     return operations.create_draft(session, code, kind, year, actor)
@@ -100,7 +109,7 @@ def read_version(
 
 @router.post("/{code}/lists/{kind}/versions/{version}/publish", response_model=RegionList)
 def publish(
-    session: SessionDep, actor: CurrentUser, code: Code, kind: Kind, version: Version, year: Year
+    session: SessionDep, actor: Publisher, code: Code, kind: Kind, version: Version, year: Year
 ) -> RegionList:
     """发布清单草稿：记录发布时间和发布部门，公众此后读取该版本（本地区监管部门）。"""
     return operations.publish(session, code, kind, year, version, actor)
@@ -119,20 +128,20 @@ def list_measures(
 
 
 @measures_router.post("", response_model=MeasurePublic, status_code=status.HTTP_201_CREATED)
-def create_measure(session: SessionDep, actor: CurrentUser, body: MeasureIn) -> MeasurePublic:
+def create_measure(session: SessionDep, actor: Editor, body: MeasureIn) -> MeasurePublic:
     """增列支持措施：地方监管部门为本地区增列，全国性措施仅国家监管部门和管理员。"""
     return measures.create(session, body, actor)
 
 
 @measures_router.patch("/{key}", response_model=MeasurePublic)
 def update_measure(
-    session: SessionDep, actor: CurrentUser, key: MeasureKey, body: MeasureUpdate
+    session: SessionDep, actor: Editor, key: MeasureKey, body: MeasureUpdate
 ) -> MeasurePublic:
     """修改支持措施（本地区监管部门；全国性措施仅国家监管部门和管理员）。"""
     return measures.update(session, key, body, actor)
 
 
 @measures_router.post("/{key}/withdraw", response_model=MeasurePublic)
-def withdraw_measure(session: SessionDep, actor: CurrentUser, key: MeasureKey) -> MeasurePublic:
+def withdraw_measure(session: SessionDep, actor: Editor, key: MeasureKey) -> MeasurePublic:
     """撤回支持措施：保留记录，不再列入政策支持清单。"""
     return measures.withdraw(session, key, actor)

@@ -24,10 +24,12 @@ from models.validators import (
     uscc_problem,
 )
 from service import audit
+from service.auth import operations as auth
+from service.auth import security
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import repository
-from service.organizations.schemas import OrganizationFields, OrganizationUpdate
+from service.organizations.schemas import OrganizationFields, OrganizationUpdate, RegisterRequest
 from service.pagination import PageParams
 
 ENTITY = "organization"
@@ -447,3 +449,80 @@ def verify_organization(session: Session, actor: User, organization_id: uuid.UUI
 def suspend_organization(session: Session, actor: User, organization_id: uuid.UUID) -> Organization:
     """Suspended organisations cannot log in or publish; their positions leave the public lists."""
     return _change_status(session, actor, organization_id, OrganizationStatus.suspended, "suspend")
+
+
+# ---------------------------------------------------------------- self-registration
+
+# The role of the first account of a self-registered organisation. Parks and governments are created
+# by regulators: their accounts are regulators, a role nobody may grant to themselves.
+REGISTRATION_ROLES = {
+    OrganizationKind.enterprise: Role.enterprise,
+    OrganizationKind.school: Role.school,
+}
+
+
+# The actor of a registration that opened no account (its user name was taken).
+REGISTRATION_ACTOR = "registration"
+REGISTRATION_MESSAGE = (
+    "注册申请已提交：所在地监管部门审核机构后，账户方可登录。"
+    "如审核后仍无法登录，请凭受理编号联系所在地监管部门。"
+)
+
+
+def register(session: Session, request: RegisterRequest) -> Organization:
+    """Self-registration: a pending organisation and, if the user name is free, its first account.
+
+    A taken user name answers exactly like a free one (issue 15: no enumeration of accounts): the
+    password is hashed either way, the pending organisation is recorded either way, and the
+    requested name goes to the audit log (``register_name_taken``) for the regulator who reviews the
+    organisation. No account of a pending organisation can log in, so trying the chosen password
+    afterwards does not tell the two cases apart either.
+    """
+    data = request.organization
+    # Hashed before any query, so that no write lock is held during argon2 (see create_user).
+    password_hash = security.hash_password(request.password)
+    problems = field_problems(session, data.model_dump(), "organization.")
+    role = REGISTRATION_ROLES.get(data.kind)
+    if role is None:
+        problems.append(
+            field_detail("organization.kind", "园区和政府机构由监管部门或管理员创建，不能自助注册")
+        )
+    if (problem := auth.password_problem(request.password, request.username)) is not None:
+        problems.append(field_detail("password", problem))
+    if request.username.lower().startswith(auth.DEMO_ACCOUNT_PREFIX):
+        problems.append(field_detail("username", "以 demo_ 开头的用户名为演示账户保留"))
+    if problems or role is None:
+        raise Invalid("注册信息有误", details=problems)
+    ensure_code_free(session, data.code, "organization.")
+    organization = add_organization(session, data, OrganizationStatus.pending)
+    if repository.username_taken(session, request.username):
+        audit.record(
+            session,
+            REGISTRATION_ACTOR,
+            "register",
+            ENTITY,
+            organization.id,
+            None,
+            organization,
+        )
+        audit.record(
+            session,
+            REGISTRATION_ACTOR,
+            "register_name_taken",
+            ENTITY,
+            organization.id,
+            None,
+            {"requested_username": request.username},
+        )
+        return organization
+    user = auth.create_user(
+        session,
+        username=request.username,
+        password=request.password,
+        role=role,
+        organization_id=organization.id,
+        display_name=request.display_name,
+        password_hash=password_hash,
+    )
+    audit.record(session, user, "register", ENTITY, organization.id, None, organization)
+    return organization

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
-from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region
+from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region, User
 
 if TYPE_CHECKING:
     from service.catalog.operations import RegionScope
@@ -110,4 +110,11 @@ def by_code(session: Session, code: str) -> Organization | None:
         session.execute(select(Organization).where(col(Organization.code) == code))
         .scalars()
         .first()
+    )
+
+
+def username_taken(session: Session, username: str) -> bool:
+    return (
+        session.execute(select(col(User.id)).where(col(User.username) == username)).first()
+        is not None
     )

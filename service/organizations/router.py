@@ -3,20 +3,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from models import OrganizationKind, OrganizationStatus, Role, User
-from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
+from service import throttle
+from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep, require_roles
+from service.auth.router import client_address
+from service.auth.schemas import Me, UserPublic
+from service.http_errors import error_responses
 from service.organizations import operations
 from service.organizations.schemas import (
     OrganizationCreate,
     OrganizationPublic,
     OrganizationsPublic,
     OrganizationUpdate,
+    RegisterRequest,
+    RegisterResult,
 )
 from service.pagination import PageDep
 
 router = APIRouter(prefix="/organizations", tags=["机构"])
+# The account's own: self-registration of an organisation with its first account, and who am I.
+accounts_router = APIRouter(prefix="/auth", tags=["账户"])
 
 Supervisor = Annotated[User, Depends(require_roles(Role.regulator, Role.admin))]
 AnyUser = Annotated[User, Depends(require_roles(*Role))]
@@ -91,4 +99,32 @@ def suspend_organization(
     """暂停机构（监管部门或管理员）：暂停后不能登录和发布岗位。"""
     return OrganizationPublic.model_validate(
         operations.suspend_organization(session, actor, organization_id)
+    )
+
+
+@accounts_router.post(
+    "/register", response_model=RegisterResult, status_code=202, responses=error_responses(409, 429)
+)
+def register(request: Request, session: SessionDep, body: RegisterRequest) -> RegisterResult:
+    """自助注册：提交企业或学校（待审核）及其第一个账户，经所在地监管部门审核后方可登录（按来源地址限制次数）。"""
+    throttle.check_and_hit(throttle.REGISTER_PER_ADDRESS, client_address(request))
+    organization = operations.register(session, body)
+    return RegisterResult(
+        status="submitted", reference=organization.id, message=operations.REGISTRATION_MESSAGE
+    )
+
+
+@accounts_router.get("/me", response_model=Me, responses=error_responses(401))
+def me(session: ReadSessionDep, user: CurrentUser) -> Me:
+    """当前登录用户及其监管范围（不属于任何机构的监管部门为全国范围）。"""
+    scope = (
+        operations.supervision_scope(session, user)
+        if user.role in (Role.regulator, Role.admin)
+        else None
+    )
+    national = user.role in (Role.regulator, Role.admin) and scope is None
+    return Me(
+        **UserPublic.model_validate(user).model_dump(),
+        supervision_region_code=scope.code if scope is not None else None,
+        national=national,
     )

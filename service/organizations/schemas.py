@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from models import OrganizationKind, OrganizationStatus
 from models.base import MAX_COUNT
 from models.validators import normalize_code
-from service.fields import Documented, NonNegative, RegionCode
+from service.fields import Documented, NonNegative, Password, RegionCode
 
 SchoolLevel = Annotated[str, Documented(enum=["中职", "高职专科", "职教本科"])]
 
@@ -137,3 +137,27 @@ class OrganizationPublic(BaseModel):
 class OrganizationsPublic(BaseModel):
     data: list[OrganizationPublic] = Field(description="本页机构")
     count: int = Field(description="符合条件的机构总数")
+
+
+class RegisterRequest(BaseModel):
+    """Self-registration of an enterprise or a school with its first account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organization: OrganizationFields = Field(description="注册的机构（企业或学校）")
+    username: str = Field(
+        min_length=3,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.@-]+$",
+        description="用户名（3–64位字母、数字或 _ . @ -）",
+    )
+    password: Password = Field(max_length=128, description="密码（不少于8位）")
+    display_name: str | None = Field(default=None, max_length=64, description="显示名称")
+
+
+class RegisterResult(BaseModel):
+    """The same answer whether or not the user name was free: registration reveals no accounts."""
+
+    status: Literal["submitted"] = Field(description="注册申请已提交，待所在地监管部门审核")
+    reference: uuid.UUID = Field(description="受理编号（即待审核机构的编号），咨询审核进度时提供")
+    message: str = Field(description="提示")

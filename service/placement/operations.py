@@ -43,6 +43,7 @@ from models import (
 )
 from models.base import utcnow
 from service import audit
+from service import position_access as access
 from service.applications import operations as applications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
@@ -337,10 +338,7 @@ def _own_position(
     found = repository.round_position(session, row.id, position_id)
     if found is None:
         raise NotFound("岗位不在本轮")
-    position = found[1]
-    if actor.role != Role.enterprise or actor.organization_id != position.enterprise_id:
-        raise Forbidden("只能为本企业的岗位排序")
-    return position
+    return access.owned(session, actor, found[1], "只能为本企业的岗位排序")
 
 
 def _ranking_public(session: Session, row: PlacementRound, position_id: uuid.UUID) -> RankingPublic:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
+from models import Role, User
+from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep, require_roles
 from service.placement import operations
 from service.placement.schemas import (
     ChoicesIn,
@@ -18,9 +20,43 @@ from service.placement.schemas import (
 
 router = APIRouter(prefix="/placement-rounds", tags=["双选分配"])
 
+# A round's parties may be of any role (CurrentUser); these act in one role only.
+Organiser = Annotated[
+    User,
+    Depends(
+        require_roles(
+            Role.school, Role.regulator, refusal="只有学校、园区或政府部门的账户可以组织双选轮次"
+        )
+    ),
+]
+Runner = Annotated[
+    User,
+    Depends(
+        require_roles(Role.school, Role.regulator, Role.admin, refusal="只有组织方可以运行分配")
+    ),
+]
+Student = Annotated[
+    User, Depends(require_roles(Role.student, refusal="只有本轮邀请的学生可以填报志愿"))
+]
+Enterprise = Annotated[
+    User, Depends(require_roles(Role.enterprise, refusal="只能为本企业的岗位排序"))
+]
+RankingReader = Annotated[
+    User,
+    Depends(
+        require_roles(
+            Role.enterprise,
+            Role.school,
+            Role.regulator,
+            Role.admin,
+            refusal="只有组织方和岗位所属企业可以查看排序",
+        )
+    ),
+]
+
 
 @router.post("", response_model=RoundPublic, status_code=201)
-def create_round(session: SessionDep, actor: CurrentUser, body: RoundCreate) -> RoundPublic:
+def create_round(session: SessionDep, actor: Organiser, body: RoundCreate) -> RoundPublic:
     """组织双选轮次（学校、园区或政府部门）：邀请岗位和学生，设定志愿截止时间。"""
     return operations.create_round(session, actor, body)
 
@@ -33,14 +69,14 @@ def read_round(session: ReadSessionDep, actor: CurrentUser, round_id: uuid.UUID)
 
 @router.put("/{round_id}/choices", response_model=ChoicesPublic)
 def set_choices(
-    session: SessionDep, actor: CurrentUser, round_id: uuid.UUID, body: ChoicesIn
+    session: SessionDep, actor: Student, round_id: uuid.UUID, body: ChoicesIn
 ) -> ChoicesPublic:
     """学生提交志愿顺序（截止前可修改，以最后一次为准）。"""
     return operations.set_choices(session, actor, round_id, body)
 
 
 @router.get("/{round_id}/choices", response_model=ChoicesPublic)
-def read_choices(session: ReadSessionDep, actor: CurrentUser, round_id: uuid.UUID) -> ChoicesPublic:
+def read_choices(session: ReadSessionDep, actor: Student, round_id: uuid.UUID) -> ChoicesPublic:
     """学生查看自己的志愿。"""
     return operations.read_choices(session, actor, round_id)
 
@@ -48,7 +84,7 @@ def read_choices(session: ReadSessionDep, actor: CurrentUser, round_id: uuid.UUI
 @router.put("/{round_id}/rankings/{position_id}", response_model=RankingPublic)
 def set_ranking(
     session: SessionDep,
-    actor: CurrentUser,
+    actor: Enterprise,
     round_id: uuid.UUID,
     position_id: uuid.UUID,
     body: RankingIn,
@@ -59,14 +95,14 @@ def set_ranking(
 
 @router.get("/{round_id}/rankings/{position_id}", response_model=RankingPublic)
 def read_ranking(
-    session: ReadSessionDep, actor: CurrentUser, round_id: uuid.UUID, position_id: uuid.UUID
+    session: ReadSessionDep, actor: RankingReader, round_id: uuid.UUID, position_id: uuid.UUID
 ) -> RankingPublic:
     """查看岗位的排序及推荐评分理由（本企业或组织方）。"""
     return operations.read_ranking(session, actor, round_id, position_id)
 
 
 @router.post("/{round_id}/run", response_model=ResultsPublic)
-def run_round(session: SessionDep, actor: CurrentUser, round_id: uuid.UUID) -> ResultsPublic:
+def run_round(session: SessionDep, actor: Runner, round_id: uuid.UUID) -> ResultsPublic:
     """运行分配（组织方，截止后）：学生提议的延迟接受算法，结果稳定；同样输入与种子结果相同。"""
     return operations.run_round(session, actor, round_id)
 

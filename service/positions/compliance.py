@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from models import Organization, PositionKind, PositionStatus
 from rules.screen import ComplianceRules, Finding, PositionFacts, check_position
+from service import clock
 from service.positions import repository
 
-CHINA = ZoneInfo("Asia/Shanghai")
 RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
 # Statuses whose interns are (or are about to be) at the enterprise: a closed posting was withdrawn
 # or expired before filling, so it places nobody.
@@ -102,11 +101,6 @@ def existing_interns(
     return {enterprise: counts.get(enterprise, 0) for enterprise in enterprise_ids}
 
 
-def local_today() -> date:
-    """Today in China: closing dates and internship periods are local dates."""
-    return datetime.now(CHINA).date()
-
-
 def check(session: Session, position: PositionLike, *, today: date | None = None) -> list[Finding]:
     """The findings of ``position`` (stored or not) with its enterprise's figures from the database.
 
@@ -121,7 +115,7 @@ def check(session: Session, position: PositionLike, *, today: date | None = None
         interns = existing_interns(
             session,
             [position.enterprise_id],
-            today=today or local_today(),
+            today=today or clock.today(),
             exclude=[own_id] if isinstance(own_id, uuid.UUID) else [],
         )[position.enterprise_id]
     return check_facts(facts_of(position, staff_count=staff_count, existing_interns=interns))

@@ -1,14 +1,13 @@
 """Positions: drafting, publishing under the posting rules, closing, search, apprentice share.
 
-Ownership: an enterprise account reads and changes only its own organisation's positions. Another
-enterprise's draft does not exist for it (404); another enterprise's published position can be read
-but not changed (403).
+Who sees and who changes a position: service/position_access.py (an enterprise changes only its
+own positions; one it may not see is 404, one it sees but does not own 403).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -18,12 +17,14 @@ from matching import search_text
 from matching.resolve import Resolution
 from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
-from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
+from models.base import SUPERVISOR_ROLES, utcnow
 from rules.screen import Finding
-from service import audit
+from service import audit, clock
+from service import position_access as access
 from service.applications import operations as applications
 from service.catalog import operations as catalog
-from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
+from service.catalog.schemas import MajorResolutionPublic
+from service.errors import AppError, Conflict, Forbidden, Invalid, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.positions import compliance, repository, search
@@ -33,7 +34,6 @@ from service.positions.schemas import (
     ComplianceCheck,
     EnterpriseShare,
     FindingPublic,
-    MajorResolutionPublic,
     PositionCreate,
     PositionPublic,
     PositionSearch,
@@ -58,25 +58,6 @@ REQUIRED_FIELDS = frozenset(
 # ---------------------------------------------------------------- helpers
 
 
-def _is_owner(user: User | None, position: Position) -> bool:
-    return user is not None and user.organization_id == position.enterprise_id
-
-
-def _privilege(session: Session, user: User | None) -> Callable[[Position], bool]:
-    """Who sees a position's unpublished state and compliance detail: its owner, and supervisors
-    whose region holds the position's place of work (regional regulators only their own)."""
-    if user is None or user.role not in SUPERVISORS:
-        return lambda position: _is_owner(user, position)
-    scope = organizations.supervision_scope(session, user)
-    if scope is None:
-        return lambda _position: True
-    return lambda position: position.region_code in scope
-
-
-def _privileged(session: Session, user: User | None, position: Position) -> bool:
-    return _privilege(session, user)(position)
-
-
 def _view(session: Session, position: Position, viewer: User | None) -> PositionView:
     enterprise_name, region_name = repository.names_of(session, position)
     return PositionView(
@@ -84,7 +65,7 @@ def _view(session: Session, position: Position, viewer: User | None) -> Position
         enterprise_name=enterprise_name,
         region_name=region_name,
         majors=repository.majors_of(session, [position.id])[position.id],
-        privileged=_privileged(session, viewer, position),
+        privileged=access.privileged(session, viewer, position),
     )
 
 
@@ -92,7 +73,7 @@ def _views(
     session: Session, rows: Sequence[tuple[Position, str, str]], viewer: User | None
 ) -> list[PositionView]:
     majors = repository.majors_of(session, [position.id for position, _, _ in rows])
-    privileged = _privilege(session, viewer)
+    privileged = access.privilege(session, viewer)
     return [
         PositionView(
             position=position,
@@ -128,16 +109,9 @@ def _enterprise_of(session: Session, actor: User) -> Organization:
 
 
 def _owned(session: Session, actor: User, position_id: uuid.UUID) -> Position:
-    """A position of the actor's enterprise. Another's draft is private: it is "not found"."""
+    """A position of the actor's enterprise (see service/position_access.py)."""
     _enterprise_of(session, actor)
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if not _is_owner(actor, position):
-        if position.status == PositionStatus.draft:
-            raise NotFound("岗位不存在")
-        raise Forbidden("只能管理本企业的岗位")
-    return position
+    return access.owned(session, actor, session.get(Position, position_id), "只能管理本企业的岗位")
 
 
 def _resolve_majors(session: Session, inputs: Sequence[str], level: str | None) -> list[Resolution]:
@@ -177,26 +151,11 @@ def _class_public(
     inputs: Sequence[str], classes: Sequence[catalog.MajorClass]
 ) -> list[MajorResolutionPublic]:
     named = [text for text in inputs if catalog.names_a_class(text)]
-    return [
-        MajorResolutionPublic(
-            input=text, code=c.code, name=c.name, level=c.level, method="class", score=100.0
-        )
-        for text, c in zip(named, classes, strict=True)
-    ]
+    return [MajorResolutionPublic.of_class(t, c) for t, c in zip(named, classes, strict=True)]
 
 
 def _resolution_public(resolutions: Sequence[Resolution]) -> list[MajorResolutionPublic]:
-    return [
-        MajorResolutionPublic(
-            input=r.input,
-            code=r.code or "",
-            name=r.name or "",
-            level=r.level or "",
-            method=r.method or "",
-            score=r.score,
-        )
-        for r in resolutions
-    ]
+    return [MajorResolutionPublic.of(r) for r in resolutions]
 
 
 def _unique_codes(resolutions: Sequence[Resolution]) -> list[str]:
@@ -368,7 +327,7 @@ def publish_position(session: Session, actor: User, position_id: uuid.UUID) -> P
     enterprise = _enterprise_of(session, actor)
     if enterprise.status != OrganizationStatus.verified:
         raise Forbidden("机构尚未通过审核，暂不能发布岗位")
-    today = compliance.local_today()
+    today = clock.today()
     if position.closing_date is not None and position.closing_date < today:
         raise Invalid(
             "报名截止日期已过",
@@ -431,7 +390,7 @@ def close_position(session: Session, actor: User, position_id: uuid.UUID) -> Pos
 
 def close_expired_positions(session: Session, today: date | None = None) -> int:
     """Close every open position whose closing date has passed (the scheduled job); idempotent."""
-    expired = repository.expired_open_positions(session, today or compliance.local_today())
+    expired = repository.expired_open_positions(session, today or clock.today())
     closed = repository.close_positions(session, [pid for pid, _ in expired], utcnow())
     applications.close_pending(
         session,
@@ -458,17 +417,8 @@ def close_expired_positions(session: Session, today: date | None = None) -> int:
 
 def read_position(session: Session, viewer: User | None, position_id: uuid.UUID) -> PositionView:
     """Published positions of verified enterprises are public; the rest only for their owner and
-    for regulators and admins."""
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if not _privileged(session, viewer, position):
-        enterprise = session.get(Organization, position.enterprise_id)
-        public = position.status in PUBLISHED_STATUSES and (
-            enterprise is not None and enterprise.status == OrganizationStatus.verified
-        )
-        if not public:
-            raise NotFound("岗位不存在")
+    for regulators and admins of their region (service/position_access.py)."""
+    position = access.seen(session, viewer, session.get(Position, position_id))
     return _view(session, position, viewer)
 
 
@@ -531,7 +481,7 @@ def search_positions(
         conditions.append(col(Position.monthly_pay) >= filters.min_pay)
     if filters.published_from is not None:
         # A local date; compared in UTC, as the timestamps are stored (SQLite keeps no zone).
-        since = datetime.combine(filters.published_from, time(), tzinfo=compliance.CHINA)
+        since = datetime.combine(filters.published_from, time(), tzinfo=clock.CHINA)
         conditions.append(col(Position.published_at) >= since.astimezone(UTC))
     if filters.start_from is not None:
         conditions.append(col(Position.start_date) >= filters.start_from)
@@ -587,7 +537,7 @@ def search_positions_json(
     service/positions/search_cache.py); the generation is read before the search runs."""
     anonymous = viewer is None and cache.enabled
     if anonymous:
-        key = (filters.model_dump_json(), page.offset, page.page_size, compliance.local_today())
+        key = (filters.model_dump_json(), page.offset, page.page_size, clock.today())
         generation = search.search_generation(session)
         kept = cache.get(key, generation)
         if kept is not None:

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from models import PositionStatus, Role, User
 from service.auth.dependencies import OptionalUser, ReadSessionDep, SessionDep, require_roles
+from service.catalog.schemas import MajorResolutionPublic
 from service.db import end_reading
 from service.pagination import PageDep
 from service.positions import operations
 from service.positions.schemas import (
     ApprenticeShareReport,
     ComplianceCheck,
-    MajorResolutionPublic,
     PositionCreate,
     PositionPublic,
     PositionSaved,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from models import MajorLevel, Position, PositionKind, PositionStatus
 from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service.catalog.schemas import MajorResolutionPublic
 from service.fields import Documented
 from service.organizations.schemas import UtcDatetime
 
@@ -197,17 +198,6 @@ class MajorRef(BaseModel):
     code: str = Field(description="专业代码")
     name: str = Field(description="专业名称")
     level: str = Field(description="专业层次")
-
-
-class MajorResolutionPublic(BaseModel):
-    input: str = Field(description="填写的专业")
-    code: str = Field(description="识别出的专业代码")
-    name: str = Field(description="识别出的专业名称")
-    level: str = Field(description="专业层次")
-    method: str = Field(
-        description="识别方式：code 代码 / exact 名称 / alias 曾用名或简称 / fuzzy 近似"
-    )
-    score: float = Field(description="相似度（0–100）")
 
 
 class FindingPublic(BaseModel):

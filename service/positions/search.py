@@ -4,15 +4,14 @@ capped and read over windows of the newest days, relevance and sorted pages."""
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import sqrt
 from threading import Lock
-from time import monotonic
 from typing import Any
 
+from cachetools import LRUCache, TTLCache
 from sqlalchemy import (
     CTE,
     ColumnElement,
@@ -464,7 +463,8 @@ def windowed_count(
 # BROAD_REGIONS_SECONDS.
 BROAD_REGION_SHARE = 0.6
 BROAD_REGIONS_SECONDS = 600.0
-_broad_regions: dict[str, tuple[float, frozenset[str]]] = {}
+_broad_regions: TTLCache[str, frozenset[str]] = TTLCache(maxsize=16, ttl=BROAD_REGIONS_SECONDS)
+_broad_regions_lock = Lock()
 
 
 def broad_region_words(session: Session) -> frozenset[str]:
@@ -476,10 +476,10 @@ def broad_region_words(session: Session) -> frozenset[str]:
     if bind.dialect.name == "sqlite":
         return frozenset()
     url = bind.engine.url.render_as_string(hide_password=True)
-    kept = _broad_regions.get(url)
-    now = monotonic()
-    if kept is not None and now - kept[0] < BROAD_REGIONS_SECONDS:
-        return kept[1]
+    with _broad_regions_lock:
+        kept = _broad_regions.get(url)
+    if kept is not None:
+        return kept
     rows = session.connection().execute(
         text(
             "SELECT word FROM pg_stats, unnest(most_common_elems::text::text[], "
@@ -490,7 +490,8 @@ def broad_region_words(session: Session) -> frozenset[str]:
         {"column": SEARCH_VECTOR_COLUMN, "share": BROAD_REGION_SHARE},
     )
     words = frozenset(str(word) for word in rows.scalars())
-    _broad_regions[url] = (now, words)
+    with _broad_regions_lock:
+        _broad_regions[url] = words
     return words
 
 
@@ -598,8 +599,7 @@ def _newest_page(
 
 
 # Window statements built, by their shape and their conditions' values (see _window_statement).
-_WINDOW_STATEMENTS: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
-_WINDOW_STATEMENTS_KEPT = 256
+_WINDOW_STATEMENTS: LRUCache[tuple[Any, ...], Select[Any]] = LRUCache(maxsize=256)
 _WINDOW_STATEMENTS_LOCK = Lock()
 
 
@@ -628,7 +628,6 @@ def _window_statement(
             with _WINDOW_STATEMENTS_LOCK:
                 kept = _WINDOW_STATEMENTS.get(key)
                 if kept is not None:
-                    _WINDOW_STATEMENTS.move_to_end(key)
                     return kept, params
     text = text_match(session, terms, ranked=ranked, region=region, months=months)
     assert text is not None
@@ -636,8 +635,6 @@ def _window_statement(
     if key is not None:
         with _WINDOW_STATEMENTS_LOCK:
             _WINDOW_STATEMENTS[key] = built
-            while len(_WINDOW_STATEMENTS) > _WINDOW_STATEMENTS_KEPT:
-                _WINDOW_STATEMENTS.popitem(last=False)
     return built, text.params
 
 

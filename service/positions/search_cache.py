@@ -21,9 +21,10 @@ turns it off (``bench.bench_search`` measures both).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 
 @dataclass
@@ -34,6 +35,10 @@ class CacheStats:
     evictions: int = 0
 
 
+def _body_size(entry: tuple[int, bytes]) -> int:
+    return len(entry[1])
+
+
 class ResponseCache:
     """Bytes by key, each valid for one generation; thread-safe (sync routes run in threads)."""
 
@@ -41,8 +46,10 @@ class ResponseCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.stats = CacheStats()
-        self._entries: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
-        self._bytes = 0
+        # Least recently used out first, by bytes; the count of entries is bounded in put.
+        self._entries: LRUCache[Hashable, tuple[int, bytes]] = LRUCache(
+            maxsize=max(max_bytes, 0), getsizeof=_body_size
+        )
         self._lock = threading.Lock()
 
     @property
@@ -58,9 +65,8 @@ class ResponseCache:
                 return None
             if entry[0] != generation:
                 self.stats.stale += 1
-                self._remove(key)
+                del self._entries[key]
                 return None
-            self._entries.move_to_end(key)
             self.stats.hits += 1
             return entry[1]
 
@@ -72,18 +78,16 @@ class ResponseCache:
             if current is not None:
                 if current[0] > generation:
                     return  # a request that began later kept a newer answer
-                self._remove(key)
+                del self._entries[key]
+            kept = len(self._entries)
             self._entries[key] = (generation, body)
-            self._bytes += len(body)
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                oldest = next(iter(self._entries))
-                self._remove(oldest)
-                self.stats.evictions += 1
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem()
+            self.stats.evictions += kept + 1 - len(self._entries)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._bytes = 0
             self.stats = CacheStats()
 
     def __len__(self) -> int:
@@ -91,8 +95,4 @@ class ResponseCache:
 
     @property
     def size_bytes(self) -> int:
-        return self._bytes
-
-    def _remove(self, key: Hashable) -> None:
-        _, body = self._entries.pop(key)
-        self._bytes -= len(body)
+        return int(self._entries.currsize)

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlmodel import Session, col
 
-from matching.resolve import Resolution
 from models import (
     Cohort,
     Organization,
@@ -34,13 +33,12 @@ from models import (
 from models.base import SUPERVISOR_ROLES, utcnow
 from models.education import PARTNER_KIND_LABELS
 from models.validators import normalize_code, uscc_problem
-from service import audit
+from service import audit, clock
 from service.catalog import operations as catalog
+from service.catalog.schemas import MajorResolutionPublic
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
-from service.positions.compliance import local_today
-from service.positions.schemas import MajorResolutionPublic
 from service.programmes import repository
 from service.programmes.repository import PartnerRow, ProgrammeRow
 from service.programmes.schemas import (
@@ -278,17 +276,6 @@ def _major_level(school: Organization) -> str | None:
     return school.level if school.level in catalog.MAJOR_LEVELS else None
 
 
-def _resolution_public(resolution: Resolution) -> MajorResolutionPublic:
-    return MajorResolutionPublic(
-        input=resolution.input,
-        code=resolution.code or "",
-        name=resolution.name or "",
-        level=resolution.level or "",
-        method=resolution.method or "",
-        score=resolution.score,
-    )
-
-
 def _ensure_key_free(
     session: Session, school_id: uuid.UUID, major: str, year: int, own: uuid.UUID | None
 ) -> None:
@@ -410,7 +397,7 @@ def create_programme(session: Session, actor: audit.Actor, data: ProgrammeCreate
     )
     return ProgrammeSaved(
         **_read_back(session, programme.id).model_dump(),
-        major_resolution=_resolution_public(resolution),
+        major_resolution=MajorResolutionPublic.of(resolution),
     )
 
 
@@ -516,7 +503,7 @@ def put_cohort(
         data.placed,
         data.in_field,
         data.further_study,
-        local_today().year,
+        clock.today().year,
     )
     if problems:
         raise Invalid(
@@ -645,7 +632,7 @@ def school_programmes(
     else:
         compared = comparison_region(session, school.region_code)
     report_year = (
-        year or repository.latest_school_cohort_year(session, school.id) or local_today().year
+        year or repository.latest_school_cohort_year(session, school.id) or clock.today().year
     )
     # The route has authorised the viewer for this school: the report itself is unrestricted.
     report = reports.mismatch_report(

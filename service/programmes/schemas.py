@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from models import PartnerKind
 from models.base import MAX_COUNT
 from models.validators import normalize_code
+from service.catalog.schemas import MajorResolutionPublic
 from service.fields import Uscc
 from service.organizations.schemas import UtcDatetime
-from service.positions.schemas import MajorResolutionPublic
 from service.reports.schemas import ReasonPublic
 
 # The years a programme or a cohort may carry: those the bulk import reads (transfer/columns.py).

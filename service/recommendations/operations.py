@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
+from cachetools import LRUCache
 from sqlmodel import Session
 
 from matching.alignment import (
@@ -24,12 +24,13 @@ from matching.alignment import (
 from matching.partners import PartnerDemand, PartnerRanker, ProgrammeCandidate
 from matching.recommend import StudentProfile
 from matching.resolve import MajorRecord
-from models import Position, Role, Student, User
+from models import Role, Student, User
+from service import clock
+from service import position_access as access
 from service.catalog import operations as catalog
 from service.catalog import repository as catalog_repository
 from service.errors import Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
-from service.positions import compliance
 from service.recommendations import index as position_index
 from service.recommendations import repository
 from service.reports import operations as reports
@@ -38,7 +39,7 @@ from service.reports import repository as reports_repository
 MAX_K = 100
 TOP_INDUSTRIES = 3
 
-_aligners: OrderedDict[tuple[Any, ...], ProgrammeAligner] = OrderedDict()
+_aligners: LRUCache[tuple[Any, ...], ProgrammeAligner] = LRUCache(maxsize=2)
 _aligners_lock = threading.Lock()
 
 
@@ -83,8 +84,6 @@ def get_aligner(session: Session) -> ProgrammeAligner:
         ]
         aligner = ProgrammeAligner().fit(majors, industries)
         _aligners[fingerprint] = aligner
-        while len(_aligners) > 2:
-            _aligners.popitem(last=False)
         return aligner
 
 
@@ -253,7 +252,7 @@ def recommend(
         catalog_repository.major_fingerprint(session),
         profile,
         k,
-        today or compliance.local_today(),
+        today or clock.today(),
         terms,
     )
     return {
@@ -268,27 +267,14 @@ def recommend(
 # ---------------------------------------------------------------- partner programmes
 
 
-def _owned_position(session: Session, viewer: User | None, position_id: uuid.UUID) -> Position:
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("岗位不存在")
-    if viewer is not None and not (
-        (
-            viewer.role in (Role.admin, Role.regulator)
-            and organizations.supervises(session, viewer, position.region_code)
-        )
-        or (viewer.role == Role.enterprise and viewer.organization_id == position.enterprise_id)
-    ):
-        raise NotFound("岗位不存在")
-    return position
-
-
 def candidate_programmes(
     session: Session, viewer: User | None, position_id: uuid.UUID, k: int = 20
 ) -> dict[str, Any]:
     """Programmes ranked for a position by major fit, coming cohorts and distance."""
     _check_k(k)
-    position = _owned_position(session, viewer, position_id)
+    position = access.privileged_position(
+        session, viewer, position_id, "只能查看本企业或本辖区岗位的候选专业"
+    )
     majors = repository.position_majors(session, [position.id]).get(position.id, [])
     classes = repository.position_classes(session, [position.id]).get(position.id, [])
     catalogue = {

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
@@ -18,10 +17,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from models import MajorLevel
 from rules.adjustment import ACTION_LABELS, ACTION_ORDER, AdjustmentThresholds
+from service import clock
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -108,7 +107,7 @@ def figures_source(report: MismatchReport) -> str:
 
 
 def _beijing_time(value: datetime) -> str:
-    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    return clock.local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _percent(value: float | None) -> str:

@@ -11,12 +11,12 @@ import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -175,6 +175,23 @@ def _visible_majors(
 # ---------------------------------------------------------------- figures
 
 
+Key = TypeVar("Key")
+
+
+def headcount_shares(rows: Iterable[tuple[Key, int, int]]) -> dict[Key, Fraction]:
+    """Σ headcount / k per key, exactly: a position asking for k majors (or k 专业类) gives each
+    headcount / k. Summed as whole numbers per k first, then one fraction per key, rather than one
+    per (key, k) group, which a province has tens of thousands of."""
+    by_k: dict[Key, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for key, k, headcount in rows:
+        by_k[key][k] += headcount
+    shares = {}
+    for key, counts in by_k.items():
+        common = math.lcm(*counts)
+        shares[key] = Fraction(sum(h * (common // k) for k, h in counts.items()), common)
+    return shares
+
+
 def _series(
     session: Session, scope: Scope, thresholds: AdjustmentThresholds
 ) -> tuple[list[MajorSeries], aggregates.Figures]:
@@ -188,14 +205,11 @@ def _series(
         cohorts[code, year] = (graduates, placed, in_field)
     for code, year, count in found.sites:
         sites[code, year] = count
-    # Σ headcount / k, summed as whole numbers per k first: one exact fraction per major and year
-    # rather than one per (kind, k) group, which a province has tens of thousands of.
-    split: dict[tuple[bool, str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for code, year, kind, k, headcount in found.positions:
-        split[kind == PositionKind.internship, code, year][k] += headcount
-    for (internship, code, year), by_k in split.items():
-        common = math.lcm(*by_k)
-        total = Fraction(sum(h * (common // k) for k, h in by_k.items()), common)
+    shares = headcount_shares(
+        ((kind == PositionKind.internship, code, year), k, headcount)
+        for code, year, kind, k, headcount in found.positions
+    )
+    for (internship, code, year), total in shares.items():
         (internships if internship else demand)[code, year] += total
     for code, year, headcount in found.forecasts:
         demand[code, year] += headcount
@@ -249,11 +263,15 @@ def _class_demand(
     (docs/design/policy.md §2). Internship places asking for a class are not demand: left out."""
     discount = Fraction(str(thresholds.class_demand_discount))
     by_class: dict[tuple[str, int], Fraction] = defaultdict(Fraction)
-    for class_code, year, kind, k, headcount in repository.class_position_headcounts(
-        session, scope
-    ):
-        if kind != PositionKind.internship:
-            by_class[class_code, year] += Fraction(headcount, k)
+    by_class.update(
+        headcount_shares(
+            ((class_code, year), k, headcount)
+            for class_code, year, kind, k, headcount in repository.class_position_headcounts(
+                session, scope
+            )
+            if kind != PositionKind.internship
+        )
+    )
     for class_code, year, count in repository.class_forecast_headcounts(session, scope):
         by_class[class_code, year] += count
     members = repository.class_members(session, {code for code, _ in by_class}, scope)

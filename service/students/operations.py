@@ -22,11 +22,11 @@ from service import audit
 from service.auth import operations as auth
 from service.auth.security import generate_password, hash_generated_password
 from service.catalog import operations as catalog
+from service.catalog.schemas import MajorResolutionPublic
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.organizations import repository as organizations_repository
 from service.pagination import PageParams
-from service.positions.schemas import MajorResolutionPublic
 from service.students import privacy, repository
 from service.students.repository import StudentRow
 from service.students.schemas import (
@@ -152,17 +152,6 @@ def _resolve_major(
     return resolution
 
 
-def _resolution_public(resolution: Resolution) -> MajorResolutionPublic:
-    return MajorResolutionPublic(
-        input=resolution.input,
-        code=resolution.code or "",
-        name=resolution.name or "",
-        level=resolution.level or "",
-        method=resolution.method or "",
-        score=resolution.score,
-    )
-
-
 def _check_regions(session: Session, codes: Sequence[str], field_name: str) -> None:
     unknown = [code for code in codes if not repository.region_exists(session, code)]
     if unknown:
@@ -220,7 +209,7 @@ def create_student(
         public(_row(session, student), unmasked=True),
         username,
         password,
-        _resolution_public(resolution),
+        MajorResolutionPublic.of(resolution),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from models import PositionKind
-from service.positions.schemas import MajorResolutionPublic
+from service.catalog.schemas import MajorResolutionPublic
 
 PHONE_PATTERN = r"^\+?[0-9][0-9-]{6,19}$"
 MIN_YEAR = 1990

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from matching import search_text
 from models import OrganizationStatus, Role, User, natural_id
 from models.base import PUBLISHED_STATUSES, SUPERVISOR_ROLES, utcnow
-from service import audit
+from service import audit, clock
 from service.catalog.operations import RegionScope
 from service.errors import AppError, Conflict, Forbidden, field_detail
 from service.organizations import operations as organizations
@@ -277,7 +277,7 @@ def check_sheet(
         raise ImportInvalid("表头有误，未导入任何数据", header_problems)
     rows, problems = parse_rows(spec, header_map, sheet)
     report("check", 0, len(rows))
-    today = compliance.local_today()
+    today = clock.today()
     lookups = validation.lookups_for(session, kind, rows, owner, today)
     collect = Collector(kind, problems)
     by_row = {row.row: row for row in rows}

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import AuditLog, Organization, OrganizationStatus, Role, User
 from service.auth import security
-from service.auth.operations import REGISTRATION_MESSAGE
+from service.organizations.operations import REGISTRATION_MESSAGE
 from tests.factories import make_enterprise, make_school_code, make_uscc, make_user
 
 URL = "/api/v1/auth/register"
@@ -128,13 +128,14 @@ def test_a_taken_username_answers_like_a_free_one(client: TestClient, session: S
     owner = make_user(session, Role.admin, username="zhizao-hr")
     session.commit()
     calls: list[str] = []
+    hash_password = security.hash_password
 
     def counting_hash(password: str) -> str:
         calls.append(password)
-        return security.hash_password(password)
+        return hash_password(password)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("service.auth.operations.hash_password", counting_hash)
+        patch.setattr("service.auth.security.hash_password", counting_hash)
         taken = client.post(URL, json=registration())
         free_body = registration()
         free_body["username"] = "fresh-name"

@@ -18,14 +18,14 @@ from models import (
     PositionStatus,
     Role,
 )
-from service.positions.compliance import local_today
+from service import clock
 from tests.factories import auth_headers, make_enterprise_user, make_position, make_user
 
 URL = "/api/v1/positions"
 
 
 def draft(**changes: Any) -> dict[str, Any]:
-    today = local_today()
+    today = clock.today()
     body: dict[str, Any] = {
         "kind": "job",
         "title": "数控车床操作工",
@@ -106,7 +106,7 @@ def test_a_name_shared_by_two_levels_needs_the_level(client: TestClient, session
 
 def test_cross_field_problems_are_reported_together(client: TestClient, session: Session) -> None:
     _, user = make_enterprise_user(session)
-    today = local_today()
+    today = clock.today()
     body = draft(
         region_code="500199",
         start_date=str(today + timedelta(days=10)),
@@ -269,8 +269,8 @@ def test_past_closing_date_cannot_be_published(client: TestClient, session: Sess
         session,
         company,
         status=PositionStatus.draft,
-        start_date=local_today(),
-        closing_date=local_today() - timedelta(days=1),
+        start_date=clock.today(),
+        closing_date=clock.today() - timedelta(days=1),
     )
     response = client.post(f"{URL}/{position.id}/publish", headers=auth_headers(user))
     assert response.status_code == 422

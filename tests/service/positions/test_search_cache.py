@@ -28,8 +28,9 @@ from models import (
 )
 from models.base import utcnow
 from service import app as app_module
+from service import clock
 from service.db import get_engine
-from service.positions import compliance, operations
+from service.positions import operations
 from service.positions import search as positions_search
 from service.positions.search_cache import ResponseCache
 from service.settings import settings
@@ -220,7 +221,7 @@ def test_a_published_position_shows_in_the_next_search(
     cache = cache_of(client)
     assert client.get(URL, params=WORD).json()["count"] == 0
     assert client.get(URL, params=WORD).json()["count"] == 0
-    today = compliance.local_today()
+    today = clock.today()
     body = {
         "kind": "job",
         "title": "钣金技师",
@@ -282,8 +283,8 @@ def test_the_next_day_is_computed_afresh(
     published(session, make_enterprise(session), "钣金技师")
     client.get(URL, params=WORD)
     # The day after China's, not the machine's: from 16:00 UTC China is a day ahead of UTC.
-    tomorrow = compliance.local_today() + timedelta(days=1)
-    monkeypatch.setattr(compliance, "local_today", lambda: tomorrow)
+    tomorrow = clock.today() + timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
     client.get(URL, params=WORD)
     cache = cache_of(client)
     assert (cache.stats.misses, cache.stats.hits) == (2, 0)

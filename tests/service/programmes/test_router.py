@@ -20,7 +20,7 @@ from models import (
     ProgrammePartner,
     Role,
 )
-from service.positions.compliance import local_today
+from service import clock
 from tests.factories import (
     auth_headers,
     make_cohort,
@@ -34,7 +34,7 @@ from tests.factories import (
 URL = "/api/v1/programmes"
 MAJOR = "460103"  # 数控技术, 高职专科
 OTHER_MAJOR = "410201"  # 林业技术, 高职专科
-THIS_YEAR = local_today().year
+THIS_YEAR = clock.today().year
 SOURCE = (
     "《国务院办公厅关于深化产教融合的若干意见》（国办发〔2017〕95号）第十五条："
     "实践性教学课时不少于总课时的50%"

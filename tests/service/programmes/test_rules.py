@@ -7,14 +7,14 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Cohort, Programme
-from service.positions.compliance import local_today
+from service import clock
 from service.programmes import operations as programmes
 from service.transfer import operations as transfer
 from service.transfer.columns import TransferKind
 from service.transfer.schemas import ImportInvalid
 from tests.factories import import_file_bytes, make_school
 
-THIS_YEAR = local_today().year
+THIS_YEAR = clock.today().year
 COHORT_HEADERS = [
     "school_code",
     "major_code",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -152,8 +153,17 @@ def test_candidate_programmes_for_the_owning_enterprise(
     assert data[0]["reasons"]["coming_cohort"] == 80  # the 2024 and 2025 intakes
     assert data[0]["reasons"]["graduation_years"] == [2027, 2028]
     assert data[0]["reasons"]["distance"] == "same_county"
-    rival = make_user(session, Role.enterprise, make_enterprise(session))
-    assert client.get(url, headers=auth_headers(rival)).status_code == 404
+    # Another enterprise sees the published position but not its candidates (403); a draft it
+    # may not see is as absent as a missing position (404).
+    rival = auth_headers(make_user(session, Role.enterprise, make_enterprise(session)))
+    assert client.get(url, headers=rival).status_code == 403
+    draft = make_position(session, factory, ["460305"], status=PositionStatus.draft)
+    draft_url = f"{B}/positions/{draft.id}/candidate-programmes"
+    missing_url = f"{B}/positions/{uuid.uuid4()}/candidate-programmes"
+    hidden, missing = client.get(draft_url, headers=rival), client.get(missing_url, headers=rival)
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+    assert hidden.status_code == 404
+    assert client.get(draft_url, headers=auth_headers(owner)).status_code == 200
 
 
 def test_the_index_catches_late_commits_and_suspensions(session: Session) -> None:
