@@ -1,11 +1,11 @@
-"""Queries of the audit log: a filtered page of entries, and the bulk insert of many entries."""
+"""Queries of the audit log: a filtered page of entries (the entries are written by
+:mod:`service.audit`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from models import AuditLog, Organization, User
@@ -13,12 +13,6 @@ from service.audit_log.schemas import AuditFilters
 
 if TYPE_CHECKING:
     from service.catalog.operations import RegionScope
-
-
-def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Many audit rows in one Core insert (their ids and times already set)."""
-    if rows:
-        session.execute(insert(AuditLog), list(rows))
 
 
 def entries(

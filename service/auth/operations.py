@@ -23,7 +23,6 @@ from service.auth.security import (
     verify_password,
 )
 from service.errors import Conflict, Invalid, Unauthorized, field_detail
-from service.organizations import repository as organizations_repository
 from service.settings import settings
 
 MIN_PASSWORD_LENGTH = 8
@@ -109,7 +108,7 @@ def create_account(
     """An account created by an operator (CLI), attached to the organisation with that code."""
     organization_id = None
     if organization_code:
-        organization = organizations_repository.by_code(session, normalize_code(organization_code))
+        organization = repository.organization_coded(session, normalize_code(organization_code))
         if organization is None:
             raise Invalid(
                 "机构不存在",

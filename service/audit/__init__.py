@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from models import AuditLog, User
 from models.base import utcnow
-from service.audit_log import repository as audit_log_repository
+from service.audit import repository
 
 # Never copied into the log, whatever the entity (secrets; words derived for the search index).
 _SECRET_FIELDS = frozenset({"password_hash", "password", "search_title", "search_body"})
@@ -103,5 +103,5 @@ def record_many(
         }
         for entity_id, before, after in changes
     ]
-    audit_log_repository.insert_entries(session, rows)
+    repository.insert_entries(session, rows)
     return len(rows)
