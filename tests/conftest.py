@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url, pool, text
 from sqlmodel import Session
@@ -24,10 +25,11 @@ from typer.testing import CliRunner
 
 from seed.catalog import load_catalog
 from service import migrate, throttle
-from service.app import create_app
 from service.cli import app as cli_app
 from service.db import get_engine, get_read_session, get_session
+from service.positions.search_cache import ResponseCache
 from service.settings import settings
+from tests.apps import shared_app
 from tests.factories import count_writes_anew
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -146,9 +148,19 @@ def session(db_url: str) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="session")
+def app() -> FastAPI:
+    """The application of every ``client`` (one per test process, see tests/apps.py)."""
+    return shared_app()
+
+
 @pytest.fixture
-def client(session: Session) -> Iterator[TestClient]:
-    app = create_app()
+def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
+    """A client of the shared application whose requests run in ``session``'s transaction.
+
+    Per test: the database dependencies, an empty search cache (its answers are per generation,
+    and generations start again with each rolled-back test) and the cookies (a new TestClient).
+    """
 
     def _session() -> Iterator[Session]:
         # Each request gets a savepoint of its own, like the real dependency's transaction: a
@@ -168,10 +180,16 @@ def client(session: Session) -> Iterator[TestClient]:
             request_savepoint.commit()
             count_writes_anew(session)  # the test's own writes after the request count too
 
+    built_cache: ResponseCache = app.state.search_cache
+    app.state.search_cache = ResponseCache(built_cache.max_entries, built_cache.max_bytes)
     app.dependency_overrides[get_session] = _session
     app.dependency_overrides[get_read_session] = _session
-    with TestClient(app) as test_client:
-        yield test_client
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        app.dependency_overrides.clear()
+        app.state.search_cache = built_cache
 
 
 @pytest.fixture

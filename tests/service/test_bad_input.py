@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import Role
-from service.app import create_app
+from tests.apps import shared_app
 from tests.factories import (
     auth_headers,
     import_file_bytes,
@@ -57,9 +57,11 @@ JUNK_VALUES: list[Any] = [
 PATH_JUNK = ["not-a-uuid", "0" * 36, "中文", "9" * 40]
 
 
+SPEC = shared_app().openapi()
+
+
 def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    spec = create_app().openapi()
-    for path, operations in spec["paths"].items():
+    for path, operations in SPEC["paths"].items():
         if not path.startswith("/api/"):
             continue  # /healthz and /readyz take no input
         for method, operation in operations.items():
@@ -67,7 +69,6 @@ def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 
 OPERATIONS = list(_operations())
-SPEC = create_app().openapi()
 
 
 def _body_properties(operation: dict[str, Any]) -> dict[str, Any]:
