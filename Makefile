@@ -38,10 +38,12 @@ demo: $(STAMP)
 	@echo "服务地址: http://$(HOST):$(PORT)/docs  (健康检查 /healthz, 就绪检查 /readyz)"
 	CHANJIAO_ENVIRONMENT=demo DATABASE_URL=$(DEMO_DB) $(BIN)/chanjiao serve --host $(HOST) --port $(PORT)
 
-## make test: environment with the test extras, then the whole suite
-## (PostgreSQL too when TEST_DATABASE_URL is set, as .ci/run does)
+## make test: environment with the test extras, then the whole suite on TEST_WORKERS processes
+## (pytest-xdist; browser and `slow` tests each on one worker, see tests/conftest.py), and the 25
+## slowest tests (PostgreSQL too when TEST_DATABASE_URL is set, as .ci/run does)
+TEST_WORKERS ?= auto
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 ## the browser tests drive Debian's chromium (Playwright downloads no browser); Chinese needs fonts-noto-cjk
 browser:

@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ class DatabaseFactory:
         self.backend = backend
         self.workdir = workdir
         self.created: list[str] = []
+        self._shared: str | None = None
         self.tag = uuid.uuid4().hex[:8]
         if backend == "sqlite":
             self.template = workdir / "template.db"
@@ -89,13 +91,52 @@ class DatabaseFactory:
         self.created.append(name)
         return _pg_url(name)
 
+    def shared(self) -> str:
+        """The one copy that tests share (each rolls back what it wrote)."""
+        if self._shared is None:
+            self._shared = self.copy()
+        return self._shared
+
     def drop_all(self) -> None:
         if self.backend == "sqlite":
             return
-        for name in reversed(self.created):
+
+        def drop(name: str) -> None:
             get_engine(_pg_url(name)).dispose()
             with _pg_admin_engine().connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+        # Each DROP DATABASE waits for a checkpoint; drops waiting together share one (one at a
+        # time, a session's hundred copies took 100 s of its end on a busy server).
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(drop, self.created))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``make test``: --dist loadgroup)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``one_backend`` run on SQLite only (on PostgreSQL they would repeat the same
+    work). Under xdist, the tests that start servers and browsers or kill processes run on one
+    worker, one at a time: the browser tests share one server and one chromium per backend, and no
+    two ``slow`` tests (real subprocesses, kills) compete with each other for the two cores."""
+    browser = Path(__file__).parent / "browser"
+    repeated = [item for item in items if _repeats_identical_work(item)]
+    if repeated:
+        config.hook.pytest_deselected(items=repeated)
+        items[:] = [item for item in items if not _repeats_identical_work(item)]
+    for item in items:
+        if item.path.is_relative_to(browser):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group("slow"))
+
+
+def _repeats_identical_work(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return (
+        item.get_closest_marker("one_backend") is not None
+        and callspec is not None
+        and callspec.params.get("databases", "sqlite") != "sqlite"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -106,19 +147,37 @@ def _fresh_throttle() -> Iterator[None]:
     throttle.use_store(None)
 
 
+@pytest.fixture(scope="session")
+def _template_databases() -> Iterator[dict[str, DatabaseFactory]]:
+    """Each backend's template, built when first asked for and kept to the end of the session.
+
+    Pytest keeps one parameter of a session fixture at a time: ``databases`` is set up again
+    whenever the backend changes (under xdist a worker goes back and forth), and takes the template
+    from here instead of migrating a new one.
+    """
+    built: dict[str, DatabaseFactory] = {}
+    yield built
+    for factory in built.values():
+        factory.drop_all()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DatabaseFactory]:
-    factory = DatabaseFactory(request.param, tmp_path_factory.mktemp(request.param))
-    yield factory
-    factory.drop_all()
+    request: pytest.FixtureRequest,
+    _template_databases: dict[str, DatabaseFactory],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> DatabaseFactory:
+    backend: str = request.param
+    if backend not in _template_databases:
+        workdir = tmp_path_factory.mktemp(backend)
+        _template_databases[backend] = DatabaseFactory(backend, workdir)
+    return _template_databases[backend]
 
 
 @pytest.fixture(scope="session")
 def db_url(databases: DatabaseFactory) -> str:
     """The shared test database of this backend (each test rolls back what it wrote)."""
-    return databases.copy()
+    return databases.shared()
 
 
 @pytest.fixture

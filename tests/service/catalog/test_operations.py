@@ -85,6 +85,7 @@ def test_priority_industries_of_a_county_include_its_province(session: Session) 
     assert sorted(entry.key for entry in national) == ["culture", "health", "tourism"]
 
 
+@pytest.mark.one_backend  # every pair of the catalogue's regions: a Python loop of 30 s
 def test_the_code_prefix_rule_matches_the_parent_chain_for_every_region(
     session: Session,
 ) -> None:
