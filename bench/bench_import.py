@@ -28,8 +28,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from bench.bench_search import make_uscc
 from models import Major, Position, Region
-from models.validators import USCC_ALPHABET, uscc_check_character
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, session_scope
@@ -46,15 +46,6 @@ DESCRIPTIONS = (
     "参与软件模块的编码、单元测试与文档编写，使用Git协作。",
     "负责现场设备的安装调试与故障排除，提供技术支持。",
 )
-
-
-def uscc(region: str, serial: int) -> str:
-    body = ""
-    for _ in range(9):
-        serial, digit = divmod(serial, len(USCC_ALPHABET))
-        body = USCC_ALPHABET[digit] + body
-    first17 = f"91{region}{body}"
-    return first17 + uscc_check_character(first17)
 
 
 def to_csv(headers: list[str], rows: list[list[object]]) -> bytes:
@@ -139,7 +130,7 @@ def run(url: str, label: str, rows: int, enterprises: int) -> None:
         higher = select(major).where(col(Major.level) == "高职专科")
         majors = list(session.execute(higher).scalars())
     rng = random.Random(2024)
-    codes = [uscc("500106", 10_000 + i) for i in range(enterprises)]
+    codes = [make_uscc("500106", 10_000 + i) for i in range(enterprises)]
     with session_scope(url) as session:
         operations.import_file(
             session,

@@ -26,17 +26,16 @@ import argparse
 import os
 import random
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select
 from sqlmodel import Session, col
 
-from bench.bench_report import counties
+from bench.bench_report import counties, full_scan, prepared, report_of
 from bench.timing import best_of
 from models import (
     Cohort,
@@ -51,9 +50,6 @@ from models import (
     Region,
     ReportChange,
 )
-from seed.catalog import load_catalog
-from service import migrate
-from service.db import get_engine
 from service.db import temporary_postgres_database as postgres_database
 from service.policy import operations as policy
 from service.reports import aggregates, operations, repository
@@ -357,18 +353,7 @@ def refresh(session: Session, *, full: bool = False) -> None:
 
 def measure(url: str, label: str, size: dict[str, int], repeat: int) -> None:
     print(f"\n--- {label}: {size} ---", flush=True)
-    start = time.perf_counter()
-    migrate.upgrade(url)
-    engine = get_engine(url)
-    with Session(engine) as session:
-        load_catalog(session)
-        session.commit()
-    prepared = time.perf_counter() - start
-    start = time.perf_counter()
-    written = build(engine, random.Random(20251129), size)
-    built = time.perf_counter() - start
-    print(f"schema + catalogue {prepared:.1f} s; dataset {built:.1f} s:")
-    print("  " + ", ".join(f"{name} {count:,}" for name, count in written.items()), flush=True)
+    engine = prepared(url, lambda engine: build(engine, random.Random(20251129), size))
 
     with Session(engine) as session:
         province = session.get(Region, PROVINCE)
@@ -376,14 +361,10 @@ def measure(url: str, label: str, size: dict[str, int], repeat: int) -> None:
         window = policy.resolve(session, province).thresholds.lookback_years
         scope = operations.scope_of(province, YEAR - window + 1, YEAR)
 
-        def scan() -> object:
-            statement = "SELECT kind, SUM(headcount) FROM position GROUP BY kind"
-            return session.execute(text(statement)).all()
+        scan = full_scan(session)
 
         def report(region: str) -> Callable[[], object]:
-            return lambda: operations.mismatch_report(
-                session, MismatchQuery(region=region, year=YEAR), viewer=None
-            )
+            return report_of(session, region, YEAR)
 
         base = [0.0]
 

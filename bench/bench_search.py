@@ -120,6 +120,7 @@ QUERIES: tuple[dict[str, Any], ...] = (
 
 
 def make_uscc(region: str, serial: int) -> str:
+    """A valid 统一社会信用代码 of an enterprise registered in ``region``, the ``serial``-th."""
     body = ""
     for _ in range(9):
         serial, r = divmod(serial, len(USCC_ALPHABET))
@@ -151,6 +152,17 @@ def enterprise_rows(
     ]
 
 
+def chongqing_counties(session: Session) -> list[str]:
+    """The county codes of Chongqing (500000), where the benches' positions are."""
+    return list(
+        session.execute(
+            select(col(Region.code)).where(
+                col(Region.province_code) == "500000", col(Region.level) == "county"
+            )
+        ).scalars()
+    )
+
+
 def build_database(path: Path, positions: int) -> str:
     """A migrated, catalogue-loaded SQLite file holding ``positions`` open positions."""
     url = f"sqlite:///{path}"
@@ -160,13 +172,7 @@ def build_database(path: Path, positions: int) -> str:
     now = datetime.now(UTC)
     with Session(engine) as session:
         load_catalog(session)
-        counties = list(
-            session.execute(
-                select(col(Region.code)).where(
-                    col(Region.province_code) == "500000", col(Region.level) == "county"
-                )
-            ).scalars()
-        )
+        counties = chongqing_counties(session)
         enterprises = enterprise_rows(rng, counties, ENTERPRISES, now)
         session.execute(insert(Organization), enterprises)
         names: dict[str, str] = {

@@ -35,12 +35,12 @@ from functools import partial
 from sqlalchemy import create_engine, insert, make_url, pool, select, text
 from sqlmodel import Session, col
 
-from bench.bench_search import enterprise_rows
+from bench.bench_search import chongqing_counties, enterprise_rows
 from bench.timing import percentile, took_ms
 from bench.vocabulary import Postings, Zipf, titles_and_phrases
 from matching import search_text
 from matching.search_text import index_words
-from models import Major, Organization, Region
+from models import Major, Organization
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, temporary_postgres_database
@@ -84,13 +84,8 @@ def _database(server: str, keep: str | None) -> Iterator[str]:
 
 
 def _counties(session: Session) -> tuple[list[str], list[str]]:
-    counties = list(
-        session.execute(
-            select(col(Region.code)).where(
-                col(Region.province_code) == "500000", col(Region.level) == "county"
-            )
-        ).scalars()
-    )
+    """Chongqing's counties and the cities above them."""
+    counties = chongqing_counties(session)
     return counties, sorted({c[:4] + "00" for c in counties})
 
 
@@ -115,14 +110,7 @@ def load(url: str, positions: int, shuffled: bool = False) -> tuple[list[str], l
     now = datetime.now(UTC)
     with Session(engine) as session:
         load_catalog(session)
-        counties = list(
-            session.execute(
-                select(col(Region.code)).where(
-                    col(Region.province_code) == "500000", col(Region.level) == "county"
-                )
-            ).scalars()
-        )
-        cities = sorted({c[:4] + "00" for c in counties})
+        counties, cities = _counties(session)
         names: dict[str, str] = {
             str(code): str(name)
             for code, name in session.execute(select(col(Major.code), col(Major.name)))

@@ -580,20 +580,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
 
     def memory_bytes(self) -> int:
         """Bytes held by the matrices and arrays (records' Python objects not counted)."""
-        arrays = sum(
-            getattr(self, name).nbytes
-            for name in (
-                "_alive",
-                "_kind",
-                "_region",
-                "_pay",
-                "_closing",
-                "_priority",
-                "_n_skills",
-                "_no_major",
-                "_text_norm",
-            )
-        )
+        arrays = sum(getattr(self, name).nbytes for name in _ARRAYS)
         matrices = sum(
             rows.nbytes() for rows in (self._majors, self._classes, self._skills, self._text)
         )

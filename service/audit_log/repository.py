@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from models import AuditLog, Organization, User
+from service import repository as shared
 from service.audit_log.schemas import AuditFilters
 
 if TYPE_CHECKING:
@@ -52,12 +53,5 @@ def entries(
                 & col(AuditLog.entity_id).in_(org_ids),
             )
         )
-    count = session.exec(select(func.count()).select_from(AuditLog).where(*conditions)).one()
-    rows = session.exec(
-        select(AuditLog)
-        .where(*conditions)
-        .order_by(col(AuditLog.at).desc(), col(AuditLog.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(count)
+    order = [col(AuditLog.at).desc(), col(AuditLog.id)]
+    return shared.counted_page(session, AuditLog, conditions, order, offset, limit)

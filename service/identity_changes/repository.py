@@ -6,9 +6,10 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from models import IdentityChangeRequest, Role, User
+from service import repository as shared
 from service.organizations import repository as organizations_repository
 
 if TYPE_CHECKING:
@@ -37,17 +38,8 @@ def page_of(
     session: Session, conditions: list[Any], offset: int, limit: int
 ) -> tuple[list[IdentityChangeRequest], int]:
     """One page of requests, newest first (id as tie-break), and the total."""
-    count = session.exec(
-        select(func.count()).select_from(IdentityChangeRequest).where(*conditions)
-    ).one()
-    rows = session.exec(
-        select(IdentityChangeRequest)
-        .where(*conditions)
-        .order_by(col(IdentityChangeRequest.requested_at).desc(), col(IdentityChangeRequest.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), int(count)
+    order = [col(IdentityChangeRequest.requested_at).desc(), col(IdentityChangeRequest.id)]
+    return shared.counted_page(session, IdentityChangeRequest, conditions, order, offset, limit)
 
 
 def concerning_region(scope: RegionScope) -> ColumnElement[bool]:

@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from models import Industry, Organization, OrganizationKind, OrganizationStatus, Region, User
+from service import repository as shared
 
 if TYPE_CHECKING:
     from service.catalog.operations import RegionScope
@@ -73,17 +74,8 @@ def page_of_organizations(
     conditions.extend(scope.contains(Organization.region_code) for scope in regions)
     if restrict:
         conditions.append(col(Organization.id) == only_id)
-    total = session.execute(
-        select(func.count()).select_from(Organization).where(*conditions)
-    ).scalar_one()
-    rows = session.execute(
-        select(Organization)
-        .where(*conditions)
-        .order_by(col(Organization.created_at).desc(), col(Organization.id))
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
-    return list(rows), total
+    order = [col(Organization.created_at).desc(), col(Organization.id)]
+    return shared.counted_page(session, Organization, conditions, order, offset, limit)
 
 
 def of_kind_by_code(

@@ -22,16 +22,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
-    cast,
     delete,
-    extract,
     func,
     insert,
     literal,
@@ -59,7 +56,6 @@ from models import (
 )
 from models.base import utcnow
 from service.organizations import repository as organizations_repository
-from service.positions import repository as positions_repository
 from service.reports import repository
 from service.reports.repository import Scope
 
@@ -251,26 +247,12 @@ def exact_demand(
     As ``repository.position_headcounts``: k counts every major the position asks for, before the
     major filters apply.
     """
-    start = col(Position.start_date)
-    window: list[ColumnElement[bool]] = []
-    if years is not None:
-        window = [start >= date(min(years), 1, 1), start < date(max(years) + 1, 1, 1)]
-    asked = (
-        select(
-            col(Position.region_code).label("region_code"),
-            col(PositionMajor.major_code).label("major_code"),
-            cast(extract("year", start), Integer).label("year"),
-            col(Position.kind).label("kind"),
-            col(Position.headcount).label("headcount"),
-            func.count().over(partition_by=col(Position.id)).label("k"),
-        )
-        .join(PositionMajor, col(PositionMajor.position_id) == col(Position.id))
-        .where(
-            *positions_repository.published(),
-            *_regions(Position.region_code, codes),
-            *window,
-        )
-        .subquery()
+    window = [] if years is None else repository.starting_between(min(years), max(years))
+    asked = repository.asked_headcounts(
+        PositionMajor,
+        PositionMajor.major_code,
+        [*_regions(Position.region_code, codes), *window],
+        by_region=True,
     )
     return (
         select(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Subquery
 from sqlmodel import Session, col
 
 from models import (
@@ -144,29 +145,51 @@ def site_counts(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
     return [(code, int(y), int(n)) for code, y, n in session.execute(statement)]
 
 
-def position_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, str, int, int]]:
-    """(major, year, kind, k, headcount) of published positions starting in the window.
-
-    ``k`` is how many majors a position asks for (it gives headcount / k to each); grouping by it
-    keeps the sums whole numbers, so the division happens exactly, once per group, in Python.
-    """
+def starting_between(first_year: int, last_year: int) -> list[ColumnElement[bool]]:
+    """Positions starting in the years ``first_year`` to ``last_year``."""
     start = col(Position.start_date)
-    asked = (
+    return [start >= date(first_year, 1, 1), start < date(last_year + 1, 1, 1)]
+
+
+def asked_headcounts(
+    asks: type[PositionMajor] | type[PositionMajorClass],
+    code: Any,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    by_region: bool = False,
+) -> Subquery:
+    """One row per published position and code it asks for (``asks`` and its ``code``:
+    ``PositionMajor.major_code`` or ``PositionMajorClass.class_code``, kept under its name), with
+    the position's start year, kind, headcount and ``k``, how many codes of that kind the position
+    asks for: it gives headcount / k to each. ``k`` counts every code asked, before any filter on
+    the codes; grouping by it keeps sums whole, so the division happens exactly, once per group,
+    in Python. ``by_region``: the position's region code too."""
+    start = col(Position.start_date)
+    return (
         select(
-            col(PositionMajor.major_code).label("major_code"),
+            *([col(Position.region_code).label("region_code")] if by_region else []),
+            col(code).label(code.key),
             cast(extract("year", start), Integer).label("year"),
             col(Position.kind).label("kind"),
             col(Position.headcount).label("headcount"),
             func.count().over(partition_by=col(Position.id)).label("k"),
         )
-        .join(PositionMajor, col(PositionMajor.position_id) == col(Position.id))
-        .where(
-            *positions_repository.published(),
-            scope.region(col(Position.region_code)),
-            start >= date(scope.first_year, 1, 1),
-            start < date(scope.last_year + 1, 1, 1),
-        )
+        .join(asks, col(asks.position_id) == col(Position.id))
+        .where(*positions_repository.published(), *conditions)
         .subquery()
+    )
+
+
+def position_headcounts(session: Session, scope: Scope) -> list[tuple[str, int, str, int, int]]:
+    """(major, year, kind, k, headcount) of published positions starting in the window
+    (``k``: see :func:`asked_headcounts`)."""
+    asked = asked_headcounts(
+        PositionMajor,
+        PositionMajor.major_code,
+        [
+            scope.region(col(Position.region_code)),
+            *starting_between(scope.first_year, scope.last_year),
+        ],
     )
     statement = (
         select(
@@ -333,23 +356,13 @@ def class_position_headcounts(
 ) -> list[tuple[str, int, str, int, int]]:
     """(专业类, year, kind, k, headcount) of published positions asking for a 专业类 as a whole;
     ``k`` counts the position's class asks, as `position_headcounts` counts its majors."""
-    start = col(Position.start_date)
-    asked = (
-        select(
-            col(PositionMajorClass.class_code).label("class_code"),
-            cast(extract("year", start), Integer).label("year"),
-            col(Position.kind).label("kind"),
-            col(Position.headcount).label("headcount"),
-            func.count().over(partition_by=col(Position.id)).label("k"),
-        )
-        .join(PositionMajorClass, col(PositionMajorClass.position_id) == col(Position.id))
-        .where(
-            *positions_repository.published(),
+    asked = asked_headcounts(
+        PositionMajorClass,
+        PositionMajorClass.class_code,
+        [
             scope.region(col(Position.region_code)),
-            start >= date(scope.first_year, 1, 1),
-            start < date(scope.last_year + 1, 1, 1),
-        )
-        .subquery()
+            *starting_between(scope.first_year, scope.last_year),
+        ],
     )
     statement = select(
         asked.c.class_code, asked.c.year, asked.c.kind, asked.c.k, func.sum(asked.c.headcount)
