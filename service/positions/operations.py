@@ -17,7 +17,7 @@ from matching import search_text
 from matching.resolve import Resolution
 from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
-from models.base import SUPERVISOR_ROLES, utcnow
+from models.base import utcnow
 from rules.screen import Finding
 from service import audit, clock
 from service import position_access as access
@@ -45,7 +45,6 @@ from service.positions.schemas import (
 from service.positions.search_cache import ResponseCache
 
 ENTITY = "position"
-SUPERVISORS = SUPERVISOR_ROLES
 SCHEDULER_ACTOR = "scheduler"
 SEARCH_FIELDS = {"search_title", "search_body"}  # derived, never audited
 EDITABLE = (PositionStatus.draft, PositionStatus.open)

@@ -120,4 +120,5 @@ def test_the_enterprise_sees_candidate_programmes_for_its_position(
     assert "专业对口；即将毕业 80 人（2027、2028 届）；同一区县" in _text(rows[0])
     client.cookies.clear()
     sign_in(client, "rival")
-    assert client.get(f"/enterprise/positions/{position.id}/programmes").status_code == 404
+    # The position is public: another enterprise sees it but not its candidates (403).
+    assert client.get(f"/enterprise/positions/{position.id}/programmes").status_code == 403
