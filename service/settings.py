@@ -76,6 +76,13 @@ class Settings(BaseSettings):
         database (health checks), so an admitted request never waits for a thread."""
         return self.max_requests_in_db + 8
 
+    forwarded_allow_ips: str = Field(
+        default="",
+        description=(
+            "comma-separated addresses of the reverse proxies whose X-Forwarded-For / "
+            "X-Forwarded-Proto are believed (empty: none, the client address is the peer's)"
+        ),
+    )
     import_max_bytes: int = Field(default=20 * 1024 * 1024, description="largest import upload")
     search_cache_entries: int = Field(
         default=512, ge=0, description="anonymous search answers kept per process (0: none)"

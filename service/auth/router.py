@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from service.auth import operations
-from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep
+from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep, oauth2_scheme
 from service.auth.schemas import (
     PasswordChange,
     RefreshRequest,
@@ -49,7 +49,21 @@ def logout(session: SessionDep, body: RefreshRequest) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/password", status_code=204)
-def change_password(session: SessionDep, user: CurrentUser, body: PasswordChange) -> None:
-    """修改密码：提供当前密码和新密码（学生首次登录后请修改初始密码）。"""
-    operations.change_password(session, user, body.old_password, body.new_password)
+@router.post("/password", status_code=204, responses=error_responses(401))
+def change_password(
+    session: SessionDep,
+    user: CurrentUser,
+    body: PasswordChange,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> None:
+    """修改密码：提供当前密码和新密码（学生首次登录后请修改初始密码）；其他设备上的登录随即全部注销。"""
+    operations.change_password(
+        session, user, body.old_password, body.new_password, operations.token_id_of(token)
+    )
+
+
+@router.post("/logout-all", status_code=204, responses=error_responses(401))
+def logout_all(session: SessionDep, user: CurrentUser) -> Response:
+    """退出所有设备：本账户的全部刷新令牌和访问令牌立即失效（包括当前登录）。"""
+    operations.logout_everywhere(session, user)
+    return Response(status_code=204)

@@ -36,7 +36,9 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     old_password: str = Field(max_length=128, description="当前密码")
-    new_password: str = Field(max_length=128, description="新密码（不少于8位）")
+    new_password: str = Field(
+        max_length=128, description="新密码（不少于10位，不能是常见密码或包含用户名）"
+    )
 
 
 class Me(UserPublic):

@@ -42,4 +42,9 @@ def serve(
         # already arrived, and closing its connection as idle meanwhile drops it (measured with
         # make load at 256 connections).
         timeout_keep_alive=KEEP_ALIVE_S,
+        # The client address (the login throttle's key) comes from X-Forwarded-For only when the
+        # peer is a proxy named in CHANJIAO_FORWARDED_ALLOW_IPS; uvicorn's own default trusts
+        # loopback, so anything on the host could pick its key.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )

@@ -56,7 +56,7 @@ def create_admin(
         prompt="密码",
         hide_input=True,
         confirmation_prompt=True,
-        help="密码（不少于8位；省略时交互输入）",
+        help="密码（不少于10位，不能是常见密码或包含用户名；省略时交互输入）",
     ),
 ) -> None:
     """创建平台管理员账户。"""
@@ -77,8 +77,36 @@ def create(
         prompt="密码",
         hide_input=True,
         confirmation_prompt=True,
-        help="密码（不少于8位；省略时交互输入）",
+        help="密码（不少于10位，不能是常见密码或包含用户名；省略时交互输入）",
     ),
 ) -> None:
     """创建账户（监管部门、企业、学校或学生），可指定所属机构。"""
     _create(username, password, role, organization)
+
+
+@app.command("reset-password")
+def reset_password(
+    username: str = typer.Option(..., "--username", "-u", help="用户名"),
+    password: str = typer.Option(
+        ...,
+        "--password",
+        "-p",
+        prompt="新密码",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="新密码（不少于10位，不能是常见密码或包含用户名；省略时交互输入）",
+    ),
+) -> None:
+    """重置账户密码（该账户在所有设备上的登录随即注销）。"""
+    from service.auth import operations
+    from service.db import session_scope
+    from service.errors import AppError
+
+    try:
+        with session_scope() as session:
+            operations.reset_password(session, username, password, actor=CLI_ACTOR)
+    except AppError as exc:
+        reasons = "；".join(detail["message"] for detail in exc.details) or exc.message
+        typer.echo(f"重置失败：{exc.message}：{reasons}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已重置 {username} 的密码，该账户的全部登录已注销")

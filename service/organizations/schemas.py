@@ -151,7 +151,9 @@ class RegisterRequest(BaseModel):
         pattern=r"^[A-Za-z0-9_.@-]+$",
         description="用户名（3–64位字母、数字或 _ . @ -）",
     )
-    password: Password = Field(max_length=128, description="密码（不少于8位）")
+    password: Password = Field(
+        max_length=128, description="密码（不少于10位，不能是常见密码或包含用户名）"
+    )
     display_name: str | None = Field(default=None, max_length=64, description="显示名称")
 
 

@@ -114,6 +114,16 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+@router.post("/logout-all", dependencies=[CsrfChecked])
+def logout_all(session: SessionDep, user: PageUser) -> Response:
+    """Signs the account out on every device (every refresh and access token revoked)."""
+    if user is not None:
+        auth.logout_everywhere(session, user)
+    response = redirect("/")
+    clear_session(response)
+    return response
+
+
 @router.api_route(REFRESH_PATH, methods=["GET", "POST"])
 def refresh_session(request: Request, session: SessionDep, next: str | None = None) -> Response:
     """Rotates the browser's tokens and returns to ``next`` with the same method (307).

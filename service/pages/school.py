@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from models import Organization, Role, User
 from service.catalog import operations as catalog
-from service.deps import ReadSessionDep, SessionDep
+from service.db import write_from_here
+from service.deps import ReadSessionDep
 from service.errors import AppError, Invalid, field_detail
 from service.pages.web import (
     CsrfChecked,
@@ -102,7 +103,6 @@ def home(
 @router.post("/imports", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def upload(
     request: Request,
-    session: SessionDep,
     reader: ReadSessionDep,
     user: SchoolUser,
     kind: Annotated[str, Form()] = "",
@@ -116,7 +116,7 @@ def upload(
             raise Invalid("请选择文件", details=[field_detail("file", "请选择CSV或XLSX文件")])
         result = transfer.import_upload(
             reader,
-            session,
+            lambda: write_from_here(request, reader),
             user,
             chosen,
             file.file,
@@ -149,7 +149,7 @@ async def _cohort_form(request: Request) -> dict[str, str]:
 
 @router.post("/cohorts", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def enter_cohort(
-    session: SessionDep,
+    request: Request,
     reader: ReadSessionDep,
     user: SchoolUser,
     form: Annotated[dict[str, str], Depends(_cohort_form)],
@@ -165,7 +165,7 @@ def enter_cohort(
     try:
         transfer.import_upload(
             reader,
-            session,
+            lambda: write_from_here(request, reader),
             user,
             TransferKind.cohorts,
             io.BytesIO(buffer.getvalue().encode("utf-8")),

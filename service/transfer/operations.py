@@ -151,7 +151,7 @@ class CheckedImport:
 
 def import_upload(
     read_session: Session,
-    write_session: Session,
+    write_session: Callable[[], Session],
     actor: User,
     kind: TransferKind,
     stream: IO[bytes],
@@ -161,7 +161,8 @@ def import_upload(
     dry_run: bool = False,
 ) -> ImportResult:
     """The API's import: authorise, read the upload (at most ``limit`` bytes), check it on
-    ``read_session``, then write it on ``write_session`` (never touched by a dry run)."""
+    ``read_session``, then write it on the session ``write_session`` gives (never asked for by a
+    dry run or a refused file, so neither takes a write lock)."""
     owner = owner_for(read_session, actor, kind)
     data = read_limited(stream, limit)
     checked = check_file(
@@ -174,7 +175,7 @@ def import_upload(
     )
     if dry_run:
         return checked.result(dry_run=True)
-    return write_prepared(write_session, checked, actor=actor)
+    return write_prepared(write_session(), checked, actor=actor)
 
 
 def import_file(

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic
 from typing import Any
 
 from openpyxl import load_workbook
@@ -46,6 +48,16 @@ class Sheet:
 
 
 MAX_ROWS = 200_000  # data rows per file
+# Limits of an XLSX, checked while reading, before memory grows (issue 24: a 973 KB file holding a
+# 1 GB string grew the server by 10 GB). The archive's declared sizes are checked before anything is
+# unpacked, and zipfile never inflates a member past its declared size.
+MAX_MEMBER_BYTES = 160 * 1024 * 1024  # one unpacked member (a sheet of 200 000 rows fits)
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all members together
+MAX_MEMBERS = 500
+MAX_SHARED_STRINGS = 1_000_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit of a cell
+READ_SECONDS = 60.0  # the whole file
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 
 
 def detect_format(data: bytes, file_name: str | None = None) -> FileFormat:
@@ -95,6 +107,9 @@ def _read_csv(data: bytes) -> Sheet:
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         records = list(itertools.islice(reader, MAX_ROWS + 2))
+        for index, record in enumerate(records, start=1):
+            for column, cell in enumerate(record):
+                _limited(cell, index, column)
     except csv.Error as exc:
         raise UnreadableFile(f"CSV格式错误：{exc}") from None
     for record in records:
@@ -104,7 +119,70 @@ def _read_csv(data: bytes) -> Sheet:
     return _sheet(records, FileFormat.csv, "utf-8" if encoding == "utf-8-sig" else encoding)
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse an archive whose declared unpacked sizes, member count or shared strings pass the
+    limits, before openpyxl unpacks anything."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise UnreadableFile("无法读取Excel文件，请确认是有效的.xlsx文件") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise UnreadableFile(f"Excel文件内部结构异常（超过{MAX_MEMBERS}个部件），已拒绝读取")
+        total = 0
+        for member in members:
+            total += member.file_size
+            if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
+                raise UnreadableFile(
+                    f"Excel文件解压后超过{MAX_UNPACKED_BYTES // (1024 * 1024)}MB的上限"
+                    "（可能是压缩炸弹或数据过多），请拆分后分批导入"
+                )
+        for member in members:
+            if member.filename == _SHARED_STRINGS or member.filename.startswith("xl/worksheets/"):
+                _scan_member(archive, member.filename)
+
+
+# A cell's text in the XML: at most 4 bytes a character, plus room for escapes (&amp; is 5 bytes).
+_MAX_TEXT_BYTES = MAX_CELL_CHARS * 6
+
+
+def _scan_member(archive: zipfile.ZipFile, name: str) -> None:
+    """Stream one member (never holding it whole): refuse a text longer than a cell may be, and
+    shared strings past their limit, before openpyxl builds either in memory."""
+    count = 0
+    run = 0  # bytes since the last "<"
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1024 * 1024):
+            last = chunk.rfind(b"<")
+            if last < 0:
+                run += len(chunk)
+            else:
+                first = chunk.find(b"<")
+                longest = max(len(part) for part in chunk[first:last].split(b"<"))
+                if max(run + first, longest) > _MAX_TEXT_BYTES:
+                    run = _MAX_TEXT_BYTES + 1
+                else:
+                    run = len(chunk) - last
+            if run > _MAX_TEXT_BYTES:
+                raise UnreadableFile(
+                    f"Excel文件中有超过单元格{MAX_CELL_CHARS}个字符上限的内容，已拒绝读取"
+                )
+            if name == _SHARED_STRINGS:
+                block = tail + chunk
+                count += block.count(b"<si>") + block.count(b"<si ")
+                tail = block[-3:]
+                count -= tail.count(b"<si>") + tail.count(b"<si ")  # counted with the next block
+                if count > MAX_SHARED_STRINGS:
+                    raise UnreadableFile(
+                        f"Excel文件的共享字符串超过{MAX_SHARED_STRINGS}个的上限，已拒绝读取"
+                    )
+
+
 def _read_xlsx(data: bytes) -> Sheet:
+    _check_archive(data)
+    deadline = monotonic() + READ_SECONDS
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same here
@@ -115,11 +193,31 @@ def _read_xlsx(data: bytes) -> Sheet:
         sheet = workbook.worksheets[0]
         # Some writers store a wrong sheet size; forgetting it makes openpyxl read every row.
         sheet.reset_dimensions()
-        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)
-        records = [[cell_text(value) for value in row] for row in rows]
+        records: list[list[str]] = []
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if index > MAX_ROWS + 1:
+                raise UnreadableFile(f"文件超过{MAX_ROWS}行数据的上限，请拆分后分批导入")
+            if index % 1000 == 0 and monotonic() > deadline:
+                raise UnreadableFile(
+                    f"读取Excel文件超过{READ_SECONDS:g}秒仍未完成，已停止，请拆分后分批导入"
+                )
+            records.append(
+                [_limited(cell_text(value), index, column) for column, value in enumerate(row)]
+            )
+    except zipfile.BadZipFile:
+        raise UnreadableFile("无法读取Excel文件，请确认是有效的.xlsx文件") from None
     finally:
         workbook.close()
     return _sheet(records, FileFormat.xlsx, None)
+
+
+def _limited(text: str, row: int, column: int) -> str:
+    if len(text) > MAX_CELL_CHARS:
+        raise UnreadableFile(
+            f"第{row}行第{column + 1}列的内容有{len(text)}个字符，"
+            f"超过单元格{MAX_CELL_CHARS}个字符的上限"
+        )
+    return text
 
 
 def _sheet(records: list[list[str]], file_format: FileFormat, encoding: str | None) -> Sheet:

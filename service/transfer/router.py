@@ -4,11 +4,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from models import Role, User
-from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
+from service.auth.dependencies import ReadSessionDep, require_roles
+from service.db import write_from_here
 from service.organizations import operations as organizations
 from service.settings import settings
 from service.transfer import operations
@@ -55,7 +56,7 @@ _INVALID_EXAMPLE: dict[str, Any] = {
     responses={422: _INVALID_EXAMPLE, 413: {"description": "文件超过大小上限"}},
 )
 def import_upload(
-    session: SessionDep,
+    request: Request,
     reader: ReadSessionDep,
     actor: Member,
     kind: TransferKind,
@@ -63,11 +64,12 @@ def import_upload(
     dry_run: Annotated[bool, Query(description="仅校验并统计，不写入")] = False,
 ) -> ImportResult:
     """批量导入：整个文件为一个事务，任何一行有误则不写入，并列出每个错误行。"""
-    # Authorised, read and checked on the read session; the write session (on SQLite: the write
-    # lock) is used only for the writes, and not at all by a dry run.
+    # Authorised, read and checked on the read session (the request's session is a read session:
+    # its first parameter asks for one); it turns into a write session (on SQLite: the write turn)
+    # only for the prepared writes, and not at all for a dry run or a refused file (issue 24).
     return operations.import_upload(
         reader,
-        session,
+        lambda: write_from_here(request, reader),
         actor,
         kind,
         file.file,

@@ -24,12 +24,18 @@ class Problem:
     label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        # A value is quoted by at most QUOTED_CHARS characters, in the value and in the message
+        # (issue 24: a 20 MB cell came back twice, in a 40 MB error).
+        value = quoted(self.value)
+        message = self.message
+        if len(self.value) > QUOTED_CHARS:
+            message = message.replace(self.value, value)
         detail: dict[str, Any] = {
             "row": self.row,
             "column": self.column,
             "label": self.label,
-            "value": self.value,
-            "message": self.message,
+            "value": value,
+            "message": quoted(message, QUOTED_CHARS * 3),
         }
         if self.candidates is not None:
             detail["candidates"] = self.candidates
@@ -37,6 +43,14 @@ class Problem:
 
 
 MAX_LISTED = 500
+QUOTED_CHARS = 100
+
+
+def quoted(text: str, limit: int = QUOTED_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis and the full length when cut)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共{len(text)}个字符）"
 
 
 class ImportInvalid(AppError):

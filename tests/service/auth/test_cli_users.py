@@ -29,7 +29,13 @@ def test_create_admin_prompts_for_the_password(
     run_cli: Callable[..., Any], fresh_db_url: str
 ) -> None:
     result = run_cli(
-        "--db", fresh_db_url, "users", "create-admin", "-u", "root2", input="pw-123456\npw-123456\n"
+        "--db",
+        fresh_db_url,
+        "users",
+        "create-admin",
+        "-u",
+        "root2",
+        input="pw-1234567x\npw-1234567x\n",
     )
     assert result.exit_code == 0, result.output
     assert "已创建用户 root2（admin）" in result.output
@@ -38,7 +44,7 @@ def test_create_admin_prompts_for_the_password(
 def test_short_password_fails_with_a_reason(run_cli: Callable[..., Any], fresh_db_url: str) -> None:
     result = run_cli("--db", fresh_db_url, "users", "create-admin", "-u", "root", "-p", "short")
     assert result.exit_code == 1
-    assert "密码长度不能少于8位" in result.output
+    assert "密码长度不能少于10位" in result.output
     with Session(get_engine(fresh_db_url)) as session:
         assert session.exec(select(User)).all() == []
 

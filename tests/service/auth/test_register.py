@@ -106,7 +106,7 @@ def test_all_problems_at_once_and_nothing_written(client: TestClient, session: S
         "details": [
             {"field": "organization.code", "message": "统一社会信用代码校验位错误：应为E，实际为X"},
             {"field": "organization.staff_count", "message": "企业须填写在岗职工总数"},
-            {"field": "password", "message": "密码长度不能少于8位"},
+            {"field": "password", "message": "密码长度不能少于10位"},
         ],
     }
     assert session.exec(select(User).where(User.username == "zhizao-hr")).first() is None

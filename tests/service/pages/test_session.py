@@ -237,12 +237,15 @@ def test_an_active_user_stays_signed_in_through_a_rotating_refresh(
     assert (response.status_code, response.url.path) == (200, "/enterprise")
     second = client.cookies.get("chanjiao_refresh")
     assert second not in (None, first)
-    # Rotation: the first refresh token is used up; the new one works once more.
-    reused = client.post("/api/v1/auth/refresh", json={"refresh_token": first})
-    assert reused.status_code == 401
+    # Rotation: the new refresh token works once more.
     _expire_access(client)
     assert client.get("/enterprise").status_code == 200
     assert client.cookies.get("chanjiao_refresh") not in (None, first, second)
+    # The first one is used up, and replaying it ends the whole family (issue 24): signed out.
+    reused = client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert reused.status_code == 401
+    _expire_access(client)
+    assert client.get("/enterprise").url.path == "/login"
 
 
 def test_a_form_posted_after_expiry_is_sent_again_after_the_refresh(
@@ -288,3 +291,20 @@ def test_signing_out_revokes_the_tokens(client: TestClient, session: Session) ->
     response = client.get("/regulator")
     assert [r.status_code for r in response.history] == [307, 303]
     assert (response.status_code, response.url.path) == (200, "/login")
+
+
+def test_the_sign_out_page_signs_out_everywhere(client: TestClient, session: Session) -> None:
+    """Issue 24: a button that revokes every session of the account, the API's logout-all."""
+    make_user(session, Role.admin, username="adm-everywhere")
+    other = client.post(
+        "/api/v1/auth/token", data={"username": "adm-everywhere", "password": "correct-horse-9"}
+    ).json()
+    sign_in(client, "adm-everywhere")
+    page = client.get("/logout")
+    assert "退出所有设备" in page.text
+    response = client.post(
+        "/logout-all", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    bearer = {"Authorization": f"Bearer {other['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401

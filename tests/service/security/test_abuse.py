@@ -43,9 +43,10 @@ def test_login_is_throttled_per_account_with_retry_after(
     assert login(client, "other-user", "wrong-pass") == 401  # other accounts still answered
 
 
-def test_login_is_throttled_per_address(client: TestClient) -> None:
-    statuses = [login(client, f"user{n}", "wrong-pass") for n in range(31)]
-    assert statuses == [401] * 30 + [429]
+def test_login_failures_are_throttled_per_address(client: TestClient) -> None:
+    bound = throttle.LOGIN_FAILURES_PER_ADDRESS.attempts
+    statuses = [login(client, f"user{n}", "wrong-pass") for n in range(bound + 1)]
+    assert statuses == [401] * bound + [429]
 
 
 def test_success_resets_the_account_count(client: TestClient, session: Session) -> None:
@@ -67,12 +68,12 @@ def test_database_store_counts_across_connections(fresh_db_url: str) -> None:
 @pytest.mark.parametrize(
     ("password", "problem"),
     [
-        ("12345678", "密码不能全是数字"),
-        ("88888888", "密码不能全是数字"),
-        ("password", "密码过于常见，容易被猜中，请换一个"),
-        ("qwerty123", "密码过于常见，容易被猜中，请换一个"),
-        ("aaaaaaaaaaa", "密码过于常见，容易被猜中，请换一个"),
-        ("short1", "密码长度不能少于8位"),
+        ("1234567890", "密码不能全是数字"),
+        ("8888888888", "密码不能全是数字"),
+        ("password12", "密码过于常见，容易被猜中（如键盘序列、拼音加数字），请换一个"),
+        ("qwerty12345", "密码过于常见，容易被猜中（如键盘序列、拼音加数字），请换一个"),
+        ("aaaaaaaaaaa", "密码过于常见，容易被猜中（如键盘序列、拼音加数字），请换一个"),
+        ("short1", "密码长度不能少于10位"),
         ("zhangsan-2026", "密码不能包含用户名"),
         ("tide-pool-41", None),
     ],
@@ -90,11 +91,11 @@ def test_refresh_rotates_and_logout_revokes(client: TestClient, session: Session
     assert client.get("/api/v1/auth/me", headers=bearer).status_code == 200
     renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert renewed.status_code == 200
-    again = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-    assert again.status_code == 401  # used up
     new = renewed.json()
     out = client.post("/api/v1/auth/logout", json={"refresh_token": new["refresh_token"]})
     assert out.status_code == 204
+    again = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert again.status_code == 401  # used up (a replay before the logout: test_sessions_and_…)
     new_bearer = {"Authorization": f"Bearer {new['access_token']}"}
     assert client.get("/api/v1/auth/me", headers=new_bearer).status_code == 401
 
