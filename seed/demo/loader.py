@@ -49,6 +49,7 @@ from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
 from service.auth.security import verify_password
 from service.errors import AppError
+from service.positions import compliance
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate
 from service.programmes import operations as programmes
@@ -92,6 +93,7 @@ class LoadResult:
     partners: int = 0  # enterprise partners set on programmes
     applications: dict[str, int] = field(default_factory=dict)  # status → applications
     seconds: float = 0.0
+    today: date | None = None  # the day the city was generated for (None when found)
 
     @property
     def rows(self) -> int:
@@ -114,13 +116,17 @@ def is_loaded(session: Session) -> bool:
     return session.exec(statement).first() is not None
 
 
-def load_demo(session: Session, *, seed: int = DEFAULT_SEED, scale: float = 1.0) -> LoadResult:
-    """Generate and load the city of ``seed`` at ``scale``, or find it there and return at once."""
+def load_demo(
+    session: Session, *, seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = None
+) -> LoadResult:
+    """Generate and load the city of ``seed`` at ``scale`` as of ``today`` (default: today in
+    China, so that its open positions close after the day it is seeded), or find it there and
+    return at once."""
     ensure_demo_environment()
     started = time.perf_counter()
     if is_loaded(session):
         return _found(session, seed, started)
-    result = load_city(session, generate_city(seed, scale))
+    result = load_city(session, generate_city(seed, scale, today or compliance.local_today()))
     result.seconds = time.perf_counter() - started  # generation included
     return result
 
@@ -131,7 +137,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     started = time.perf_counter()
     if is_loaded(session):
         return _found(session, city.seed, started)
-    result = LoadResult(already_loaded=False)
+    result = LoadResult(already_loaded=False, today=city.today)
     for kind in city.KINDS:
         imported = transfer.import_sheet(
             session,

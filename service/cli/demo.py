@@ -63,7 +63,7 @@ def seed_demo(
 
 
 def _print(result: LoadResult, seed: int, scale: float) -> None:
-    from seed.demo import PARK_CODE, TODAY
+    from seed.demo import PARK_CODE
 
     if result.already_loaded:
         typer.echo(f"演示城市已存在（园区机构代码 {PARK_CODE}），未写入任何数据。")
@@ -73,7 +73,11 @@ def _print(result: LoadResult, seed: int, scale: float) -> None:
             f"演示城市已导入（种子 {seed}，规模 {scale:g}）：{parts}；"
             f"合计 {result.rows} 行，用时 {result.seconds:.1f} 秒。"
         )
-        typer.echo(f"演示日期以 {TODAY.isoformat()} 为“今天”。")
+        if result.today is not None:
+            typer.echo(
+                f"演示数据以导入当天 {result.today.isoformat()} 为“今天”"
+                "（招聘中岗位的报名截止日期都在此之后）。"
+            )
         if result.applications:
             shown = "，".join(f"{status} {n}" for status, n in sorted(result.applications.items()))
             typer.echo(f"岗位申请：{shown}（一个岗位已招满）。")

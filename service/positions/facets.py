@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models import Industry, Organization, Position, PositionStatus, Region
-from service.positions import repository
+from models import Industry, Organization, Position, Region
+from service.positions import compliance, repository
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def search_facets(session: Session) -> SearchFacets:
 
     Two grouped aggregates over open public positions; a city-sized demo has a few dozen of each.
     """
-    public = [*repository.published(), col(Position.status) == PositionStatus.open]
+    public = [*repository.published(), *repository.taking_applications(compliance.local_today())]
     region_rows = session.execute(
         select(col(Region.code), col(Region.name), func.count())
         .join(Position, col(Position.region_code) == col(Region.code))

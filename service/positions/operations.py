@@ -521,7 +521,7 @@ def search_positions(
         else:
             conditions.append(repository.region_filter(session, scope.low, scope.high))
     if filters.open_only:
-        conditions.append(col(Position.status) == PositionStatus.open)
+        conditions.extend(repository.taking_applications(compliance.local_today()))
     if filters.kind is not None:
         conditions.append(col(Position.kind) == filters.kind)
     if filters.industry:

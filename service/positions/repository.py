@@ -32,6 +32,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -923,6 +924,15 @@ def positions_with_findings(
         conditions.append(cast(col(Position.compliance_findings), Text).contains(f'"{severity}"'))
     order = [col(Position.published_at).desc().nulls_last(), col(Position.id)]
     return _counted_page(session, conditions, order, offset, limit)
+
+
+def taking_applications(today: date) -> list[ColumnElement[bool]]:
+    """Open and not past its closing date (a local date): what "open" means to an applicant,
+    whether or not the nightly job has closed it yet."""
+    return [
+        col(Position.status) == PositionStatus.open,
+        or_(col(Position.closing_date).is_(None), col(Position.closing_date) >= today),
+    ]
 
 
 def expired_open_positions(session: Session, today: date) -> list[tuple[uuid.UUID, date]]:
