@@ -352,11 +352,17 @@ def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
     # year (and so the talent-demand list) are those planned.
     monkeypatch.setattr(compliance, "local_today", lambda: REFERENCE_DAY)
 
-    first = run_cli("--db", fresh_db_url, "seed", "demo")
+    first = run_cli("--db", fresh_db_url, "seed", "demo", "--home", "http://127.0.0.1:8123/")
 
     assert first.exit_code == 0, first.output
     assert "演示城市已导入" in first.stdout
     assert "演示数据以导入当天 2026-11-23 为“今天”" in first.stdout
+    # It ends with the home page, the accounts above it, and one thing to try per role.
+    ending = first.stdout.split("演示账户（仅限演示环境使用）：")[1].splitlines()
+    assert "打开首页：http://127.0.0.1:8123/" in "\n".join(ending)
+    tries = ending[ending.index("每个角色先试一件事：") + 1 :]
+    assert [line.split()[1] for line in tries] == [a.username for a in CITY.accounts]
+    assert all(len(line.split()[2]) > 10 for line in tries)
     for account in CITY.accounts:
         assert f"{account.username:<16}  {account.password}" in first.stdout
     with session_scope(fresh_db_url, write=False) as session:
