@@ -31,11 +31,12 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 install: $(STAMP)
 
 ## make demo: environment, migrations, catalogue, demo city, then serve on http://127.0.0.1:8000
+## (another port: make demo PORT=8001; a busy port is reported before any set-up work)
 demo: $(STAMP)
+	@$(BIN)/python -m service.cli.ports $(HOST) $(PORT)
 	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) db upgrade
 	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed catalog
-	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed demo
-	@echo "服务地址: http://$(HOST):$(PORT)/docs  (健康检查 /healthz, 就绪检查 /readyz)"
+	CHANJIAO_ENVIRONMENT=demo $(BIN)/chanjiao --db $(DEMO_DB) seed demo --home http://$(HOST):$(PORT)/
 	CHANJIAO_ENVIRONMENT=demo DATABASE_URL=$(DEMO_DB) $(BIN)/chanjiao serve --host $(HOST) --port $(PORT)
 
 ## make test: environment with the test extras, then the whole suite on TEST_WORKERS processes

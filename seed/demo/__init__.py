@@ -19,8 +19,9 @@ The city at scale 1 (exact; --scale N multiplies schools, enterprises, positions
   weighted towards the city's (automobiles 36xx, electronics and integrated circuits 39xx,
   equipment 34xx/35xx, biomedicine 27xx, materials 30xx/31xx/32xx, consumer goods
   17xx/18xx/19xx, elderly care 8514/8515 …) and staff counts;
-- 3 000 positions: 2 698 closed (starting 2022-01-01 … 2026-11-20), 300 open now (closing
-  2026-12-01 … 2027-02-28) and 2 drafts; 1 507 jobs (4 500–9 000 元/月), 1 056 internships
+- 3 000 positions: 2 698 closed (starting 2022-01-01 … 2026-11-20), 300 open now (closing 8–97
+  days after the seeding day: 2026-12-01 … 2027-02-28 when seeded on 2026-11-23) and 2 drafts
+  (for the next spring); 1 507 jobs (4 500–9 000 元/月), 1 056 internships
   (2 500–4 500 元/月, at least 80 % of the same post's wage, within 10 % of the staff) and
   435 apprenticeships; 1 584 demand forecasts (2022–2027); 2 000 students (classes of 2027–28);
 - five accounts, one per role (demo_admin, demo_regulator, demo_school, demo_enterprise,
@@ -31,8 +32,10 @@ The city at scale 1 (exact; --scale N multiplies schools, enterprises, positions
   rejected, one closed) and so becomes ``filled``; demo_student also has one application submitted
   and one withdrawn at other enterprises.
 
-"Today" is the constant :data:`TODAY` = 2026-11-23; nothing reads the clock. Every random draw
-comes from ``random.Random`` seeded with the seed and a component name.
+"Today" is the seeding day in China, passed to :func:`generate_city` (default
+:data:`~seed.demo.generator.REFERENCE_DAY` = 2026-11-23, the day the figures were planned on);
+the generator reads no clock, so the same seed on the same day gives the same city. Every random
+draw comes from ``random.Random`` seeded with the seed and a component name.
 
 Planted structure (mismatch report for 500000, report year 2026, national profile)
 --------------------------------------------------------------------------------
@@ -64,6 +67,13 @@ The loader offers both for publication as that enterprise's account; both are re
 drafts, and each refusal is in the audit log (action ``publish_refused``) with its findings.
 """
 
-from seed.demo.generator import DEFAULT_SEED, PARK_CODE, TODAY, Account, DemoCity, generate_city
+from seed.demo.generator import (
+    DEFAULT_SEED,
+    PARK_CODE,
+    REFERENCE_DAY,
+    Account,
+    DemoCity,
+    generate_city,
+)
 
-__all__ = ["DEFAULT_SEED", "PARK_CODE", "TODAY", "Account", "DemoCity", "generate_city"]
+__all__ = ["DEFAULT_SEED", "PARK_CODE", "REFERENCE_DAY", "Account", "DemoCity", "generate_city"]

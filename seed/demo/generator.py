@@ -4,8 +4,9 @@
 student of the city as rows with the column names of the bulk import (``chanjiao import KIND``), so
 that loading the demo runs the same validation as a spreadsheet upload. Randomness comes only from
 ``random.Random`` instances seeded with ``seed`` and a component name (string seeds are hashed with
-SHA-512 by ``random``, independent of ``PYTHONHASHSEED``); nothing reads the clock — "today" is the
-constant :data:`TODAY`.
+SHA-512 by ``random``, independent of ``PYTHONHASHSEED``); nothing reads the clock — "today" is a
+parameter (``chanjiao seed demo`` passes the seeding day in China), so the same seed on the same day
+gives the same city, and a city seeded today never has open positions past their closing date.
 """
 
 from __future__ import annotations
@@ -52,8 +53,11 @@ from seed.demo.vocabulary import (
     Sector,
 )
 
-TODAY = date(2026, 11, 23)
-"""The demo's "today": history before it, open positions closing after it (Dec 2026 – Feb 2027)."""
+REFERENCE_DAY = date(2026, 11, 23)
+"""The day the demo's figures were planned on (report year 2026) and the default "today" of
+:func:`generate_city` for callers without a clock. History ends three days before it; open
+positions close 8–97 days after "today" (the seeding day, when later)."""
+OPEN_CLOSING_DAYS = (8, 97)
 DEFAULT_SEED = 2026
 CITY_REGION = "500000"
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -162,6 +166,7 @@ class DemoCity:
 
     seed: int
     scale: float
+    today: date  # the seeding day: open positions close after it, history ends before it
     organizations: tuple[Row, ...]
     programmes: tuple[Row, ...]
     cohorts: tuple[Row, ...]
@@ -208,6 +213,7 @@ class DemoCity:
             self.drafts,
             [dataclasses.astuple(account) for account in self.accounts],
             self.partners,
+            self.today.isoformat(),
         ]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
@@ -360,20 +366,28 @@ class _Programme:
     enrolled: dict[int, int]  # enrolment year → students
 
 
-def generate_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> DemoCity:
-    """The demo city of ``seed`` at ``scale`` (1 = a city; 50 = a province-sized dataset)."""
+def generate_city(
+    seed: int = DEFAULT_SEED, scale: float = 1.0, today: date = REFERENCE_DAY
+) -> DemoCity:
+    """The demo city of ``seed`` at ``scale`` (1 = a city; 50 = a province-sized dataset) as seen
+    on ``today`` (the seeding day): the same seed and day give the same city."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     ref = _reference()
     _check_vocabulary(ref)
-    builder = _Builder(seed, scale, ref)
+    builder = _Builder(seed, scale, ref, today)
     return builder.build()
 
 
 class _Builder:
-    def __init__(self, seed: int, scale: float, ref: _Reference) -> None:
+    def __init__(self, seed: int, scale: float, ref: _Reference, today: date) -> None:
         self.seed = seed
         self.scale = scale
+        self.today = today
+        # The city is planned as of REFERENCE_DAY (history up to three days before it, the
+        # figures of report year 2026); its open positions move to the seeding day, so that the
+        # same seed gives the same city on any day but for their dates.
+        self.open_shift = timedelta(days=max(0, (today - REFERENCE_DAY).days))
         self.ref = ref
         self.used_codes: set[str] = {PARK_CODE}
         self.used_names: set[str] = set()
@@ -405,6 +419,7 @@ class _Builder:
         return DemoCity(
             seed=self.seed,
             scale=self.scale,
+            today=self.today,
             organizations=tuple(organizations),
             programmes=tuple(self._programme_rows(programmes)),
             cohorts=tuple(cohorts),
@@ -723,13 +738,14 @@ class _Builder:
         for n in range(total):
             is_open = n >= total - n_open
             if is_open:
-                closing = date(2026, 12, 1) + timedelta(days=rng.randrange(90))
+                first, last = OPEN_CLOSING_DAYS
+                closing = REFERENCE_DAY + timedelta(days=first + rng.randrange(last - first + 1))
                 start = closing + timedelta(days=rng.randint(7, 30))
                 trend = len(YEARS)
             else:
                 year = rng.choices(YEARS, weights=HISTORY_YEAR_WEIGHTS)[0]
                 first_day = date(year, 1, 1)
-                last_day = date(year, 12, 31) if year < TODAY.year else TODAY - timedelta(days=3)
+                last_day = min(date(year, 12, 31), REFERENCE_DAY - timedelta(days=3))
                 start = first_day + timedelta(days=rng.randrange((last_day - first_day).days))
                 closing = start - timedelta(days=rng.randint(5, 30))
                 trend = YEARS.index(year)
@@ -789,7 +805,10 @@ class _Builder:
     def _position_row(
         self, rng: random.Random, enterprise: _Enterprise, sector: Sector, posting: _Posting
     ) -> Row:
-        kind, start = posting.kind, posting.start
+        kind, start, closing = posting.kind, posting.start, posting.closing
+        if posting.is_open:
+            # Planned as of the reference day, then moved to the seeding day as a whole.
+            start, closing = start + self.open_shift, closing + self.open_shift
         duties = "；".join(rng.sample(sector.duties, 2))
         parts = [f"{duties}。", f"{rng.choice(REQUIREMENTS)}。", f"{rng.choice(BENEFITS)}。"]
         same_post_wage: int | None = None
@@ -827,7 +846,7 @@ class _Builder:
             "headcount": posting.headcount,
             "monthly_pay": pay,
             "start_date": start.isoformat(),
-            "closing_date": posting.closing.isoformat(),
+            "closing_date": closing.isoformat(),
             "description": "".join(parts),
             "status": "open" if posting.is_open else "closed",
             "same_post_wage": same_post_wage,
@@ -840,7 +859,11 @@ class _Builder:
         }
 
     def _drafts(self, showcase: _Enterprise) -> list[Row]:
-        """The two postings planted to fail publication (docs/design/policy.md §3)."""
+        """The two postings planted to fail publication (docs/design/policy.md §3), for the first
+        spring (1 March) at least 45 days after today, closing before it."""
+        spring = date(self.today.year, 3, 1)
+        while spring < self.today + timedelta(days=45):
+            spring = date(spring.year + 1, 3, 1)
         discriminatory: Row = {
             "enterprise_code": showcase.code,
             "title": "生产储备干部",
@@ -849,8 +872,8 @@ class _Builder:
             "region_code": showcase.region,
             "headcount": 3,
             "monthly_pay": 7500,
-            "start_date": "2027-03-01",
-            "closing_date": "2027-01-31",
+            "start_date": spring.isoformat(),
+            "closing_date": (spring - timedelta(days=29)).isoformat(),
             "description": (
                 "负责总装车间的生产组织、现场管理和班组建设。"
                 "任职要求：限男性，本地户籍，全日制本科及以上学历，能适应生产一线工作。"
@@ -866,14 +889,14 @@ class _Builder:
         }
         underpaid: Row = {
             "enterprise_code": showcase.code,
-            "title": "总装车间岗位实习生（2027春季）",
+            "title": f"总装车间岗位实习生（{spring.year}春季）",
             "kind": "internship",
             "major_codes": "460702;660702",
             "region_code": showcase.region,
             "headcount": 2,
             "monthly_pay": 3000,  # 60 % of the same post's 5 000: below the 80 % floor
-            "start_date": "2027-03-01",
-            "closing_date": "2027-02-20",
+            "start_date": spring.isoformat(),
+            "closing_date": (spring - timedelta(days=9)).isoformat(),
             "description": (
                 "在师傅指导下参与整车总装、检测和下线调试。"
                 "每日工作8小时、每周工作40小时，双休。"
@@ -883,7 +906,7 @@ class _Builder:
             "same_post_wage": 5000,
             "hours_per_day": 8,
             "hours_per_week": 40,
-            "end_date": "2027-08-31",
+            "end_date": date(spring.year, 8, 31).isoformat(),
             "skills": "汽车装配;质量检验",
             "post_staff_count": 60,
         }

@@ -43,7 +43,7 @@ from seed.demo.generator import (
     generate_city,
 )
 from seed.demo.plan import YEARS
-from service import audit
+from service import audit, clock
 from service.applications import operations as applications
 from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
@@ -92,6 +92,7 @@ class LoadResult:
     partners: int = 0  # enterprise partners set on programmes
     applications: dict[str, int] = field(default_factory=dict)  # status → applications
     seconds: float = 0.0
+    today: date | None = None  # the day the city was generated for (None when found)
 
     @property
     def rows(self) -> int:
@@ -114,13 +115,17 @@ def is_loaded(session: Session) -> bool:
     return session.exec(statement).first() is not None
 
 
-def load_demo(session: Session, *, seed: int = DEFAULT_SEED, scale: float = 1.0) -> LoadResult:
-    """Generate and load the city of ``seed`` at ``scale``, or find it there and return at once."""
+def load_demo(
+    session: Session, *, seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = None
+) -> LoadResult:
+    """Generate and load the city of ``seed`` at ``scale`` as of ``today`` (default: today in
+    China, so that its open positions close after the day it is seeded), or find it there and
+    return at once."""
     ensure_demo_environment()
     started = time.perf_counter()
     if is_loaded(session):
         return _found(session, seed, started)
-    result = load_city(session, generate_city(seed, scale))
+    result = load_city(session, generate_city(seed, scale, today or clock.today()))
     result.seconds = time.perf_counter() - started  # generation included
     return result
 
@@ -131,7 +136,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     started = time.perf_counter()
     if is_loaded(session):
         return _found(session, city.seed, started)
-    result = LoadResult(already_loaded=False)
+    result = LoadResult(already_loaded=False, today=city.today)
     for kind in city.KINDS:
         imported = transfer.import_sheet(
             session,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from service.cli import ports
+
 KEEP_ALIVE_S = 65
 
 
@@ -14,6 +16,11 @@ def serve(
     reload: bool = typer.Option(False, help="代码变更时自动重启（开发用）"),
 ) -> None:
     """启动HTTP服务。"""
+    # Before anything loads: a busy port is said at once, in Chinese (not uvicorn's bind error).
+    busy = ports.busy_message(host, port)
+    if busy is not None:
+        typer.echo(busy, err=True)
+        raise typer.Exit(2)
     import uvicorn
 
     from service.db import is_sqlite

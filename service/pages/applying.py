@@ -7,7 +7,7 @@ import uuid
 
 from sqlmodel import Session
 
-from models import PositionStatus, Role, User
+from models import Role, User
 from service.applications import operations as applications
 from service.applications.operations import ACTION_LABELS, ENTERPRISE_ACTIONS, TRANSITIONS
 from service.applications.schemas import ApplicationAction, ApplicationPublic
@@ -20,11 +20,7 @@ STUDENT_ACTIONS = frozenset(ApplicationAction) - ENTERPRISE_ACTIONS
 
 
 def can_apply(user: User | None, view: PositionView) -> bool:
-    return (
-        user is not None
-        and user.role == Role.student
-        and view.position.status == PositionStatus.open
-    )
+    return user is not None and user.role == Role.student and view.accepting_applications
 
 
 def application_state(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from service import clock
 from service.positions import repository
 
 
@@ -27,11 +28,12 @@ def search_facets(session: Session) -> SearchFacets:
 
     Two grouped aggregates over open public positions; a city-sized demo has a few dozen of each.
     """
-    region_rows = repository.open_region_counts(session)
+    today = clock.today()
+    region_rows = repository.open_region_counts(session, today)
     # GB/T 4754 divisions (2 digits) roll up to their section letter (门类), which is their parent.
     parents = repository.division_sections(session)
     sections: dict[str, int] = {}
-    for division, count in repository.open_division_counts(session):
+    for division, count in repository.open_division_counts(session, today):
         parent = parents.get(division)
         if parent is not None:
             sections[parent] = sections.get(parent, 0) + count

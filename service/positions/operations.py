@@ -469,7 +469,7 @@ def search_positions(
         else:
             conditions.append(search.region_filter(session, scope.low, scope.high))
     if filters.open_only:
-        conditions.append(col(Position.status) == PositionStatus.open)
+        conditions.extend(repository.taking_applications(clock.today()))
     if filters.kind is not None:
         conditions.append(col(Position.kind) == filters.kind)
     if filters.industry:

@@ -240,6 +240,12 @@ def positions_with_findings(
     return _counted_page(session, conditions, order, offset, limit)
 
 
+def taking_applications(today: date) -> list[ColumnElement[bool]]:
+    """Open and not past its closing date (a local date): what "open" means to an applicant,
+    whether or not the nightly job has closed it yet."""
+    return [col(Position.status) == PositionStatus.open, open_on(today)]
+
+
 def expired_open_positions(session: Session, today: date) -> list[tuple[uuid.UUID, date]]:
     """Open positions whose closing date has passed."""
     rows = session.execute(
@@ -417,27 +423,29 @@ def internship_headcounts(
 # ---------------------------------------------------------------- search facets
 
 
-def open_region_counts(session: Session) -> list[tuple[str, str, int]]:
-    """(code, name, open positions) of each region with open public positions, by code."""
+def open_region_counts(session: Session, today: date) -> list[tuple[str, str, int]]:
+    """(code, name, open positions) of each region with public positions taking applications on
+    ``today``, by code."""
     rows = session.execute(
         select(col(Region.code), col(Region.name), func.count())
         .join(Position, col(Position.region_code) == col(Region.code))
-        .where(*published(), col(Position.status) == PositionStatus.open)
+        .where(*published(), *taking_applications(today))
         .group_by(col(Region.code), col(Region.name))
         .order_by(col(Region.code))
     ).all()
     return [(str(code), str(name), int(count)) for code, name, count in rows]
 
 
-def open_division_counts(session: Session) -> list[tuple[str, int]]:
-    """(GB/T 4754 大类, open positions) over the open public positions' enterprises."""
+def open_division_counts(session: Session, today: date) -> list[tuple[str, int]]:
+    """(GB/T 4754 大类, positions) over the enterprises of public positions taking applications
+    on ``today``."""
     division = func.substr(col(Organization.industry_code), 1, 2)
     rows = session.execute(
         select(division, func.count())
         .join(Position, col(Position.enterprise_id) == col(Organization.id))
         .where(
             *published(),
-            col(Position.status) == PositionStatus.open,
+            *taking_applications(today),
             col(Organization.industry_code).is_not(None),
         )
         .group_by(division)

@@ -11,9 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from models import MajorLevel, Position, PositionKind, PositionStatus
 from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from service import clock
 from service.catalog.schemas import MajorResolutionPublic
 from service.fields import Documented
 from service.organizations.schemas import UtcDatetime
+
+PAST_CLOSING_LABEL = "已截止"
 
 MAX_MAJORS = 20
 MAX_SKILLS = 30
@@ -226,6 +229,27 @@ class PositionView:
     majors: list[tuple[str, str, str]] = field(default_factory=list)
     privileged: bool = False
 
+    @property
+    def past_closing(self) -> bool:
+        """Open, but its closing date (a local date) has passed: no longer taking applications,
+        until the nightly job closes it."""
+        closing = self.position.closing_date
+        return (
+            self.position.status == PositionStatus.open
+            and closing is not None
+            and closing < clock.today()
+        )
+
+    @property
+    def accepting_applications(self) -> bool:
+        return self.position.status == PositionStatus.open and not self.past_closing
+
+    @property
+    def status_label(self) -> str:
+        if self.past_closing:
+            return PAST_CLOSING_LABEL
+        return POSITION_STATUS_LABELS[PositionStatus(self.position.status)]
+
 
 class PositionPublic(BaseModel):
     id: uuid.UUID = Field(description="岗位编号")
@@ -249,7 +273,10 @@ class PositionPublic(BaseModel):
     status: PositionStatus = Field(
         description="状态：draft 草稿 / open 招聘中 / closed 已关闭 / filled 已招满"
     )
-    status_label: str = Field(description="状态（中文）")
+    status_label: str = Field(description="状态（中文；招聘中但已过报名截止日期的为“已截止”）")
+    accepting_applications: bool = Field(
+        description="是否接受申请：招聘中且未过报名截止日期（截止日期按北京时间）"
+    )
     order_training: bool = Field(description="是否订单培养")
     occupation_code: str | None = Field(default=None, description="职业代码（职业分类大典2022）")
     published_at: UtcDatetime | None = Field(description="发布时间")
@@ -296,7 +323,8 @@ class PositionPublic(BaseModel):
             end_date=position.end_date,
             closing_date=position.closing_date,
             status=status,
-            status_label=POSITION_STATUS_LABELS[status],
+            status_label=view.status_label,
+            accepting_applications=view.accepting_applications,
             order_training=position.order_training,
             occupation_code=position.occupation_code,
             published_at=position.published_at,

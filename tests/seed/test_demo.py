@@ -11,7 +11,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,10 @@ from models import (
     natural_id,
 )
 from models.validators import uscc_problem
-from seed.demo import PARK_CODE, TODAY, generate_city
+from seed.demo import PARK_CODE, REFERENCE_DAY, generate_city
 from seed.demo.generator import DATA_DIR, Row
 from seed.demo.plan import PORTFOLIO, PlantedRole
+from service import clock
 from service.db import session_scope
 from service.positions import compliance
 from service.reports import operations as reports
@@ -42,7 +43,9 @@ from service.settings import settings
 from service.transfer.validation import PositionRow
 
 ROOT = Path(__file__).resolve().parents[2]
-CITY = generate_city()  # seed 2026, scale 1: what `chanjiao seed demo` loads
+# The seeding day in China: what `chanjiao seed demo` passes to the generator.
+TODAY = clock.today()
+CITY = generate_city(today=TODAY)  # seed 2026, scale 1: what `chanjiao seed demo` loads today
 
 # Planted role → the rules the mismatch report must give (national profile, report year 2026).
 PLANTED_RULES = {
@@ -55,6 +58,12 @@ PLANTED_RULES = {
     PlantedRole.oversupply_reduce: {"oversupply"},
     PlantedRole.upgrade: {"upgrade"},
 }
+# The planted drafts start on the first 1 March at least 45 days after the seeding day.
+SPRING = next(
+    day
+    for day in (date(TODAY.year + n, 3, 1) for n in range(3))
+    if day >= TODAY + timedelta(days=45)
+)
 SUMMARY = {"merge_or_close": 5, "reduce": 2, "upgrade": 2, "expand": 6, "keep": 51}
 
 
@@ -67,8 +76,8 @@ def _majors_csv() -> dict[str, str]:
 
 
 def test_same_seed_gives_identical_rows_and_another_seed_others() -> None:
-    again = generate_city()
-    other = generate_city(seed=7)
+    again = generate_city(today=TODAY)
+    other = generate_city(seed=7, today=TODAY)
 
     assert again == CITY
     assert again.fingerprint() == CITY.fingerprint()
@@ -78,8 +87,54 @@ def test_same_seed_gives_identical_rows_and_another_seed_others() -> None:
     assert other.accounts[0].password != CITY.accounts[0].password
 
 
+def test_the_same_seed_on_another_day_moves_only_the_dates() -> None:
+    later = generate_city(today=TODAY + timedelta(days=40))
+
+    assert later == generate_city(today=TODAY + timedelta(days=40))
+    assert later.fingerprint() != CITY.fingerprint()
+    assert later.today == TODAY + timedelta(days=40)
+    for kind in ("organizations", "programmes", "cohorts", "demand", "students"):
+        assert later.rows(kind) == CITY.rows(kind), kind
+    assert later.accounts == CITY.accounts
+    assert later.partners == CITY.partners
+    dates = ("start_date", "closing_date", "end_date")
+    for moved, row in zip(later.positions, CITY.positions, strict=True):
+        assert {k: v for k, v in moved.items() if k not in dates} == {
+            k: v for k, v in row.items() if k not in dates
+        }
+        if row["status"] == "open":
+            for key in dates:
+                if row[key] is not None:
+                    shifted = date.fromisoformat(str(row[key])) + timedelta(days=40)
+                    assert moved[key] == shifted.isoformat()
+        else:
+            assert moved == row
+    opened = [row for row in later.positions if row["status"] == "open"]
+    assert len(opened) == 300
+    assert min(date.fromisoformat(str(row["closing_date"])) for row in opened) > later.today
+
+
+def test_the_reference_day_keeps_the_planned_dates() -> None:
+    planned = generate_city()
+
+    assert planned.today == REFERENCE_DAY == date(2026, 11, 23)
+    closing = [
+        date.fromisoformat(str(row["closing_date"]))
+        for row in planned.positions
+        if row["status"] == "open"
+    ]
+    assert (min(closing), max(closing)) == (date(2026, 12, 1), date(2027, 2, 28))
+    assert [(row["start_date"], row["closing_date"]) for row in planned.drafts] == [
+        ("2027-03-01", "2027-01-31"),
+        ("2027-03-01", "2027-02-20"),
+    ]
+
+
 def test_rows_do_not_depend_on_the_hash_seed() -> None:
-    code = "from seed.demo import generate_city; print(generate_city().fingerprint())"
+    code = (
+        "import datetime; from seed.demo import generate_city; "
+        f"print(generate_city(today=datetime.date.fromisoformat('{TODAY}')).fingerprint())"
+    )
     digests = {
         subprocess.run(
             [sys.executable, "-c", code],
@@ -172,16 +227,23 @@ def test_programmes_come_from_the_level_catalogue() -> None:
         assert 0 <= in_field + further <= placed <= graduates
 
 
+def test_the_planted_drafts_are_for_the_next_spring() -> None:
+    for row in CITY.drafts:
+        assert date.fromisoformat(str(row["start_date"])) == SPRING
+        assert TODAY < date.fromisoformat(str(row["closing_date"])) < SPRING
+    assert CITY.drafts[1]["title"] == f"总装车间岗位实习生（{SPRING.year}春季）"
+
+
 def test_dates_and_pay_of_the_postings() -> None:
     for row in CITY.positions:
         start = date.fromisoformat(str(row["start_date"]))
         closing = date.fromisoformat(str(row["closing_date"]))
         pay = float(str(row["monthly_pay"]))
         if row["status"] == "open":
-            assert date(2026, 12, 1) <= closing <= date(2027, 2, 28)
+            assert TODAY + timedelta(days=8) <= closing <= TODAY + timedelta(days=97)
             assert closing < start
         else:
-            assert date(2022, 1, 1) <= start < TODAY
+            assert date(2022, 1, 1) <= start <= min(TODAY, REFERENCE_DAY) - timedelta(days=3)
             assert closing < start
         if row["kind"] == "internship":
             assert 2500 <= pay <= 4500
@@ -287,11 +349,21 @@ def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
     run_cli: Callable[..., Any], fresh_db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "environment", "demo")
+    # Seeded on the day the figures were planned on: the open positions starting in the report
+    # year (and so the talent-demand list) are those planned.
+    monkeypatch.setattr(clock, "today", lambda: REFERENCE_DAY)
 
-    first = run_cli("--db", fresh_db_url, "seed", "demo")
+    first = run_cli("--db", fresh_db_url, "seed", "demo", "--home", "http://127.0.0.1:8123/")
 
     assert first.exit_code == 0, first.output
     assert "演示城市已导入" in first.stdout
+    assert "演示数据以导入当天 2026-11-23 为“今天”" in first.stdout
+    # It ends with the home page, the accounts above it, and one thing to try per role.
+    ending = first.stdout.split("演示账户（仅限演示环境使用）：")[1].splitlines()
+    assert "打开首页：http://127.0.0.1:8123/" in "\n".join(ending)
+    tries = ending[ending.index("每个角色先试一件事：") + 1 :]
+    assert [line.split()[1] for line in tries] == [a.username for a in CITY.accounts]
+    assert all(len(line.split()[2]) > 10 for line in tries)
     for account in CITY.accounts:
         assert f"{account.username:<16}  {account.password}" in first.stdout
     with session_scope(fresh_db_url, write=False) as session:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import PositionKind, PositionStatus, Role
+from service import clock
 from tests.factories import make_enterprise, make_position, make_user
 from tests.service.pages.helpers import sign_in
 
@@ -170,3 +171,26 @@ def test_an_error_answered_outside_the_page_routes_reaches_a_browser_as_a_chines
     assert api.headers["content-type"].startswith("application/json")
     plain = client.post("/login", content=b"x" * (2 * 1024 * 1024))
     assert plain.json()["error"]["message"] == "请求内容过大（上限1024 KB）"
+
+
+def test_a_position_past_its_closing_date_is_closed_for_applying_on_the_pages(
+    client: TestClient, session: Session
+) -> None:
+    enterprise = make_enterprise(session)
+    today = clock.today()
+    past = make_position(
+        session, enterprise, title="报名已截止的岗位", closing_date=today - timedelta(days=1)
+    )
+    make_position(session, enterprise, title="仍在报名的岗位", closing_date=today)
+    make_user(session, Role.student, username="stu1")
+
+    assert titles(client.get("/positions").text) == ["仍在报名的岗位"]
+    visitor = client.get(f"/positions/{past.id}").text
+    assert "已截止" in visitor
+    assert "登录后申请" not in visitor
+    sign_in(client, "stu1")
+    page = client.get(f"/positions/{past.id}").text
+    assert "已截止" in page
+    assert f"报名已于 {today - timedelta(days=1)} 截止" in page
+    assert "申请该岗位" not in page
+    assert 'action="/positions/' not in page

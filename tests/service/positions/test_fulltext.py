@@ -67,8 +67,8 @@ def corpus(session: Session) -> dict[str, Position]:
             description="负责数控机床的编程与操作，熟悉FANUC系统",
             skills=["CAD", "识图"],
             monthly_pay=6500.0,
-            start_date=date(2026, 7, 1),
-            closing_date=date(2026, 6, 1),
+            start_date=date(2036, 7, 1),
+            closing_date=date(2036, 6, 1),
         ),
         "weld": post(
             session,
@@ -78,8 +78,8 @@ def corpus(session: Session) -> dict[str, Position]:
             title="焊接学徒",
             description="跟随师傅学习数控切割与焊接，提供住宿",
             monthly_pay=4000.0,
-            start_date=date(2026, 9, 1),
-            closing_date=date(2026, 8, 1),
+            start_date=date(2036, 9, 1),
+            closing_date=date(2036, 8, 1),
         ),
         "robot": post(
             session,
@@ -90,7 +90,7 @@ def corpus(session: Session) -> dict[str, Position]:
             description="负责产线设备运维与点检",
             kind=PositionKind.internship,
             monthly_pay=5200.0,
-            start_date=date(2026, 7, 15),
+            start_date=date(2036, 7, 15),
         ),
         "chip": post(
             session,
@@ -100,8 +100,8 @@ def corpus(session: Session) -> dict[str, Position]:
             description="参与芯片封装测试，数控设备经验者优先",
             kind=PositionKind.internship,
             monthly_pay=None,
-            start_date=date(2026, 8, 1),
-            closing_date=date(2026, 7, 1),
+            start_date=date(2036, 8, 1),
+            closing_date=date(2036, 7, 1),
         ),
         "nurse": post(
             session,
@@ -111,7 +111,7 @@ def corpus(session: Session) -> dict[str, Position]:
             title="养老护理员",
             description="负责老人日常照护，五险一金",
             monthly_pay=4800.0,
-            start_date=date(2026, 10, 1),
+            start_date=date(2036, 10, 1),
         ),
     }
 
@@ -189,9 +189,9 @@ def test_relevance_ranks_a_title_above_a_description(client: TestClient, session
         ({"major": "460103"}, ["lathe"]),
         ({"major": "工业机器人技术"}, ["robot"]),
         ({"min_pay": 5000}, ["robot", "lathe"]),
-        ({"start_from": "2026-08-01"}, ["nurse", "chip", "weld"]),
-        ({"start_to": "2026-07-15"}, ["robot", "lathe"]),
-        ({"closing_from": "2026-07-01"}, ["nurse", "chip", "robot", "weld"]),
+        ({"start_from": "2036-08-01"}, ["nurse", "chip", "weld"]),
+        ({"start_to": "2036-07-15"}, ["robot", "lathe"]),
+        ({"closing_from": "2036-07-01"}, ["nurse", "chip", "robot", "weld"]),
         ({"q": "负责", "region": "500100", "min_pay": 6000}, ["lathe"]),
         ({"q": "数控", "kind": "实习", "region": "500112"}, ["chip"]),
     ],

@@ -11,10 +11,12 @@ from sqlmodel import Session
 
 from matching.search_text import query_terms
 from models import Organization, OrganizationStatus, Position, PositionKind, PositionStatus
+from service import clock
 from tests.factories import make_enterprise, make_position
 
 URL = "/api/v1/positions"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+ONE_DAY = timedelta(days=1)
 
 
 def ids(response_json: dict[str, Any]) -> list[str]:
@@ -48,7 +50,7 @@ def city(session: Session) -> dict[str, Position]:
             title="数控车床操作工",
             description="FANUC系统编程",
             monthly_pay=6500.0,
-            closing_date=date(2026, 5, 1),
+            closing_date=date(2036, 5, 1),
         ),
         "weld": published(
             session,
@@ -58,7 +60,7 @@ def city(session: Session) -> dict[str, Position]:
             title="焊接学徒",
             description="跟随师傅学习数控切割与焊接",
             monthly_pay=4000.0,
-            closing_date=date(2026, 4, 1),
+            closing_date=date(2036, 4, 1),
         ),
         "java": published(
             session,
@@ -195,3 +197,31 @@ def test_anonymous_results_hide_internal_figures(client: TestClient, session: Se
 )
 def test_search_terms(query: str, terms: list[str]) -> None:
     assert query_terms(query) == terms
+
+
+def test_the_open_filter_leaves_out_positions_past_their_closing_date(
+    client: TestClient, session: Session
+) -> None:
+    # Open in the database (the nightly job has not run yet) but past its closing date in China.
+    company = make_enterprise(session)
+    today = clock.today()
+    past = published(session, company, 1, title="已过截止日期的岗位", closing_date=today - ONE_DAY)
+    due = published(session, company, 2, title="今天截止的岗位", closing_date=today)
+
+    body = client.get(URL).json()
+    assert ids(body) == [str(due.id)]
+    assert body["data"][0]["accepting_applications"] is True
+    assert body["data"][0]["status_label"] == "招聘中"
+    for params in ({"q": "岗位"}, {"q": "岗位", "sort": "closing"}, {"sort": "pay"}):
+        assert ids(client.get(URL, params=params).json()) == [str(due.id)]
+
+    everything = client.get(URL, params={"open_only": "false"}).json()
+    shown = {row["id"]: row for row in everything["data"]}
+    late = shown[str(past.id)]
+    assert (late["status"], late["status_label"], late["accepting_applications"]) == (
+        "open",
+        "已截止",
+        False,
+    )
+    one = client.get(f"{URL}/{past.id}").json()
+    assert (one["status_label"], one["accepting_applications"]) == ("已截止", False)
