@@ -227,8 +227,8 @@ def programmes_after(
 def schools_offering(
     session: Session, region_low: str, region_high: str, major_codes: Sequence[str], year: int
 ) -> list[tuple[uuid.UUID, str]]:
-    """(school, major) pairs of verified schools in a region range that run one of the majors:
-    a plan above zero for ``year`` or the year after, or graduates in ``year``."""
+    """(school, major) pairs of verified schools in a region range that ran one of the majors in
+    ``year``: a plan above zero or graduates (a major opened later is no answer to a warning)."""
     if not major_codes:
         return []
     in_region = (
@@ -243,7 +243,7 @@ def schools_offering(
         .where(
             *in_region,
             col(Programme.major_code).in_(list(major_codes)),
-            col(Programme.year).in_([year, year + 1]),
+            Programme.year == year,
             col(Programme.enrolment_plan) > 0,
         )
     ).all()
