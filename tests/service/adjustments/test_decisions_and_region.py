@@ -232,3 +232,26 @@ def test_the_filing_as_csv_excel_and_printable_html(client: TestClient, session:
     assert "监测指标4.1" in text
     assert "<script" not in text
     assert "attachment" in as_html.headers["content-disposition"]
+
+
+def test_another_regions_regulator_sees_and_decides_nothing(
+    client: TestClient, session: Session
+) -> None:
+    world = build(session)
+    window = open_window(client, world)
+    plan = _submitted(client, world.school_user, kind="plan", major=PRIORITY, planned_enrolment=60)
+    url = f"{PROPOSALS}/{plan['id']}"
+    other = world.other_regulator
+    assert (
+        client.get(f"/api/v1/adjustment-windows/{window['id']}", headers=other).status_code == 404
+    )
+    assert client.get(PROPOSALS, headers=other).json()["count"] == 0
+    assert client.get(PROPOSALS, headers=world.regulator).json()["count"] == 1
+    assert client.get(url, headers=other).status_code == 404
+    for action, body in (
+        ("approve", {}),
+        ("return", {"comment": "改"}),
+        ("refuse", {"reason": "否"}),
+    ):
+        assert client.post(f"{url}/{action}", json=body, headers=other).status_code == 404
+    assert client.get(url, headers=world.school_user).json()["status"] == "submitted"
