@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from models import Organization, OrganizationKind, Role
+from models import Organization, OrganizationKind, Role, User
 from service.positions.compliance import local_today
 from tests.factories import (
     auth_headers,
@@ -34,6 +34,7 @@ class World:
     regulator: dict[str, str]  # the city's education commission
     other_regulator: dict[str, str]  # another province's
     admin: dict[str, str]
+    accounts: dict[str, User]  # school, runner, regulator
 
 
 def build(session: Session) -> World:
@@ -48,14 +49,20 @@ def build(session: Session) -> World:
     make_programme(session, school, PRIORITY, YEAR, 40)
     city = make_organization(session, OrganizationKind.government, region_code=CITY)
     beijing = make_organization(session, OrganizationKind.government, region_code="110000")
+    accounts = {
+        "school": make_user(session, Role.school, school),
+        "runner": make_user(session, Role.school, flagged[0]),
+        "regulator": make_user(session, Role.regulator, city),
+    }
     world = World(
         flagged_schools=flagged,
         school=school,
-        school_user=auth_headers(make_user(session, Role.school, school)),
-        runner_user=auth_headers(make_user(session, Role.school, flagged[0])),
-        regulator=auth_headers(make_user(session, Role.regulator, city)),
+        school_user=auth_headers(accounts["school"]),
+        runner_user=auth_headers(accounts["runner"]),
+        regulator=auth_headers(accounts["regulator"]),
         other_regulator=auth_headers(make_user(session, Role.regulator, beijing)),
         admin=auth_headers(make_user(session, Role.admin)),
+        accounts=accounts,
     )
     session.commit()
     return world
