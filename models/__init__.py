@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from models.adjustment import AdjustmentWindow, MajorProposal
 from models.application import Application
 from models.audit import AuditLog, SchedulerLease
 from models.base import (
@@ -53,6 +54,8 @@ from models.report import ReportAggregateState, ReportChange, ReportDemand, Repo
 from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
+    "AdjustmentWindow",
+    "MajorProposal",
     "Alliance",
     "EnterpriseTaxYear",
     "IntegrationApplication",

@@ -10,6 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from service import openapi
+from service.adjustments.router import regions_router as adjustments_regions_router
+from service.adjustments.router import router as adjustments_router
 from service.admission import AdmissionMiddleware
 from service.alliances.router import router as alliances_router
 from service.applications.router import router as applications_router
@@ -76,6 +78,8 @@ def api_router() -> APIRouter:
     router.include_router(integration_router)
     router.include_router(enterprises_router)
     router.include_router(alliances_router)
+    router.include_router(adjustments_router)
+    router.include_router(adjustments_regions_router)
     return router
 
 

@@ -169,6 +169,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     _add_alliance(session, city, regulator)
     _add_registry(session, enterprise_user, regulator)
     _publish_lists(session, regulator)
+    _add_adjustments(session, regulator, users)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
@@ -209,6 +210,14 @@ def _publish_lists(session: Session, regulator: User) -> None:
         draft = lists.create_draft(session, CITY_REGION, kind, year, regulator)
         assert draft.version is not None
         lists.publish(session, CITY_REGION, kind, year, draft.version, regulator)
+
+
+def _add_adjustments(session: Session, regulator: User, users: dict[str, User]) -> None:
+    """The report year's 专业动态调整 window, the demo school's proposals in every state."""
+    from seed.demo.adjustments import add_window
+
+    school = next(u for u in users.values() if u.role == Role.school)
+    add_window(session, CITY_REGION, YEARS[-1], regulator, school)
 
 
 # (decision steps, reason): the registry shows one entry in each state.

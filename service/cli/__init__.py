@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "cohorts": ("programmes", "cohorts_app", True),
     "match": ("match", "app", True),
     "placement": ("placement", "app", True),
+    "proposals": ("proposals", "app", True),
 }
 # Commands that may start from no database file (the others refuse rather than create an empty one).
 CREATES_DATABASE = frozenset({"db", "serve"})

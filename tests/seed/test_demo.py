@@ -24,6 +24,7 @@ from models import (
     AuditLog,
     IntegrationApplication,
     ListVersion,
+    MajorProposal,
     Organization,
     Position,
     Programme,
@@ -407,6 +408,18 @@ def _assert_city(session: Session) -> None:
         "withdrawn": 1,
     }
 
+    proposals = session.execute(
+        select(col(MajorProposal.status), func.count()).group_by(col(MajorProposal.status))
+    ).all()
+    assert dict(proposals) == {
+        "draft": 1,
+        "submitted": 1,
+        "returned": 1,
+        "approved": 1,
+        "refused": 1,
+    }
+    waiting = session.exec(select(MajorProposal).where(MajorProposal.status == "submitted")).one()
+    assert (waiting.kind, waiting.major_code, waiting.against_warning) == ("open", "530302", True)
     report = reports.mismatch_report(
         session, reports.MismatchQuery(region="500000", year=2026), viewer=None
     )

@@ -252,6 +252,21 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ),
     ("POST", "/api/v1/placement-rounds/{round_id}/run"): (401, 403, 404, 403, 404, 404, 404),
     ("GET", "/api/v1/placement-rounds/{round_id}/results"): (401, 404, 404, 404, 404, 404, 404),
+    # 专业动态调整 (issue 29): the region's regulator opens windows and decides (an admin does
+    # not); schools propose; drafts stay with their school; the region's view is the regulators'.
+    ("POST", "/api/v1/adjustment-windows"): (401, 403, 403, 403, 422, 422, 403),
+    ("GET", "/api/v1/adjustment-windows"): (401, 403, 200, 403, 200, 200, 200),
+    ("GET", "/api/v1/adjustment-windows/{window_id}"): (401, 403, 404, 403, 404, 404, 404),
+    ("GET", "/api/v1/adjustment-windows/{window_id}/unacted"): (401, 403, 403, 403, 404, 404, 404),
+    ("POST", "/api/v1/major-proposals"): (401, 403, 422, 403, 403, 403, 403),
+    ("GET", "/api/v1/major-proposals"): (401, 403, 200, 403, 200, 200, 200),
+    ("GET", "/api/v1/major-proposals/{proposal_id}"): (401, 403, 404, 403, 404, 404, 404),
+    ("PATCH", "/api/v1/major-proposals/{proposal_id}"): (401, 403, 404, 403, 403, 403, 403),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/submit"): (401, 403, 404, 403, 403, 403, 403),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/approve"): (401, 403, 403, 403, 404, 404, 403),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/return"): (401, 403, 403, 403, 422, 422, 403),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/refuse"): (401, 403, 403, 403, 422, 422, 403),
+    ("GET", "/api/v1/regions/{code}/adjustments"): (401, 403, 403, 403, 422, 422, 422),
 }
 
 
@@ -445,6 +460,38 @@ ScopeStatuses = tuple[Cell, Cell, Cell, Cell]  # regional: same, other; national
 Built = tuple[str, dict[str, Any], str | None]  # url, request keyword arguments, list marker
 
 SCOPE_CROSSED_ELSEWHERE = {
+    ("POST", "/api/v1/adjustment-windows"): (
+        "tests/service/adjustments: test_only_the_regions_regulator_opens_one_window_a_year"
+    ),
+    ("GET", "/api/v1/adjustment-windows"): (
+        "tests/service/adjustments: test_only_the_regions_regulator_opens_one_window_a_year"
+    ),
+    ("GET", "/api/v1/adjustment-windows/{window_id}"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("GET", "/api/v1/adjustment-windows/{window_id}/unacted"): (
+        "tests/service/adjustments: "
+        "test_flagged_majors_without_a_proposal_by_the_close_are_listed_for_the_regulator"
+    ),
+    ("GET", "/api/v1/major-proposals"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("GET", "/api/v1/major-proposals/{proposal_id}"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/approve"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/return"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("POST", "/api/v1/major-proposals/{proposal_id}/refuse"): (
+        "tests/service/adjustments: test_another_regions_regulator_sees_and_decides_nothing"
+    ),
+    ("GET", "/api/v1/regions/{code}/adjustments"): (
+        "tests/service/adjustments: "
+        "test_the_regions_view_counts_decisions_the_41_figure_and_warnings"
+    ),
     ("POST", "/api/v1/organizations"): "test_regulator_cannot_create_outside_its_region",
     ("GET", "/api/v1/organizations/{organization_id}"): "test_organisation_scope",
     ("PATCH", "/api/v1/organizations/{organization_id}"): "test_organisation_scope",
