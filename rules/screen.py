@@ -7,10 +7,13 @@ the figures or the words that tripped it, and the policy source.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cache
+from importlib import resources
 from typing import Any, Literal, cast
 
 __all__ = [
@@ -20,7 +23,11 @@ __all__ = [
     "PositionFacts",
     "Severity",
     "TermRule",
+    "TEXT_FIELDS",
+    "age_number",
     "check_position",
+    "normalize_text",
+    "normalized",
 ]
 
 KINDS: tuple[str, ...] = ("apprenticeship", "internship", "job")
@@ -31,14 +38,20 @@ _SEVERITIES: tuple[Severity, ...] = ("blocking", "warning")
 
 # ASCII terms such as 985 or KTV must stand alone: "2110" or "KTV1" is something else.
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述"}
+_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述", "skills": "技能要求"}
+# The texts a person reads, in the order they are screened.
+TEXT_FIELDS: tuple[str, ...] = ("title", "description", "skills")
 _NUMERIC_SOURCE_KEYS = (
     "intern_share_of_staff",
     "intern_share_of_post",
     "internship_pay",
     "hours",
     "min_age",
+    "child_labour",
 )
+_AGE_KINDS = ("", "limit", "floor")
+# Characters of context quoted on each side of the words found.
+_CONTEXT = 12
 # (ComplianceRules attribute, Finding.code) of each word list, in the order they are checked.
 _TERM_GROUPS = (
     ("discriminatory_terms", "discriminatory_term"),
@@ -71,6 +84,12 @@ class TermRule:
         Apply only to postings open to vocational students (学历 conditions).
     severity : {"blocking", "warning"}
         Whether the words block publication.
+    suggestion : str
+        A fair wording to use instead, in Chinese (限男性 → 性别不限).
+    age : {"", "limit", "floor"}
+        The words state ages, in the groups ``low`` and ``high``: a ``limit`` (an age range or
+        ceiling) is a finding of its own and blocks when a bound is under ``min_age``; a
+        ``floor`` (年满18周岁) is lawful and only blocks when it is under ``min_age``.
     """
 
     category: str
@@ -81,6 +100,8 @@ class TermRule:
     kinds: tuple[str, ...] = KINDS
     vocational_only: bool = False
     severity: Severity = "blocking"
+    suggestion: str = ""
+    age: str = ""
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -88,8 +109,10 @@ class TermRule:
             raise ValueError(f"“{self.category}”规则须且只须给出 term 或 regex 之一")
         if self.severity not in _SEVERITIES or not set(self.kinds) <= set(KINDS):
             raise ValueError(f"“{self.category}”规则的 severity 或 kinds 无效")
+        if self.age not in _AGE_KINDS:
+            raise ValueError(f"“{self.category}”规则的 age 无效：{self.age}")
         if self.term is not None:
-            source = re.escape(unicodedata.normalize("NFKC", self.term))
+            source = re.escape(normalize_text(self.term))
             if _ASCII_WORD.match(self.term[0]):
                 source = r"(?<![0-9A-Za-z])" + source
             if _ASCII_WORD.match(self.term[-1]):
@@ -118,6 +141,8 @@ class TermRule:
             kinds=tuple(data.get("kinds", KINDS)),
             vocational_only=bool(data.get("vocational_only", False)),
             severity=severity,
+            suggestion=str(data.get("suggestion", "")),
+            age=str(data.get("age", "")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +158,10 @@ class TermRule:
             vocational_only=self.vocational_only,
             severity=self.severity,
         )
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.age:
+            out["age"] = self.age
         return out
 
 
@@ -144,7 +173,7 @@ class ComplianceRules:
     ----------
     sources : mapping of str to str
         Source per numeric rule: intern_share_of_staff, intern_share_of_post, internship_pay,
-        hours, min_age.
+        hours, min_age, child_labour (an age limit under ``min_age`` in a posting).
     intern_share_of_staff_max : float, default=0.10
         Interns at one enterprise over its 在岗职工总数, at most.
     intern_share_of_post_max : float, default=0.20
@@ -161,7 +190,8 @@ class ComplianceRules:
         Words that a posting must not contain.
     benign_patterns : tuple of str
         Regular expressions for text that is blanked out before the words are looked for: the
-        negations (性别不限, 不收押金) and phone numbers, which would otherwise trip a rule.
+        negations (性别不限, 不收押金) and phone numbers, which would otherwise trip a rule. They
+        are applied to the normalised text (see `normalized`).
     """
 
     sources: Mapping[str, str]
@@ -239,6 +269,8 @@ class PositionFacts:
         Staff on this kind of post.
     open_to_vocational : bool
         The posting is aimed at vocational students (学历 conditions are then checked).
+    skills : tuple of str
+        The skills asked for, each a text a person reads.
     """
 
     kind: str
@@ -253,6 +285,7 @@ class PositionFacts:
     existing_interns: int
     post_staff_count: int | None
     open_to_vocational: bool = True
+    skills: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -279,6 +312,16 @@ class Finding:
         The rule applied (a `ComplianceRules` field name).
     source : str
         Policy or legal source.
+    category : str
+        What kind of problem, in Chinese (性别歧视, 户籍歧视 …); empty for the figures.
+    words : tuple of str
+        The words found, as the enterprise wrote them (full-width, traditional, spaced …).
+    context : tuple of str
+        Each of the words in its surrounding text, as written (… marks a cut).
+    suggestion : str
+        A fair wording to use instead, in Chinese.
+    score : float or None
+        The review classifier's score, on its findings (code ``needs_review``) only.
     """
 
     code: str
@@ -287,10 +330,15 @@ class Finding:
     message: str
     rule: str
     source: str
+    category: str = ""
+    words: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    suggestion: str = ""
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for JSON."""
-        return {
+        """Plain-data form for JSON; the text fields only where they say something."""
+        out: dict[str, Any] = {
             "code": self.code,
             "severity": self.severity,
             "field": self.field,
@@ -298,6 +346,16 @@ class Finding:
             "rule": self.rule,
             "source": self.source,
         }
+        if self.category:
+            out["category"] = self.category
+        if self.words:
+            out["words"] = list(self.words)
+            out["context"] = list(self.context)
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.score is not None:
+            out["score"] = self.score
+        return out
 
 
 def check_position(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
@@ -326,69 +384,258 @@ def check_position(facts: PositionFacts, rules: ComplianceRules) -> list[Finding
     return findings
 
 
-# Separators a poster can slip between the characters of a banned word ("限 男 性", "本·地·户·口"):
-# spaces and punctuation, but not the "-" and "~" of an age range.
-_SEPARATOR_CATEGORIES = ("Z", "P", "C")
+# ---------------------------------------------------------------------------- normalisation
+
+# Marks in the normalised text: blanked benign text, and the end of a sentence. Neither matches
+# a rule nor glues its neighbours into a match.
+_BENIGN_MARK = "\u2063"
+_BOUNDARY = "\u2063"
+# Sentence ends stay as a boundary, so that two sentences never read as one word.
+# A colon too: 任职要求：单身员工可住宿舍 is a label and its content, not 要求单身.
+_SENTENCE_ENDS = frozenset("。!?;:\n\r")
+# The "-" and "~" of an age range (18-35岁) stay between digits and Chinese numerals alike.
 _KEPT = frozenset("-~")
-_BENIGN_MARK = "\u2063"  # stands for blanked benign text: matches nothing, glues nothing
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
-_SPACES_INSIDE_WORD = re.compile(r"(?<![0-9A-Za-z]) +| +(?![0-9A-Za-z])")
+@cache
+def _simplified() -> dict[str, str]:
+    """Traditional → simplified, one character to one character (the table of the zhconv
+    package, read as data), so that every character of the normalised text still points at one
+    character of the original."""
+    data = resources.files("zhconv").joinpath("zhcdict.json").read_text(encoding="utf-8")
+    table: dict[str, str] = json.loads(data)["zh2Hans"]
+    return {k: v for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v}
+
+
+def _is_separator(char: str) -> bool:
+    return unicodedata.category(char)[0] in "ZPC" and char not in _KEPT
+
+
+def normalized(text: str) -> tuple[str, list[int]]:
+    """The text the rules read, and for each of its characters the index of the character of
+    ``text`` it came from.
+
+    NFKC (full-width → half-width), traditional → simplified, lower case; invisible characters
+    (zero-width spaces and joiners, controls) dropped; spaces and punctuation dropped, except a
+    sentence end (kept as a boundary mark) and the separators between two ASCII letters or digits
+    (985/211, 1.6米 stay as written, a run of spaces as one space). So 只 要 女 生, 仅\u200d限本地
+    户口 and 技校生勿擾 read 只要女生, 仅限本地户口 and 技校生勿扰.
+    """
+    table = _simplified()
+    chars: list[tuple[str, int]] = []
+    for index, original in enumerate(text):
+        for char in unicodedata.normalize("NFKC", original):
+            if char in _SENTENCE_ENDS:
+                chars.append((_BOUNDARY, index))
+            elif unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") and char != _BENIGN_MARK:
+                continue
+            else:
+                chars.append((table.get(char, char).lower(), index))
+    out: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < len(chars):
+        char, index = chars[i]
+        if char == _BENIGN_MARK or not _is_separator(char):
+            out.append(char)
+            where.append(index)
+            i += 1
+            continue
+        j = i
+        while j < len(chars) and chars[j][0] != _BENIGN_MARK and _is_separator(chars[j][0]):
+            j += 1
+        before = out[-1] if out else ""
+        after = chars[j][0] if j < len(chars) else ""
+        if _ASCII_ALNUM.fullmatch(before) and _ASCII_ALNUM.fullmatch(after):
+            run = [c for c, _ in chars[i:j]]
+            kept = next((c for c in run if not c.isspace()), " ")
+            out.append(kept)
+            where.append(chars[i][1])
+        i = j
+    return "".join(out), where
 
 
 def normalize_text(text: str) -> str:
-    """NFKC-folded ``text`` (full-width → half-width) with spaces, punctuation and controls
-    dropped, except one space between two ASCII words or numbers ("985/211" stays two numbers)."""
-    folded = unicodedata.normalize("NFKC", text)
-    spaced = "".join(
-        char
-        if char in _KEPT
-        or char == _BENIGN_MARK
-        or not unicodedata.category(char).startswith(_SEPARATOR_CATEGORIES)
-        else " "
-        for char in folded
-    )
-    return _SPACES_INSIDE_WORD.sub("", re.sub(" +", " ", spaced))
+    """The normalised text alone (see `normalized`)."""
+    return normalized(text)[0]
 
 
-def _scannable(text: str, rules: ComplianceRules) -> str:
-    # NFKC so that full-width ９８５ or ＫＴＶ are caught; benign text is blanked first so that it
-    # can neither match nor glue two neighbours into a match; then the separators go.
-    folded = unicodedata.normalize("NFKC", text)
+def _blank_benign(text: str, rules: ComplianceRules) -> str:
+    """``text`` with every benign pattern's matches blanked. Each pattern reads the text as it
+    was, so one pattern's blanks never hide the words another needs (户口均可 inside
+    本地户口和外地户口均可)."""
+    blank = [False] * len(text)
     for pattern in rules.benign:
-        folded = pattern.sub(lambda match: _BENIGN_MARK * len(match.group()), folded)
-    return normalize_text(folded)
+        for match in pattern.finditer(text):
+            blank[match.start() : match.end()] = [True] * (match.end() - match.start())
+    return "".join(_BENIGN_MARK if b else c for c, b in zip(text, blank, strict=True))
+
+
+# ---------------------------------------------------------------------------- words
+
+
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def age_number(text: str) -> int | None:
+    """18, 十八, 三十五, 二十 → the number; None when ``text`` is no age."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CHINESE_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return int("".join(str(_CHINESE_DIGITS[c]) for c in text))
+    tens, _, units = text.partition("十")
+    if "十" in units or len(tens) > 1 or len(units) > 1:
+        return None
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def _ages(match: re.Match[str]) -> list[int]:
+    groups = match.groupdict()
+    found = [age_number(groups[name] or "") for name in ("low", "high") if name in groups]
+    return [age for age in found if age is not None]
+
+
+@dataclass
+class _Hit:
+    rule: TermRule
+    start: int
+    end: int
+    severity: Severity
+    under_age: bool
+
+
+def _quote(text: str, where: list[int], start: int, end: int) -> tuple[str, str]:
+    """The words of ``text`` behind the normalised span, as written, and their context."""
+    first, last = where[start], where[end - 1] + 1
+    words = text[first:last]
+    left, right = max(0, first - _CONTEXT), min(len(text), last + _CONTEXT)
+    context = (
+        ("…" if left > 0 else "")
+        + text[left:last].replace("\n", " ")
+        + text[last:right].replace("\n", " ")
+        + ("…" if right < len(text) else "")
+    )
+    return words, context
+
+
+def _text_hits(
+    text: str, kind: str, open_to_vocational: bool, rules: ComplianceRules
+) -> list[_Hit]:
+    """The rules' matches in one normalised text: within a category, a match that overlaps an
+    earlier one (of an earlier rule) is the same words and is dropped."""
+    hits: list[_Hit] = []
+    claimed: dict[str, list[tuple[int, int]]] = {}
+    for group, _ in _TERM_GROUPS:
+        term_rules: Sequence[TermRule] = getattr(rules, group)
+        for rule in term_rules:
+            if kind not in rule.kinds or (rule.vocational_only and not open_to_vocational):
+                continue
+            spans = claimed.setdefault(rule.category, [])
+            for match in rule.pattern.finditer(text):
+                start, end = match.span()
+                if start == end or any(start < e and s < end for s, e in spans):
+                    continue
+                under_age = bool(rule.age) and any(a < rules.min_age for a in _ages(match))
+                if rule.age == "floor" and not under_age:
+                    continue
+                spans.append((start, end))
+                severity: Severity = "blocking" if under_age else rule.severity
+                hits.append(_Hit(rule, start, end, severity, under_age))
+    return hits
 
 
 def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
     findings: list[Finding] = []
-    for field_name in ("title", "description"):
-        text = _scannable(getattr(facts, field_name), rules)
-        for group, code in _TERM_GROUPS:
-            term_rules: Sequence[TermRule] = getattr(rules, group)
-            for rule in term_rules:
-                if facts.kind not in rule.kinds or (
-                    rule.vocational_only and not facts.open_to_vocational
-                ):
-                    continue
-                words = list(dict.fromkeys(m.group() for m in rule.pattern.finditer(text)))
-                if not words:
-                    continue
-                quoted = "、".join(f"“{word}”" for word in words)
+    texts = {
+        "title": facts.title,
+        "description": facts.description,
+        "skills": "\n".join(facts.skills),
+    }
+    for field_name in TEXT_FIELDS:
+        original = texts[field_name]
+        if not original:
+            continue
+        text, where = normalized(original)
+        scanned = _blank_benign(text, rules)
+        hits = _text_hits(scanned, facts.kind, facts.open_to_vocational, rules)
+        # One finding per category (and severity) per field, in the order the rules are listed.
+        grouped: dict[tuple[str, bool], list[_Hit]] = {}
+        for hit in sorted(hits, key=lambda h: h.start):
+            grouped.setdefault((hit.rule.category, hit.under_age), []).append(hit)
+        order = {id(rule): n for n, rule in enumerate(_all_rules(rules))}
+        for (_, under_age), group in sorted(
+            grouped.items(), key=lambda item: min(order[id(h.rule)] for h in item[1])
+        ):
+            quoted: dict[str, str] = {}
+            for hit in group:
+                words, context = _quote(original, where, hit.start, hit.end)
+                quoted.setdefault(words, context)
+            rule = group[0].rule
+            label = _FIELD_LABELS[field_name]
+            marks = "、".join(f"“{words}”" for words in quoted)
+            if under_age:
                 findings.append(
                     Finding(
-                        code=code,
-                        severity=rule.severity,
+                        code="child_labour_age",
+                        severity="blocking",
                         field=field_name,
                         message=(
-                            f"{_FIELD_LABELS[field_name]}含有{rule.category}用语{quoted}："
-                            f"{rule.message}"
+                            f"{label}含有未满{rules.min_age}周岁的年龄条件{marks}：不得招用"
+                            f"未满{rules.min_age}周岁的未成年人，也不得安排未满{rules.min_age}"
+                            "周岁的学生实习"
                         ),
-                        rule=group,
-                        source=rule.source,
+                        rule="min_age",
+                        source=rules.sources["child_labour"],
+                        category="童工年龄",
+                        words=tuple(quoted),
+                        context=tuple(quoted.values()),
+                        suggestion=f"年满{rules.min_age}周岁",
                     )
                 )
+                continue
+            group_name, code = _group_of(rules, rule)
+            findings.append(
+                Finding(
+                    code=code,
+                    severity=min((h.severity for h in group), key=_SEVERITIES.index),
+                    field=field_name,
+                    message=f"{label}含有{rule.category}用语{marks}：{rule.message}",
+                    rule=group_name,
+                    source=rule.source,
+                    category=rule.category,
+                    words=tuple(quoted),
+                    context=tuple(quoted.values()),
+                    suggestion=rule.suggestion,
+                )
+            )
     return findings
+
+
+def _all_rules(rules: ComplianceRules) -> list[TermRule]:
+    return [rule for group, _ in _TERM_GROUPS for rule in getattr(rules, group)]
+
+
+def _group_of(rules: ComplianceRules, rule: TermRule) -> tuple[str, str]:
+    for group, code in _TERM_GROUPS:
+        if any(candidate is rule for candidate in getattr(rules, group)):
+            return group, code
+    raise LookupError(rule.label)  # pragma: no cover - every hit comes from a group
 
 
 def _hours_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:

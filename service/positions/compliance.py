@@ -2,6 +2,11 @@
 
 :func:`check_facts` needs no session, for callers that gather the facts of many positions themselves
 (the bulk import: :func:`existing_interns` answers for many enterprises in one query).
+
+Beside the rules, the review model (`rules.review`, trained on ``seed/data/screen_corpus.csv`` on
+first use) scores each text a person reads that the rules found nothing in: a score at or above
+`rules.review.REVIEW_THRESHOLD` adds a ``needs_review`` warning (待人工复核) with its score, which
+never blocks; regulators list those postings (``GET /positions/compliance-findings?review=true``).
 """
 
 from __future__ import annotations
@@ -10,18 +15,26 @@ import json
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from sqlmodel import Session
 
 from models import Organization, PositionKind, PositionStatus
-from rules.screen import ComplianceRules, Finding, PositionFacts, check_position
+from rules.review import REVIEW_THRESHOLD, ReviewModel, read_corpus, sentences, train
+from rules.screen import TEXT_FIELDS, ComplianceRules, Finding, PositionFacts, check_position
 from service import clock
 from service.positions import repository
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
+CORPUS_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "screen_corpus.csv"
+REVIEW_CODE = "needs_review"
+REVIEW_SOURCE = (
+    "产教通岗位文本复核模型（字符 n-gram 分类器，按 seed/data/screen_corpus.csv 标注语料训练；"
+    "仅提示监管部门人工复核，不阻止发布）"
+)
+_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述", "skills": "技能要求"}
 # Statuses whose interns are (or are about to be) at the enterprise: a closed posting was withdrawn
 # or expired before filling, so it places nobody.
 INTERN_STATUSES = (PositionStatus.open, PositionStatus.filled)
@@ -38,6 +51,8 @@ class PositionLike(Protocol):
     def title(self) -> str: ...
     @property
     def description(self) -> str: ...
+    @property
+    def skills(self) -> list[str]: ...
     @property
     def headcount(self) -> int: ...
     @property
@@ -76,12 +91,73 @@ def facts_of(
         post_staff_count=position.post_staff_count,
         # Every posting on this platform is aimed at vocational students (docs/design/policy.md §3).
         open_to_vocational=True,
+        skills=tuple(position.skills or ()),
     )
 
 
-def check_facts(facts: PositionFacts, rules: ComplianceRules | None = None) -> list[Finding]:
-    """The findings of one position's facts (blocking first); no database needed."""
-    return check_position(facts, rules or load_rules())
+@cache
+def review_model(path: Path = CORPUS_FILE) -> ReviewModel:
+    """The review classifier trained on the labelled corpus (once per process, ~0.3 s)."""
+    rows = read_corpus(path)
+    return train([row.text for row in rows], [row.unfair for row in rows])
+
+
+@lru_cache(maxsize=65536)
+def _sentence_score(sentence: str) -> float:
+    # Imports repeat their sentences across rows: each is scored once.
+    return review_model().scores([sentence])[0]
+
+
+def review_findings(facts: PositionFacts, rules_found: Collection[str]) -> list[Finding]:
+    """``needs_review`` warnings for the texts of ``facts`` (fields not in ``rules_found``) whose
+    most suspect sentence scores at least `REVIEW_THRESHOLD`."""
+    texts = {
+        "title": facts.title,
+        "description": facts.description,
+        "skills": "\n".join(facts.skills),
+    }
+    findings = []
+    for field_name in TEXT_FIELDS:
+        if field_name in rules_found:
+            continue
+        scored = [(_sentence_score(part), part) for part in sentences(texts[field_name])]
+        if not scored:
+            continue
+        score, sentence = max(scored)
+        if score < REVIEW_THRESHOLD:
+            continue
+        label = _FIELD_LABELS[field_name]
+        findings.append(
+            Finding(
+                code=REVIEW_CODE,
+                severity="warning",
+                field=field_name,
+                message=(
+                    f"{label}中的“{sentence}”经文本模型评分{score:.2f}，疑似含有不平等的招聘条件，"
+                    "待人工复核（不影响发布）"
+                ),
+                rule="review_model",
+                source=REVIEW_SOURCE,
+                category="待人工复核",
+                words=(sentence,),
+                context=(sentence,),
+                suggestion="如确有不平等条件，请按相应类别的建议修改",
+                score=round(score, 3),
+            )
+        )
+    return findings
+
+
+def check_facts(
+    facts: PositionFacts, rules: ComplianceRules | None = None, *, review: bool = True
+) -> list[Finding]:
+    """The findings of one position's facts (blocking first, review marks last); no database
+    needed. ``review=False`` leaves out the review model."""
+    findings = check_position(facts, rules or load_rules())
+    if review:
+        found = {f.field for f in findings if f.category}
+        findings.extend(review_findings(facts, found))
+    return findings
 
 
 def existing_interns(

@@ -216,13 +216,23 @@ def _blocked(findings: Sequence[Finding]) -> AppError:
         "岗位不符合发布规定，请按提示修改后再发布",
         code="compliance_blocked",
         status_code=422,
+        # Each detail is the finding itself: the category, the words as written in context, the
+        # source and the fair wording to use instead, for the enterprise's page to show inline.
         details=[
             field_detail(
-                f.field, f.message, code=f.code, severity=f.severity, rule=f.rule, source=f.source
+                **{k: v for k, v in f.to_dict().items() if k != "message"}, message=f.message
             )
             for f in findings
         ],
     )
+
+
+def _draft_findings(candidate: Position) -> list[dict[str, Any]]:
+    """A draft's screened texts: what the words would draw at publication (blocking or not),
+    kept on the draft for its enterprise to see; nothing blocks a draft. The figures are checked
+    when it is published."""
+    facts = compliance.facts_of(candidate, staff_count=None, existing_interns=0)
+    return [f.to_dict() for f in compliance.check_facts(facts) if f.category]
 
 
 def _checked_findings(session: Session, candidate: Position) -> list[dict[str, Any]]:
@@ -251,6 +261,7 @@ def create_position(
     resolutions = _resolve_majors(session, major_inputs, data.major_level)
     _ensure_title_free(session, enterprise.id, data.title, data.start_date, None)
     position = Position(**values, enterprise_id=enterprise.id, status=PositionStatus.draft)
+    position.compliance_findings = _draft_findings(position)
     session.add(position)
     session.flush()
     codes = _unique_codes(resolutions)
@@ -290,9 +301,10 @@ def update_position(
         _ensure_title_free(
             session, position.enterprise_id, merged["title"], merged["start_date"], position.id
         )
-    findings = position.compliance_findings
     if position.status == PositionStatus.open:
         findings = _checked_findings(session, Position(**merged))
+    else:
+        findings = _draft_findings(Position(**merged))
     before = _audited_state(position, repository.major_codes_of(session, position.id))
     for field, value in updates.items():
         setattr(position, field, value)
@@ -573,8 +585,11 @@ def positions_with_findings(
     region: str | None,
     severity: str | None,
     page: PageParams,
+    *,
+    review: bool = False,
 ) -> tuple[list[PositionView], int]:
-    """Published positions carrying compliance warnings, for regulators (of their region)."""
+    """Published positions carrying compliance warnings, for regulators (of their region);
+    ``review``: only those the review model marked 待人工复核."""
     region = organizations.scoped_region(session, viewer, region)
     condition = (
         catalog.region_scope(session, region).contains(col(Position.region_code))
@@ -582,7 +597,7 @@ def positions_with_findings(
         else None
     )
     rows, total = repository.positions_with_findings(
-        session, condition, severity, page.offset, page.page_size
+        session, condition, severity, page.offset, page.page_size, review=review
     )
     return _views(session, rows, viewer), total
 

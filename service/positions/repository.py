@@ -225,8 +225,11 @@ def positions_with_findings(
     severity: str | None,
     offset: int,
     limit: int,
+    *,
+    review: bool = False,
 ) -> tuple[list[tuple[Position, str, str]], int]:
-    """Published positions that carry compliance findings (warnings that did not block)."""
+    """Published positions that carry compliance findings (warnings that did not block);
+    ``review``: only those with a ``needs_review`` mark of the review model."""
     # The findings are a JSON list; "not the empty list" is compared as text on both backends.
     conditions: list[Any] = [
         col(Position.status).in_(PUBLISHED_STATUSES),
@@ -236,6 +239,8 @@ def positions_with_findings(
         conditions.append(region_condition)
     if severity is not None:
         conditions.append(cast(col(Position.compliance_findings), Text).contains(f'"{severity}"'))
+    if review:
+        conditions.append(cast(col(Position.compliance_findings), Text).contains('"needs_review"'))
     order = [col(Position.published_at).desc().nulls_last(), col(Position.id)]
     return _counted_page(session, conditions, order, offset, limit)
 

@@ -88,9 +88,14 @@ def positions_with_findings(
     severity: Annotated[
         Literal["warning", "blocking"] | None, Query(description="提示级别")
     ] = None,
+    review: Annotated[
+        bool, Query(description="只列出文本模型标记为“待人工复核”的岗位（附评分）")
+    ] = False,
 ) -> PositionsPublic:
     """带合规提示的已发布岗位（监管部门和管理员）。"""
-    return _page(*operations.positions_with_findings(session, viewer, region, severity, page))
+    return _page(
+        *operations.positions_with_findings(session, viewer, region, severity, page, review=review)
+    )
 
 
 @router.get("/{position_id}", response_model=PositionPublic)

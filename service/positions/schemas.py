@@ -210,6 +210,11 @@ class FindingPublic(BaseModel):
     message: str = Field(description="说明（含触发规则的数字或用语）")
     rule: str = Field(description="适用的规则")
     source: str = Field(description="政策或法律依据")
+    category: str = Field(default="", description="问题类别（如 性别歧视、户籍歧视、待人工复核）")
+    words: list[str] = Field(default_factory=list, description="发现的用语（按企业原文）")
+    context: list[str] = Field(default_factory=list, description="用语所在的上下文（原文）")
+    suggestion: str = Field(default="", description="建议改用的公平表述")
+    score: float | None = Field(default=None, description="文本模型评分（仅待人工复核）")
 
 
 class ComplianceCheck(BaseModel):

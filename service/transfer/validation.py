@@ -509,6 +509,7 @@ class PositionRow:
     post_staff_count: int | None
     hours_per_day: float | None
     hours_per_week: float | None
+    skills: list[str] = field(default_factory=list)
 
 
 def check_positions(
@@ -631,8 +632,17 @@ def check_position_rules(
     for item in prepared:
         values = item.values
         previous = stored.get(item.key)
+        if values["status"] == PositionStatus.draft and not unchanged(item):
+            # A draft's texts are screened as in the API: its findings are kept on it for its
+            # enterprise to see, and block only when it is published.
+            facts = compliance.facts_of(_position_row(values), staff_count=None, existing_interns=0)
+            values["compliance_findings"] = [
+                f.to_dict() for f in compliance.check_facts(facts) if f.category
+            ]
+            kept.append(item)
+            continue
         if values["status"] not in CHECKED_STATUSES or unchanged(item):
-            # Drafts are checked when published; closed postings were checked when they were open.
+            # Closed postings were checked when they were open.
             values["compliance_findings"] = previous["compliance_findings"] if previous else []
             kept.append(item)
             continue
@@ -659,6 +669,7 @@ def check_position_rules(
 _FINDING_COLUMNS = {
     "title": "title",
     "description": "description",
+    "skills": "skills",
     "monthly_pay": "monthly_pay",
     "same_post_wage": "same_post_wage",
     "hours_per_day": "hours_per_day",
@@ -675,6 +686,7 @@ def _position_row(values: Mapping[str, Any]) -> PositionRow:
         kind=values["kind"],
         title=values["title"],
         description=values["description"],
+        skills=list(values.get("skills") or []),
         headcount=values["headcount"],
         monthly_pay=values["monthly_pay"],
         same_post_wage=values["same_post_wage"],

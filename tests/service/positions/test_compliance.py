@@ -108,7 +108,8 @@ def test_check_facts_needs_no_session() -> None:
         "title",
         "blocking",
     )
-    assert "“本市户籍”" in finding.message
+    assert "“限本市户籍”" in finding.message
+    assert finding.context == ("仓管员（限本市户籍）",)
 
 
 def test_facts_of_maps_every_field(session: Session) -> None:

@@ -182,10 +182,13 @@ def test_discriminatory_wording_blocks_with_the_words_and_source(
         ("title", "discriminatory_term", "blocking"),
         ("description", "discriminatory_term", "blocking"),
         ("description", "discriminatory_term", "blocking"),
-        ("description", "discriminatory_term", "blocking"),
     ]
     assert "“限男性”" in error["details"][0]["message"]
-    assert "“985”" in error["details"][1]["message"]
+    assert "“985”、“211”" in error["details"][1]["message"]
+    assert [d["category"] for d in error["details"]] == ["性别歧视", "学历歧视", "户籍歧视"]
+    assert error["details"][0]["words"] == ["限男性"]
+    assert error["details"][0]["context"] == ["储备干部（限男性）"]
+    assert error["details"][0]["suggestion"] == "性别不限"
     assert all(d["source"] and d["rule"] == "discriminatory_terms" for d in error["details"])
     position = session.get(Position, uuid.UUID(created["id"]))
     assert position is not None
@@ -388,11 +391,15 @@ def test_the_compliance_preview_shows_what_publication_would_refuse(
         ("title", "discriminatory_term", "blocking")
     ]
     assert "限男性" in body["findings"][0]["message"]
-    # The preview changes nothing: the position is still a draft, with no stored findings.
+    # The preview changes nothing: the position is still a draft, carrying the findings of its
+    # words screened when it was created (issue 28), which do not block a draft.
     stored = session.get(Position, uuid.UUID(blocked["id"]))
     assert stored is not None
     session.refresh(stored)
-    assert (stored.status, stored.compliance_findings) == (PositionStatus.draft, [])
+    assert stored.status == PositionStatus.draft
+    assert [(f["field"], f["category"]) for f in stored.compliance_findings] == [
+        ("title", "性别歧视")
+    ]
 
     ok = client.get(f"{URL}/{clean['id']}/compliance", headers=headers).json()
     assert ok == {"publishable": True, "findings": []}

@@ -428,6 +428,28 @@ def test_blocking_findings_are_bad_rows_and_drafts_wait_for_publication(session:
     assert result.inserted == 1
 
 
+def test_import_screens_every_text_and_keeps_a_drafts_findings(session: Session) -> None:
+    load(session, TransferKind.organizations)
+    headers = [*POSITION_HEADERS, "skills"]
+    rows = [
+        [E1, "装配工", "job", "3", "2027-09-01", "", "open", "负责装配", "", "", "识图;技校生勿擾"],
+        [E1, "仓管员（限本市戶籍）", "job", "3", "2027-09-01", "", "open", "", "", "", ""],
+        [E1, "草稿岗位", "job", "3", "2027-09-01", "", "draft", "只 要 女 生", "", "", ""],
+    ]
+    with pytest.raises(ImportInvalid) as error:
+        run(session, TransferKind.positions, import_file_bytes(headers, rows))
+    found = problems_of(error)
+    assert [(row, column) for row, column, _ in found] == [(2, "skills"), (3, "title")]
+    assert "“技校生勿擾”" in found[0][2]
+    assert "“限本市戶籍”" in found[1][2]
+    result = run(session, TransferKind.positions, import_file_bytes(headers, rows[2:]))
+    assert result.inserted == 1
+    [stored] = session.exec(select(Position).where(Position.title == "草稿岗位")).all()
+    assert [(f["field"], f["category"], f["words"]) for f in stored.compliance_findings] == [
+        ("description", "性别歧视", ["只 要 女 生"])
+    ]
+
+
 def test_intern_share_counts_the_whole_file_and_the_stored_postings(session: Session) -> None:
     enterprise = make_enterprise(session, code=E1, staff_count=100)
     make_position(

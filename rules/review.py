@@ -1,0 +1,96 @@
+"""The second signal of the posting screen: a character n-gram classifier for human review.
+
+The rules of `rules.screen` block what law and policy forbid, word by word. What they cannot
+reach — a phrasing nobody wrote a rule for — this model may still recognise: it is trained on the
+labelled corpus (``seed/data/screen_corpus.csv``), on the normalised text, and scores each sentence
+of a posting. A high score never blocks by itself; it marks the posting 待人工复核 for the region's
+regulator, with the score.
+
+scikit-learn is imported when a model is trained, not when this module is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rules.screen import normalize_text
+
+__all__ = ["REVIEW_THRESHOLD", "CorpusRow", "ReviewModel", "read_corpus", "sentences", "train"]
+
+REVIEW_THRESHOLD = 0.8
+"""Scores at or above this mark a sentence for review (chosen on the cross-validated scores of
+the corpus, see ``bench/bench_screen.py``)."""
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+")
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """One labelled phrasing: a posting sentence, whether it is unfair, its category (for a fair
+    one, the category whose words it shares) and the phrase inside the sentence."""
+
+    text: str
+    unfair: bool
+    category: str
+    phrase: str
+
+
+def read_corpus(path: Path) -> list[CorpusRow]:
+    """The rows of a corpus CSV (columns text, unfair, category, phrase)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            CorpusRow(row["text"], row["unfair"] == "1", row["category"], row["phrase"])
+            for row in csv.DictReader(handle)
+        ]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a posting text (split at 。！？； and line ends), stripped, non-empty."""
+    return [part.strip() for part in _SENTENCE.findall(text) if part.strip()]
+
+
+class ReviewModel:
+    """TF-IDF over character 1–3-grams (``char_wb``) of the normalised text, then a balanced
+    logistic regression. `score` is the probability that a text is unfair."""
+
+    def __init__(self, pipeline: Any) -> None:
+        self._pipeline = pipeline
+
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        """The probability that each text is unfair."""
+        if not texts:
+            return []
+        normal = [normalize_text(text) for text in texts]
+        return [float(p) for p in self._pipeline.predict_proba(normal)[:, 1]]
+
+    def score(self, text: str) -> tuple[float, str]:
+        """The highest sentence score of ``text``, and that sentence (0 and "" for no text)."""
+        parts = sentences(text)
+        if not parts:
+            return 0.0, ""
+        best = max(zip(self.scores(parts), parts, strict=True))
+        return best[0], best[1]
+
+
+def pipeline() -> Any:
+    """A fresh, untrained pipeline (for cross-validation)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
+        LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000),
+    )
+
+
+def train(texts: Sequence[str], labels: Sequence[bool]) -> ReviewModel:
+    """A model trained on ``texts`` (normalised here) labelled unfair or not."""
+    model = pipeline()
+    model.fit([normalize_text(text) for text in texts], [int(label) for label in labels])
+    return ReviewModel(model)
