@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from models import MajorProposal, Programme, User
+from service import clock
 from service.adjustments import operations
 from service.adjustments.schemas import ProposalCreate, WindowCreate
-from service.positions.compliance import local_today
 from service.reports import operations as reports
 from service.reports.operations import MismatchQuery
 
@@ -32,7 +32,7 @@ CASE = {
 
 def add_window(session: Session, region: str, year: int, regulator: User, school: User) -> int:
     """The window and the demo school's proposals; returns how many proposals were written."""
-    today = local_today()
+    today = clock.today()
     operations.create_window(
         session,
         regulator,

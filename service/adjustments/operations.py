@@ -31,7 +31,7 @@ from models.adjustment import (
 )
 from models.base import OrganizationKind, OrganizationStatus, utcnow
 from rules.adjustment import ACTION_LABELS
-from service import audit
+from service import audit, clock
 from service.adjustments import repository
 from service.adjustments.schemas import (
     FilingRow,
@@ -51,11 +51,10 @@ from service.adjustments.schemas import (
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
+from service.organizations import repository as organizations_repository
 from service.pagination import PageParams
-from service.positions.compliance import local_today
 from service.reports import evidence as report_evidence
 from service.reports import operations as reports
-from service.reports.exporters import BEIJING as _BEIJING
 from service.reports.operations import MismatchQuery
 from service.reports.schemas import MismatchReport
 
@@ -89,7 +88,7 @@ OTHER_INDUSTRY = "其他（未对接重点产业）"
 def window_state(
     window: AdjustmentWindow, today: date | None = None
 ) -> Literal["upcoming", "open", "closed"]:
-    today = today or local_today()
+    today = today or clock.today()
     if today < window.opens_on:
         return "upcoming"
     if today > window.closes_on:
@@ -612,7 +611,7 @@ def list_proposals(
             scope = organizations.supervision_scope(session, viewer)
             if scope is not None:
                 conditions.append(
-                    col(MajorProposal.school_id).in_(organizations.organizations_in(scope))
+                    col(MajorProposal.school_id).in_(organizations_repository.ids_in(scope))
                 )
         if school_code is not None:
             school = repository.school_by_code(session, school_code)
@@ -1146,9 +1145,7 @@ def region_adjustments(
                 against_warning="是" if p.against_warning else "否",
                 decision_label=shown.status_label,
                 comment=p.decision_comment,
-                decided_on=(
-                    p.decided_at.astimezone(_BEIJING).date().isoformat() if p.decided_at else ""
-                ),
+                decided_on=(clock.local(p.decided_at).date().isoformat() if p.decided_at else ""),
             )
         )
     return RegionAdjustments(

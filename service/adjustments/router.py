@@ -27,8 +27,8 @@ from service.adjustments.schemas import (
     WindowsPublic,
 )
 from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
-from service.errors import error_responses
 from service.fields import Year as YearValue
+from service.http_errors import error_responses
 from service.pagination import PageDep
 from service.reports.exporters import file_formats_documented
 

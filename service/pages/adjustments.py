@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from models import Organization, Role, User
 from models.adjustment import PROPOSAL_KIND_LABELS
+from service import clock
 from service.adjustments import exporters, operations
 from service.adjustments.schemas import (
     ProposalCreate,
@@ -33,7 +34,6 @@ from service.pages.web import (
     require_page_roles,
 )
 from service.pagination import PageParams
-from service.positions.compliance import local_today
 
 school_router = APIRouter(
     prefix="/school/adjustments", route_class=PageRoute, include_in_schema=False
@@ -79,7 +79,7 @@ def _values(form: dict[str, str], names: tuple[str, ...]) -> dict[str, Any]:
 
 def _default_year(session: Session, user: User) -> int:
     windows, _ = operations.list_windows(session, user, None, PageParams(page=1, page_size=1))
-    return windows[0].year if windows else local_today().year
+    return windows[0].year if windows else clock.today().year
 
 
 # ---------------------------------------------------------------- school
@@ -209,7 +209,7 @@ def _regulator_context(
             view_note = error.message
         if view is not None and view.window is not None:
             unacted = operations.unacted(session, user, view.window.id)
-    today = local_today()
+    today = clock.today()
     return {
         "title": "专业动态调整审核",
         "region": code or "",

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import Organization, OrganizationKind, Role, User
-from service.positions.compliance import local_today
+from service import clock
 from tests.factories import (
     auth_headers,
     make_organization,
@@ -69,7 +69,7 @@ def build(session: Session) -> World:
 
 
 def window_body(**changes: Any) -> dict[str, Any]:
-    today = local_today()
+    today = clock.today()
     body: dict[str, Any] = {
         "region_code": CITY,
         "year": YEAR,
@@ -92,4 +92,4 @@ def propose(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
 
 
 def yesterday() -> date:
-    return local_today() - timedelta(days=1)
+    return clock.today() - timedelta(days=1)
