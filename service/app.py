@@ -28,6 +28,7 @@ from service.lists.router import router as lists_router
 from service.middleware import (
     AllowedMethodsMiddleware,
     BodyLimitMiddleware,
+    JsonBodyMiddleware,
     SecurityHeadersMiddleware,
 )
 from service.organizations.router import router as organizations_router
@@ -113,6 +114,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router())
     install_pages(app)
     app.add_middleware(AllowedMethodsMiddleware, routes=app.router.routes)
+    app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_body_bytes,
