@@ -30,6 +30,7 @@ from service.lists.router import router as lists_router
 from service.middleware import (
     AllowedMethodsMiddleware,
     BodyLimitMiddleware,
+    JsonBodyMiddleware,
     SecurityHeadersMiddleware,
 )
 from service.organizations.router import accounts_router
@@ -120,6 +121,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router())
     install_pages(app)
     app.add_middleware(AllowedMethodsMiddleware, routes=app.router.routes)
+    app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_body_bytes,

@@ -8,6 +8,7 @@ nothing is buffered to be measured.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -15,14 +16,17 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import error_body
+from service.settings import settings
 
-# Swagger UI and ReDoc pages load their scripts from jsDelivr and run an inline bootstrap.
+# Swagger UI and ReDoc are served from the installed packages (service/pages/docs.py), with an
+# inline bootstrap: no CDN is allowed (issue 24: the policy still named jsDelivr).
 _DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-    "https://fastapi.tiangolo.com https://cdn.redoc.ly; worker-src 'self' blob:; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+# Production is served over HTTPS (behind the proxy that ends TLS): browsers must not fall back.
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -129,6 +133,8 @@ class SecurityHeadersMiddleware:
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"strict-origin-when-cross-origin"),
                 ]
+                if settings.environment == "production":
+                    extra.append(_HSTS)
                 content_type = dict(headers).get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
                     extra.append(
@@ -195,3 +201,95 @@ class AllowedMethodsMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_allow)
+
+
+# Control characters a text field may not hold (tab, newline and carriage return may: descriptions
+# keep their lines). XLSX cannot store them at all (issue 24: a vertical tab in one description made
+# every export of the region a 500), and on a page or in a CSV they only hide text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def _control_fields(value: Any, path: str, found: list[str]) -> None:
+    if isinstance(value, str):
+        if _CONTROL_CHARACTERS.search(value):
+            found.append(path or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _control_fields(item, f"{path}.{key}" if path else str(key), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _control_fields(item, f"{path}.{index}" if path else str(index), found)
+
+
+class JsonBodyMiddleware:
+    """A JSON body checked before any route sees it: malformed JSON is 422 ``JSON格式错误`` (not
+    FastAPI's English 400), and text holding control characters is refused field by field.
+
+    Runs inside :class:`BodyLimitMiddleware`, so the body it reads whole is already capped."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type != b"application/json" and not content_type.endswith(b"+json"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body.strip():
+            try:
+                data = json.loads(body)
+            except ValueError:
+                await _json_error(
+                    send, "输入数据有误", [{"field": "body", "message": "JSON格式错误"}]
+                )
+                return
+            found: list[str] = []
+            _control_fields(data, "", found)
+            if found:
+                details = [
+                    {
+                        "field": field,
+                        "message": "含有不允许的控制字符（如垂直制表符、换页符），请删除后重试",
+                    }
+                    for field in found[:20]
+                ]
+                await _json_error(send, "输入数据有误：文本中含有控制字符", details)
+                return
+        replay = iter(messages)
+
+        async def replayed() -> Message:
+            message = next(replay, None)
+            return message if message is not None else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+async def _json_error(send: Send, message: str, details: list[dict[str, Any]]) -> None:
+    body = json.dumps(error_body("validation_error", message, details), ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

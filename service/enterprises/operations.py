@@ -15,6 +15,8 @@ from service.enterprises.schemas import (
     TaxYearOut,
 )
 from service.errors import Forbidden, Invalid, NotFound, field_detail
+from service.integration_enterprises import repository as registry
+from service.integration_enterprises.schemas import STATUS_LABELS
 from service.organizations import repository as organizations_repository
 
 MIN_YEAR, MAX_YEAR = 2019, 2100  # 财税〔2019〕46号 applies from 2019
@@ -56,6 +58,27 @@ def _regulates(session: Session, actor: User, enterprise: Organization) -> bool:
     return enterprise.region_code in catalog.region_scope(session, own.region_code)
 
 
+# 财税〔2019〕46号 credits the investment of enterprises in the 产教融合型企业 registry: those taken
+# into cultivation (培育库) and those certified (认定).
+ELIGIBLE_STATUSES = ("cultivation", "certified")
+
+
+def _require_registry(session: Session, enterprise: Organization) -> None:
+    """422 naming where the enterprise stands when it is not in the registry (issue 24)."""
+    if enterprise.is_integration_enterprise:
+        return
+    application = registry.active_application(session, enterprise.id, ELIGIBLE_STATUSES)
+    if application is not None:
+        return
+    other = registry.active_application(session, enterprise.id, tuple(STATUS_LABELS))
+    standing = STATUS_LABELS[other.status] if other is not None else "未申报"
+    raise Invalid(
+        f"{enterprise.name}不在产教融合型企业名录中（申报状态：{standing}），"
+        "不能出具抵免计算单（财税〔2019〕46号仅适用于入库培育或已认定的产教融合型企业）",
+        details=[field_detail("code", f"申报状态：{standing}，须为入库培育或已认定")],
+    )
+
+
 def put_tax_year(
     session: Session, code: str, year: int, data: TaxYearIn, actor: User
 ) -> TaxYearOut:
@@ -82,6 +105,7 @@ def statement(session: Session, code: str, year: int, actor: User) -> IncentiveS
     enterprise = _enterprise(session, code)
     if not (_own(actor, enterprise) or _regulates(session, actor, enterprise)):
         raise Forbidden("只有企业本身及其所在地区的监管部门可以查看抵免计算单")
+    _require_registry(session, enterprise)
     rows = repository.tax_years_up_to(session, enterprise.id, year)
     if not any(row.year == year for row in rows):
         raise NotFound(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 from typing import Any
 
 from openpyxl import Workbook
 
+from service.export_cells import append_row, clean_text, csv_cell, html_text
 from service.lists.schemas import RegionList
 from service.reports.exporters import MEDIA_TYPES, ReportFile, _beijing_time, _sheet_header
 
@@ -82,8 +82,8 @@ def to_csv(result: RegionList) -> bytes:
     headers, rows = table(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -91,31 +91,31 @@ def to_xlsx(result: RegionList) -> bytes:
     headers, rows = table(result)
     book = Workbook()
     sheet = book.active
-    sheet.title = result.title
+    sheet.title = clean_text(result.title)
     _sheet_header(sheet, headers, [16] * len(headers))
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     by_occupation = occupation_table(result)
     if by_occupation is not None:
         extra = book.create_sheet("按职业")
         _sheet_header(extra, by_occupation[0], [16] * len(by_occupation[0]))
         for row in by_occupation[1]:
-            extra.append(row)
+            append_row(extra, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def _html_table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html_text(v)}</td>" for v in row) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def to_html(result: RegionList) -> bytes:
-    title = f"{result.region_name}{result.year}年{result.title}"
+    title = html_text(f"{result.region_name}{result.year}年{result.title}")
     tables = _html_table(*table(result))
     by_occupation = occupation_table(result)
     if by_occupation is not None:
@@ -124,7 +124,7 @@ def to_html(result: RegionList) -> bytes:
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
         "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
         f"</style></head><body><h1>{title}</h1><p>行政区划代码 {result.region}；"
-        f"{html.escape(_status_line(result))}；生成时间 {_beijing_time(result.generated_at)}</p>"
+        f"{html_text(_status_line(result))}；生成时间 {_beijing_time(result.generated_at)}</p>"
         f"{tables}</body></html>"
     )
     return page.encode("utf-8")

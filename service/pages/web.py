@@ -31,6 +31,7 @@ from models import Role, User
 from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
 from service.auth import operations as auth
 from service.auth.schemas import Token
+from service.auth.security import decode_token
 from service.deps import ReadSessionDep
 from service.errors import AppError, Forbidden, Invalid, Unauthorized, pydantic_errors_to_details
 from service.settings import settings
@@ -99,9 +100,21 @@ def secure_cookies() -> bool:
 # ---------------------------------------------------------------- CSRF
 
 
-def _csrf_for(nonce: str) -> str:
+def _csrf_for(nonce: str, request: Request) -> str:
+    """The HMAC of the browser's nonce and its sign-in (issue 24: bound to the session, not only
+    to a cookie): a token taken before signing in, or in another account's session, is refused."""
     key = settings.jwt_secret().encode()
-    return hmac.new(key, f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+    message = f"csrf:{nonce}:{_session_family(request)}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _session_family(request: Request) -> str:
+    """The family of the browser's refresh token (stable across rotations), or "" signed out."""
+    token = request.cookies.get(REFRESH_COOKIE)
+    decoded = decode_token(token, "refresh") if token else None
+    if decoded is None or decoded[1] is None:
+        return ""
+    return decoded[1].split(".", 1)[0]
 
 
 def csrf_token(request: Request) -> str:
@@ -110,13 +123,17 @@ def csrf_token(request: Request) -> str:
     if nonce is None:
         nonce = secrets.token_urlsafe(32)
         request.state.csrf_nonce = nonce
-    return _csrf_for(nonce)
+    return _csrf_for(nonce, request)
 
 
 def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
     """Every form POST: the token must be the HMAC of this browser's nonce cookie."""
     nonce = request.cookies.get(CSRF_COOKIE)
-    if not nonce or not csrf_token or not hmac.compare_digest(_csrf_for(nonce), csrf_token):
+    if (
+        not nonce
+        or not csrf_token
+        or not hmac.compare_digest(_csrf_for(nonce, request), csrf_token)
+    ):
         raise Forbidden("页面已过期或请求来源不明，请刷新页面后重试", code="csrf_failed")
 
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from models import MajorLevel
 from rules.adjustment import ACTION_LABELS, ACTION_ORDER, AdjustmentThresholds
 from service import clock
+from service.export_cells import append_row, csv_cell
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 
@@ -140,9 +141,9 @@ COLUMNS: tuple[Column, ...] = (
 def to_csv(report: MismatchReport) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header for header, _, _ in COLUMNS])
+    writer.writerow([csv_cell(header) for header, _, _ in COLUMNS])
     for row in report.rows:
-        writer.writerow(["" if (v := get(row)) is None else v for _, get, _ in COLUMNS])
+        writer.writerow(["" if (v := get(row)) is None else csv_cell(v) for _, get, _ in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -168,7 +169,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
     widths = [10, 22, 10, 10, 8, 10, 12, 14, 12, 9, 10, 12, 8, 14, 50, 70, 50]
     _sheet_header(main, [header for header, _, _ in COLUMNS], widths)
     for row in report.rows:
-        main.append([get(row) for _, get, _ in COLUMNS])
+        append_row(main, [get(row) for _, get, _ in COLUMNS])
         for cell, (_, _, number_format) in zip(main[main.max_row], COLUMNS, strict=True):
             if number_format is not None:
                 cell.number_format = number_format
@@ -192,7 +193,8 @@ def to_xlsx(report: MismatchReport) -> bytes:
     for row in report.rows:
         years = [*row.history]
         for h in years:
-            history.append(
+            append_row(
+                history,
                 [
                     row.major_code,
                     row.major_name,
@@ -202,9 +204,10 @@ def to_xlsx(report: MismatchReport) -> bytes:
                     h.demand,
                     h.ratio,
                     h.destination_rate,
-                ]
+                ],
             )
-        history.append(
+        append_row(
+            history,
             [
                 row.major_code,
                 row.major_name,
@@ -214,7 +217,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
                 row.demand,
                 row.ratio,
                 row.destination_rate,
-            ]
+            ],
         )
     for cells in history.iter_rows(min_row=2):
         cells[6].number_format = "0.00"
@@ -229,7 +232,8 @@ def to_xlsx(report: MismatchReport) -> bytes:
     for row in report.rows:
         for reason in row.reasons:
             thresholds = "，".join(f"{k}={v:g}" for k, v in reason.thresholds.items())
-            reasons.append(
+            append_row(
+                reasons,
                 [
                     row.major_code,
                     row.major_name,
@@ -238,7 +242,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
                     reason.message,
                     thresholds,
                     reason.source,
-                ]
+                ],
             )
 
     about = book.create_sheet("报告信息")
@@ -251,7 +255,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
         ("数据来源", figures_source(report)),
         *((f"{ACTION_LABELS[a]}（专业数）", report.summary.get(a, 0)) for a in ACTION_ORDER),
     ):
-        about.append([label, value])
+        append_row(about, [label, value])
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 40
 

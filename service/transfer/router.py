@@ -103,15 +103,19 @@ def export_download(
     owner = operations.owner_for(session, actor, kind)
     # Written out before the response starts: the session closes when this function returns.
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
-    operations.export_table(
-        session,
-        kind,
-        file_format,
-        spool,
-        owner=owner,
-        labels=labels,
-        scope=organizations.regional_scope(session, actor),
-    )
+    try:
+        operations.export_table(
+            session,
+            kind,
+            file_format,
+            spool,
+            owner=owner,
+            labels=labels,
+            scope=organizations.regional_scope(session, actor),
+        )
+    except BaseException:
+        spool.close()  # a failed export keeps nothing open (issue 24)
+        raise
     return _download(spool, operations.file_name_for(kind, file_format), file_format)
 
 

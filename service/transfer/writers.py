@@ -10,7 +10,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from service.transfer.columns import FORMULA_PREFIXES, FileFormat, render_cell, render_text
+from service.export_cells import csv_cell, is_formula_text, xlsx_value
+from service.transfer.columns import FileFormat, render_cell, render_text
 
 CONTENT_TYPES = {
     FileFormat.csv: "text/csv; charset=utf-8",
@@ -32,8 +33,8 @@ def write_table(
 
 
 def _csv_cell(value: Any) -> str:
-    text = render_text(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    cell: str = csv_cell(render_text(value))
+    return cell
 
 
 def _write_csv(out: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -57,7 +58,7 @@ def _write_xlsx(
 ) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append(list(headers))
+    sheet.append([xlsx_value(header) for header in headers])
     count = 0
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
@@ -67,8 +68,8 @@ def _write_xlsx(
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    cell_value = render_cell(value)
-    if isinstance(cell_value, str) and cell_value.startswith("="):
+    cell_value = xlsx_value(render_cell(value))
+    if is_formula_text(cell_value):
         # openpyxl would store text starting with "=" as a formula; keep it a string.
         cell = WriteOnlyCell(sheet, value=cell_value)
         cell.data_type = "s"

@@ -47,7 +47,7 @@ def test_the_worked_example() -> None:
 
 @pytest.fixture
 def enterprise(session: Session) -> Organization:
-    return make_enterprise(session, region_code="500106")
+    return make_enterprise(session, region_code="500106", is_integration_enterprise=True)
 
 
 def put_years(client: TestClient, code: str, headers: dict[str, str]) -> None:
@@ -165,3 +165,52 @@ def test_others_are_refused_and_bad_input_writes_nothing(
     assert (unknown.status_code, unknown.json()["error"]["message"]) == (404, "企业 nope 不存在")
     count = session.exec(select(func.count()).select_from(EnterpriseTaxYear)).one()
     assert count == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [(None, "未申报"), ("submitted", "已申报（待审核）"), ("refused", "未通过")],
+)
+def test_only_registry_enterprises_get_a_statement(
+    client: TestClient, session: Session, status: str | None, shown: str
+) -> None:
+    """Issue 24: 财税〔2019〕46号 limits the credit to the registry (培育库 or 认定)."""
+    from models import IntegrationApplication
+
+    outside = make_enterprise(session, region_code="500106")
+    if status is not None:
+        session.add(
+            IntegrationApplication(
+                enterprise_id=outside.id,
+                region_code="500106",
+                status=status,
+                cooperation_years=3,
+                partner_programmes=1,
+                apprentices=0,
+                interns=0,
+                investment=Decimal("1000"),
+            )
+        )
+        session.flush()
+    headers = auth_headers(make_user(session, Role.enterprise, outside))
+    put_years(client, outside.code, headers)
+    response = client.get(
+        f"/api/v1/enterprises/{outside.code}/incentive-statement",
+        params={"year": 2025},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert shown in response.json()["error"]["message"]
+    application = session.exec(
+        select(IntegrationApplication).where(IntegrationApplication.enterprise_id == outside.id)
+    ).first()
+    if application is not None:
+        application.status = "cultivation"
+        session.add(application)
+        session.flush()
+        again = client.get(
+            f"/api/v1/enterprises/{outside.code}/incentive-statement",
+            params={"year": 2025},
+            headers=headers,
+        )
+        assert again.status_code == 200

@@ -106,6 +106,8 @@ def test_next_returns_to_local_pages_only(client: TestClient, session: Session) 
         },
         follow_redirects=False,
     )
+    # A token is bound to the sign-in (issue 24): the signed-in browser takes a new one.
+    token = csrf_of(client.get("/login").text)
     elsewhere = client.post(
         "/login",
         data={
@@ -308,3 +310,17 @@ def test_the_sign_out_page_signs_out_everywhere(client: TestClient, session: Ses
     assert response.status_code == 303
     bearer = {"Authorization": f"Bearer {other['access_token']}"}
     assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401
+
+
+def test_a_csrf_token_is_bound_to_the_session(client: TestClient, session: Session) -> None:
+    """Issue 24: a token of one sign-in is refused in another (same browser cookie)."""
+    make_user(session, Role.admin, username="csrf-one")
+    make_user(session, Role.admin, username="csrf-two")
+    sign_in(client, "csrf-one")
+    token = csrf_of(client.get("/logout").text)
+    sign_in(client, "csrf-two")
+    refused = client.post("/logout-all", data={"csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 403
+    fresh = csrf_of(client.get("/logout").text)
+    kept = client.post("/logout-all", data={"csrf_token": fresh}, follow_redirects=False)
+    assert kept.status_code == 303

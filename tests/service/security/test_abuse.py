@@ -157,9 +157,12 @@ def test_streamed_body_over_the_cap_is_refused(client: TestClient) -> None:
     assert response.status_code == 413
 
 
-def test_malformed_json_is_answered_in_chinese(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    "body", [b"{oops", b'{"username": "\xff\xfe"}', b'{"a": 1,}', b"\xef\xbb\xbf{}x"]
+)
+def test_malformed_json_is_answered_in_chinese(client: TestClient, body: bytes) -> None:
     response = client.post(
-        "/api/v1/auth/register", content=b"{oops", headers={"Content-Type": "application/json"}
+        "/api/v1/auth/register", content=body, headers={"Content-Type": "application/json"}
     )
     assert (response.status_code, response.json()["error"]["details"][0]["message"]) == (
         422,
