@@ -75,6 +75,8 @@ def seed_demo(
 
 
 def _print(result: LoadResult, seed: int, scale: float, home: str | None = None) -> None:
+    from models import ApplicationStatus
+    from models.base import APPLICATION_STATUS_LABELS
     from seed.demo import PARK_CODE
 
     if result.already_loaded:
@@ -91,7 +93,10 @@ def _print(result: LoadResult, seed: int, scale: float, home: str | None = None)
                 "（招聘中岗位的报名截止日期都在此之后）。"
             )
         if result.applications:
-            shown = "，".join(f"{status} {n}" for status, n in sorted(result.applications.items()))
+            shown = "，".join(
+                f"{APPLICATION_STATUS_LABELS.get(ApplicationStatus(status), status)} {n}"
+                for status, n in sorted(result.applications.items())
+            )
             typer.echo(f"岗位申请：{shown}（一个岗位已招满）。")
         if result.refused:
             typer.echo("以下岗位发布时被拦截，保留为草稿：")

@@ -12,6 +12,21 @@ from typer.core import TyperGroup
 
 from service.cli import COMMANDS, CREATES_DATABASE, NEEDS_NO_DATABASE
 
+HELP_TEXT = "显示本帮助信息并退出。"
+_original_help_option = Command.get_help_option
+
+
+def _chinese_help_option(self: Command, ctx: Context) -> typer.core.TyperOption | None:
+    """Every command's --help in Chinese (typer's text is English and has no translation)."""
+    option = _original_help_option(self, ctx)
+    if option is not None:
+        option.help = HELP_TEXT
+    return option
+
+
+# Once, for every command the application builds (the lazily loaded ones too).
+Command.get_help_option = _chinese_help_option  # type: ignore[method-assign]
+
 
 class _LazyGroup(TyperGroup):
     def list_commands(self, ctx: Context) -> list[str]:

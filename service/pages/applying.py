@@ -51,6 +51,49 @@ def actions_for(application: ApplicationPublic, role: Role) -> list[tuple[str, s
     ]
 
 
+# What happened (said of "…申请的岗位“title”") and what comes next, after each action.
+_STUDENT_DONE = {
+    "apply": ("已投递申请", "企业审核后会在这里更新状态；收到录用通知后，请在此接受或婉拒。"),
+    ApplicationAction.accept.value: (
+        "已接受录用",
+        "请按岗位的到岗日期和企业的通知报到；申请列表中会保留这条录用记录。",
+    ),
+    ApplicationAction.decline.value: ("已婉拒录用", "可以回到岗位大厅继续寻找其他岗位。"),
+    ApplicationAction.withdraw.value: ("已撤回申请", "可以回到岗位大厅继续寻找其他岗位。"),
+}
+_ENTERPRISE_DONE = {
+    ApplicationAction.review.value: ("已开始审核", "审核后可发录用通知或不予录用。"),
+    ApplicationAction.offer.value: (
+        "已发录用通知",
+        "等待学生接受或婉拒，结果会显示在本页的申请列表中。",
+    ),
+    ApplicationAction.reject.value: ("已不予录用", "学生会在其申请列表中看到结果。"),
+}
+
+
+def done_message(
+    session: Session, user: User, done: str | None, application_id: uuid.UUID | None
+) -> str | None:
+    """The sentence shown after an action: what happened, to which application, what next."""
+    if not done:
+        return None
+    table = _ENTERPRISE_DONE if user.role == Role.enterprise else _STUDENT_DONE
+    what, next_step = table.get(done, ("已完成操作", ""))
+    about = ""
+    if application_id is not None:
+        try:
+            application = applications.read_application(session, user, application_id)
+        except AppError:
+            application = None
+        if application is not None:
+            title = application.position.title
+            if user.role == Role.enterprise:
+                about = f"：{application.student.name}申请的“{title}”"
+            else:
+                about = f"：{application.position.enterprise_name}的“{title}”"
+    return f"{what}{about}。{next_step}"
+
+
 def parse_action(value: str, role: Role) -> ApplicationAction | None:
     allowed = ENTERPRISE_ACTIONS if role == Role.enterprise else STUDENT_ACTIONS
     action = next((a for a in ApplicationAction if a.value == value), None)

@@ -318,6 +318,7 @@ def applications_page(
     position: uuid.UUID | None = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     done: str | None = None,
+    application: uuid.UUID | None = None,
 ) -> Response:
     """收到的申请：发录用通知或不予录用。"""
     rows, count = applications.list_applications(
@@ -337,7 +338,7 @@ def applications_page(
             "statuses": [(s.value, label) for s, label in APPLICATION_STATUS_LABELS.items()],
             "page": page,
             "pages": -(-count // PAGE_SIZE),
-            "done": done,
+            "done": applying.done_message(session, user, done, application),
         },
     )
 
@@ -350,4 +351,4 @@ def act_on_application(
     if chosen is None:
         raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
     applications.transition(session, user, application_id, chosen)
-    return redirect(f"/enterprise/applications?done={chosen.value}")
+    return redirect(f"/enterprise/applications?done={chosen.value}&application={application_id}")

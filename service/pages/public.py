@@ -254,11 +254,11 @@ def apply(
                 "请先同意提供个人信息",
                 details=[field_detail("consent", "申请须同意向该企业提供您的姓名和手机号")],
             )
-        applications.apply(
+        created = applications.apply(
             session,
             user,
             parse_form(ApplicationCreate, {"position_id": position_id, "message": message}),
         )
     except AppError as error:
         raise FormInvalid("position.html", context, error) from None
-    return redirect("/me?done=apply#applications")
+    return redirect(f"/me?done=apply&application={created.id}#applications")

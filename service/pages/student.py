@@ -88,9 +88,11 @@ def home(
     user: StudentUser,
     saved: str | None = None,
     done: str | None = None,
+    application: uuid.UUID | None = None,
 ) -> Response:
     """学生：个人资料与我的申请。"""
-    return render(request, "student/home.html", _context(session, user, saved=saved, done=done))
+    message = applying.done_message(session, user, done, application)
+    return render(request, "student/home.html", _context(session, user, saved=saved, done=message))
 
 
 async def _profile_form(request: Request) -> dict[str, Any]:
@@ -127,7 +129,7 @@ def act(session: SessionDep, user: StudentUser, application_id: uuid.UUID, actio
     if chosen is None:
         raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
     applications.transition(session, user, application_id, chosen)
-    return redirect(f"/me?done={chosen.value}#applications")
+    return redirect(f"/me?done={chosen.value}&application={application_id}#applications")
 
 
 # ---------------------------------------------------------------- placement-round choices

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from models import Role, User
 from models.base import POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from rules import labels
 from service.auth import operations as auth
 from service.auth.schemas import Token
 from service.auth.security import decode_token
@@ -87,6 +88,7 @@ templates.env.filters["percent"] = _percent
 templates.env.filters["number"] = _number
 templates.env.filters["money"] = _money
 templates.env.globals["kind_labels"] = {k.value: v for k, v in POSITION_KIND_LABELS.items()}
+templates.env.filters["rule_label"] = labels.rule_label
 templates.env.globals["status_labels"] = {k.value: v for k, v in POSITION_STATUS_LABELS.items()}
 templates.env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
 templates.env.globals["role_homes"] = {k.value: v for k, v in ROLE_HOMES.items()}

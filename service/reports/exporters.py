@@ -226,21 +226,20 @@ def to_xlsx(report: MismatchReport) -> bytes:
     reasons = book.create_sheet("预警依据")
     _sheet_header(
         reasons,
-        ["专业代码", "专业名称", "规则编号", "规则建议", "说明", "阈值", "政策依据"],
+        ["专业代码", "专业名称", "规则", "规则建议", "说明", "阈值", "政策依据"],
         [10, 22, 24, 10, 70, 40, 80],
     )
     for row in report.rows:
         for reason in row.reasons:
-            thresholds = "，".join(f"{k}={v:g}" for k, v in reason.thresholds.items())
             append_row(
                 reasons,
                 [
                     row.major_code,
                     row.major_name,
-                    reason.rule_id,
+                    reason.rule_label,
                     reason.action_label,
                     reason.message,
-                    thresholds,
+                    reason.thresholds_text,
                     reason.source,
                 ],
             )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+from rules import labels
 
 ReportFormat = Literal["json", "csv", "xlsx", "html"]
 
@@ -19,6 +21,16 @@ class ReasonPublic(BaseModel):
     message: str = Field(description="触发说明（含具体数据）")
     thresholds: dict[str, int | float] = Field(description="所用阈值")
     source: str = Field(description="政策依据")
+
+    @computed_field(description="规则名称（中文）")  # type: ignore[prop-decorator]
+    @property
+    def rule_label(self) -> str:
+        return labels.rule_label(self.rule_id)
+
+    @computed_field(description="所用阈值（中文），如“岗位需求降至 20%，与几年前相比 3 年”")  # type: ignore[prop-decorator]
+    @property
+    def thresholds_text(self) -> str:
+        return labels.thresholds_text(self.thresholds)
 
 
 class HistoryYear(BaseModel):

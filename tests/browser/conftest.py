@@ -8,7 +8,9 @@ No browser is downloaded: Playwright launches ``/usr/bin/chromium`` (``make test
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,11 +112,48 @@ def context(
         browser_context.close()
 
 
+# Every page a test loads keeps its visible text in the tab's sessionStorage (navigation keeps it);
+# the test's end reads it back and looks for what a person should never read.
+_KEEP_TEXT = """
+window.addEventListener("load", () => {
+  const seen = JSON.parse(sessionStorage.getItem("__seen") || "[]");
+  // Names people chose (an account's username) are marked translate="no" and are not codes.
+  let text = document.body ? document.body.innerText : "";
+  for (const own of document.querySelectorAll("[translate=no]")) {
+    text = text.replace(own.innerText, "");
+  }
+  seen.push([location.pathname + location.search, text]);
+  sessionStorage.setItem("__seen", JSON.stringify(seen));
+});
+"""
+# snake_case identifiers (rule and field names, codes) and the bare codes of rules, actions,
+# statuses and kinds; raw JSON (an error body or a serialised object).
+_SNAKE = re.compile(r"(?<![A-Za-z0-9_./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_])")
+_CODES = re.compile(
+    r"(?<![A-Za-z0-9_])(?:vanishing|oversupply|upgrade|expand|reduce|keep|blocking|warning|"
+    r"pending|verified|suspended|submitted|reviewing|offered|accepted|rejected|declined|"
+    r"withdrawn|draft|filled|internship|apprenticeship)(?![A-Za-z0-9_])"
+)
+_JSON = re.compile(r'[{[]\s*"[A-Za-z_]+"\s*:')
+
+
+def english_on_pages(seen: list[list[str]]) -> list[str]:
+    found: list[str] = []
+    for path, text in seen:
+        for pattern in (_SNAKE, _CODES, _JSON):
+            found.extend(f"{path}: {m.group()!r}" for m in pattern.finditer(text))
+    return found
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
     context.clear_cookies()
     tab = context.new_page()
+    tab.add_init_script(_KEEP_TEXT)
     try:
         yield tab
+        seen = json.loads(tab.evaluate("sessionStorage.getItem('__seen') || '[]'"))
+        found = english_on_pages(seen)
+        assert not found, f"pages show English codes or raw JSON: {found[:20]}"
     finally:
         tab.close()

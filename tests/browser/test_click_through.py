@@ -165,7 +165,7 @@ def test_a_regulator_drills_into_a_major_and_downloads_the_excel_file(
     page.get_by_role("link", name="林业技术").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("林业技术（410201，高职专科）")
     expect(page.get_by_role("heading", name="开设学校（2）")).to_be_visible()
-    expect(page.get_by_text("规则 destination_persistent")).to_be_visible()
+    expect(page.get_by_text("规则：毕业去向落实率连续偏低").first).to_be_visible()
     screenshot(page, live_server.screenshots, "regulator-major")
 
     page.get_by_role("link", name="供需报告").click()

@@ -359,6 +359,14 @@ def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
     assert first.exit_code == 0, first.output
     assert "演示城市已导入" in first.stdout
     assert "演示数据以导入当天 2026-11-23 为“今天”" in first.stdout
+    [applied] = [line for line in first.stdout.splitlines() if line.startswith("岗位申请：")]
+    assert set(applied.removeprefix("岗位申请：").split("（")[0].split("，")) == {
+        "已接受录用 5",
+        "岗位已招满或关闭 1",
+        "已投递 1",
+        "未通过 1",
+        "已撤回 1",
+    }
     # It ends with the home page, the accounts above it, and one thing to try per role.
     ending = first.stdout.split("演示账户（仅限演示环境使用）：")[1].splitlines()
     assert "打开首页：http://127.0.0.1:8123/" in "\n".join(ending)

@@ -73,3 +73,13 @@ def test_serve_refuses_several_workers_on_sqlite(run_cli: Callable[..., Any]) ->
         "chanjiao serve --workers 4\n"
     )
     assert not Path("never-created.db").exists()
+
+
+def test_help_is_chinese_down_to_the_help_option() -> None:
+    chanjiao = str(Path(sys.executable).with_name("chanjiao"))
+    for command in ([], ["seed", "demo"], ["report"], ["serve"]):
+        shown = subprocess.run(
+            [chanjiao, *command, "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "显示本帮助信息并退出。" in shown, command
+        assert "Show this message" not in shown, command

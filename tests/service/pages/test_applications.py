@@ -11,11 +11,12 @@ from tests.factories import make_enterprise, make_position, make_school, make_st
 from tests.service.pages.helpers import post_form, sign_in
 
 NURSING = "520201"
+ENTERPRISE, TITLE = "重庆护联医院", "护理学徒"
 
 
 def world(session: Session):
-    enterprise = make_enterprise(session, name="重庆护联医院")
-    position = make_position(session, enterprise, [NURSING], title="护理学徒")
+    enterprise = make_enterprise(session, name=ENTERPRISE)
+    position = make_position(session, enterprise, [NURSING], title=TITLE)
     make_user(session, Role.enterprise, enterprise, username="hosp")
     school = make_school(session)
     user = make_user(session, Role.student, school, username="stu")
@@ -45,7 +46,13 @@ def test_applying_needs_consent_and_then_shows_on_both_sides(
         refused.text
     )
     assert applied.status_code == 303
-    assert applied.headers["location"] == "/me?done=apply#applications"
+    application = session.exec(select(Application)).one()
+    assert (
+        applied.headers["location"] == f"/me?done=apply&application={application.id}#applications"
+    )
+    told = client.get(applied.headers["location"]).text
+    assert f"已投递申请：{ENTERPRISE}的“{TITLE}”。企业审核后会在这里更新状态" in told
+    assert "已处理" not in told
     assert again.status_code == 409
     assert "已投递过该岗位，不能重复投递" in again.text
     assert "您已申请此岗位，当前状态：<strong>已投递</strong>" in client.get(page).text
@@ -80,12 +87,16 @@ def test_offer_then_accept(client: TestClient, session: Session) -> None:
 
     assert offered.status_code == 303
     assert status_of(session) == ApplicationStatus.offered
+    told = client.get(offered.headers["location"]).text
+    assert f"已发录用通知：李小红申请的“{TITLE}”。等待学生接受或婉拒" in told
     assert not_for_enterprises.status_code == 422
     client.cookies.clear()
     sign_in(client, "stu")
     accepted = post_form(client, "/me", f"/me/applications/{application.id}/accept", {})
     assert accepted.status_code == 303
     assert status_of(session) == ApplicationStatus.accepted
+    told = client.get(accepted.headers["location"]).text
+    assert f"已接受录用：{ENTERPRISE}的“{TITLE}”。请按岗位的到岗日期" in told
 
 
 def test_a_student_withdraws(client: TestClient, session: Session) -> None:

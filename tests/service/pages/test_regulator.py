@@ -85,7 +85,8 @@ def test_the_drill_down_shows_schools_years_and_rules(client: TestClient, sessio
     assert "<h1>林业技术（410201，高职专科）</h1>" in page
     assert "开设学校（2）" in page
     assert page.count("50 / 25 / 60") == 1  # one school: 50 graduates, 25 placed, plan 60
-    assert "规则 destination_persistent" in page
+    assert "规则：毕业去向落实率连续偏低；阈值：毕业去向落实率下限 60%，连续年数 2 年" in page
+    assert "destination_persistent" not in page
     assert f"<td><strong>{YEAR}</strong></td>" in page
 
 

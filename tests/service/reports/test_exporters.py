@@ -144,10 +144,10 @@ def test_xlsx_formats_rates_as_percentages_and_describes_the_report() -> None:
         [
             "410201",
             "林业技术",
-            "oversupply",
+            "供给过剩",
             "调减",
             REASON.message,
-            "oversupply_ratio=0.5",
+            "供求比低于 0.5",
             "国办发〔2017〕95号",
         ]
     ]

@@ -107,7 +107,10 @@ def test_a_regulator_gets_the_json_report(client: TestClient, regulator: dict[st
         "message",
         "thresholds",
         "source",
+        "rule_label",
+        "thresholds_text",
     }
+    assert first["reasons"][0]["rule_label"] == "毕业去向落实率连续偏低"
     assert [row["action"] for row in body["rows"]] == ["merge_or_close", "expand"]
 
 
@@ -226,7 +229,9 @@ def test_xlsx_has_the_rows_the_history_and_the_reasons(
         [PRIORITY, "数控技术", YEAR, 40],
     ]
     reasons = [r[2] for r in book["预警依据"].iter_rows(min_row=2, values_only=True)]
-    assert reasons == ["destination_persistent", "destination_low", "expand"]
+    assert reasons == ["毕业去向落实率连续偏低", "毕业去向落实率偏低", "人才紧缺，可扩大招生"]
+    thresholds = [r[5] for r in book["预警依据"].iter_rows(min_row=2, values_only=True)]
+    assert thresholds[0] == "毕业去向落实率下限 60%，连续年数 2 年"
 
 
 @pytest.mark.usefixtures("scenario")
