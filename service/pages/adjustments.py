@@ -291,7 +291,8 @@ def regulator_decide(
     form: Annotated[dict[str, str], Depends(_form)],
 ) -> Response:
     """批准、退回修改或不予批准。"""
-    comment = form.get("comment", "")
+    field = f"{decision}_comment"
+    comment = form.get(field, "")
     try:
         if decision == "approve":
             operations.approve(session, user, proposal_id, comment)
@@ -308,9 +309,7 @@ def regulator_decide(
             )
     except AppError as error:
         if error.details:
-            error.details = [
-                field_detail("comment", str(d.get("message", ""))) for d in error.details
-            ]
+            error.details = [field_detail(field, str(d.get("message", ""))) for d in error.details]
         context = {**_proposal_context(reader, user, proposal_id), "form": form}
         raise FormInvalid("adjustments/proposal.html", context, error) from None
     return redirect(f"/regulator/adjustments/{proposal_id}?done={decision}")

@@ -62,9 +62,9 @@ def test_a_school_submits_against_a_warning_and_the_regulator_approves(
     assert "林业技术" in listing.text
     assert re.search(r"预警撤并但目前未提交申请的专业（3）", listing.text)
     page_url = f"/regulator/adjustments/{proposal_id}"
-    no_reason = post_form(client, page_url, f"{page_url}/refuse", {"comment": ""})
+    no_reason = post_form(client, page_url, f"{page_url}/refuse", {"refuse_comment": ""})
     assert no_reason.status_code == 422
-    approved = post_form(client, page_url, f"{page_url}/approve", {"comment": "同意"})
+    approved = post_form(client, page_url, f"{page_url}/approve", {"approve_comment": "同意"})
     assert approved.status_code == 303
     assert "已批准，学校的招生计划已变更" in client.get(approved.headers["location"]).text
     session.expire_all()
