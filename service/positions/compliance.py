@@ -25,7 +25,14 @@ from sqlmodel import Session, col
 
 from models import Organization, Position, PositionKind, PositionStatus
 from rules.review import REVIEW_THRESHOLD, ReviewModel, read_corpus, sentences, train
-from rules.screen import TEXT_FIELDS, ComplianceRules, Finding, PositionFacts, check_position
+from rules.screen import (
+    TEXT_FIELDS,
+    ComplianceRules,
+    Finding,
+    PositionFacts,
+    check_position,
+    student_age_finding,
+)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
@@ -147,6 +154,13 @@ def review_findings(facts: PositionFacts, rules_found: Collection[str]) -> list[
             )
         )
     return findings
+
+
+def student_age_check(
+    kind: str, birth_date: date | None, start: date, *, today: date | None = None
+) -> Finding | None:
+    """The under-16 rule for a student placed on a position (see `rules.screen`)."""
+    return student_age_finding(kind, birth_date, start, today or local_today(), load_rules())
 
 
 def check_facts(
