@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
@@ -83,6 +83,9 @@ class Student(SQLModel, table=True):
     student_no: str = Field(max_length=32)  # 学号, unique within its school
     name: str = Field(default="", max_length=64)
     phone: str | None = Field(default=None, max_length=20)
+    # Entered by the school; personal data like the name and the phone. It decides the under-16
+    # rule (no internship or apprenticeship before 16, 禁止使用童工规定).
+    birth_date: date | None = None
     major_code: str = Field(foreign_key="major.code", max_length=8, index=True)
     graduation_year: int
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))

@@ -12,7 +12,9 @@ scikit-learn is imported when a model is trained, not when this module is import
 from __future__ import annotations
 
 import csv
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,15 +58,43 @@ def sentences(text: str) -> list[str]:
 
 class ReviewModel:
     """TF-IDF over character 1–3-grams (``char_wb``) of the normalised text, then a balanced
-    logistic regression. `score` is the probability that a text is unfair."""
+    logistic regression. `score` is the probability that a text is unfair.
+
+    Scoring does not go through scikit-learn (whose per-call overhead is ~1 ms, 30 s for an
+    import of 30 000 rows): the fitted vocabulary, idf and coefficients are read out once and a
+    text is scored in plain Python, the same figure as ``predict_proba`` (a test pins it).
+    """
 
     def __init__(self, pipeline: Any) -> None:
         self._pipeline = pipeline
+        vectorizer, regression = pipeline[0], pipeline[-1]
+        self._analyze = vectorizer.build_analyzer()
+        vocabulary: dict[str, int] = vectorizer.vocabulary_
+        idf = [float(v) for v in vectorizer.idf_]
+        coef = [float(v) for v in regression.coef_[0]]
+        # Per n-gram: (idf, idf × coefficient).
+        self._weights = {gram: (idf[j], idf[j] * coef[j]) for gram, j in vocabulary.items()}
+        self._intercept = float(regression.intercept_[0])
+
+    def _score(self, normal: str) -> float:
+        counts = Counter(self._analyze(normal))
+        squares = dot = 0.0
+        for gram, n in counts.items():
+            found = self._weights.get(gram)
+            if found is None:
+                continue
+            tf = 1.0 + math.log(n)  # sublinear_tf
+            squares += (tf * found[0]) ** 2
+            dot += tf * found[1]
+        z = self._intercept + (dot / math.sqrt(squares) if squares else 0.0)
+        return 1.0 / (1.0 + math.exp(-z))
 
     def scores(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is unfair."""
-        if not texts:
-            return []
+        return [self._score(normalize_text(text)) for text in texts]
+
+    def scores_sklearn(self, texts: Sequence[str]) -> list[float]:
+        """The same through scikit-learn's ``predict_proba`` (for the test that pins `scores`)."""
         normal = [normalize_text(text) for text in texts]
         return [float(p) for p in self._pipeline.predict_proba(normal)[:, 1]]
 

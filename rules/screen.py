@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, cast
@@ -25,6 +26,8 @@ __all__ = [
     "TermRule",
     "TEXT_FIELDS",
     "age_number",
+    "age_on",
+    "student_age_finding",
     "check_position",
     "normalize_text",
     "normalized",
@@ -636,6 +639,40 @@ def _group_of(rules: ComplianceRules, rule: TermRule) -> tuple[str, str]:
         if any(candidate is rule for candidate in getattr(rules, group)):
             return group, code
     raise LookupError(rule.label)  # pragma: no cover - every hit comes from a group
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years of someone born on ``birth_date`` on ``day`` (周岁); born on 29 February, the
+    birthday of a common year is 1 March."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+def student_age_finding(
+    kind: str, birth_date: date | None, start: date, today: date, rules: ComplianceRules
+) -> Finding | None:
+    """The under-16 rule for placing a student on a position of ``kind`` starting on ``start``:
+    a blocking finding when the student is younger than ``rules.min_age`` on the later of
+    ``start`` and ``today``; None when the rule does not apply or is met (no birth date: the
+    school has not entered one, nothing to check)."""
+    if kind not in rules.student_kinds or birth_date is None:
+        return None
+    day = max(start, today)
+    age = age_on(birth_date, day)
+    if age >= rules.min_age:
+        return None
+    return Finding(
+        code="student_under_min_age",
+        severity="blocking",
+        field="birth_date",
+        message=(
+            f"学生到岗时（{day.isoformat()}）未满{rules.min_age}周岁（{age}周岁），不得安排"
+            "或接收其参加实习、学徒岗位"
+        ),
+        rule="min_age",
+        source=rules.sources["child_labour"],
+        category="童工年龄",
+    )
 
 
 def _hours_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:

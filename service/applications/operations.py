@@ -42,7 +42,8 @@ from models import (
     User,
 )
 from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
-from service import audit, clock
+from rules.screen import Finding
+from service import audit, clock, posting_rules
 from service import position_access as access
 from service.applications import repository
 from service.applications.repository import ApplicationRow
@@ -53,7 +54,7 @@ from service.applications.schemas import (
     ApplicationPublic,
     ApplicationStudent,
 )
-from service.errors import Conflict, Forbidden, NotFound, field_detail
+from service.errors import AppError, Conflict, Forbidden, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.students import operations as students
@@ -229,6 +230,34 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
     return _view(session, application.id, actor)
 
 
+def _under_age(session: Session, student_id: uuid.UUID, position: Position) -> Finding | None:
+    student = session.get(Student, student_id)
+    birth_date = student.birth_date if student is not None else None
+    return posting_rules.student_age_check(str(position.kind), birth_date, position.start_date)
+
+
+def _refuse_under_age(session: Session, student_id: uuid.UUID, position: Position) -> None:
+    """No application or placement of a student under 16 to an internship or apprenticeship
+    (禁止使用童工规定; 职业学校学生实习管理规定 第十六条)."""
+    finding = _under_age(session, student_id, position)
+    if finding is not None:
+        raise AppError(
+            "学生未满16周岁，不能投递或安排实习、学徒岗位",
+            code=finding.code,
+            status_code=422,
+            details=[
+                field_detail(
+                    "position_id",
+                    finding.message,
+                    code=finding.code,
+                    category=finding.category,
+                    rule=finding.rule,
+                    source=finding.source,
+                )
+            ],
+        )
+
+
 def _create(
     session: Session,
     actor: User,
@@ -241,6 +270,7 @@ def _create(
     """A submitted application with the student's consent to give its name and phone to the
     position's enterprise (PIPL Art. 23), audited with the recipient and the time: given now
     when applying, or earlier (``consent_at``, ``consent_source``) as in a placement round."""
+    _refuse_under_age(session, student_id, position)
     now = utcnow()
     consent_at = consent_at or now
     application = Application(
@@ -424,6 +454,9 @@ def offer_placed(
     """
     position = repository.locked_position(session, position_id)
     if position is None or position.status != PositionStatus.open:
+        return None
+    if _under_age(session, student_id, position) is not None:
+        # A student under 16 is not placed on an internship or apprenticeship: no offer.
         return None
     application = repository.application_of(session, student_id, position_id)
     if application is None:

@@ -11,7 +11,6 @@ never blocks; regulators list those postings (``GET /positions/compliance-findin
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -23,11 +22,17 @@ from sqlmodel import Session
 
 from models import Organization, PositionKind, PositionStatus
 from rules.review import REVIEW_THRESHOLD, ReviewModel, read_corpus, sentences, train
-from rules.screen import TEXT_FIELDS, ComplianceRules, Finding, PositionFacts, check_position
+from rules.screen import (
+    TEXT_FIELDS,
+    ComplianceRules,
+    Finding,
+    PositionFacts,
+    check_position,
+)
 from service import clock
 from service.positions import repository
+from service.posting_rules import load_rules
 
-RULES_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "compliance_rules.json"
 CORPUS_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "screen_corpus.csv"
 REVIEW_CODE = "needs_review"
 REVIEW_SOURCE = (
@@ -65,12 +70,6 @@ class PositionLike(Protocol):
     def hours_per_day(self) -> float | None: ...
     @property
     def hours_per_week(self) -> float | None: ...
-
-
-@cache
-def load_rules(path: Path = RULES_FILE) -> ComplianceRules:
-    """The posting rules of ``seed/data/compliance_rules.json`` (read once per process)."""
-    return ComplianceRules.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def facts_of(

@@ -39,7 +39,7 @@ from service.students.schemas import (
 ENTITY = "student"
 # What the audit log keeps of a student: never the name or the phone (the log is read by
 # administrators who have no right to them); the fact that they changed is enough.
-_PERSONAL_FIELDS = frozenset({"name", "phone"})
+_PERSONAL_FIELDS = frozenset({"name", "phone", "birth_date"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ def audited_state(student: Student) -> dict[str, Any]:
     state = student.model_dump(mode="json", warnings=False)
     state["name"] = privacy.mask_name(student.name)
     state["phone"] = privacy.mask_phone(student.phone)
+    state["birth_date"] = privacy.mask_birth_date(student.birth_date)
     return state
 
 
@@ -73,6 +74,7 @@ def public(row: StudentRow, *, unmasked: bool) -> StudentPublic:
         student_no=student.student_no,
         name=student.name if unmasked else privacy.mask_name(student.name),
         phone=student.phone if unmasked else privacy.mask_phone(student.phone),
+        birth_date=student.birth_date if unmasked else None,
         masked=not unmasked,
         major_code=student.major_code,
         major_name=major_name,
@@ -196,6 +198,7 @@ def create_student(
         student_no=data.student_no,
         name=data.name,
         phone=data.phone,
+        birth_date=data.birth_date,
         major_code=str(resolution.code),
         graduation_year=data.graduation_year,
         skills=_unique(data.skills),
@@ -231,8 +234,8 @@ def update_student(
     """A school's edit of one of its students."""
     student = _owned(session, actor, student_id)
     updates = changes.model_dump(exclude_unset=True)
-    # null clears the phone; on a required field it means "unchanged".
-    updates = {k: v for k, v in updates.items() if v is not None or k == "phone"}
+    # null clears the phone and the birth date; on a required field it means "unchanged".
+    updates = {k: v for k, v in updates.items() if v is not None or k in ("phone", "birth_date")}
     if "major" in updates:
         school = school_of(session, actor)
         updates["major_code"] = _resolve_major(session, updates.pop("major"), school.level).code

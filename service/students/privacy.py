@@ -1,12 +1,14 @@
 """Personal data of students (PIPL Art. 6, 23): who may see a name and a phone, and the masks.
 
-A student's name and phone are shown only to the student, to its school, and to an enterprise the
-student applied to — and to that enterprise only inside that application (the student consented
-when applying). Every other view, regulators' exports included, shows the masks: 张* and
-138****1234. Log lines and error messages never carry either.
+A student's name, phone and birth date are shown only to the student, to its school, and to an
+enterprise the student applied to — and to that enterprise only inside that application (the
+student consented when applying). Every other view, regulators' exports included, shows the
+masks: 张*, 138****1234 and no birth date. Log lines and error messages never carry any.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 MASK = "*"
 
@@ -25,6 +27,12 @@ def mask_phone(phone: str | None) -> str | None:
     if len(phone) >= 11:
         return phone[:3] + MASK * 4 + phone[-4:]
     return MASK * max(1, len(phone) - 2) + phone[-2:]
+
+
+def mask_birth_date(birth_date: date | None) -> str | None:
+    """A birth date as the audit log keeps it: that there is one, not which (****-**-**). The
+    API shows null to whoever may not see it."""
+    return None if birth_date is None else "****-**-**"
 
 
 def is_masked(value: str | None) -> bool:

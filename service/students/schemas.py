@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -32,6 +32,9 @@ class StudentCreate(BaseModel):
     )
     name: Name = Field(description="姓名（个人信息，仅本人、本校及其投递的企业可见）")
     phone: Phone | None = Field(default=None, description="手机号（个人信息）")
+    birth_date: date | None = Field(
+        default=None, description="出生日期（个人信息，学校填写；未满16周岁不得实习或当学徒）"
+    )
     major: str = Field(min_length=1, max_length=64, description="专业代码或名称（按学校层次识别）")
     graduation_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR, description="毕业年份")
     skills: list[Skill] = Field(default_factory=list, max_length=50, description="技能")
@@ -47,6 +50,7 @@ class StudentUpdate(BaseModel):
 
     name: Name | None = Field(default=None, description="姓名")
     phone: Phone | None = Field(default=None, description="手机号（null 清除）")
+    birth_date: date | None = Field(default=None, description="出生日期（null 清除）")
     major: str | None = Field(default=None, min_length=1, max_length=64, description="专业")
     graduation_year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR)
     skills: list[Skill] | None = Field(default=None, max_length=50, description="技能")
@@ -79,7 +83,10 @@ class StudentPublic(BaseModel):
     student_no: str = Field(description="学号")
     name: str = Field(description="姓名（无权查看者看到脱敏后的值，如 张*）")
     phone: str | None = Field(description="手机号（无权查看者看到脱敏后的值，如 138****1234）")
-    masked: bool = Field(description="姓名和手机号是否已脱敏")
+    birth_date: date | None = Field(
+        default=None, description="出生日期（个人信息；无权查看者看到 null）"
+    )
+    masked: bool = Field(description="姓名、手机号和出生日期是否已脱敏")
     major_code: str = Field(description="专业代码")
     major_name: str = Field(description="专业名称")
     graduation_year: int = Field(description="毕业年份")

@@ -483,6 +483,9 @@ SPECS: dict[TransferKind, KindSpec] = {
             Column("student_no", "学号", text(32), required=True, example="2023001"),
             Column("name", "姓名", text(64), example="张三", aliases=("学生姓名",)),
             Column("phone", "手机号", phone, example="13800001234", aliases=("手机", "联系电话")),
+            Column(
+                "birth_date", "出生日期", iso_date, example="2008-09-01", aliases=("出生年月日",)
+            ),
             Column("major_code", "专业代码", major_reference, required=True, example="510203"),
             Column("graduation_year", "毕业年份", year, required=True, example="2026"),
             Column("skills", "技能", items(64, 50), example="Python;数据库", aliases=("技能特长",)),

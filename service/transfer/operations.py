@@ -435,11 +435,13 @@ def _masked_problem(kind: TransferKind, problem: Problem) -> Problem:
     """A problem in a student's name or phone names the cell, never its content (PIPL)."""
     if kind is not TransferKind.students or problem.column not in _PERSONAL_COLUMNS:
         return problem
+    if problem.column == "birth_date":
+        return replace(problem, value="****-**-**" if problem.value else "")
     mask = privacy.mask_name if problem.column == "name" else privacy.mask_phone
     return replace(problem, value=mask(problem.value) or "")
 
 
-_PERSONAL_COLUMNS = frozenset({"name", "phone"})
+_PERSONAL_COLUMNS = frozenset({"name", "phone", "birth_date"})
 
 
 # Columns an import derives rather than reads; a difference in them alone is not a change.
@@ -608,6 +610,7 @@ def _masked_student(record: dict[str, Any]) -> dict[str, Any]:
         **record,
         "name": privacy.mask_name(record["name"] or ""),
         "phone": privacy.mask_phone(record["phone"]),
+        "birth_date": None,
     }
 
 

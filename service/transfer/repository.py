@@ -116,7 +116,15 @@ TABLES: dict[TransferKind, TableSpec] = {
         STUDENT,
         ("school_id", "student_no"),
         "school_id",
-        ("name", "phone", "major_code", "graduation_year", "skills", "preferred_regions"),
+        (
+            "name",
+            "phone",
+            "birth_date",
+            "major_code",
+            "graduation_year",
+            "skills",
+            "preferred_regions",
+        ),
     ),
 }
 
@@ -454,6 +462,7 @@ def _export_students(owner: uuid.UUID | None) -> Any:
             s.student_no,
             s.name,
             s.phone,
+            s.birth_date,
             s.major_code,
             s.graduation_year,
             s.skills,

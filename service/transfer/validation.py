@@ -389,6 +389,7 @@ def check_students(
             "student_no": row.values["student_no"],
             "name": row.values.get("name") or "",
             "phone": row.values.get("phone") or None,
+            "birth_date": row.values.get("birth_date"),
             "major_code": major,
             "graduation_year": row.values["graduation_year"],
             "skills": row.values.get("skills") or [],

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from service.positions.compliance import local_today
+from service import clock
 from tests.browser.conftest import LiveServer
 from tests.browser.harness import screenshot, sign_in
 from tests.service.reports.helpers import COUNTY, YEAR
@@ -17,7 +17,7 @@ from tests.service.reports.helpers import COUNTY, YEAR
 
 def test_a_school_submits_and_the_regulator_approves(page: Page, live_server: LiveServer) -> None:
     url, accounts = live_server.url, live_server.accounts
-    today = local_today()
+    today = clock.today()
 
     sign_in(page, url, accounts.regulator, accounts.password)
     page.goto(f"{url}/regulator/adjustments")

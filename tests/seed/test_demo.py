@@ -36,7 +36,7 @@ from models.validators import uscc_problem
 from seed.demo import PARK_CODE, REFERENCE_DAY, generate_city
 from seed.demo.generator import DATA_DIR, Row
 from seed.demo.plan import PORTFOLIO, PlantedRole
-from service import clock
+from service import clock, posting_rules
 from service.db import session_scope
 from service.positions import compliance
 from service.reports import operations as reports
@@ -248,7 +248,7 @@ def test_dates_and_pay_of_the_postings() -> None:
             assert closing < start
         if row["kind"] == "internship":
             assert 2500 <= pay <= 4500
-            floor = compliance.load_rules().internship_pay_min_share
+            floor = posting_rules.load_rules().internship_pay_min_share
             assert pay / float(str(row["same_post_wage"])) >= floor
         elif row["kind"] == "job":
             assert 4500 <= pay <= 9000
@@ -314,7 +314,7 @@ def test_open_internships_stay_within_ten_percent_of_staff() -> None:
         if row["kind"] == "internship" and row["status"] in ("open", "draft"):
             interns[str(row["enterprise_code"])] += int(str(row["headcount"]))
 
-    cap = compliance.load_rules().intern_share_of_staff_max
+    cap = posting_rules.load_rules().intern_share_of_staff_max
     assert [code for code, n in interns.items() if n > math.floor(staff[code] * cap)] == []
 
 

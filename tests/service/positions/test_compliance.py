@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from models import Position, PositionKind, PositionStatus
 from rules.screen import PositionFacts
+from service import posting_rules
 from service.positions import compliance
 from tests.factories import make_enterprise, make_position
 
@@ -17,8 +18,8 @@ TODAY = date(2026, 6, 1)
 
 
 def test_rules_are_read_from_the_seed_data() -> None:
-    data = json.loads(Path(compliance.RULES_FILE).read_text(encoding="utf-8"))
-    rules = compliance.load_rules()
+    data = json.loads(Path(posting_rules.RULES_FILE).read_text(encoding="utf-8"))
+    rules = posting_rules.load_rules()
     assert rules.intern_share_of_staff_max == data["intern_share_of_staff_max"]
     assert rules.internship_pay_min_share == data["internship_pay_min_share"]
     assert len(rules.discriminatory_terms) == len(data["discriminatory_terms"])
