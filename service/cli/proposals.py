@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from service.db import session_scope
+from service.cli.db import session_scope
 from service.errors import AppError
 
 app = typer.Typer(

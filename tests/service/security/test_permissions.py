@@ -123,6 +123,7 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ("POST", "/api/v1/auth/register"): (422, 422, 422, 422, 422, 422, 422),
     ("GET", "/api/v1/auth/me"): (401, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/auth/password"): (401, 422, 422, 422, 422, 422, 422),
+    ("POST", "/api/v1/auth/logout-all"): (401, 204, 204, 204, 204, 204, 204),
     ("GET", "/api/v1/catalog/majors"): (200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/catalog/majors/resolve"): (422, 422, 422, 422, 422, 422, 422),
     ("GET", "/api/v1/catalog/majors/{code}"): (200, 200, 200, 200, 200, 200, 200),
@@ -543,6 +544,7 @@ SCOPE_NOT_REGIONAL = {
     ("POST", "/api/v1/auth/register"): "anonymous self-registration",
     ("GET", "/api/v1/auth/me"): "the caller's own account",
     ("POST", "/api/v1/auth/password"): "the caller's own account",
+    ("POST", "/api/v1/auth/logout-all"): "the caller's own account",
     ("GET", "/api/v1/catalog/majors"): "public reference catalogue",
     ("GET", "/api/v1/catalog/majors/resolve"): "public reference catalogue",
     ("GET", "/api/v1/catalog/majors/{code}"): "public reference catalogue",
@@ -827,9 +829,10 @@ SCOPE_CASES: dict[tuple[str, str], tuple[Any, ScopeStatuses]] = {
             {"params": {"year": 2025}},
             None,
         ),
-        # Past the gate: no tax year filed (404); another region's enterprise is refused as any
-        # enterprise's statement is to others (403: its code is public, its figures are not).
-        (404, 403, 404, 404),
+        # Past the gate: the enterprise is not in the 产教融合型企业 registry (422 naming its
+        # standing); another region's enterprise is refused as any enterprise's statement is to
+        # others (403: its code is public, its figures are not).
+        (422, 403, 422, 422),
     ),
     ("GET", "/api/v1/identity-changes"): (
         lambda o, w: ("/api/v1/identity-changes", {}, str(o["change"].id)),
