@@ -46,7 +46,48 @@ def install(app: FastAPI) -> None:
                         responses["422"] = documented
                     else:
                         responses.setdefault(str(status), documented)
+        _refuse_control_characters(schema, components)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+# What service.middleware.JsonBodyMiddleware refuses in any text of a JSON body: control characters
+# but tab, newline and carriage return.
+_CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+NO_CONTROL_CHARACTERS = f"^[^{_CONTROL}]*$"
+# ``\S`` (not blank), which some fields ask for, with the same rule.
+NOT_BLANK = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+
+
+def _refuse_control_characters(schema: dict[str, Any], components: dict[str, Any]) -> None:
+    """The text fields of JSON request bodies state the rule the middleware enforces, so that a
+    client (and schemathesis) reads it in the schema: a pattern on every free string."""
+    seen: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen:
+                seen.add(name)
+                visit(components.get(name))
+        if node.get("type") == "string" and node.get("pattern") == "\\S":
+            node["pattern"] = NOT_BLANK
+        elif node.get("type") == "string" and not {"pattern", "format", "enum"} & set(node):
+            node["pattern"] = NO_CONTROL_CHARACTERS
+        for value in node.values():
+            visit(value)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                visit(content["application/json"])

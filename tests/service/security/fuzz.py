@@ -113,6 +113,13 @@ LOOSENESS = frozenset({"RejectedPositiveData", "AcceptedNegativeData"})
 _REFERENCE = "the code must exist in its catalogue or table (data, not shape)"
 _ACROSS = "a rule across fields (depends on the organisation's kind or on another field)"
 DOCUMENTED_REFUSALS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        r"",
+        r"[^a-z0-9_.]",
+        r"控制字符",
+        "a field the schema does not name (the API ignores it) is still screened for control "
+        "characters; the named text fields carry the pattern that says so",
+    ),
     (r"", r"^(organization\.)?(region|region_code|code)$", r"不在目录中|不存在", _REFERENCE),
     (r"/what-if$", r"^major$", r"不存在", _REFERENCE),
     (r"", r"^(occupation_code|industry_code|profile)$", r"不存在", _REFERENCE),
