@@ -10,11 +10,12 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from service.cli.db import session_scope
+from service.cli.output import fail
 from service.errors import AppError
 
 if TYPE_CHECKING:
@@ -28,12 +29,6 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
-def _fail(error: AppError) -> NoReturn:
-    hints = "；".join(f"{d.get('field', '')}：{d['message']}" for d in error.details)
-    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
-    raise typer.Exit(2) from None
-
-
 def _show(
     query: Callable[[Session], dict[str, Any]],
     output: OutputFormat,
@@ -44,7 +39,7 @@ def _show(
         with session_scope(write=False) as session:
             result = query(session)
     except AppError as error:
-        _fail(error)
+        fail(error)
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

@@ -7,11 +7,12 @@ The operations (and the report code they reach) are imported inside the commands
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from service.cli.db import session_scope
+from service.cli.output import fail
 from service.errors import AppError
 
 programmes_app = typer.Typer(
@@ -25,12 +26,6 @@ CLI_ACTOR = "cli"
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-def _fail(error: AppError) -> NoReturn:
-    hints = "；".join(f"{d['field']}：{d['message']}" for d in error.details if "field" in d)
-    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
-    raise typer.Exit(2) from None
 
 
 def _partner(text: str) -> dict[str, str]:
@@ -66,7 +61,7 @@ def list_programmes(
         typer.echo(f"错误：参数有误：{error.errors()[0]['msg']}", err=True)
         raise typer.Exit(2) from None
     except AppError as error:
-        _fail(error)
+        fail(error)
     if fmt is OutputFormat.json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -138,7 +133,7 @@ def create_programme(
         typer.echo(f"错误：输入数据有误（{hints}）", err=True)
         raise typer.Exit(2) from None
     except AppError as error:
-        _fail(error)
+        fail(error)
     resolution = saved.major_resolution
     if resolution is not None and resolution.method != "code":
         typer.echo(
@@ -189,7 +184,7 @@ def put_cohort(
         typer.echo(f"错误：输入数据有误（{hints}）", err=True)
         raise typer.Exit(2) from None
     except AppError as error:
-        _fail(error)
+        fail(error)
     verb = "已新增" if saved.created else "已替换"
     rate = "—" if saved.destination_rate is None else f"{saved.destination_rate:.2%}"
     typer.echo(

@@ -8,11 +8,12 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from service.cli.db import session_scope
+from service.cli.output import fail
 from service.errors import AppError
 
 app = typer.Typer(
@@ -32,12 +33,6 @@ class FileFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     html = "html"
-
-
-def _fail(error: AppError) -> NoReturn:
-    hints = "；".join(f"{d['field']}：{d['message']}" for d in error.details if "field" in d)
-    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
-    raise typer.Exit(2) from None
 
 
 @app.command("list")
@@ -74,7 +69,7 @@ def list_proposals(
             )
             result = ProposalsPublic(data=operations.proposals_public(session, rows), count=count)
     except AppError as error:
-        _fail(error)
+        fail(error)
     if fmt is OutputFormat.json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -109,7 +104,7 @@ def show(
                 session, operations.read_proposal(session, CLI_ACTOR, proposal_id)
             )
     except AppError as error:
-        _fail(error)
+        fail(error)
     if fmt is OutputFormat.json:
         typer.echo(item.model_dump_json(indent=2))
         return
@@ -167,7 +162,7 @@ def export(
         with session_scope(write=False) as session:
             result = operations.region_adjustments(session, None, region, year)
     except AppError as error:
-        _fail(error)
+        fail(error)
     content = (
         result.model_dump_json(indent=2).encode()
         if fmt is FileFormat.json

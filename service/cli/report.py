@@ -6,12 +6,14 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from service.cli.output import fail
+
 if TYPE_CHECKING:
-    from service.errors import AppError
+    pass
 
 app = typer.Typer(help="专业供需报告与预警快照。", no_args_is_help=True)
 
@@ -21,12 +23,6 @@ class ReportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     html = "html"
-
-
-def _fail(error: AppError) -> NoReturn:
-    hints = "；".join(f"{d['field']}：{d['message']}" for d in error.details if "field" in d)
-    typer.echo(f"错误：{error.message}" + (f"（{hints}）" if hints else ""), err=True)
-    raise typer.Exit(2) from None
 
 
 @app.command("mismatch")
@@ -65,7 +61,7 @@ def mismatch(
         with session_scope(write=False) as session:
             result = operations.mismatch_export(session, query, fmt.value, viewer=None)
     except AppError as error:
-        _fail(error)
+        fail(error)
     if isinstance(result, ReportFile):
         content = result.content
     else:
@@ -115,7 +111,7 @@ def lists(
         with session_scope(write=False) as session:
             results = [operations.region_list(session, region, k.value, year) for k in kinds]
     except AppError as error:
-        _fail(error)
+        fail(error)
     if fmt is ReportFormat.json:
         payload = [r.model_dump(mode="json") for r in results]
         text = json.dumps(payload[0] if kind else payload, ensure_ascii=False, indent=2) + "\n"
@@ -157,7 +153,7 @@ def snapshot(
         with session_scope() as session:
             results = operations.write_snapshots(session, prepared)
     except AppError as error:
-        _fail(error)
+        fail(error)
     if not results:
         typer.echo("没有可计算的地区（无毕业生数据）")
         return
@@ -185,7 +181,7 @@ def alignment(
         with session_scope(write=False) as session:
             result = recommendations.school_alignment(session, None, school)
     except AppError as error:
-        _fail(error)
+        fail(error)
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
