@@ -57,3 +57,12 @@ def append_row(sheet: Any, values: list[Any]) -> None:
 def html_text(value: Any) -> str:
     """A value escaped for HTML, control characters removed."""
     return html.escape(clean_text("" if value is None else str(value)))
+
+
+def html_table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A plain HTML table of escaped, cleaned cells (the printable exports)."""
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html_text(v)}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

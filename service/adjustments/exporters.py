@@ -4,13 +4,13 @@ sheet, and a printable HTML page."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 from typing import Any
 
 from openpyxl import Workbook
 
 from service.adjustments.schemas import RegionAdjustments
+from service.export_cells import append_row, csv_cell, html_table, html_text
 from service.reports.exporters import MEDIA_TYPES, ReportFile, _sheet_header
 
 FILING_HEADERS = [
@@ -59,7 +59,7 @@ def to_csv(result: RegionAdjustments) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(FILING_HEADERS)
-    writer.writerows(filing_rows(result))
+    writer.writerows([csv_cell(value) for value in row] for row in filing_rows(result))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -71,15 +71,16 @@ def to_xlsx(result: RegionAdjustments) -> bytes:
         sheet, FILING_HEADERS, [8, 14, 24, 10, 10, 20, 10, 14, 20, 12, 14, 14, 10, 30, 12]
     )
     for row in filing_rows(result):
-        sheet.append(row)
+        append_row(sheet, row)
     summary = book.create_sheet("汇总")
     for row in summary_rows(result):
-        summary.append(row)
+        append_row(summary, row)
     follow = book.create_sheet("预警响应")
     _sheet_header(follow, ["学校", "专业代码", "专业名称", "预警建议", "是否响应", "申请类型",
                            "申请状态"], [24, 10, 20, 10, 10, 10, 10])  # fmt: skip
     for f in result.follow_up:
-        follow.append(
+        append_row(
+            follow,
             [f.school_name, f.major_code, f.major_name, f.action_label, "是" if f.acted else "否",
              f.proposal_kind_label or "", f.proposal_status_label or ""]
         )  # fmt: skip
@@ -88,18 +89,10 @@ def to_xlsx(result: RegionAdjustments) -> bytes:
     return buffer.getvalue()
 
 
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def to_html(result: RegionAdjustments) -> bytes:
-    title = html.escape(_title(result))
+    title = html_text(_title(result))
     summary = summary_rows(result)
-    industries = _table(
+    industries = html_table(
         ["重点产业", "新开设专业", "停招或撤销专业"],
         [[i.industry, "、".join(i.opened) or "—", "、".join(i.closed) or "—"]
          for i in result.by_industry],
@@ -109,12 +102,12 @@ def to_html(result: RegionAdjustments) -> bytes:
         "<style>table{border-collapse:collapse;margin-bottom:1em}"
         "td,th{border:1px solid #999;padding:2px 6px}</style></head><body>"
         f"<h1>{title}</h1><p>行政区划代码 {result.region}</p>"
-        f"<h2>申请与审核</h2>{_table(summary[0], summary[1:6])}"
+        f"<h2>申请与审核</h2>{html_table(summary[0], summary[1:6])}"
         f"<p>新开设专业点数 {result.new_majors}，其中服务重点产业 {result.new_majors_priority}，"
         f"专业与产业匹配（监测指标4.1）{_percent(result.priority_share)}；"
         f"预警专业已响应 {result.warnings_acted}，未响应 {result.warnings_not_acted}。</p>"
         f"<h2>按重点产业的专业开设与停撤</h2>{industries}"
-        f"<h2>备案表</h2>{_table(FILING_HEADERS, filing_rows(result))}</body></html>"
+        f"<h2>备案表</h2>{html_table(FILING_HEADERS, filing_rows(result))}</body></html>"
     )
     return page.encode("utf-8")
 

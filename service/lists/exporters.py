@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from service.export_cells import append_row, clean_text, csv_cell, html_text
+from service.export_cells import append_row, clean_text, csv_cell, html_table, html_text
 from service.lists.schemas import RegionList
 from service.reports.exporters import MEDIA_TYPES, ReportFile, _beijing_time, _sheet_header
 
@@ -106,20 +106,12 @@ def to_xlsx(result: RegionList) -> bytes:
     return buffer.getvalue()
 
 
-def _html_table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html_text(v)}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def to_html(result: RegionList) -> bytes:
     title = html_text(f"{result.region_name}{result.year}年{result.title}")
-    tables = _html_table(*table(result))
+    tables = html_table(*table(result))
     by_occupation = occupation_table(result)
     if by_occupation is not None:
-        tables += "<h2>按职业（职业分类大典2022）</h2>" + _html_table(*by_occupation)
+        tables += "<h2>按职业（职业分类大典2022）</h2>" + html_table(*by_occupation)
     page = (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
         "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"

@@ -255,3 +255,27 @@ def test_another_regions_regulator_sees_and_decides_nothing(
     ):
         assert client.post(f"{url}/{action}", json=body, headers=other).status_code == 404
     assert client.get(url, headers=world.school_user).json()["status"] == "submitted"
+
+
+def test_the_filing_neutralises_a_formula_in_the_regulators_comment(
+    client: TestClient, session: Session
+) -> None:
+    # The exports' one cell rule (service/export_cells.py): a spreadsheet must not run what a
+    # regulator typed, and the printable page must not render it.
+    world = build(session)
+    open_window(client, world)
+    stop = _submitted(client, world.runner_user, kind="stop", major=PLAIN)
+    comment = '=HYPERLINK("http://example.com","同意")<script>'
+    approved = client.post(
+        f"{PROPOSALS}/{stop['id']}/approve", json={"comment": comment}, headers=world.regulator
+    )
+    assert approved.status_code == 200
+
+    as_csv = client.get(REGION, params={"year": YEAR, "format": "csv"}, headers=world.regulator)
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[1][13] == "'" + comment
+    as_xlsx = client.get(REGION, params={"year": YEAR, "format": "xlsx"}, headers=world.regulator)
+    cell = load_workbook(io.BytesIO(as_xlsx.content))["备案表"]["N2"]
+    assert (cell.value, cell.data_type) == (comment, "s")
+    as_html = client.get(REGION, params={"year": YEAR, "format": "html"}, headers=world.regulator)
+    assert "<script>" not in as_html.content.decode()
