@@ -31,6 +31,14 @@ from models.integration import (
     IntegrationApplicationEvent,
 )
 from models.lists import ListVersion, PolicyMeasure
+from models.notification import (
+    Favorite,
+    MailOutbox,
+    Notification,
+    NotificationPreference,
+    PasswordResetToken,
+    SavedSearch,
+)
 from models.organization import IdentityChangeRequest, Organization, User
 from models.placement import (
     Assignment,
@@ -58,6 +66,12 @@ __all__ = [
     "MajorProposal",
     "Alliance",
     "EnterpriseTaxYear",
+    "Favorite",
+    "MailOutbox",
+    "Notification",
+    "NotificationPreference",
+    "PasswordResetToken",
+    "SavedSearch",
     "IntegrationApplication",
     "IntegrationApplicationEvent",
     "ListVersion",

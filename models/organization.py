@@ -43,6 +43,8 @@ class User(SQLModel, table=True):
         default=None, foreign_key="organization.id", index=True
     )
     display_name: str | None = Field(default=None, max_length=64)
+    # Where notifications are mailed and password-reset links sent (optional, validated).
+    email: str | None = Field(default=None, max_length=254)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

@@ -20,6 +20,7 @@ from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
 from service.enterprises.router import router as enterprises_router
+from service.favorites.router import router as favorites_router
 from service.health.router import router as health_router
 from service.http_errors import register_error_handlers
 from service.identity_changes.router import router as identity_changes_router
@@ -33,6 +34,7 @@ from service.middleware import (
     JsonBodyMiddleware,
     SecurityHeadersMiddleware,
 )
+from service.notifications.router import router as notifications_router
 from service.organizations.router import accounts_router
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
@@ -45,6 +47,7 @@ from service.positions.search_cache import ResponseCache
 from service.programmes.router import router as programmes_router
 from service.programmes.router import schools_router
 from service.recommendations.router import router as matching_router
+from service.recovery.router import router as recovery_router
 from service.reports.router import router as reports_router
 from service.scheduler import LeaseScheduler
 from service.settings import settings
@@ -81,6 +84,9 @@ def api_router() -> APIRouter:
     router.include_router(alliances_router)
     router.include_router(adjustments_router)
     router.include_router(adjustments_regions_router)
+    router.include_router(notifications_router)
+    router.include_router(favorites_router)
+    router.include_router(recovery_router)
     return router
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from service.favorites import operations as favorites
+from service.notifications import mail
 from service.positions import operations as positions
 from service.reports import operations as reports
 from service.scheduler import Job
@@ -35,5 +37,17 @@ JOBS: list[Job] = [
         positions.compact_search_generation,
         "cron",
         {"hour": 3, "minute": 0},
+    ),
+    # The mail outbox: due mails sent every minute (read-only while talking to the server), the
+    # outcomes written after; failures retried with exponential back-off.
+    Job("send_mail", mail.record, "interval", {"minutes": 1}, compute=mail.send_due),
+    # Saved searches: each one's new positions since its last run, one notification per search,
+    # in the morning (Asia/Shanghai).
+    Job(
+        "saved_search_digest",
+        favorites.digest_run,
+        "cron",
+        {"hour": 7, "minute": 30},
+        compute=favorites.digest_compute,
     ),
 ]

@@ -91,6 +91,26 @@ class Settings(BaseSettings):
         default=32 * 1024 * 1024, ge=0, description="bytes of kept search answers per process"
     )
 
+    # Mail (notifications, password-reset links): off while no host is set.
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for mail; unset: no mail is sent or queued"
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")
+    smtp_sender: str = Field(
+        default="noreply@chanjiao.local", max_length=254, description="From address of mail"
+    )
+    smtp_tls: bool = Field(default=False, description="STARTTLS before sending")
+    smtp_username: str | None = Field(default=None, description="SMTP login (optional)")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the site's address as users reach it, for links in mail",
+    )
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
     def secret_problem(self) -> str | None:
         """Why the service must not start with this secret (production only); None when fine."""
         if self.environment != "production":

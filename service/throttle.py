@@ -40,6 +40,10 @@ class Limit:
 LOGIN_PER_ACCOUNT_ADDRESS = Limit("login:user+ip", 5, 15 * 60)
 LOGIN_FAILURES_PER_ADDRESS = Limit("login:ip-failures", 100, 15 * 60)
 REGISTER_PER_ADDRESS = Limit("register:ip", 5, 60 * 60)
+# Password-reset requests mail a link: a few per account an hour (no mailbox flooding), more per
+# address (a school lab behind one address).
+PASSWORD_RESET_PER_ACCOUNT = Limit("reset:user", 3, 60 * 60)
+PASSWORD_RESET_PER_ADDRESS = Limit("reset:ip", 20, 60 * 60)
 
 
 class TooManyAttempts(AppError):

@@ -34,6 +34,7 @@ from sqlmodel import Session, col
 from models import (
     Application,
     ApplicationStatus,
+    Organization,
     Position,
     PositionKind,
     PositionStatus,
@@ -43,7 +44,7 @@ from models import (
 )
 from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
 from rules.screen import Finding
-from service import audit, clock, posting_rules
+from service import audit, clock, notifications, posting_rules
 from service import position_access as access
 from service.applications import repository
 from service.applications.repository import ApplicationRow
@@ -190,6 +191,58 @@ def _state(application: Application) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- notifications
+
+Kind = notifications.NotificationKind
+# Each new state: the kind of notification, and whether it goes to the student (else to the
+# enterprise's staff, who must act on it or know the place is taken or free again).
+NOTICES: dict[ApplicationStatus, tuple[notifications.NotificationKind, bool]] = {
+    ApplicationStatus.submitted: (Kind.application_received, False),
+    ApplicationStatus.offered: (Kind.application_offered, True),
+    ApplicationStatus.rejected: (Kind.application_rejected, True),
+    ApplicationStatus.accepted: (Kind.application_accepted, False),
+    ApplicationStatus.declined: (Kind.application_declined, False),
+    ApplicationStatus.withdrawn: (Kind.application_withdrawn, False),
+}
+
+
+def _notify(session: Session, application: Application, position: Position) -> None:
+    """Tell the party that did not act of the application's new state, naming only the position
+    and the enterprise: the enterprise's staff open the application to see who (its masking
+    rules apply there), the student reads about its own application."""
+    notice = NOTICES.get(ApplicationStatus(application.status))
+    if notice is None:
+        return
+    kind, to_student = notice
+    if to_student:
+        student = session.get(Student, application.student_id)
+        enterprise = session.get(Organization, position.enterprise_id)
+        name = enterprise.name if enterprise is not None else ""
+        notifications.notify(
+            session,
+            user_ids=[student.user_id if student is not None else None],
+            kind=kind,
+            title=f"{position.title}（{name}）：{status_label(application.status)}",
+            body="请在“我的申请”中查看。",
+            link="/me#applications",
+        )
+        return
+    titles = {
+        Kind.application_received: f"收到一份新的申请：{position.title}",
+        Kind.application_accepted: f"一位学生接受了录用：{position.title}",
+        Kind.application_declined: f"一位学生婉拒了录用：{position.title}",
+        Kind.application_withdrawn: f"一份申请已撤回：{position.title}",
+    }
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_of(session, [position.enterprise_id]),
+        kind=kind,
+        title=titles[kind],
+        body="请在企业工作台的“收到的申请”中查看。",
+        link="/enterprise#applications",
+    )
+
+
 # ---------------------------------------------------------------- applying
 
 
@@ -293,6 +346,8 @@ def _create(
     audit.record(
         session, actor, "apply", ENTITY, application.id, None, {**_state(application), **consent}
     )
+    if consent_source is None:  # a placement round's offer is reported when the round publishes
+        _notify(session, application, position)
     return application
 
 
@@ -351,6 +406,7 @@ def transition(
     session.add(application)
     session.flush()
     audit.record(session, actor, action.value, ENTITY, application.id, before, _state(application))
+    _notify(session, application, position)
     if action is ApplicationAction.accept:
         _fill_if_full(session, actor, position)
     return _view(session, application.id, actor)
@@ -401,6 +457,19 @@ def close_pending(
         session, [pid for pid, _ in pending], ApplicationStatus.closed, utcnow()
     )
     session.flush()
+    reported: dict[tuple[str, str], list[uuid.UUID | None]] = {}
+    for user_id, title, enterprise in repository.students_and_positions(
+        session, [pid for pid, _ in pending]
+    ):
+        reported.setdefault((title, enterprise), []).append(user_id)
+    for (title, enterprise), user_ids in reported.items():
+        notifications.notify(
+            session,
+            user_ids=user_ids,
+            kind=Kind.application_closed,
+            title=f"{title}（{enterprise}）：{reason}，申请已关闭",
+            link="/me#applications",
+        )
     return audit.record_many(
         session,
         actor,
@@ -474,6 +543,7 @@ def offer_placed(
     session.add(application)
     session.flush()
     audit.record(session, actor, "offer", ENTITY, application.id, before, _state(application))
+    _notify(session, application, position)
     return application
 
 

@@ -144,3 +144,20 @@ def concerning_region(scope: RegionScope) -> ColumnElement[bool]:
     inside it."""
     in_region = organizations_repository.ids_in(scope)
     return or_(col(Student.school_id).in_(in_region), col(Position.enterprise_id).in_(in_region))
+
+
+def students_and_positions(
+    session: Session, application_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID | None, str, str]]:
+    """(student's account, position title, enterprise name) of each application: whom a closed
+    application is reported to, and what about."""
+    if not application_ids:
+        return []
+    rows = session.execute(
+        select(col(Student.user_id), col(Position.title), col(Organization.name))
+        .join(Application, col(Application.student_id) == col(Student.id))
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .where(col(Application.id).in_(application_ids))
+    ).all()
+    return [(row[0], str(row[1]), str(row[2])) for row in rows]

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from models import IdentityChangeRequest, Organization, OrganizationKind, Role, User
 from models.base import SUPERVISOR_ROLES, utcnow
-from service import audit
+from service import audit, notifications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.identity_changes import repository
 from service.identity_changes.schemas import IdentityChangeCreate
@@ -203,7 +203,18 @@ def approve(session: Session, actor: User, request_id: uuid.UUID) -> IdentityCha
         organization,
     )
     audit.record(session, actor, "approve", ENTITY, request.id, request_before, request)
+    _notify(session, request, "身份变更申请已批准，变更已生效")
     return request
+
+
+def _notify(session: Session, request: IdentityChangeRequest, outcome: str) -> None:
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_of(session, [request.organization_id]),
+        kind=notifications.NotificationKind.identity_change_decided,
+        title=outcome,
+        body=f"驳回理由：{request.decision_reason}" if request.decision_reason else "",
+    )
 
 
 def refuse(
@@ -217,4 +228,5 @@ def refuse(
     session.add(request)
     session.flush()
     audit.record(session, actor, "refuse", ENTITY, request.id, request_before, request)
+    _notify(session, request, "身份变更申请被驳回")
     return request

@@ -25,7 +25,7 @@ from models import (
     User,
 )
 from models.base import utcnow
-from service import audit
+from service import audit, notifications
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, field_detail
 from service.lists import repository
@@ -324,6 +324,15 @@ def publish(
     session.flush()
     audit.record(
         session, actor, "list_publish", "list_version", row.id, before, _summary(session, row)
+    )
+    # The schools and enterprises of the region plan by these lists: each is told.
+    scope = catalog.region_scope(session, region.code)
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_in_region(session, scope.low, scope.high),
+        kind=notifications.NotificationKind.list_published,
+        title=f"{region.name}{year}年{TITLES[kind]}（第 {version} 版）已发布",
+        link=f"/api/v1/regions/{region.code}/lists/{kind}?year={year}&format=html",
     )
     return _from_version(session, row)
 

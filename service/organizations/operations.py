@@ -23,7 +23,7 @@ from models.validators import (
     school_code_problem,
     uscc_problem,
 )
-from service import audit
+from service import audit, notifications
 from service.auth import operations as auth
 from service.auth import security
 from service.catalog import operations as catalog
@@ -438,6 +438,21 @@ def _change_status(
     session.add(organization)
     session.flush()
     audit.record(session, actor, action, ENTITY, organization.id, before, organization)
+    verified = target is OrganizationStatus.verified
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_of(session, [organization.id]),
+        kind=(
+            notifications.NotificationKind.organization_verified
+            if verified
+            else notifications.NotificationKind.organization_suspended
+        ),
+        title=(
+            f"{organization.name}已通过审核，账户可以正常使用"
+            if verified
+            else f"{organization.name}已被所在地监管部门暂停，如有疑问请联系监管部门"
+        ),
+    )
     return organization
 
 

@@ -42,7 +42,7 @@ from models import (
     User,
 )
 from models.base import utcnow
-from service import audit
+from service import audit, notifications
 from service import position_access as access
 from service.applications import operations as applications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
@@ -491,6 +491,7 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
     if not _deadline_passed(row):
         raise Conflict("志愿截止后才能运行分配")
     result = solve_placement(build_instance(session, row), row.seed)
+    positions = repository.round_positions(session, row.id)
     pairs = sorted((uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items())
     before = {"status": row.status, "run_at": row.run_at}
     now = utcnow()
@@ -527,7 +528,60 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
             "seed": row.seed,
         },
     )
+    _notify_results(session, row, pairs, [(p.id, p.enterprise_id) for _, p in positions])
     return _results(session, row, "organiser", None)
+
+
+def _notify_results(
+    session: Session,
+    row: PlacementRound,
+    pairs: list[tuple[uuid.UUID, uuid.UUID]],
+    positions: list[tuple[uuid.UUID, uuid.UUID]],
+) -> None:
+    """The results published: each invited student placed or not, each school and enterprise of
+    the round its count (no student is named to anyone but itself)."""
+    kind = notifications.NotificationKind.placement_published
+    students = repository.round_students(session, row.id)
+    placed = {student_id for student_id, _ in pairs}
+    accounts = repository.student_accounts(session, [sid for sid, _ in students])
+    for is_placed, title in (
+        (True, f"双选轮次“{row.title}”结果已公布：你获得了录用通知，请在“我的申请”中接受或婉拒"),
+        (False, f"双选轮次“{row.title}”结果已公布：本轮未分配到岗位"),
+    ):
+        notifications.notify(
+            session,
+            user_ids=[accounts.get(sid) for sid, _ in students if (sid in placed) == is_placed],
+            kind=kind,
+            title=title,
+            link="/me#applications",
+        )
+    by_school: dict[uuid.UUID, int] = {}
+    for sid, school in students:
+        by_school[school] = by_school.get(school, 0) + (sid in placed)
+    for school, count in by_school.items():
+        notifications.notify(
+            session,
+            user_ids=notifications.staff_of(session, [school]),
+            kind=kind,
+            title=f"双选轮次“{row.title}”结果已公布：本校{count}名学生获分配",
+        )
+    enterprise_of = dict(positions)
+    by_enterprise: dict[uuid.UUID, int] = {}
+    for _, position_id in pairs:
+        enterprise = enterprise_of.get(position_id)
+        if enterprise is not None:
+            by_enterprise[enterprise] = by_enterprise.get(enterprise, 0) + 1
+    for enterprise in dict.fromkeys(e for _, e in positions):
+        notifications.notify(
+            session,
+            user_ids=notifications.staff_of(session, [enterprise]),
+            kind=kind,
+            title=(
+                f"双选轮次“{row.title}”结果已公布："
+                f"贵单位岗位获分配{by_enterprise.get(enterprise, 0)}人"
+            ),
+            link="/enterprise#applications",
+        )
 
 
 # ---------------------------------------------------------------- results, each its own side

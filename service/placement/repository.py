@@ -317,3 +317,17 @@ def assignments_of(session: Session, round_id: uuid.UUID) -> list[tuple[uuid.UUI
         .order_by(col(Assignment.student_id))
     )
     return [(s, p) for s, p in rows]
+
+
+def student_accounts(
+    session: Session, student_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Each student's account (students without one are left out): whom results are told."""
+    if not student_ids:
+        return {}
+    rows = session.execute(
+        select(col(Student.id), col(Student.user_id)).where(
+            col(Student.id).in_(student_ids), col(Student.user_id).is_not(None)
+        )
+    ).all()
+    return {row[0]: row[1] for row in rows}

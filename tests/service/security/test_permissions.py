@@ -124,6 +124,32 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ("GET", "/api/v1/auth/me"): (401, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/auth/password"): (401, 422, 422, 422, 422, 422, 422),
     ("POST", "/api/v1/auth/logout-all"): (401, 204, 204, 204, 204, 204, 204),
+    # Notifications (issue 26): every account its own.
+    ("GET", "/api/v1/notifications"): (401, 200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/notifications/read-all"): (401, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/notifications/preferences"): (401, 200, 200, 200, 200, 200, 200),
+    ("PUT", "/api/v1/notifications/preferences"): (401, 200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): (401, 404, 404, 404, 404, 404, 404),
+    # Favourites and saved searches: students only.
+    ("GET", "/api/v1/favorites"): (401, 200, 403, 403, 403, 403, 403),
+    ("PUT", "/api/v1/favorites/{position_id}"): (401, 404, 403, 403, 403, 403, 403),
+    ("DELETE", "/api/v1/favorites/{position_id}"): (401, 204, 403, 403, 403, 403, 403),
+    ("POST", "/api/v1/saved-searches"): (401, 422, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/saved-searches"): (401, 200, 403, 403, 403, 403, 403),
+    ("DELETE", "/api/v1/saved-searches/{search_id}"): (401, 404, 403, 403, 403, 403, 403),
+    # Account recovery: by mail (anonymous), by the school, by the regulator.
+    ("POST", "/api/v1/auth/password-reset"): (422, 422, 422, 422, 422, 422, 422),
+    ("POST", "/api/v1/auth/password-reset/confirm"): (422, 422, 422, 422, 422, 422, 422),
+    ("POST", "/api/v1/students/{student_id}/password-reset"): (401, 403, 404, 403, 403, 403, 403),
+    ("POST", "/api/v1/organizations/{organization_id}/password-reset"): (
+        401,
+        403,
+        403,
+        403,
+        422,
+        422,
+        422,
+    ),
     ("GET", "/api/v1/catalog/majors"): (200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/catalog/majors/resolve"): (422, 422, 422, 422, 422, 422, 422),
     ("GET", "/api/v1/catalog/majors/{code}"): (200, 200, 200, 200, 200, 200, 200),
@@ -461,6 +487,9 @@ ScopeStatuses = tuple[Cell, Cell, Cell, Cell]  # regional: same, other; national
 Built = tuple[str, dict[str, Any], str | None]  # url, request keyword arguments, list marker
 
 SCOPE_CROSSED_ELSEWHERE = {
+    ("POST", "/api/v1/organizations/{organization_id}/password-reset"): (
+        "tests/service/recovery: test_a_regulator_resets_only_its_regions_organisation_accounts"
+    ),
     ("POST", "/api/v1/adjustment-windows"): (
         "tests/service/adjustments: test_only_the_regions_regulator_opens_one_window_a_year"
     ),
@@ -545,6 +574,13 @@ SCOPE_NOT_REGIONAL = {
     ("GET", "/api/v1/auth/me"): "the caller's own account",
     ("POST", "/api/v1/auth/password"): "the caller's own account",
     ("POST", "/api/v1/auth/logout-all"): "the caller's own account",
+    ("GET", "/api/v1/notifications"): "the caller's own account",
+    ("POST", "/api/v1/notifications/read-all"): "the caller's own account",
+    ("GET", "/api/v1/notifications/preferences"): "the caller's own account",
+    ("PUT", "/api/v1/notifications/preferences"): "the caller's own account",
+    ("POST", "/api/v1/notifications/{notification_id}/read"): "the caller's own account",
+    ("POST", "/api/v1/auth/password-reset"): "anonymous, by user name",
+    ("POST", "/api/v1/auth/password-reset/confirm"): "anonymous, by a mailed token",
     ("GET", "/api/v1/catalog/majors"): "public reference catalogue",
     ("GET", "/api/v1/catalog/majors/resolve"): "public reference catalogue",
     ("GET", "/api/v1/catalog/majors/{code}"): "public reference catalogue",

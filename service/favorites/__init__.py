@@ -1,0 +1,1 @@
+"""A student's favourite positions (收藏) and saved searches with their daily digest."""
