@@ -21,6 +21,7 @@ from service.catalog import operations as catalog
 from service.db import write_from_here
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, Unauthorized, field_detail
+from service.favorites import operations as favorites
 from service.pages import applying
 from service.pages.web import (
     MAX_PAGE,
@@ -224,6 +225,9 @@ def _position_context(
         "application": applying.application_state(session, user, position_id),
         "can_apply": applying.can_apply(user, view),
         "apply_enabled": applying.ENABLED,
+        "kept": user is not None
+        and user.role == Role.student
+        and position_id in favorites.favorite_ids(session, user, [position_id]),
     }
 
 

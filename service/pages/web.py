@@ -35,6 +35,7 @@ from service.auth.schemas import Token
 from service.auth.security import decode_token
 from service.deps import ReadSessionDep
 from service.errors import AppError, Forbidden, Invalid, Unauthorized, pydantic_errors_to_details
+from service.notifications import operations as notifications
 from service.settings import settings
 
 # Deeper pages than this are refused (an offset beyond it would only ever be empty, and a huge one
@@ -192,6 +193,8 @@ def page_user(request: Request, session: ReadSessionDep) -> User | None:
             pass
         else:
             request.state.user = user
+            # The header's badge: the signed-in user's unread notifications.
+            request.state.unread = notifications.unread_count(session, user)
             return user
     # Never from the sign-in page: a refresh that failed lands there, and must not loop.
     if request.cookies.get(REFRESH_COOKIE) and request.url.path not in NO_REFRESH_PATHS:
@@ -235,6 +238,7 @@ def render(
 ) -> HTMLResponse:
     values: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
+        "unread_count": getattr(request.state, "unread", 0),
         "csrf_token": csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "path": request.url.path,

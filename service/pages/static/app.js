@@ -7,6 +7,10 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
+  // Buttons with data-print print the page (the password slip).
+  document.querySelectorAll("[data-print]").forEach(function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
   // The first invalid field takes the focus, so keyboard and screen-reader users land on it.
   var invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) { invalid.focus(); }
