@@ -30,7 +30,11 @@ The city at scale 1 (exact; --scale N multiplies schools, enterprises, positions
   (a 护理 student of demo_school, with a profile) and six classmates (accounts with unprinted
   random passwords) apply to demo_enterprise's open position, which fills (five accepted, one
   rejected, one closed) and so becomes ``filled``; demo_student also has one application submitted
-  and one withdrawn at other enterprises.
+  and one withdrawn at other enterprises;
+- notifications of all that, sent by the operations themselves (demo_student: its offer; the
+  enterprise: applications received, accepted, declined; the region's schools and enterprises: the
+  lists published); demo_student keeps a 护理 position and a saved search “护理岗位” kept a month
+  ago, whose daily digest has run once (one more unread notification with its new positions).
 
 "Today" is the seeding day in China, passed to :func:`generate_city` (default
 :data:`~seed.demo.generator.REFERENCE_DAY` = 2026-11-23, the day the figures were planned on);

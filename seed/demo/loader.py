@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ from models import (
     Role,
     User,
 )
+from models.base import utcnow
 from seed.demo.generator import (
     ACCOUNTS,
     CITY_REGION,
@@ -49,8 +50,10 @@ from service.applications.schemas import ApplicationCreate
 from service.auth import operations as auth
 from service.auth.security import verify_password
 from service.errors import AppError
+from service.favorites import operations as favorites
+from service.favorites.schemas import SavedSearchCreate
 from service.positions import operations as positions
-from service.positions.schemas import PositionCreate
+from service.positions.schemas import PositionCreate, PositionSearch
 from service.programmes import operations as programmes
 from service.programmes.schemas import PartnerIn, ProgrammeUpdate
 from service.settings import settings
@@ -165,6 +168,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     enterprise_user = next(user for user in users.values() if user.role == Role.enterprise)
     result.refused = [_draft_and_offer(session, enterprise_user, row) for row in city.drafts]
     result.applications = _applications(session, city, users)
+    _keep(session, users["demo_student"])
     regulator = next(u for u in users.values() if u.role == Role.regulator)
     _add_alliance(session, city, regulator)
     _add_registry(session, enterprise_user, regulator)
@@ -389,6 +393,25 @@ def _applications(session: Session, city: DemoCity, users: dict[str, User]) -> d
         select(col(Application.status), func.count()).group_by(col(Application.status))
     ).all()
     return {str(status): int(count) for status, count in counts}
+
+
+def _keep(session: Session, student: User) -> None:
+    """demo_student keeps a position and a search kept a month ago; the daily digest has run
+    once, so its new matches wait as a notification beside the offer's."""
+    kept = session.exec(
+        select(Position.id)
+        .where(col(Position.status) == PositionStatus.open, col(Position.title).contains("护"))
+        .order_by(col(Position.title))
+    ).first()
+    if kept is not None:
+        favorites.add_favorite(session, student, kept)
+    favorites.save_search(
+        session,
+        student,
+        SavedSearchCreate(name="护理岗位", search=PositionSearch(q="护理")),
+        since=utcnow() - timedelta(days=30),
+    )
+    favorites.digest_run(session, favorites.digest_compute(session))
 
 
 def _sheet(rows: Sequence[Row]) -> Sheet:

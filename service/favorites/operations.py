@@ -132,9 +132,11 @@ def _query_value(value: Any) -> Any:
     return value
 
 
-def save_search(session: Session, user: User, data: SavedSearchCreate) -> SavedSearchPublic:
+def save_search(
+    session: Session, user: User, data: SavedSearchCreate, *, since: datetime | None = None
+) -> SavedSearchPublic:
     """Keep a search under a name (unique per student, at most 20); its digest counts positions
-    published from now on."""
+    published from now on (or from ``since``: the demo's search kept a month ago)."""
     if repository.saved_search_named(session, user.id, data.name) is not None:
         raise Conflict(
             "已有同名的保存搜索", details=[field_detail("name", "名称已被使用，请换一个")]
@@ -149,8 +151,8 @@ def save_search(session: Session, user: User, data: SavedSearchCreate) -> SavedS
         user_id=user.id,
         name=data.name,
         params=_params(data.search),
-        created_at=now,
-        last_run_at=now,
+        created_at=since or now,
+        last_run_at=since or now,
     )
     session.add(row)
     session.flush()
