@@ -42,8 +42,23 @@ StudentUser = Annotated[User, Depends(require_page_roles(Role.student))]
 SchoolUser = Annotated[User, Depends(require_page_roles(Role.school))]
 Supervisor = Annotated[User, Depends(require_page_roles(Role.regulator, Role.admin))]
 PAGE_SIZE = 20
-# The search form's fields a saved search keeps.
+# The search form's fields a saved search keeps, and how a saved search's page names them.
 SEARCH_FIELDS = tuple(PositionSearch.model_fields)
+SEARCH_LABELS = {
+    "q": "关键词",
+    "kind": "类型",
+    "region": "地区",
+    "industry": "行业",
+    "major": "专业",
+    "min_pay": "最低月薪",
+    "published_from": "发布不早于",
+    "start_from": "到岗不早于",
+    "start_to": "到岗不晚于",
+    "closing_from": "截止不早于",
+    "open_only": "仅招聘中",
+    "sort": "排序",
+}
+SORT_LABELS = {"relevance": "相关度", "newest": "最新发布", "pay": "月薪", "closing": "截止日期"}
 
 
 # ---------------------------------------------------------------- notifications
@@ -171,6 +186,8 @@ def saved_searches_page(
         "searches": listed.data,
         "count": listed.count,
         "saved": saved,
+        "search_labels": SEARCH_LABELS,
+        "sort_labels": SORT_LABELS,
     }
     return render(request, "student/saved_searches.html", context)
 
@@ -197,7 +214,13 @@ def saved_search_add(
         )
     except AppError as error:
         listed = favorites.list_saved_searches(session, user)
-        context = {"title": "保存的搜索", "searches": listed.data, "count": listed.count}
+        context = {
+            "title": "保存的搜索",
+            "searches": listed.data,
+            "count": listed.count,
+            "search_labels": SEARCH_LABELS,
+            "sort_labels": SORT_LABELS,
+        }
         raise FormInvalid("student/saved_searches.html", context, error) from None
     return redirect("/me/saved-searches?saved=1")
 
