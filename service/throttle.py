@@ -44,6 +44,8 @@ REGISTER_PER_ADDRESS = Limit("register:ip", 5, 60 * 60)
 # address (a school lab behind one address).
 PASSWORD_RESET_PER_ACCOUNT = Limit("reset:user", 3, 60 * 60)
 PASSWORD_RESET_PER_ADDRESS = Limit("reset:ip", 20, 60 * 60)
+# Setting the new password hashes it (argon2) before the link is looked up: bounded per address.
+PASSWORD_RESET_CONFIRM_PER_ADDRESS = Limit("reset-confirm:ip", 30, 60 * 60)
 
 
 class TooManyAttempts(AppError):

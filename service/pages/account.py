@@ -267,7 +267,7 @@ def reset_confirm(
     context: dict[str, Any] = {"title": "设置新密码", "token": token[:128], "mail": True}
     try:
         body = parse_form(ResetConfirm, {"token": token, "new_password": new_password})
-        recovery.confirm_reset(session, body.token, body.new_password)
+        recovery.confirm_reset(session, body.token, body.new_password, _address(request))
     except AppError as error:
         raise FormInvalid("password_reset.html", context, error) from None
     return render(request, "password_reset.html", {**context, "done": True})

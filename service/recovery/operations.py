@@ -92,8 +92,10 @@ def request_reset(session: Session, username: str, address: str) -> str:
     return REQUESTED
 
 
-def confirm_reset(session: Session, token: str, new_password: str) -> None:
-    """Set a new password with a live link; the link is used up and every session revoked."""
+def confirm_reset(session: Session, token: str, new_password: str, address: str) -> None:
+    """Set a new password with a live link; the link is used up and every session revoked.
+    Attempts are bounded per address (each costs a password hash)."""
+    throttle.check_and_hit(throttle.PASSWORD_RESET_CONFIRM_PER_ADDRESS, address)
     # Hash the password before the first query (argon2's cost outside SQLite's write lock); the
     # rule needs the user name, checked once the token names the account.
     password_hash = hash_password(new_password)

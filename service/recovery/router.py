@@ -43,9 +43,9 @@ def request_reset(request: Request, session: SessionDep, body: ResetRequest) -> 
 
 
 @router.post("/auth/password-reset/confirm", status_code=204, responses=error_responses(422))
-def confirm_reset(session: SessionDep, body: ResetConfirm) -> Response:
+def confirm_reset(request: Request, session: SessionDep, body: ResetConfirm) -> Response:
     """用邮件中的一次性链接设置新密码（30分钟内有效）；该账户的所有登录随即注销。"""
-    operations.confirm_reset(session, body.token, body.new_password)
+    operations.confirm_reset(session, body.token, body.new_password, _address(request))
     return Response(status_code=204)
 
 
