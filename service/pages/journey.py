@@ -135,6 +135,17 @@ def propose_interview(
     return redirect(f"/applications/{application_id}?done=proposed#interviews")
 
 
+@router.get("/interviews/{interview_id}.ics")
+def interview_calendar(session: ReadSessionDep, user: Reader, interview_id: uuid.UUID) -> Response:
+    """面试的日历文件（与 API 的 .ics 相同）。"""
+    body = interviews.calendar_file(session, user, interview_id)
+    return Response(
+        content=body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="interview-{interview_id}.ics"'},
+    )
+
+
 @router.post(
     "/interviews/{interview_id}/reschedule",
     response_class=HTMLResponse,
