@@ -30,6 +30,17 @@ from models.integration import (
     IntegrationApplication,
     IntegrationApplicationEvent,
 )
+from models.journey import (
+    BOOTH_STATUS_LABELS,
+    INTERVIEW_STATUS_LABELS,
+    ApplicationMessage,
+    BoothStatus,
+    Interview,
+    InterviewStatus,
+    JobFair,
+    JobFairBooth,
+    JobFairRegistration,
+)
 from models.lists import ListVersion, PolicyMeasure
 from models.notification import (
     Favorite,
@@ -77,7 +88,16 @@ __all__ = [
     "ListVersion",
     "PolicyMeasure",
     "Application",
+    "ApplicationMessage",
     "ApplicationStatus",
+    "BOOTH_STATUS_LABELS",
+    "BoothStatus",
+    "INTERVIEW_STATUS_LABELS",
+    "Interview",
+    "InterviewStatus",
+    "JobFair",
+    "JobFairBooth",
+    "JobFairRegistration",
     "Assignment",
     "AuditLog",
     "Cohort",

@@ -32,3 +32,5 @@ class Application(SQLModel, table=True):
         default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
     )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # The 双选会 the student applied through (issue 26), for the fair's figures.
+    job_fair_id: uuid.UUID | None = Field(default=None, foreign_key="job_fair.id", index=True)

@@ -87,6 +87,7 @@ class PositionStatus(StrEnum):
 class ApplicationStatus(StrEnum):
     submitted = "submitted"
     reviewing = "reviewing"
+    interview = "interview"  # an interview was proposed (issue 26); then offered or rejected
     offered = "offered"
     accepted = "accepted"
     rejected = "rejected"
@@ -121,6 +122,7 @@ POSITION_STATUS_LABELS = {
 APPLICATION_STATUS_LABELS = {
     ApplicationStatus.submitted: "已投递",
     ApplicationStatus.reviewing: "审核中",
+    ApplicationStatus.interview: "面试",
     ApplicationStatus.offered: "已发录用通知",
     ApplicationStatus.accepted: "已接受录用",
     ApplicationStatus.rejected: "未通过",

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -29,6 +29,8 @@ __all__ = [
     "age_on",
     "student_age_finding",
     "check_position",
+    "check_message",
+    "contact_details",
     "normalize_text",
     "normalized",
 ]
@@ -835,3 +837,110 @@ def _number(value: float) -> str:
     # :g-style without float noise: 5000 * 0.8 = 4000.0000000000005 prints as 4000.
     rounded = round(value, 2)
     return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:g}"
+
+
+# ---------------------------------------------------------------------------- messages
+
+# Term groups that apply to a message: no fees, no discrimination (and no child labour, which the
+# discrimination rules' age conditions catch).
+MESSAGE_TERM_CODES = frozenset({"discriminatory_term", "fee_charged", "child_labour_age"})
+MESSAGE_CONTACT_SOURCE = (
+    "《中华人民共和国个人信息保护法》第六条：处理个人信息应当限于实现处理目的的最小范围；"
+    "第十三条、第二十三条：向他人提供个人信息应当取得个人的单独同意"
+)
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9](?:[- ]?[0-9]){8})(?![0-9])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_WECHAT = re.compile(
+    r"(?:微信|weixin|wechat|vx|wx|v信|威信)\s*(?:号|id)?\s*[:：是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19})",
+    re.IGNORECASE,
+)
+_CONTACT_KINDS = {"mobile": "手机号", "email": "电子邮箱", "wechat": "微信号"}
+
+
+def contact_details(text: str) -> list[tuple[str, str, str]]:
+    """Mobile numbers, e-mail addresses and WeChat ids in ``text``: (kind, as written, canonical
+    form), the canonical form comparable across spellings (digits only; lower case)."""
+    plain = unicodedata.normalize("NFKC", text)
+    found: list[tuple[str, str, str]] = []
+    for match in _MOBILE.finditer(plain):
+        found.append(("mobile", match.group(0), re.sub(r"[^0-9]", "", match.group(1))))
+    for match in _EMAIL.finditer(plain):
+        found.append(("email", match.group(0), match.group(0).lower()))
+    for match in _WECHAT.finditer(plain):
+        found.append(("wechat", match.group(1), match.group(1).lower()))
+    return found
+
+
+def check_message(
+    text: str,
+    kind: str,
+    rules: ComplianceRules,
+    *,
+    from_employer: bool,
+    shared: Sequence[str] = (),
+) -> list[Finding]:
+    """Check an enterprise's message to an applicant like a posting of ``kind``.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    kind : str
+        The kind of the position applied to (the word lists differ by kind).
+    rules : ComplianceRules
+        Word lists.
+    from_employer : bool
+        Only an enterprise's messages are screened; a student's are its own words.
+    shared : sequence of str
+        What the student wrote in the thread: contact details found there were shared by the
+        student and may be repeated.
+
+    Returns
+    -------
+    list of Finding
+        Blocking findings (fees, discrimination, the student's contact details the student did
+        not share), field ``body``; empty when the message may be sent.
+    """
+    if not from_employer or not text:
+        return []
+    facts = PositionFacts(
+        kind=kind,
+        title="",
+        description=text,
+        headcount=0,
+        monthly_pay=None,
+        same_post_wage=None,
+        hours_per_day=None,
+        hours_per_week=None,
+        enterprise_staff_count=None,
+        existing_interns=0,
+        post_staff_count=None,
+    )
+    findings = [
+        replace(f, field="body", message=f.message.replace(_FIELD_LABELS["description"], "消息", 1))
+        for f in _term_findings(facts, rules)
+        if f.code in MESSAGE_TERM_CODES and f.severity == "blocking"
+    ]
+    allowed = {canonical for item in shared for _, _, canonical in contact_details(item)}
+    for contact_kind, written, canonical in contact_details(text):
+        if canonical in allowed:
+            continue
+        label = _CONTACT_KINDS[contact_kind]
+        findings.append(
+            Finding(
+                code="student_contact",
+                severity="blocking",
+                field="body",
+                message=(
+                    f"消息含有{label}“{written}”：为保护学生个人信息，企业消息中的手机号、"
+                    "电子邮箱和微信号只能是学生本人在本对话中提供的"
+                ),
+                rule="student_contact",
+                source=MESSAGE_CONTACT_SOURCE,
+                category="学生联系方式",
+                words=(written,),
+                context=(written,),
+                suggestion="通过平台消息沟通；面试地点和线上链接请写在面试安排中",
+            )
+        )
+    return findings

@@ -25,9 +25,12 @@ from service.health.router import router as health_router
 from service.http_errors import register_error_handlers
 from service.identity_changes.router import router as identity_changes_router
 from service.integration_enterprises.router import router as integration_router
+from service.interviews.router import router as interviews_router
+from service.job_fairs.router import router as job_fairs_router
 from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router
+from service.messages.router import router as messages_router
 from service.middleware import (
     AllowedMethodsMiddleware,
     BodyLimitMiddleware,
@@ -74,7 +77,11 @@ def api_router() -> APIRouter:
     router.include_router(programmes_router)
     router.include_router(schools_router)
     router.include_router(students_router)
+    # Before applications: its POST /applications/{id}/{action} would swallow these sub-routes.
+    router.include_router(interviews_router)
+    router.include_router(messages_router)
     router.include_router(applications_router)
+    router.include_router(job_fairs_router)
     router.include_router(matching_router)
     router.include_router(placement_router)
     router.include_router(lists_router)

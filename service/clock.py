@@ -7,7 +7,7 @@ in China; timestamps are stored in UTC (``models.base.utcnow``). Every "today" o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -21,3 +21,8 @@ def today() -> date:
 def local(value: datetime) -> datetime:
     """``value`` (an aware instant) in China's local time."""
     return value.astimezone(CHINA)
+
+
+def aware(value: datetime) -> datetime:
+    """A stored instant as an aware UTC datetime (SQLite hands back naive ones, stored in UTC)."""
+    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)

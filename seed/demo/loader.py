@@ -13,7 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,12 @@ from service.auth.security import verify_password
 from service.errors import AppError
 from service.favorites import operations as favorites
 from service.favorites.schemas import SavedSearchCreate
+from service.interviews import operations as interviews
+from service.interviews.schemas import InterviewCreate
+from service.job_fairs import operations as job_fairs
+from service.job_fairs.schemas import BoothCreate, JobFairCreate
+from service.messages import operations as messages
+from service.messages.schemas import MessageCreate
 from service.positions import operations as positions
 from service.positions.schemas import PositionCreate, PositionSearch
 from service.programmes import operations as programmes
@@ -373,11 +380,20 @@ def _applications(session: Session, city: DemoCity, users: dict[str, User]) -> d
     # Who applies to the filled position, and what becomes of each application.
     accepting = [student_user, *mates[: filled.headcount - 1]]
     rejected, in_review = mates[filled.headcount - 1], mates[filled.headcount]
+    fair_id = _add_job_fair(session, users, school_id, filled.id, [student_user, *mates[:2]])
     made = {}
     for user in [*accepting, rejected, in_review]:
         made[user.id] = applications.apply(
-            session, user, ApplicationCreate(position_id=filled.id, message="希望获得面试机会。")
+            session,
+            user,
+            ApplicationCreate(
+                position_id=filled.id,
+                message="希望获得面试机会。",
+                # The demo student found the position at the school's 双选会.
+                job_fair_id=fair_id if user is student_user else None,
+            ),
         ).id
+    _add_interview_and_messages(session, made[student_user.id], enterprise_user, student_user)
     applications.review(session, made[in_review.id], enterprise_user)
     applications.reject(session, made[rejected.id], enterprise_user)
     for user in accepting:
@@ -412,6 +428,75 @@ def _keep(session: Session, student: User) -> None:
         since=utcnow() - timedelta(days=30),
     )
     favorites.digest_run(session, favorites.digest_compute(session))
+JOB_FAIR_TITLE = "2027届毕业生春季校园双选会"
+
+
+def _demo_day(days: int, hour: int) -> datetime:
+    """A local time ``days`` after today (never in the past, whatever day the city was made for)."""
+    # Interviews and fairs are refused in the past by the real clock; a city made for an
+    # earlier reference day still gets them ahead of now.
+    day = max(clock.today(), clock.local(utcnow()).date()) + timedelta(days=days)
+    return datetime.combine(day, clock_time(hour), tzinfo=clock.CHINA)
+
+
+def _add_job_fair(
+    session: Session,
+    users: dict[str, User],
+    school_id: Any,
+    position_id: Any,
+    registrants: Sequence[User],
+) -> Any:
+    """The demo school's upcoming 双选会: the demo enterprise's booth (approved) with its open
+    position, and three students signed up. Returns the fair's id."""
+    school_user, enterprise_user = users["demo_school"], users["demo_enterprise"]
+    school = session.get(Organization, school_id)
+    assert school is not None
+    fair = job_fairs.create(
+        session,
+        school_user,
+        JobFairCreate(
+            title=JOB_FAIR_TITLE,
+            description="面向本校及周边院校应届毕业生，企业现场招聘学徒、实习和就业岗位。",
+            starts_at=_demo_day(14, 9),
+            ends_at=_demo_day(14, 16),
+            venue="重庆城建职业技术学院 体育馆",
+            region_code=school.region_code,
+            capacity=300,
+        ),
+    )
+    booth = job_fairs.book_booth(
+        session,
+        enterprise_user,
+        fair.id,
+        BoothCreate(position_ids=[position_id], note="需要一张桌子和电源"),
+    )
+    job_fairs.approve_booth(session, school_user, fair.id, booth.id)
+    for user in registrants:
+        job_fairs.register(session, user, fair.id)
+    return fair.id
+
+
+def _add_interview_and_messages(
+    session: Session, application_id: Any, enterprise_user: User, student_user: User
+) -> None:
+    """An interview the demo student confirmed, and a short thread, before the offer."""
+    interview = interviews.propose(
+        session,
+        enterprise_user,
+        application_id,
+        InterviewCreate(
+            starts_at=_demo_day(7, 10),
+            duration_minutes=45,
+            place="重庆山城车身系统股份有限公司 人力资源部 2楼会议室",
+            note="请携带简历和护士执业资格考试准考证。",
+        ),
+    )
+    interviews.confirm(session, student_user, interview.id)
+    for user, text in (
+        (enterprise_user, "你好，面试当天请提前十分钟到一楼前台登记。"),
+        (student_user, "好的，我会准时参加，谢谢！"),
+    ):
+        messages.send(session, user, application_id, MessageCreate(body=text))
 
 
 def _sheet(rows: Sequence[Row]) -> Sheet:

@@ -4,11 +4,13 @@ the student accepts, declines or withdraws.
 Transitions (anything else is a 409 naming the current state)::
 
     submitted ─review→ reviewing
-    submitted, reviewing ─offer→ offered        (enterprise)
-    submitted, reviewing ─reject→ rejected      (enterprise)
+    submitted, reviewing, interview ─interview→ interview   (enterprise, by proposing an
+                                                 interview: POST /applications/{id}/interviews)
+    submitted, reviewing, interview ─offer→ offered         (enterprise)
+    submitted, reviewing, interview ─reject→ rejected       (enterprise)
     offered ─accept→ accepted                   (student; only while a place is left)
     offered ─decline→ declined                  (student)
-    submitted, reviewing, offered ─withdraw→ withdrawn (student)
+    submitted, reviewing, interview, offered ─withdraw→ withdrawn (student)
 
 Headcount is law: a position never has more accepted applications than its headcount. Every write
 locks the position row first (PostgreSQL ``SELECT … FOR UPDATE``; SQLite's write transactions begin
@@ -65,6 +67,7 @@ ENTITY = "application"
 
 ACTION_LABELS = {
     ApplicationAction.review: "开始审核",
+    ApplicationAction.interview: "安排面试",
     ApplicationAction.offer: "发录用通知",
     ApplicationAction.reject: "不予录用",
     ApplicationAction.accept: "接受录用",
@@ -72,7 +75,17 @@ ACTION_LABELS = {
     ApplicationAction.withdraw: "撤回申请",
 }
 ENTERPRISE_ACTIONS = frozenset(
-    {ApplicationAction.review, ApplicationAction.offer, ApplicationAction.reject}
+    {
+        ApplicationAction.review,
+        ApplicationAction.interview,
+        ApplicationAction.offer,
+        ApplicationAction.reject,
+    }
+)
+# Actions only another operation takes, with what it needs (an interview's time and place).
+INDIRECT_ACTIONS = frozenset({ApplicationAction.interview})
+_BEFORE_OUTCOME = frozenset(
+    {ApplicationStatus.submitted, ApplicationStatus.reviewing, ApplicationStatus.interview}
 )
 # action → (states it may start from, state it leads to)
 TRANSITIONS: dict[ApplicationAction, tuple[frozenset[ApplicationStatus], ApplicationStatus]] = {
@@ -80,28 +93,26 @@ TRANSITIONS: dict[ApplicationAction, tuple[frozenset[ApplicationStatus], Applica
         frozenset({ApplicationStatus.submitted}),
         ApplicationStatus.reviewing,
     ),
-    ApplicationAction.offer: (
-        frozenset({ApplicationStatus.submitted, ApplicationStatus.reviewing}),
-        ApplicationStatus.offered,
-    ),
-    ApplicationAction.reject: (
-        frozenset({ApplicationStatus.submitted, ApplicationStatus.reviewing}),
-        ApplicationStatus.rejected,
-    ),
+    ApplicationAction.interview: (_BEFORE_OUTCOME, ApplicationStatus.interview),
+    ApplicationAction.offer: (_BEFORE_OUTCOME, ApplicationStatus.offered),
+    ApplicationAction.reject: (_BEFORE_OUTCOME, ApplicationStatus.rejected),
     ApplicationAction.accept: (frozenset({ApplicationStatus.offered}), ApplicationStatus.accepted),
     ApplicationAction.decline: (
         frozenset({ApplicationStatus.offered}),
         ApplicationStatus.declined,
     ),
     ApplicationAction.withdraw: (
-        frozenset(
-            {ApplicationStatus.submitted, ApplicationStatus.reviewing, ApplicationStatus.offered}
-        ),
+        _BEFORE_OUTCOME | {ApplicationStatus.offered},
         ApplicationStatus.withdrawn,
     ),
 }
 # Applications still waiting for an outcome: closed when the position fills.
-PENDING = (ApplicationStatus.submitted, ApplicationStatus.reviewing, ApplicationStatus.offered)
+PENDING = (
+    ApplicationStatus.submitted,
+    ApplicationStatus.reviewing,
+    ApplicationStatus.interview,
+    ApplicationStatus.offered,
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,7 @@ def public(row: ApplicationRow, viewer: User) -> ApplicationPublic:
         consent_recipient=row.enterprise_name,
         created_at=application.created_at,
         updated_at=application.updated_at,
+        job_fair_id=application.job_fair_id,
         position=ApplicationPosition(
             id=position.id,
             title=position.title,
@@ -175,11 +187,25 @@ def _visible(session: Session, viewer: User, row: ApplicationRow) -> bool:
     return viewer.role == Role.student and row.student.user_id == viewer.id
 
 
-def _view(session: Session, application_id: uuid.UUID, viewer: User) -> ApplicationPublic:
+def visible_row(session: Session, viewer: User, application_id: uuid.UUID) -> ApplicationRow:
+    """The application with its position, student and names, if ``viewer`` may see it (the
+    student, its school, the position's enterprise, a supervisor of either's region); else 404."""
     row = repository.row_of(session, application_id)
     if row is None or not _visible(session, viewer, row):
         raise NotFound("申请不存在")
-    return public(row, viewer)
+    return row
+
+
+def is_applicant(viewer: User, row: ApplicationRow) -> bool:
+    return viewer.role == Role.student and row.student.user_id == viewer.id
+
+
+def is_employer(viewer: User, row: ApplicationRow) -> bool:
+    return viewer.role == Role.enterprise and viewer.organization_id == row.position.enterprise_id
+
+
+def _view(session: Session, application_id: uuid.UUID, viewer: User) -> ApplicationPublic:
+    return public(visible_row(session, viewer, application_id), viewer)
 
 
 def _state(application: Application) -> dict[str, Any]:
@@ -279,7 +305,20 @@ def apply(session: Session, actor: User, data: ApplicationCreate) -> Application
             "已投递过该岗位，不能重复投递",
             details=[field_detail("position_id", "同一岗位只能投递一次")],
         )
+    if data.job_fair_id is not None and not repository.position_at_fair(
+        session, data.job_fair_id, position.id
+    ):
+        raise AppError(
+            "该岗位不在这场双选会已通过的展位上",
+            code="not_at_job_fair",
+            status_code=422,
+            details=[field_detail("job_fair_id", "双选会不存在，或该岗位不在其已通过的展位上")],
+        )
     application = _create(session, actor, student.id, position, data.message)
+    if data.job_fair_id is not None:
+        application.job_fair_id = data.job_fair_id
+        session.add(application)
+        session.flush()
     return _view(session, application.id, actor)
 
 
@@ -376,9 +415,24 @@ def _authorised(
 
 
 def transition(
-    session: Session, actor: User, application_id: uuid.UUID, action: ApplicationAction
+    session: Session,
+    actor: User,
+    application_id: uuid.UUID,
+    action: ApplicationAction,
+    *,
+    direct: bool = True,
 ) -> ApplicationPublic:
-    """Apply ``action`` to the application, under the rules of :data:`TRANSITIONS`."""
+    """Apply ``action`` to the application, under the rules of :data:`TRANSITIONS`.
+
+    ``interview`` is taken only by proposing an interview (``direct=False``, from the interviews
+    domain, which says when and where): asked for directly it is a 422 pointing there."""
+    if direct and action in INDIRECT_ACTIONS:
+        raise AppError(
+            "安排面试请提交面试时间和地点：POST /api/v1/applications/{id}/interviews",
+            code="interview_needs_details",
+            status_code=422,
+            details=[field_detail("action", "请通过“安排面试”提交时间、时长和地点或线上链接")],
+        )
     # Lock order everywhere: the position, then the application (no deadlock between accepts).
     found = session.get(Application, application_id)
     if found is None:

@@ -12,7 +12,16 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from models import Application, ApplicationStatus, Major, Organization, Position, Student
+from models import (
+    Application,
+    ApplicationStatus,
+    BoothStatus,
+    JobFairBooth,
+    Major,
+    Organization,
+    Position,
+    Student,
+)
 from service.organizations import repository as organizations_repository
 
 if TYPE_CHECKING:
@@ -161,3 +170,12 @@ def students_and_positions(
         .where(col(Application.id).in_(application_ids))
     ).all()
     return [(row[0], str(row[1]), str(row[2])) for row in rows]
+def position_at_fair(session: Session, job_fair_id: uuid.UUID, position_id: uuid.UUID) -> bool:
+    """Whether ``position_id`` is on an approved booth of the fair (booths are few per fair)."""
+    booths = session.execute(
+        select(col(JobFairBooth.position_ids)).where(
+            col(JobFairBooth.job_fair_id) == job_fair_id,
+            col(JobFairBooth.status) == BoothStatus.approved.value,
+        )
+    ).scalars()
+    return any(str(position_id) in (ids or []) for ids in booths)

@@ -13,6 +13,7 @@ from models import ApplicationStatus, PositionKind, PositionStatus
 
 class ApplicationAction(StrEnum):
     review = "review"
+    interview = "interview"  # through POST /applications/{id}/interviews, which says when and where
     offer = "offer"
     reject = "reject"
     accept = "accept"
@@ -27,6 +28,10 @@ class ApplicationCreate(BaseModel):
 
     position_id: uuid.UUID = Field(description="岗位编号")
     message: str = Field(default="", max_length=1000, description="附言")
+    job_fair_id: uuid.UUID | None = Field(
+        default=None,
+        description="经由哪场双选会投递（可选；该岗位须在这场双选会已通过的展位上）",
+    )
 
 
 class ApplicationPosition(BaseModel):
@@ -63,6 +68,7 @@ class ApplicationPublic(BaseModel):
     consent_recipient: str = Field(description="个人信息的接收方（该岗位的企业）")
     created_at: datetime = Field(description="投递时间")
     updated_at: datetime = Field(description="最近更新时间")
+    job_fair_id: uuid.UUID | None = Field(description="经由的双选会编号（如有）")
     position: ApplicationPosition = Field(description="岗位")
     student: ApplicationStudent = Field(description="学生")
 

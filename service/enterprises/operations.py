@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from models import EnterpriseTaxYear, Organization, OrganizationKind, Role, User
-from models.base import utcnow
+from models import (
+    EnterpriseTaxYear,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    PositionKind,
+    Role,
+    User,
+)
+from models.base import POSITION_KIND_LABELS, utcnow
 from service.catalog import operations as catalog
 from service.enterprises import incentive, repository
 from service.enterprises.schemas import (
+    EnterpriseProfile,
     IncentiveStatement,
+    ProfilePosition,
     StatementYear,
     TaxYearIn,
     TaxYearOut,
@@ -18,6 +28,9 @@ from service.errors import Forbidden, Invalid, NotFound, field_detail
 from service.integration_enterprises import repository as registry
 from service.integration_enterprises.schemas import STATUS_LABELS
 from service.organizations import repository as organizations_repository
+from service.pagination import PageParams
+from service.positions import operations as positions
+from service.positions.schemas import PositionSearch
 
 MIN_YEAR, MAX_YEAR = 2019, 2100  # 财税〔2019〕46号 applies from 2019
 
@@ -130,4 +143,58 @@ def statement(session: Session, code: str, year: int, actor: User) -> IncentiveS
         sources=[f"{rate.name} {rate.value:.0%}：{rate.source}" for rate in incentive.RATES],
         years=years,
         current=years[-1],
+    )
+
+
+PROFILE_POSITIONS = 50
+
+
+def profile(session: Session, code: str, viewer: User | None) -> EnterpriseProfile:
+    """The public page of a verified enterprise (anyone, signed in or not); any other code —
+    unknown, not an enterprise, pending or suspended — is a 404 like a missing one."""
+    found = organizations_repository.of_kind_by_code(
+        session, [code], OrganizationKind.enterprise
+    ).get(code)
+    if found is None or found.status != OrganizationStatus.verified:
+        raise NotFound("企业不存在或未通过认证", details=[field_detail("code", "无此认证企业")])
+    region_name, industry_name = repository.names(session, found.region_code, found.industry_code)
+    application = registry.active_application(session, found.id, tuple(STATUS_LABELS))
+    status = application.status if application is not None else None
+    if status is None and found.is_integration_enterprise:
+        status = "certified"
+    views, count, _ = positions.search_positions(
+        session,
+        viewer,
+        PositionSearch(enterprise=found.code, sort="newest"),
+        PageParams(page=1, page_size=PROFILE_POSITIONS),
+    )
+    posts = repository.apprentice_posts(session, found.id)
+    staff = found.staff_count
+    return EnterpriseProfile(
+        code=found.code,
+        name=found.name,
+        industry_code=found.industry_code,
+        industry_name=industry_name,
+        region_code=found.region_code,
+        region_name=region_name,
+        registry_status=status,
+        registry_status_label=STATUS_LABELS[status] if status else "未申报",
+        open_positions=[
+            ProfilePosition(
+                id=v.position.id,
+                title=v.position.title,
+                kind=str(v.position.kind),
+                kind_label=POSITION_KIND_LABELS[PositionKind(v.position.kind)],
+                region_name=v.region_name,
+                headcount=v.position.headcount,
+                monthly_pay=v.position.monthly_pay,
+                closing_date=v.position.closing_date,
+            )
+            for v in views
+        ],
+        open_positions_count=count,
+        staff_count=staff,
+        apprentice_posts=posts,
+        apprenticeship_share=round(posts / staff, 4) if staff else None,
+        profile_url=f"/enterprises/{found.code}",
     )

@@ -5,10 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from models import Role, User
-from service.auth.dependencies import require_roles
+from service.auth.dependencies import OptionalUser, require_roles
 from service.deps import ReadSessionDep, SessionDep
 from service.enterprises import operations
-from service.enterprises.schemas import IncentiveStatement, TaxYearIn, TaxYearOut
+from service.enterprises.schemas import (
+    EnterpriseProfile,
+    IncentiveStatement,
+    TaxYearIn,
+    TaxYearOut,
+)
 from service.fields import TaxYear
 
 router = APIRouter(prefix="/enterprises", tags=["产教融合型企业"])
@@ -51,3 +56,11 @@ def incentive_statement(
 ) -> IncentiveStatement:
     """投资额 30% 抵免教育费附加（3%）和地方教育附加（2%），不足抵免部分结转以后年度。"""
     return operations.statement(session, code, year, actor)
+
+
+@router.get("/{code}/profile", response_model=EnterpriseProfile)
+def enterprise_profile(
+    session: ReadSessionDep, viewer: OptionalUser, code: str
+) -> EnterpriseProfile:
+    """认证企业的公开主页：名称、行业、地区、产教融合型企业名录状态、招聘中的岗位、学徒岗位占比。"""
+    return operations.profile(session, code, viewer)

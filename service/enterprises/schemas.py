@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -53,3 +55,38 @@ class IncentiveStatement(BaseModel):
     sources: list[str] = Field(description="政策依据")
     years: list[StatementYear] = Field(description="截至计算年度的各年计算（含结转）")
     current: StatementYear = Field(description="计算年度的结果")
+
+
+class ProfilePosition(BaseModel):
+    id: uuid.UUID = Field(description="岗位编号")
+    title: str = Field(description="岗位名称")
+    kind: str = Field(description="岗位类型")
+    kind_label: str = Field(description="岗位类型（中文）")
+    region_name: str = Field(description="工作地")
+    headcount: int = Field(description="招聘人数")
+    monthly_pay: float | None = Field(description="月薪（元）")
+    closing_date: date | None = Field(description="报名截止日期")
+
+
+class EnterpriseProfile(BaseModel):
+    """The public page of a verified enterprise."""
+
+    code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="企业名称")
+    industry_code: str | None = Field(description="所属行业代码（GB/T 4754）")
+    industry_name: str | None = Field(description="所属行业")
+    region_code: str = Field(description="所在地行政区划代码")
+    region_name: str = Field(description="所在地")
+    registry_status: str | None = Field(
+        description="产教融合型企业名录状态：submitted / cultivation / certified / refused；"
+        "未申报为空"
+    )
+    registry_status_label: str = Field(description="产教融合型企业名录状态（中文）")
+    open_positions: list[ProfilePosition] = Field(description="招聘中的岗位（最多50个）")
+    open_positions_count: int = Field(description="招聘中的岗位数")
+    staff_count: int | None = Field(description="在岗职工总数")
+    apprentice_posts: int = Field(description="已发布学徒岗位的招聘人数合计")
+    apprenticeship_share: float | None = Field(
+        description="学徒岗位占在岗职工总数的比例（无职工数时为空）"
+    )
+    profile_url: str = Field(description="公开主页地址")

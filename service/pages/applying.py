@@ -9,7 +9,12 @@ from sqlmodel import Session
 
 from models import Role, User
 from service.applications import operations as applications
-from service.applications.operations import ACTION_LABELS, ENTERPRISE_ACTIONS, TRANSITIONS
+from service.applications.operations import (
+    ACTION_LABELS,
+    ENTERPRISE_ACTIONS,
+    INDIRECT_ACTIONS,
+    TRANSITIONS,
+)
 from service.applications.schemas import ApplicationAction, ApplicationPublic
 from service.errors import AppError
 from service.pagination import PageParams
@@ -47,7 +52,9 @@ def actions_for(application: ApplicationPublic, role: Role) -> list[tuple[str, s
     return [
         (action.value, ACTION_LABELS[action])
         for action in ApplicationAction
-        if action in allowed and application.status in TRANSITIONS[action][0]
+        if action in allowed
+        and action not in INDIRECT_ACTIONS
+        and application.status in TRANSITIONS[action][0]
     ]
 
 
@@ -97,4 +104,4 @@ def done_message(
 def parse_action(value: str, role: Role) -> ApplicationAction | None:
     allowed = ENTERPRISE_ACTIONS if role == Role.enterprise else STUDENT_ACTIONS
     action = next((a for a in ApplicationAction if a.value == value), None)
-    return action if action in allowed else None
+    return action if action in allowed and action not in INDIRECT_ACTIONS else None

@@ -48,7 +48,7 @@ from service.positions.schemas import PositionSearch
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 20
-SEARCH_FIELDS = ("q", "kind", "region", "major", "industry", "min_pay", "sort")
+SEARCH_FIELDS = ("q", "kind", "region", "major", "industry", "enterprise", "min_pay", "sort")
 SORT_LABELS = {
     "relevance": "相关度（有关键词时）",
     "newest": "最新发布",

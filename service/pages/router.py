@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.pages import account, adjustments, enterprise, public, regulator, school, student
+from service.pages import account, adjustments, enterprise, journey, public, regulator, school, student
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
 router.include_router(account.router)
+router.include_router(journey.router)
 router.include_router(adjustments.school_router)
 router.include_router(adjustments.regulator_router)
 router.include_router(regulator.router)

@@ -63,6 +63,9 @@ def _view(session: Session, position: Position, viewer: User | None) -> Position
         position=position,
         enterprise_name=enterprise_name,
         region_name=region_name,
+        enterprise_code=repository.enterprise_codes(session, [position.enterprise_id]).get(
+            position.enterprise_id, ""
+        ),
         majors=repository.majors_of(session, [position.id])[position.id],
         privileged=access.privileged(session, viewer, position),
     )
@@ -72,12 +75,16 @@ def _views(
     session: Session, rows: Sequence[tuple[Position, str, str]], viewer: User | None
 ) -> list[PositionView]:
     majors = repository.majors_of(session, [position.id for position, _, _ in rows])
+    codes = repository.enterprise_codes(
+        session, [position.enterprise_id for position, _, _ in rows]
+    )
     privileged = access.privilege(session, viewer)
     return [
         PositionView(
             position=position,
             enterprise_name=enterprise,
             region_name=region,
+            enterprise_code=codes.get(position.enterprise_id, ""),
             majors=majors[position.id],
             privileged=privileged(position),
         )
@@ -484,6 +491,11 @@ def search_positions(
         conditions.extend(repository.taking_applications(clock.today()))
     if filters.kind is not None:
         conditions.append(col(Position.kind) == filters.kind)
+    if filters.enterprise:
+        # One enterprise: its id from the code (unique index), then the enterprise_id index.
+        conditions.append(
+            col(Position.enterprise_id) == repository.enterprise_id_of(session, filters.enterprise)
+        )
     if filters.industry:
         conditions.append(repository.industry_condition(filters.industry))
     if filters.major:

@@ -471,3 +471,21 @@ def industry_names(session: Session, codes: Collection[str]) -> dict[str, str]:
         select(col(Industry.code), col(Industry.name)).where(col(Industry.code).in_(list(codes)))
     ).all()
     return {str(code): str(name) for code, name in rows}
+
+
+def enterprise_codes(session: Session, enterprise_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The 统一社会信用代码 of each enterprise (for the link to its public page)."""
+    if not enterprise_ids:
+        return {}
+    rows = session.execute(
+        select(col(Organization.id), col(Organization.code)).where(
+            col(Organization.id).in_(set(enterprise_ids))
+        )
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def enterprise_id_of(session: Session, code: str) -> uuid.UUID | None:
+    return session.execute(
+        select(col(Organization.id)).where(col(Organization.code) == code)
+    ).scalar_one_or_none()

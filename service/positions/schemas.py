@@ -166,6 +166,11 @@ class PositionSearch(BaseModel):
         pattern=r"^(?:[A-T]|\d{2,4})$",
         description="企业所属行业（GB/T 4754 门类字母或2–4位代码，含下级行业）",
     )
+    enterprise: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-HJ-NP-RTUW-Y]{18}$",
+        description="发布企业（统一社会信用代码）",
+    )
     major: str | None = Field(
         default=None,
         max_length=64,
@@ -233,6 +238,7 @@ class PositionView:
     region_name: str
     majors: list[tuple[str, str, str]] = field(default_factory=list)
     privileged: bool = False
+    enterprise_code: str = ""
 
     @property
     def past_closing(self) -> bool:
@@ -260,6 +266,10 @@ class PositionPublic(BaseModel):
     id: uuid.UUID = Field(description="岗位编号")
     enterprise_id: uuid.UUID = Field(description="发布企业编号")
     enterprise_name: str = Field(description="发布企业名称")
+    enterprise_code: str = Field(default="", description="发布企业的统一社会信用代码")
+    enterprise_profile_url: str | None = Field(
+        default=None, description="发布企业的公开主页（API：/api/v1/enterprises/{code}/profile）"
+    )
     kind: PositionKind = Field(description="岗位类型")
     kind_label: str = Field(description="岗位类型（中文）")
     title: str = Field(description="岗位名称")
@@ -312,6 +322,12 @@ class PositionPublic(BaseModel):
             id=position.id,
             enterprise_id=position.enterprise_id,
             enterprise_name=view.enterprise_name,
+            enterprise_code=view.enterprise_code,
+            enterprise_profile_url=(
+                f"/api/v1/enterprises/{view.enterprise_code}/profile"
+                if view.enterprise_code
+                else None
+            ),
             kind=kind,
             kind_label=POSITION_KIND_LABELS[kind],
             title=position.title,

@@ -21,8 +21,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from models import (
     Application,
+    ApplicationMessage,
     AuditLog,
     IntegrationApplication,
+    Interview,
+    JobFair,
+    JobFairBooth,
+    JobFairRegistration,
     ListVersion,
     MajorProposal,
     Organization,
@@ -415,6 +420,18 @@ def _assert_city(session: Session) -> None:
         "submitted": 1,
         "withdrawn": 1,
     }
+    # Issue 26: the school's upcoming 双选会, an interview and a thread on the demo student's
+    # application (made through the fair).
+    fair = session.exec(select(JobFair)).one()
+    booths = session.exec(select(JobFairBooth)).all()
+    assert [b.status for b in booths] == ["approved"]
+    assert len(session.exec(select(JobFairRegistration)).all()) == 3
+    interview = session.exec(select(Interview)).one()
+    assert interview.status == "confirmed"
+    through = session.exec(select(Application).where(Application.job_fair_id == fair.id)).one()
+    assert (through.id, through.status) == (interview.application_id, "accepted")
+    thread = session.exec(select(ApplicationMessage)).all()
+    assert sorted(m.sender_role for m in thread) == ["enterprise", "student"]
 
     proposals = session.execute(
         select(col(MajorProposal.status), func.count()).group_by(col(MajorProposal.status))

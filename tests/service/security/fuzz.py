@@ -159,6 +159,15 @@ DOCUMENTED_REFUSALS: tuple[tuple[str, str, str, str], ...] = (
     (r"/positions$", r"^end_date$", r"不能早于", _ACROSS),
     (r"", r"^partners\.\d+\.enterprise_code$", r"校验位", "the USCC check character"),
     (r"/imports/", r"", r"", "the uploaded file's columns and rows are checked by the import"),
+    # Issue 26: interviews, messages, 双选会.
+    (r"/interviews$", r"^$", r"请填写面试地点或线上面试链接", _ACROSS),
+    (r"/interviews", r"^starts_at$", r"已过", "must lie in the future (the clock)"),
+    (r"/interviews/", r"^(|place)$", r"请至少修改一项|不能都为空", _ACROSS),
+    (r"/job-fairs$", r"^$", r"请填写举办地点或线上链接|结束时间须晚于开始时间", _ACROSS),
+    (r"/job-fairs$", r"^starts_at$", r"将来的时间", "must lie in the future (the clock)"),
+    (r"/job-fairs$", r"^region_code$", r"本校所在地区", "a school's own region (role)"),
+    (r"/booths$", r"^position_ids\.\d+$", r"岗位", _REFERENCE),
+    (r"/messages$", r"^body$", r"消息含有", "screened like a posting (rules/screen.py)"),
 )
 
 

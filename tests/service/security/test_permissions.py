@@ -242,6 +242,101 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ("GET", "/api/v1/applications"): (401, 404, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/applications/{application_id}"): (401, 404, 404, 404, 404, 404, 404),
     ("POST", "/api/v1/applications/{application_id}/{action}"): (401, 404, 403, 404, 403, 403, 403),
+    # Interviews, messages (issue 26): the parties of the application; the school reads messages.
+    ("POST", "/api/v1/applications/{application_id}/interviews"): (
+        401,
+        403,
+        403,
+        422,
+        403,
+        403,
+        403,
+    ),
+    ("GET", "/api/v1/applications/{application_id}/interviews"): (
+        401,
+        404,
+        404,
+        404,
+        404,
+        404,
+        404,
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}.ics"): (401, 404, 404, 404, 404, 404, 404),
+    ("GET", "/api/v1/interviews/{interview_id}"): (401, 404, 404, 404, 404, 404, 404),
+    ("PATCH", "/api/v1/interviews/{interview_id}"): (401, 403, 403, 404, 403, 403, 403),
+    ("POST", "/api/v1/interviews/{interview_id}/confirm"): (401, 404, 403, 403, 403, 403, 403),
+    ("POST", "/api/v1/interviews/{interview_id}/decline"): (401, 404, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/applications/{application_id}/messages"): (
+        401,
+        404,
+        404,
+        404,
+        403,
+        403,
+        403,
+    ),
+    ("POST", "/api/v1/applications/{application_id}/messages"): (
+        401,
+        422,
+        403,
+        422,
+        403,
+        403,
+        403,
+    ),
+    # 双选会: organised by schools and regulators, listed to everyone signed in.
+    ("POST", "/api/v1/job-fairs"): (401, 403, 422, 403, 422, 422, 422),
+    ("GET", "/api/v1/job-fairs"): (401, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/job-fairs/{job_fair_id}"): (401, 404, 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/booths"): (401, 403, 403, 422, 403, 403, 403),
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/booths/{booth_id}/approve"): (
+        401,
+        403,
+        404,
+        403,
+        404,
+        404,
+        404,
+    ),
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/booths/{booth_id}/refuse"): (
+        401,
+        403,
+        422,
+        403,
+        422,
+        422,
+        422,
+    ),
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/registrations"): (
+        401,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("GET", "/api/v1/job-fairs/{job_fair_id}/registrations"): (
+        401,
+        403,
+        404,
+        403,
+        404,
+        404,
+        404,
+    ),
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/registrations/{registration_id}/check-in"): (
+        401,
+        403,
+        404,
+        403,
+        404,
+        404,
+        404,
+    ),
+    ("GET", "/api/v1/job-fairs/{job_fair_id}/figures"): (401, 403, 404, 403, 404, 404, 404),
+    # The public page of a verified enterprise.
+    ("GET", "/api/v1/enterprises/{code}/profile"): (404, 404, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/matching/majors/{code}/alignment"): (200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/schools/{code}/alignment"): (401, 404, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/students/me/recommendations"): (401, 404, 403, 403, 403, 403, 403),
@@ -563,8 +658,32 @@ SCOPE_CROSSED_ELSEWHERE = {
         "tests/service/integration_enterprises: "
         "test_refusal_needs_a_reason_and_another_region_cannot_review"
     ),
+    ("GET", "/api/v1/applications/{application_id}/interviews"): (
+        "tests/service/interviews: test_other_regions_regulator_and_strangers_see_nothing"
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}.ics"): (
+        "tests/service/interviews: test_other_regions_regulator_and_strangers_see_nothing"
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}"): (
+        "tests/service/interviews: test_other_regions_regulator_and_strangers_see_nothing"
+    ),
+    ("POST", "/api/v1/job-fairs"): (
+        "tests/service/job_fairs: test_a_regulator_creates_only_inside_its_region"
+    ),
+    ("GET", "/api/v1/job-fairs/{job_fair_id}/figures"): (
+        "tests/service/job_fairs: test_figures_count_what_came_through_the_fair"
+    ),
 }
 SCOPE_NOT_REGIONAL = {
+    ("GET", "/api/v1/job-fairs"): "双选会: listed to everyone signed in",
+    ("GET", "/api/v1/job-fairs/{job_fair_id}"): "双选会: shown to everyone signed in",
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/booths/{booth_id}/approve"): "the organiser only",
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/booths/{booth_id}/refuse"): "the organiser only",
+    ("GET", "/api/v1/job-fairs/{job_fair_id}/registrations"): "the organiser only",
+    ("POST", "/api/v1/job-fairs/{job_fair_id}/registrations/{registration_id}/check-in"): (
+        "the organiser only"
+    ),
+    ("GET", "/api/v1/enterprises/{code}/profile"): "public page of a verified enterprise",
     ("GET", "/healthz"): "public",
     ("GET", "/readyz"): "public",
     ("POST", "/api/v1/auth/token"): "the caller's own account",

@@ -1,0 +1,1 @@
+"""Messages inside an application, between the enterprise and the applicant."""
