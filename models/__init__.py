@@ -24,6 +24,13 @@ from models.catalog import (
     StrategicEmergingIndustry,
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
+from models.internship import (
+    INTERNSHIP_STATUS_LABELS,
+    Internship,
+    InternshipFinding,
+    InternshipLog,
+    InternshipStatus,
+)
 from models.integration import (
     Alliance,
     EnterpriseTaxYear,
@@ -54,6 +61,11 @@ from models.report import ReportAggregateState, ReportChange, ReportDemand, Repo
 from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
+    "INTERNSHIP_STATUS_LABELS",
+    "Internship",
+    "InternshipFinding",
+    "InternshipLog",
+    "InternshipStatus",
     "AdjustmentWindow",
     "MajorProposal",
     "Alliance",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.internships import operations as internships
 from service.positions import operations as positions
 from service.reports import operations as reports
 from service.scheduler import Job
@@ -35,5 +36,13 @@ JOBS: list[Job] = [
         positions.compact_search_generation,
         "cron",
         {"hour": 3, "minute": 0},
+    ),
+    # Daily (Asia/Shanghai): an internship in progress whose logs stopped for two weeks is
+    # flagged for its school.
+    Job(
+        "internship_logs_stopped",
+        internships.flag_stopped_logs,
+        "cron",
+        {"hour": 6, "minute": 30},
     ),
 ]
