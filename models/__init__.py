@@ -24,18 +24,18 @@ from models.catalog import (
     StrategicEmergingIndustry,
 )
 from models.education import Cohort, PartnerKind, Programme, ProgrammePartner, Student
+from models.integration import (
+    Alliance,
+    EnterpriseTaxYear,
+    IntegrationApplication,
+    IntegrationApplicationEvent,
+)
 from models.internship import (
     INTERNSHIP_STATUS_LABELS,
     Internship,
     InternshipFinding,
     InternshipLog,
     InternshipStatus,
-)
-from models.integration import (
-    Alliance,
-    EnterpriseTaxYear,
-    IntegrationApplication,
-    IntegrationApplicationEvent,
 )
 from models.lists import ListVersion, PolicyMeasure
 from models.organization import IdentityChangeRequest, Organization, User

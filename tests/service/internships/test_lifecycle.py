@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -10,7 +10,7 @@ from models import AuditLog, Internship, PositionKind
 from service.internships import operations
 from tests.personal_data import PLANTED_NAME, PLANTED_PHONE, leaks
 
-from .conftest import INSURANCE, MENTORS, START, World, new_id
+from .conftest import INSURANCE, MENTORS, World, new_id
 
 URL = "/api/v1/internships"
 
@@ -49,7 +49,7 @@ def test_a_job_offer_creates_no_internship_and_an_apprenticeship_does(
     assert len(session.exec(select(Internship)).all()) == 1
 
 
-def test_each_party_sees_its_own_and_the_regulator_its_region_masked(
+def test_each_party_sees_its_own_and_regulators_their_region(
     world: World, session: Session
 ) -> None:
     internship_id = world.accepted(session)
@@ -500,7 +500,6 @@ def test_every_write_is_audited(world: World, session: Session) -> None:
         ["create", "confirm_school", "confirm_enterprise", "confirm_student", "set_insurance",
          "set_mentors", "start"]
     )  # fmt: skip
-    assert START.weekday() == 0 and START + timedelta(days=0) == START
 
 
 def test_regulators_read_only_their_regions_internships(world: World, session: Session) -> None:
