@@ -36,7 +36,7 @@ from service.positions.schemas import PositionCreate
 
 NURSING = "520201"
 TITLE = "职工医务室护理岗位实习生"
-LOGS = (
+LOGS: tuple[tuple[str, list[float], bool], ...] = (
     ("熟悉医务室工作流程，跟随带教护士学习生命体征测量和健康档案录入。", [8, 8, 8, 8, 8], False),
     ("参与职工健康体检的分诊和登记，练习静脉采血前的准备和消毒。", [8, 8, 7.5, 8, 8], False),
     ("配合年度体检高峰，周三协助夜间体检数据整理。", [8, 9, 8, 8, 8], True),
