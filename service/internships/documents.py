@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from service import export_cells
+from service import clock, export_cells
 from service.internships.schemas import AgreementPublic, CertificatePublic
 
 _TEMPLATES = Environment(
@@ -26,6 +26,7 @@ def _number(value: float | None) -> str:
 
 
 _TEMPLATES.filters["money"] = _number
+_TEMPLATES.filters["beijing"] = lambda value: clock.local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def agreement_html(agreement: AgreementPublic) -> str:
