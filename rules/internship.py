@@ -24,6 +24,7 @@ FINDING_LABELS = {
     "night_shift": "安排夜班",
     "overtime": "安排加班",
     "logs_stopped": "实习周志中断两周",
+    "evaluation_due": "实习评价待完成",
 }
 
 

@@ -45,4 +45,12 @@ JOBS: list[Job] = [
         "cron",
         {"hour": 6, "minute": 30},
     ),
+    # Daily: an internship ending within a week without both evaluations is flagged for the
+    # school and the enterprise.
+    Job(
+        "internship_evaluations_due",
+        internships.flag_due_evaluations,
+        "cron",
+        {"hour": 6, "minute": 35},
+    ),
 ]

@@ -878,6 +878,51 @@ def flag_stopped_logs(session: Session, today: date | None = None) -> int:
     return len(flagged)
 
 
+EVALUATION_NOTICE = timedelta(days=7)
+
+
+def flag_due_evaluations(session: Session, today: date | None = None) -> int:
+    """Daily: an internship in progress ending within a week (or past its end) that lacks the
+    enterprise's evaluation or the school's grade gets one ``evaluation_due`` finding (keyed by
+    its end date), so that both parties are reminded. Returns how many were flagged."""
+    today = today or clock.today()
+    flagged = []
+    for internship, _last_week in repository.active_with_last_log(session):
+        if internship.end_date - today > EVALUATION_NOTICE:
+            continue
+        missing = [
+            label
+            for label, given in (
+                ("实习单位评价", internship.enterprise_evaluation),
+                ("学校考核成绩", internship.school_evaluation),
+            )
+            if given is None
+        ]
+        if not missing:
+            continue
+        if repository.finding_exists(session, internship.id, "evaluation_due", internship.end_date):
+            continue
+        finding = InternshipFinding(
+            internship_id=internship.id,
+            code="evaluation_due",
+            reference_date=internship.end_date,
+            message=f"实习将于{internship.end_date}结束，尚缺{'、'.join(missing)}",
+            rule="assessment",
+            source="《职业学校学生实习管理规定》（教职成〔2021〕4号）：实习考核由学校和实习单位共同实施",
+        )
+        session.add(finding)
+        flagged.append(finding)
+    session.flush()
+    audit.record_many(
+        session,
+        "scheduler",
+        "flag_evaluation_due",
+        ENTITY,
+        [(f.internship_id, None, {"reference_date": f.reference_date}) for f in flagged],
+    )
+    return len(flagged)
+
+
 # ---------------------------------------------------------------- ending
 
 

@@ -272,7 +272,10 @@ class Evaluation(BaseModel):
 class EndBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: EndReason = Field(description="提前终止原因")
+    reason: EndReason = Field(
+        description="提前终止原因："
+        + "；".join(f"{code.value} {label}" for code, label in END_REASON_LABELS.items())
+    )
     note: str = Field(default="", max_length=500, description="说明（原因为“其他”时必填）")
 
     @model_validator(mode="after")

@@ -395,8 +395,9 @@ def test_the_daily_job_flags_logs_stopped_for_two_weeks_once(
 def test_the_stopped_logs_job_is_scheduled() -> None:
     from service.jobs import JOBS
 
-    job = next(j for j in JOBS if j.id == "internship_logs_stopped")
-    assert (job.run, job.trigger) == (operations.flag_stopped_logs, "cron")
+    jobs = {j.id: (j.run, j.trigger) for j in JOBS}
+    assert jobs["internship_logs_stopped"] == (operations.flag_stopped_logs, "cron")
+    assert jobs["internship_evaluations_due"] == (operations.flag_due_evaluations, "cron")
 
 
 # ---------------------------------------------------------------- 6. ending
@@ -516,3 +517,17 @@ def test_regulators_read_only_their_regions_internships(world: World, session: S
         expected = 409 if suffix == "/certificate" else 200  # not completed yet
         for user in (world.regulator, world.national):
             assert world.call("GET", url, user).status_code == expected, suffix
+
+
+def test_the_daily_job_flags_evaluations_due_a_week_before_the_end(
+    world: World, session: Session
+) -> None:
+    internship_id = world.started(session)
+    # The internship ends on 30 August 2026.
+    assert operations.flag_due_evaluations(session, date(2026, 8, 22)) == 0
+    assert operations.flag_due_evaluations(session, date(2026, 8, 23)) == 1
+    assert operations.flag_due_evaluations(session, date(2026, 8, 24)) == 0
+    findings = world.call("GET", f"{URL}/{internship_id}/findings", world.enterprise_user).json()
+    assert [(f["label"], f["message"]) for f in findings["data"]] == [
+        ("实习评价待完成", "实习将于2026-08-30结束，尚缺实习单位评价、学校考核成绩")
+    ]
