@@ -40,6 +40,12 @@ from models.journey import (
     JobFair,
     JobFairBooth,
     JobFairRegistration,
+from models.internship import (
+    INTERNSHIP_STATUS_LABELS,
+    Internship,
+    InternshipFinding,
+    InternshipLog,
+    InternshipStatus,
 )
 from models.lists import ListVersion, PolicyMeasure
 from models.notification import (
@@ -73,6 +79,11 @@ from models.report import ReportAggregateState, ReportChange, ReportDemand, Repo
 from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
+    "INTERNSHIP_STATUS_LABELS",
+    "Internship",
+    "InternshipFinding",
+    "InternshipLog",
+    "InternshipStatus",
     "AdjustmentWindow",
     "MajorProposal",
     "Alliance",

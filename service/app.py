@@ -27,6 +27,8 @@ from service.identity_changes.router import router as identity_changes_router
 from service.integration_enterprises.router import router as integration_router
 from service.interviews.router import router as interviews_router
 from service.job_fairs.router import router as job_fairs_router
+from service.internships.router import findings_router as internship_findings_router
+from service.internships.router import router as internships_router
 from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router
@@ -94,6 +96,8 @@ def api_router() -> APIRouter:
     router.include_router(notifications_router)
     router.include_router(favorites_router)
     router.include_router(recovery_router)
+    router.include_router(internships_router)
+    router.include_router(internship_findings_router)
     return router
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.favorites import operations as favorites
 from service.notifications import mail
+from service.internships import operations as internships
 from service.positions import operations as positions
 from service.reports import operations as reports
 from service.scheduler import Job
@@ -49,5 +50,20 @@ JOBS: list[Job] = [
         "cron",
         {"hour": 7, "minute": 30},
         compute=favorites.digest_compute,
+    # Daily (Asia/Shanghai): an internship in progress whose logs stopped for two weeks is
+    # flagged for its school.
+    Job(
+        "internship_logs_stopped",
+        internships.flag_stopped_logs,
+        "cron",
+        {"hour": 6, "minute": 30},
+    ),
+    # Daily: an internship ending within a week without both evaluations is flagged for the
+    # school and the enterprise.
+    Job(
+        "internship_evaluations_due",
+        internships.flag_due_evaluations,
+        "cron",
+        {"hour": 6, "minute": 35},
     ),
 ]

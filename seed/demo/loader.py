@@ -181,9 +181,17 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     _add_registry(session, enterprise_user, regulator)
     _publish_lists(session, regulator)
     _add_adjustments(session, regulator, users)
+    _add_internships(session, users)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _add_internships(session: Session, users: dict[str, User]) -> None:
+    """demo_student's internship in progress and a classmate's waiting for its agreement."""
+    from seed.demo.internships import add_internships
+
+    add_internships(session, users)
 
 
 ALLIANCE_NAME = "重庆两江智造市域产教联合体"

@@ -58,6 +58,7 @@ from service.applications.schemas import (
     ApplicationStudent,
 )
 from service.errors import AppError, Conflict, Forbidden, NotFound, field_detail
+from service.internships import operations as internships
 from service.organizations import operations as organizations
 from service.pagination import PageParams
 from service.students import operations as students
@@ -462,6 +463,8 @@ def transition(
     audit.record(session, actor, action.value, ENTITY, application.id, before, _state(application))
     _notify(session, application, position)
     if action is ApplicationAction.accept:
+        # An internship or apprenticeship starts its agreement in the same transaction.
+        internships.create_for_application(session, actor, application, position)
         _fill_if_full(session, actor, position)
     return _view(session, application.id, actor)
 

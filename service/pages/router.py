@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.pages import account, adjustments, enterprise, journey, public, regulator, school, student
+from service.pages import (
+    account,
+    adjustments,
+    enterprise,
+    internships,
+    journey,
+    public,
+    regulator,
+    school,
+    student,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
@@ -16,3 +26,4 @@ router.include_router(regulator.router)
 router.include_router(enterprise.router)
 router.include_router(school.router)
 router.include_router(student.router)
+router.include_router(internships.router)

@@ -28,6 +28,9 @@ from models import (
     JobFair,
     JobFairBooth,
     JobFairRegistration,
+    Internship,
+    InternshipFinding,
+    InternshipLog,
     ListVersion,
     MajorProposal,
     Organization,
@@ -401,7 +404,8 @@ def _assert_city(session: Session) -> None:
     statuses = session.execute(
         select(col(Position.status), func.count()).group_by(col(Position.status))
     )
-    assert dict(statuses.all()) == {"closed": 2698, "open": 299, "filled": 1, "draft": 2}
+    # The demo internship posting (seed/demo/internships.py) fills with its two places.
+    assert dict(statuses.all()) == {"closed": 2698, "open": 299, "filled": 2, "draft": 2}
     roles = session.execute(select(col(User.role), func.count()).group_by(col(User.role))).all()
     assert dict(roles) == {
         "admin": 1,
@@ -414,7 +418,7 @@ def _assert_city(session: Session) -> None:
         select(col(Application.status), func.count()).group_by(col(Application.status))
     ).all()
     assert dict(applications) == {
-        "accepted": 5,
+        "accepted": 7,  # five at the filled job, two at the internship posting
         "rejected": 1,
         "closed": 1,
         "submitted": 1,
@@ -432,6 +436,15 @@ def _assert_city(session: Session) -> None:
     assert (through.id, through.status) == (interview.application_id, "accepted")
     thread = session.exec(select(ApplicationMessage)).all()
     assert sorted(m.sender_role for m in thread) == ["enterprise", "student"]
+
+    # demo_student's internship in progress with three logs (one breach), a classmate's waiting.
+    internships = session.execute(
+        select(col(Internship.status), func.count()).group_by(col(Internship.status))
+    ).all()
+    assert dict(internships) == {"in_progress": 1, "awaiting_agreement": 1}
+    assert session.execute(select(func.count()).select_from(InternshipLog)).scalar_one() == 3
+    findings = session.execute(select(col(InternshipFinding.code))).scalars().all()
+    assert sorted(findings) == ["daily_hours_exceeded", "overtime", "weekly_hours_exceeded"]
 
     proposals = session.execute(
         select(col(MajorProposal.status), func.count()).group_by(col(MajorProposal.status))

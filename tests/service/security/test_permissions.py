@@ -116,6 +116,48 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
     ("GET", "/api/v1/alliances"): (200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/alliances/{alliance_id}"): (404, 404, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/alliances/{alliance_id}/indicators"): (422, 422, 422, 422, 422, 422, 422),
+    # Internships and apprenticeships (issue 27): parties act, regulators read their region's.
+    ("GET", "/api/v1/internships"): (401, 404, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/internships/{internship_id}"): (401, 404, 404, 404, 404, 404, 404),
+    ("GET", "/api/v1/internships/{internship_id}/agreement"): (401, 404, 404, 404, 404, 404, 404),
+    ("PUT", "/api/v1/internships/{internship_id}/agreement"): (401, 403, 404, 404, 403, 403, 403),
+    ("POST", "/api/v1/internships/{internship_id}/agreement/confirm"): (
+        401,
+        404,
+        404,
+        404,
+        403,
+        403,
+        403,
+    ),
+    ("PUT", "/api/v1/internships/{internship_id}/insurance"): (401, 403, 422, 422, 403, 403, 403),
+    ("PUT", "/api/v1/internships/{internship_id}/mentors"): (401, 403, 422, 422, 403, 403, 403),
+    ("POST", "/api/v1/internships/{internship_id}/start"): (401, 403, 404, 404, 403, 403, 403),
+    ("POST", "/api/v1/internships/{internship_id}/logs"): (401, 422, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/internships/{internship_id}/logs"): (401, 404, 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/internships/{internship_id}/logs/{log_id}/comments"): (
+        401,
+        403,
+        422,
+        422,
+        403,
+        403,
+        403,
+    ),
+    ("GET", "/api/v1/internships/{internship_id}/findings"): (401, 403, 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/internships/{internship_id}/evaluations"): (
+        401,
+        403,
+        422,
+        422,
+        403,
+        403,
+        403,
+    ),
+    ("POST", "/api/v1/internships/{internship_id}/complete"): (401, 403, 404, 403, 403, 403, 403),
+    ("POST", "/api/v1/internships/{internship_id}/end"): (401, 403, 422, 422, 403, 403, 403),
+    ("GET", "/api/v1/internships/{internship_id}/certificate"): (401, 404, 404, 404, 404, 404, 404),
+    ("GET", "/api/v1/internship-findings"): (401, 403, 200, 200, 200, 200, 200),
     ("GET", "/readyz"): None,  # answers for the configured database, not the test one
     ("POST", "/api/v1/auth/token"): (422, 422, 422, 422, 422, 422, 422),
     ("POST", "/api/v1/auth/refresh"): (422, 422, 422, 422, 422, 422, 422),
@@ -616,6 +658,27 @@ SCOPE_CROSSED_ELSEWHERE = {
     ("GET", "/api/v1/regions/{code}/adjustments"): (
         "tests/service/adjustments: "
         "test_the_regions_view_counts_decisions_the_41_figure_and_warnings"
+    ),
+    ("GET", "/api/v1/internships"): (
+        "tests/service/internships: test_each_party_sees_its_own_and_regulators_their_region"
+    ),
+    ("GET", "/api/v1/internships/{internship_id}"): (
+        "tests/service/internships: test_each_party_sees_its_own_and_regulators_their_region"
+    ),
+    ("GET", "/api/v1/internships/{internship_id}/agreement"): (
+        "tests/service/internships: test_regulators_read_only_their_regions_internships"
+    ),
+    ("GET", "/api/v1/internships/{internship_id}/logs"): (
+        "tests/service/internships: test_regulators_read_only_their_regions_internships"
+    ),
+    ("GET", "/api/v1/internships/{internship_id}/findings"): (
+        "tests/service/internships: test_regulators_read_only_their_regions_internships"
+    ),
+    ("GET", "/api/v1/internships/{internship_id}/certificate"): (
+        "tests/service/internships: test_regulators_read_only_their_regions_internships"
+    ),
+    ("GET", "/api/v1/internship-findings"): (
+        "tests/service/internships: test_logs_are_checked_and_a_breach_becomes_a_finding"
     ),
     ("POST", "/api/v1/organizations"): "test_regulator_cannot_create_outside_its_region",
     ("GET", "/api/v1/organizations/{organization_id}"): "test_organisation_scope",
