@@ -30,6 +30,13 @@ from models.integration import (
     IntegrationApplication,
     IntegrationApplicationEvent,
 )
+from models.internship import (
+    INTERNSHIP_STATUS_LABELS,
+    Internship,
+    InternshipFinding,
+    InternshipLog,
+    InternshipStatus,
+)
 from models.journey import (
     BOOTH_STATUS_LABELS,
     INTERVIEW_STATUS_LABELS,
@@ -40,12 +47,6 @@ from models.journey import (
     JobFair,
     JobFairBooth,
     JobFairRegistration,
-from models.internship import (
-    INTERNSHIP_STATUS_LABELS,
-    Internship,
-    InternshipFinding,
-    InternshipLog,
-    InternshipStatus,
 )
 from models.lists import ListVersion, PolicyMeasure
 from models.notification import (

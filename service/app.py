@@ -25,10 +25,10 @@ from service.health.router import router as health_router
 from service.http_errors import register_error_handlers
 from service.identity_changes.router import router as identity_changes_router
 from service.integration_enterprises.router import router as integration_router
-from service.interviews.router import router as interviews_router
-from service.job_fairs.router import router as job_fairs_router
 from service.internships.router import findings_router as internship_findings_router
 from service.internships.router import router as internships_router
+from service.interviews.router import router as interviews_router
+from service.job_fairs.router import router as job_fairs_router
 from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router

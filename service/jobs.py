@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from service.favorites import operations as favorites
-from service.notifications import mail
 from service.internships import operations as internships
+from service.notifications import mail
 from service.positions import operations as positions
 from service.reports import operations as reports
 from service.scheduler import Job
@@ -50,6 +50,7 @@ JOBS: list[Job] = [
         "cron",
         {"hour": 7, "minute": 30},
         compute=favorites.digest_compute,
+    ),
     # Daily (Asia/Shanghai): an internship in progress whose logs stopped for two weeks is
     # flagged for its school.
     Job(

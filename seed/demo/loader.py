@@ -436,6 +436,8 @@ def _keep(session: Session, student: User) -> None:
         since=utcnow() - timedelta(days=30),
     )
     favorites.digest_run(session, favorites.digest_compute(session))
+
+
 JOB_FAIR_TITLE = "2027届毕业生春季校园双选会"
 
 

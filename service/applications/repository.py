@@ -170,6 +170,8 @@ def students_and_positions(
         .where(col(Application.id).in_(application_ids))
     ).all()
     return [(row[0], str(row[1]), str(row[2])) for row in rows]
+
+
 def position_at_fair(session: Session, job_fair_id: uuid.UUID, position_id: uuid.UUID) -> bool:
     """Whether ``position_id`` is on an approved booth of the fair (booths are few per fair)."""
     booths = session.execute(
