@@ -25,6 +25,7 @@ staff, their contact is not masked. Audit rows name the student by id only.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -49,7 +50,7 @@ from models import (
 from models.base import POSITION_KIND_LABELS, SUPERVISOR_ROLES, utcnow
 from rules import internship as internship_rules
 from rules.screen import age_on
-from service import audit, clock, posting_rules
+from service import audit, clock, notifications, posting_rules
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.internships import repository
 from service.internships.repository import InternshipRow
@@ -199,6 +200,13 @@ def create_for_application(
     session.add(internship)
     session.flush()
     audit.record(session, actor, "create", ENTITY, internship.id, None, _state(internship))
+    _tell(
+        session,
+        internship,
+        ALL_PARTIES,
+        "：录用已接受，实习协议待确认",
+        "请学校、实习单位、学生依次确认三方协议（未满18周岁的学生还须监护人确认）。",
+    )
     return internship
 
 
@@ -211,6 +219,46 @@ def _state(internship: Internship) -> dict[str, Any]:
         "agreement_version": internship.agreement_version,
         "confirmations": sorted(internship.confirmations),
     }
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _tell(
+    session: Session,
+    internship: Internship,
+    parties: Iterable[Party],
+    title: str,
+    body: str = "",
+) -> None:
+    """Tell the parties of an internship (the student's account, the school's and the
+    enterprise's staff; the guardian's turn goes to the school, which records it). The text
+    names the post and what happens next, never the student."""
+    users: list[uuid.UUID | None] = []
+    wanted = set(parties)
+    if Party.guardian in wanted:
+        wanted.add(Party.school)
+    if Party.student in wanted:
+        student = session.get(Student, internship.student_id)
+        users.append(student.user_id if student is not None else None)
+    organizations_told = [
+        internship.school_id if Party.school in wanted else None,
+        internship.enterprise_id if Party.enterprise in wanted else None,
+    ]
+    users.extend(notifications.staff_of(session, organizations_told))
+    position = session.get(Position, internship.position_id)
+    post = position.title if position is not None else "实习"
+    notifications.notify(
+        session,
+        user_ids=users,
+        kind=notifications.NotificationKind.internship,
+        title=f"「{post}」{title}"[:200],
+        body=body,
+        link=f"/internships/{internship.id}",
+    )
+
+
+ALL_PARTIES = (Party.school, Party.enterprise, Party.student)
 
 
 # ---------------------------------------------------------------- views
@@ -495,6 +543,13 @@ def update_agreement(
         internship.confirmations = {}
         internship.status = InternshipStatus.awaiting_agreement
         _save(session, actor, "update_agreement", internship, before)
+        _tell(
+            session,
+            internship,
+            ALL_PARTIES,
+            "：协议条款已修改，须重新确认",
+            f"协议已改为第{internship.agreement_version}版，此前的确认均已失效。",
+        )
     return _agreement(session, actor, row.internship.id)
 
 
@@ -563,6 +618,23 @@ def confirm_agreement(
     if all(p.value in internship.confirmations for p in parties):
         internship.status = InternshipStatus.ready
     _save(session, actor, f"confirm_{party.value}", internship, before)
+    following = next((p for p in parties if p.value not in internship.confirmations), None)
+    if following is not None:
+        _tell(
+            session,
+            internship,
+            [following],
+            f"：{PARTY_LABELS[party]}已确认协议，请{PARTY_LABELS[following]}确认",
+        )
+    else:
+        missing = missing_before_start(row)
+        _tell(
+            session,
+            internship,
+            [Party.school, Party.enterprise],
+            "：三方协议已全部确认",
+            f"开始前还需：{'、'.join(missing)}" if missing else "可以开始实习。",
+        )
     return _agreement(session, actor, internship.id)
 
 
@@ -753,6 +825,14 @@ def add_log(session: Session, actor: User, internship_id: uuid.UUID, body: LogCr
         session.add(finding)
         findings.append(finding)
     session.flush()
+    if findings:
+        _tell(
+            session,
+            internship,
+            [Party.school, Party.enterprise],
+            f"：周志发现{len(findings)}项违反实习管理规定的情况",
+            "；".join(f.message for f in findings)[:1000],
+        )
     audit.record(
         session,
         actor,
@@ -867,6 +947,7 @@ def flag_stopped_logs(session: Session, today: date | None = None) -> int:
         )
         session.add(finding)
         flagged.append(finding)
+        _tell(session, internship, [Party.school], "：已两周未填写实习周志", finding.message)
     session.flush()
     audit.record_many(
         session,
@@ -912,6 +993,13 @@ def flag_due_evaluations(session: Session, today: date | None = None) -> int:
         )
         session.add(finding)
         flagged.append(finding)
+        _tell(
+            session,
+            internship,
+            [Party.school, Party.enterprise],
+            "：实习即将结束，请完成评价",
+            finding.message,
+        )
     session.flush()
     audit.record_many(
         session,
@@ -965,6 +1053,12 @@ def complete(session: Session, actor: User, internship_id: uuid.UUID) -> Interns
     internship.status = InternshipStatus.completed
     internship.ended_on = clock.today()
     _save(session, actor, "complete", internship, before)
+    _tell(
+        session,
+        internship,
+        ALL_PARTIES,
+        "：实习已完成，实习证明可以下载打印",
+    )
     return _view(session, actor, internship.id)
 
 
@@ -982,6 +1076,12 @@ def end_early(
     internship.end_reason = body.reason.value
     internship.end_note = body.note.strip()
     _save(session, actor, "end", internship, before)
+    _tell(
+        session,
+        internship,
+        ALL_PARTIES,
+        f"：实习已提前终止（{END_REASON_LABELS[body.reason]}）",
+    )
     return _view(session, actor, internship.id)
 
 

@@ -24,6 +24,7 @@ class NotificationKind(StrEnum):
     interview = "interview"
     message = "message"
     job_fair = "job_fair"
+    internship = "internship"
 
 
 KIND_LABELS: dict[NotificationKind, str] = {
@@ -44,4 +45,5 @@ KIND_LABELS: dict[NotificationKind, str] = {
     NotificationKind.interview: "面试安排",
     NotificationKind.message: "新消息",
     NotificationKind.job_fair: "双选会",
+    NotificationKind.internship: "实习与学徒",
 }
