@@ -25,7 +25,7 @@ from models import (
     User,
 )
 from models.base import utcnow
-from service import audit, clock
+from service import audit, clock, notifications
 from service.applications import operations as applications
 from service.applications.repository import ApplicationRow
 from service.applications.schemas import ApplicationAction
@@ -122,8 +122,26 @@ def propose(
     session.add(interview)
     session.flush()
     audit.record(session, actor, "propose", ENTITY, interview.id, None, _state(interview))
-    # notify: the applicant (student) — 企业邀请面试: time, place, position (see the report)
-    return public(interview, _employer_row(session, actor, application_id))
+    row = _employer_row(session, actor, application_id)
+    _tell_student(session, interview, row, "邀请您参加面试，请确认或婉拒")
+    return public(interview, row)
+
+
+def _when_where(interview: Interview) -> str:
+    when = clock.local(clock.aware(interview.starts_at)).strftime("%Y-%m-%d %H:%M")
+    where = interview.place or "线上面试"
+    return f"时间：{when}（北京时间），时长{interview.duration_minutes}分钟；地点：{where}"
+
+
+def _tell_student(session: Session, interview: Interview, row: ApplicationRow, what: str) -> None:
+    notifications.notify(
+        session,
+        user_ids=[row.student.user_id],
+        kind=notifications.NotificationKind.interview,
+        title=f"{row.position.title}（{row.enterprise_name}）：{what}",
+        body=_when_where(interview),
+        link=f"/applications/{row.application.id}",
+    )
 
 
 def _locked(
@@ -193,7 +211,7 @@ def reschedule(
     session.add(interview)
     session.flush()
     audit.record(session, actor, "reschedule", ENTITY, interview.id, before, _state(interview))
-    # notify: the applicant (student) — 面试时间或地点已变更, please confirm again
+    _tell_student(session, interview, row, "面试时间或地点已变更，请重新确认")
     return public(interview, row)
 
 
@@ -224,7 +242,15 @@ def _answer(
     session.flush()
     action = "confirm" if target == InterviewStatus.confirmed else "decline"
     audit.record(session, actor, action, ENTITY, interview.id, before, _state(interview))
-    # notify: the enterprise's accounts — 学生已确认 / 已婉拒面试 (see the report)
+    answer = "申请人已确认参加面试" if target == InterviewStatus.confirmed else "申请人婉拒了面试"
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_of(session, [row.position.enterprise_id]),
+        kind=notifications.NotificationKind.interview,
+        title=f"{row.position.title}：{answer}",
+        body=_when_where(interview),
+        link=f"/applications/{row.application.id}",
+    )
     return public(interview, row)
 
 

@@ -35,7 +35,7 @@ from models import (
     User,
 )
 from models.base import POSITION_KIND_LABELS, utcnow
-from service import audit, clock
+from service import audit, clock, notifications
 from service import position_access as access
 from service.catalog import operations as catalog
 from service.errors import AppError, Conflict, Forbidden, NotFound, field_detail
@@ -357,7 +357,15 @@ def _decide(
     session.add(booth)
     session.flush()
     audit.record(session, actor, target.value, "job_fair_booth", booth.id, before, booth)
-    # notify: the enterprise's accounts — 展位已通过 / 未通过 (with the reason)
+    decided = "展位申请已通过" if target == BoothStatus.approved else "展位申请未通过"
+    notifications.notify(
+        session,
+        user_ids=notifications.staff_of(session, [booth.enterprise_id]),
+        kind=notifications.NotificationKind.job_fair,
+        title=f"{fair.title}：{decided}",
+        body=f"原因：{reason}" if reason else "",
+        link=f"/fairs/{fair.id}",
+    )
     enterprise = session.get(Organization, booth.enterprise_id)
     assert enterprise is not None
     ids = [uuid.UUID(p) for p in booth.position_ids]
@@ -409,7 +417,6 @@ def register(session: Session, actor: User, fair_id: uuid.UUID) -> RegistrationP
         None,
         {"job_fair_id": str(fair.id), "student_id": str(student.id)},
     )
-    # notify: the student — 报名成功 (time, place of the fair)
     return _registration_public(actor, *repository.registrations(session, fair.id, student.id)[0])
 
 

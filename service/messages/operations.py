@@ -19,7 +19,7 @@ from sqlmodel import Session
 from models import ApplicationMessage, PositionKind, Role, User
 from models.base import utcnow
 from rules.screen import check_message
-from service import audit, posting_rules
+from service import audit, notifications, posting_rules
 from service.applications import operations as applications
 from service.errors import AppError, NotFound, field_detail
 from service.messages import repository
@@ -130,5 +130,19 @@ def send(
         None,
         {"application_id": str(application_id), "sender_role": role, "length": len(data.body)},
     )
-    # notify: the other party (student, or the enterprise's accounts) — 新消息 on this application
+    # The other party hears that there is a message, not what it says (the thread is the place).
+    told: list[uuid.UUID | None]
+    if role == "student":
+        told = [*notifications.staff_of(session, [row.position.enterprise_id])]
+        title = f"{row.position.title}：申请人发来新消息"
+    else:
+        told = [row.student.user_id]
+        title = f"{row.position.title}（{row.enterprise_name}）：企业发来新消息"
+    notifications.notify(
+        session,
+        user_ids=told,
+        kind=notifications.NotificationKind.message,
+        title=title,
+        link=f"/applications/{application_id}",
+    )
     return _public(message, actor)

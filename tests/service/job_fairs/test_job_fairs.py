@@ -76,6 +76,11 @@ def test_whole_fair_flow_and_figures(client: TestClient, world: World, session: 
     approve = f"{URL}/{fair['id']}/booths/{booth['id']}/approve"
     assert client.post(approve, headers=outsider).status_code == 403
     assert client.post(approve, headers=school).json()["status"] == "approved"
+    # The enterprise hears of the decision (issue 26.1).
+    told = client.get("/api/v1/notifications", headers=enterprise).json()["data"]
+    assert [(n["kind"], n["title"]) for n in told if n["kind"] == "job_fair"] == [
+        ("job_fair", f"{fair['title']}：展位申请已通过")
+    ]
     seen = client.get(f"{URL}/{fair['id']}", headers=student).json()
     assert [b["positions"][0]["title"] for b in seen["booths"]] == [world.position.title]
     registered = client.post(f"{URL}/{fair['id']}/registrations", headers=student)
