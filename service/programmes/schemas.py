@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from models import PartnerKind
 from models.base import MAX_COUNT
 from models.validators import normalize_code
+from rules.small_numbers import Count
 from service.catalog.schemas import MajorResolutionPublic
 from service.fields import Uscc
 from service.organizations.schemas import UtcDatetime
@@ -188,9 +189,9 @@ class CohortsPublic(BaseModel):
 
 
 class RatesPublic(BaseModel):
-    graduates: int = Field(description="毕业生数")
-    placed: int = Field(description="毕业去向落实人数")
-    in_field: int = Field(description="对口就业人数")
+    graduates: Count = Field(description="毕业生数；不足5人的他校数字为“<5”（小数保护）")
+    placed: Count = Field(description="毕业去向落实人数；不足5人的他校数字为“<5”")
+    in_field: Count = Field(description="对口就业人数；不足5人的他校数字为“<5”")
     destination_rate: float | None = Field(description="毕业去向落实率")
     in_field_rate: float | None = Field(description="对口率")
 

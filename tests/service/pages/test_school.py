@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models import Cohort, Role
-from tests.factories import make_school, make_student, make_user
+from tests.factories import make_programme, make_school, make_student, make_user
 from tests.service.pages.helpers import csrf_of, post_form, sign_in
 from tests.service.reports.helpers import PLAIN, region_with
 
@@ -15,6 +15,7 @@ HEADER = "学校标识码,专业代码,专业名称,毕业年份,毕业生数,�
 
 def signed_in_school(client: TestClient, session: Session):
     school = make_school(session, name="重庆测试职业学院")
+    make_programme(session, school, "510203", 2022)  # cohorts only of majors the school runs
     make_user(session, Role.school, school, username="sch1")
     sign_in(client, "sch1")
     return school
