@@ -220,6 +220,11 @@ def _member_or_supervisor(session: Session, viewer: User | None, school_id: uuid
     )
 
 
+# For the outcomes comparison (service/programmes/outcomes.py): the same readers as the cohorts.
+member_or_supervisor = _member_or_supervisor
+is_public = _public
+
+
 def _readable(
     session: Session, viewer: User | None, programme_id: uuid.UUID
 ) -> tuple[Programme, Organization]:
