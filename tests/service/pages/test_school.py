@@ -118,3 +118,18 @@ def test_the_school_lists_its_students(client: TestClient, session: Session) -> 
     assert "本校学生（1）" in page
     assert "<td>2025001</td><td>赵一</td>" in page
     assert "别校学生" not in page
+
+
+def test_the_school_opts_in_to_outcomes_on_its_page(client: TestClient, session: Session) -> None:
+    school = signed_in_school(client, session)
+    before = client.get("/school").text
+    assert "毕业去向核对（平台录用数据）" in before
+    assert "开启核对" in before
+    response = post_form(client, "/school", "/school/outcomes", {"opted_in": "1"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/school?saved=outcomes"
+    session.refresh(school)
+    assert school.outcomes_opt_in is True
+    after = client.get("/school?saved=outcomes").text
+    assert "毕业去向核对已开启。" in after
+    assert "关闭核对" in after
