@@ -739,6 +739,27 @@ def snapshot_job(session: Session, prepared: PreparedSnapshots) -> list[Snapshot
     return write_snapshots(session, prepared, actor="scheduler")
 
 
+def _small_snapshot_rows(
+    session: Session, viewer: User | None, region: Region, year: int, snapshots: Iterable[Any]
+) -> set[str]:
+    """Majors whose stored figures a school may not read exactly (small-number rule): their
+    reasons' messages, which quote the figures, are replaced."""
+    if viewer is None or viewer.role != Role.school or viewer.organization_id is None:
+        return set()
+    own = repository.school_cohort_figures(
+        session, viewer.organization_id, scope_of(region, year, year)
+    )
+    hidden = set()
+    for snapshot in snapshots:
+        figures = tuple(
+            int(snapshot.figures.get(k) or 0) for k in ("graduates", "placed", "in_field")
+        )
+        exact = own.get((snapshot.major_code, year)) == figures
+        if small.any_small(list(figures), exact):
+            hidden.add(snapshot.major_code)
+    return hidden
+
+
 def mismatch_changes(
     session: Session, query: MismatchQuery, *, viewer: User | None
 ) -> MismatchChanges:
@@ -764,6 +785,7 @@ def mismatch_changes(
         )
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
+    hidden = _small_snapshot_rows(session, viewer, region, query.year, current.values())
     changes: dict[str, list[ChangeRow]] = {"new": [], "worsened": [], "improved": []}
     rank = ACTION_ORDER.index
     for snapshot in sorted(current.values(), key=lambda s: (rank(s.action), s.major_code)):
@@ -787,7 +809,14 @@ def mismatch_changes(
                 action_label=ACTION_LABELS[snapshot.action],
                 previous_action=before_action,
                 previous_action_label=ACTION_LABELS[before_action] if before_action else None,
-                reasons=[ReasonPublic.model_validate(reason) for reason in snapshot.reasons],
+                reasons=[
+                    ReasonPublic.model_validate(
+                        {**reason, "message": protection.HIDDEN_REASON}
+                        if snapshot.major_code in hidden
+                        else reason
+                    )
+                    for reason in snapshot.reasons
+                ],
             )
         )
     return MismatchChanges(
