@@ -27,6 +27,8 @@ class Organization(SQLModel, table=True):
         default=OrganizationStatus.pending, sa_type=String(16), index=True
     )
     is_integration_enterprise: bool = False  # 产教融合型企业
+    # Schools: its cohorts' figures are compared with the platform's accepted places (opt-in).
+    outcomes_opt_in: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     verified_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -61,6 +61,11 @@ class PlacementRound(SQLModel, table=True):
     unfilled: dict[str, int] = Field(
         default_factory=dict, sa_column=Column(JSONType, nullable=False)
     )
+    # Students whose choices of a kind were left out because they already hold an accepted place
+    # of that kind: {student_id, kind, held_application_id, reason}.
+    skipped: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
     created_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     run_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -182,6 +182,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     _publish_lists(session, regulator)
     _add_adjustments(session, regulator, users)
     _add_internships(session, users)
+    _opt_in_outcomes(session, users)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
@@ -229,6 +230,17 @@ def _publish_lists(session: Session, regulator: User) -> None:
         draft = lists.create_draft(session, CITY_REGION, kind, year, regulator)
         assert draft.version is not None
         lists.publish(session, CITY_REGION, kind, year, draft.version, regulator)
+
+
+def _opt_in_outcomes(session: Session, users: dict[str, User]) -> None:
+    """The demo school lets the platform check its cohorts against accepted places (issue 27)."""
+    from service.programmes import outcomes
+    from service.programmes.schemas import OutcomesOptIn
+
+    school_user = next(u for u in users.values() if u.role == Role.school)
+    school = session.get(Organization, school_user.organization_id)
+    assert school is not None
+    outcomes.set_opt_in(session, school_user, school.code, OutcomesOptIn(opted_in=True))
 
 
 def _add_adjustments(session: Session, regulator: User, users: dict[str, User]) -> None:

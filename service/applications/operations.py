@@ -28,7 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col
@@ -44,12 +44,17 @@ from models import (
     Student,
     User,
 )
-from models.base import APPLICATION_STATUS_LABELS, SUPERVISOR_ROLES, utcnow
+from models.base import (
+    APPLICATION_STATUS_LABELS,
+    POSITION_KIND_LABELS,
+    SUPERVISOR_ROLES,
+    utcnow,
+)
 from rules.screen import Finding
 from service import audit, clock, notifications, posting_rules
 from service import position_access as access
 from service.applications import repository
-from service.applications.repository import ApplicationRow
+from service.applications.repository import ApplicationRow, HeldPlace
 from service.applications.schemas import (
     ApplicationAction,
     ApplicationCreate,
@@ -455,6 +460,7 @@ def transition(
         )
     if action is ApplicationAction.accept:
         _ensure_place_left(session, position)
+        _ensure_no_place_held(session, application, position)
     before = _state(application)
     application.status = target
     application.updated_at = utcnow()
@@ -483,6 +489,70 @@ def _ensure_place_left(session: Session, position: Position) -> None:
             code="position_full",
             details=[field_detail("position_id", f"招聘人数{position.headcount}人，已全部录用")],
         )
+
+
+# ---------------------------------------------------------------- one place per kind at a time
+
+
+def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Two periods share a day; an open end runs on without end."""
+    return (end is None or other_start <= end) and (other_end is None or start <= other_end)
+
+
+def held_place_label(held: HeldPlace) -> str:
+    """The held place as a person reads it: 实习岗位“数控”（某公司，2026-07-01至2026-12-31）."""
+    period = (
+        f"{held.start_date}起" if held.end_date is None else (f"{held.start_date}至{held.end_date}")
+    )
+    kind = POSITION_KIND_LABELS[PositionKind(held.kind)]
+    return f"{kind}岗位“{held.title}”（{held.enterprise_name}，{period}）"
+
+
+def conflicting_place(
+    held: Sequence[HeldPlace], position: Position, exclude: uuid.UUID | None = None
+) -> HeldPlace | None:
+    """The first place in ``held`` of the position's kind whose period overlaps the position's:
+    a student holds one accepted place per kind (实习 / 学徒 / 就业) at a time."""
+    for place in held:
+        if place.application_id == exclude or place.kind != str(position.kind):
+            continue
+        if _overlaps(place.start_date, place.end_date, position.start_date, position.end_date):
+            return place
+    return None
+
+
+def held_places_of(
+    session: Session, student_ids: Sequence[uuid.UUID], kinds: Sequence[str]
+) -> dict[uuid.UUID, list[HeldPlace]]:
+    """Each student's accepted places of ``kinds`` (placement rounds skip on them)."""
+    out: dict[uuid.UUID, list[HeldPlace]] = {}
+    for place in repository.held_places(session, student_ids, kinds):
+        out.setdefault(place.student_id, []).append(place)
+    return out
+
+
+def _ensure_no_place_held(session: Session, application: Application, position: Position) -> None:
+    """409 when the student already holds an accepted place of the same kind in an overlapping
+    period. The student's row is locked first, so two accepts of one student's offers at
+    different positions (each locking only its own position) check one after the other."""
+    repository.lock_student(session, application.student_id)
+    held = repository.held_places(session, [application.student_id], [str(position.kind)])
+    found = conflicting_place(held, position, exclude=application.id)
+    if found is None:
+        return
+    kind = POSITION_KIND_LABELS[PositionKind(position.kind)]
+    raise Conflict(
+        f"已接受{held_place_label(found)}，同一时间只能接受一个{kind}岗位",
+        code="place_already_held",
+        details=[
+            field_detail(
+                "position_id",
+                f"已持有{held_place_label(found)}，期间与本岗位重叠",
+                held_application_id=str(found.application_id),
+                kind=str(position.kind),
+            )
+        ],
+    )
 
 
 def _fill_if_full(session: Session, actor: User, position: Position) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -95,6 +95,58 @@ def locked_position(session: Session, position_id: uuid.UUID) -> Position | None
 
 def locked_application(session: Session, application_id: uuid.UUID) -> Application | None:
     return session.get(Application, application_id, with_for_update=True, populate_existing=True)
+
+
+def lock_student(session: Session, student_id: uuid.UUID) -> None:
+    """Lock the student's row (PostgreSQL ``FOR UPDATE``): two accepts of one student's offers
+    at different positions then check its held places one after the other."""
+    session.get(Student, student_id, with_for_update=True, populate_existing=True)
+
+
+@dataclass(frozen=True)
+class HeldPlace:
+    """An accepted application: the place a student holds."""
+
+    application_id: uuid.UUID
+    student_id: uuid.UUID
+    position_id: uuid.UUID
+    kind: str
+    title: str
+    enterprise_name: str
+    start_date: date
+    end_date: date | None
+
+
+def held_places(
+    session: Session, student_ids: Collection[uuid.UUID], kinds: Collection[str]
+) -> list[HeldPlace]:
+    """The accepted applications of ``student_ids`` to positions of ``kinds``, oldest first."""
+    if not student_ids or not kinds:
+        return []
+    result = session.execute(
+        select(
+            col(Application.id),
+            col(Application.student_id),
+            col(Position.id),
+            col(Position.kind),
+            col(Position.title),
+            col(Organization.name),
+            col(Position.start_date),
+            col(Position.end_date),
+        )
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .where(
+            col(Application.student_id).in_(list(student_ids)),
+            col(Application.status) == ApplicationStatus.accepted,
+            col(Position.kind).in_([str(kind) for kind in kinds]),
+        )
+        .order_by(col(Position.start_date), col(Application.id))
+    )
+    return [
+        HeldPlace(aid, sid, pid, str(kind), title, name, start, end)
+        for aid, sid, pid, kind, title, name, start, end in result
+    ]
 
 
 def application_of(

@@ -27,7 +27,7 @@ def table(result: RegionList) -> tuple[list[str], list[list[Any]]]:
              "缺口"],
             [
                 [r.rank, r.major_code, r.major_name, r.level, r.demand, r.graduates,
-                 _percent_free(r.ratio), r.gap]
+                 _percent_free(r.ratio), _percent_free(r.gap)]
                 for r in result.talent_demand
             ],
         )  # fmt: skip

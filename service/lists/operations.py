@@ -41,6 +41,7 @@ from service.lists.schemas import (
 )
 from service.organizations import operations as organizations
 from service.reports import operations as reports
+from service.reports import small_numbers as report_protection
 from service.reports.operations import MismatchQuery
 
 TITLES: dict[str, str] = {
@@ -78,6 +79,8 @@ def talent_demand(session: Session, region: Region, year: int) -> list[TalentDem
         return (-ratio, -row.gap, row.major_code)
 
     ranked = sorted((row for row in report.rows if row.demand > 0), key=shortage)
+    # The list is public: the small-number rule hides supply resting on one to four students.
+    shown = [report_protection.protect_row(row, year, {}) for row in ranked]
     return [
         TalentDemandRow(
             rank=i,
@@ -89,7 +92,7 @@ def talent_demand(session: Session, region: Region, year: int) -> list[TalentDem
             ratio=row.ratio,
             gap=row.gap,
         )
-        for i, row in enumerate(ranked, start=1)
+        for i, row in enumerate(shown, start=1)
     ]
 
 

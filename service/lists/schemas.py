@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from rules.small_numbers import Count
+
 
 def as_utc(value: datetime) -> datetime:
     # SQLite hands timezone-aware columns back naive; they were stored in UTC.
@@ -28,9 +30,11 @@ class TalentDemandRow(BaseModel):
     major_name: str = Field(description="专业名称")
     level: str = Field(description="层次")
     demand: float = Field(description="需求人数（与专业供需错配报告的需求人数相同）")
-    graduates: int = Field(description="毕业生人数（供给）")
-    ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
-    gap: float = Field(description="缺口 = 需求 − 毕业生")
+    graduates: Count = Field(description="毕业生人数（供给）；不足5人时为“<5”（小数保护）")
+    ratio: float | None = Field(
+        description="供求比 = 需求 / 毕业生（无毕业生或按小数保护不显示时为空）"
+    )
+    gap: float | None = Field(description="缺口 = 需求 − 毕业生（按小数保护不显示时为空）")
 
 
 class OccupationDemandRow(BaseModel):

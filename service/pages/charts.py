@@ -39,7 +39,7 @@ def share_chart(groups: Sequence[ShareGroup], title: str, chart_id: str, limit: 
             f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="16" '
             f'fill="{SUPPLY_COLOUR}"/>'
             f'<text x="{label_w + bar + 6:.1f}" y="{y + 15}" fill="#333">{share * 100:.2f}%'
-            f"（{group.apprentice_posts}/{group.staff_count}）</text>"
+            f"（{group.apprentices}/{group.staff_count}）</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

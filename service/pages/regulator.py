@@ -114,7 +114,7 @@ def dashboard(
     except AppError as error:
         changes, changes_note = None, error.message
     share = positions.apprenticeship_share(
-        session, user, query.region, PageParams(page=1, page_size=10)
+        session, user, query.region, PageParams(page=1, page_size=10), query.year
     )
     download_query = query_string(params)
     context.update(
@@ -129,10 +129,10 @@ def dashboard(
         changes_note=changes_note,
         share=share,
         share_region_chart=page_charts.share_chart(
-            share.by_region, "各区县学徒岗位占在岗职工比例", "share-region"
+            share.by_region, "各区县在岗学徒占在岗职工比例", "share-region"
         ),
         share_industry_chart=page_charts.share_chart(
-            share.by_industry, "各行业学徒岗位占在岗职工比例", "share-industry"
+            share.by_industry, "各行业在岗学徒占在岗职工比例", "share-industry"
         ),
         downloads=[
             (f"/regulator/report.{fmt}?{download_query}", label)

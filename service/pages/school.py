@@ -14,7 +14,7 @@ from sqlmodel import Session
 from models import Organization, Role, User
 from service.catalog import operations as catalog
 from service.db import write_from_here
-from service.deps import ReadSessionDep
+from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
 from service.pages.web import (
     CsrfChecked,
@@ -25,6 +25,8 @@ from service.pages.web import (
     require_page_roles,
 )
 from service.pagination import PageParams
+from service.programmes import outcomes as outcome_checks
+from service.programmes.schemas import OutcomesOptIn
 from service.recommendations import operations as recommendations
 from service.recommendations.schemas import SchoolAlignmentPublic
 from service.reports import operations as reports
@@ -72,9 +74,11 @@ def _home_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
     alignment = SchoolAlignmentPublic.model_validate(
         recommendations.school_alignment(session, user, school.code)
     )
+    outcomes = outcome_checks.school_outcomes(session, user, school.code)
     return {
         "title": "学校工作台",
         "alignment": alignment,
+        "outcomes": outcomes,
         "roster": roster,
         "roster_count": roster_count,
         "school": school,
@@ -98,6 +102,16 @@ def home(
 ) -> Response:
     """学校工作台。"""
     return render(request, "school/home.html", _home_context(session, user, saved=saved))
+
+
+@router.post("/outcomes", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def outcomes_opt_in(
+    session: SessionDep, user: SchoolUser, opted_in: Annotated[str, Form()] = ""
+) -> Response:
+    """开启或关闭毕业去向核对（以平台录用数据核对本校填报的数字）。"""
+    school = _school(session, user)
+    outcome_checks.set_opt_in(session, user, school.code, OutcomesOptIn(opted_in=opted_in == "1"))
+    return redirect("/school?saved=outcomes")
 
 
 @router.post("/imports", response_class=HTMLResponse, dependencies=[CsrfChecked])

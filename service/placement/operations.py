@@ -41,7 +41,7 @@ from models import (
     RoundStatus,
     User,
 )
-from models.base import utcnow
+from models.base import POSITION_KIND_LABELS, utcnow
 from service import audit, notifications
 from service import position_access as access
 from service.applications import operations as applications
@@ -64,6 +64,7 @@ from service.placement.schemas import (
     RoundPublic,
     SchoolQuotaIn,
     Side,
+    SkippedPublic,
 )
 
 ENTITY = "placement_round"
@@ -442,12 +443,60 @@ def read_ranking(
 # ---------------------------------------------------------------- running a round
 
 
-def build_instance(session: Session, row: PlacementRound) -> PlacementInstance:
-    """The round as the solver's plain data; ids are the UUIDs' text, listed in id order."""
+def skip_held(
+    session: Session, row: PlacementRound
+) -> tuple[dict[uuid.UUID, list[uuid.UUID]], list[dict[str, str]]]:
+    """Each student's choices without the positions of a kind it already holds an accepted
+    place of (overlapping in time), and one skip entry per student and kind left out. A place
+    at one of the round's own positions is not elsewhere: running again gives the same result."""
+    positions = {p.id: p for _, p in repository.round_positions(session, row.id)}
+    choices = repository.all_choices(session, row.id)
+    held = {
+        student_id: [place for place in places if place.position_id not in positions]
+        for student_id, places in applications.held_places_of(
+            session, list(choices), sorted({str(p.kind) for p in positions.values()})
+        ).items()
+    }
+    kept: dict[uuid.UUID, list[uuid.UUID]] = {}
+    skipped: dict[tuple[uuid.UUID, str], dict[str, str]] = {}
+    for student_id, chosen in choices.items():
+        kept[student_id] = []
+        for position_id in chosen:
+            position = positions.get(position_id)
+            place = (
+                applications.conflicting_place(held.get(student_id, []), position)
+                if position is not None
+                else None
+            )
+            if position is None or place is None:
+                kept[student_id].append(position_id)
+                continue
+            kind = str(position.kind)
+            label = POSITION_KIND_LABELS[PositionKind(kind)]
+            skipped.setdefault(
+                (student_id, kind),
+                {
+                    "student_id": str(student_id),
+                    "kind": kind,
+                    "held_application_id": str(place.application_id),
+                    "reason": (
+                        f"已接受{applications.held_place_label(place)}，本轮的{label}志愿不参加分配"
+                    ),
+                },
+            )
+    return kept, [skipped[key] for key in sorted(skipped, key=lambda k: (str(k[0]), k[1]))]
+
+
+def build_instance(
+    session: Session, row: PlacementRound, choices: dict[uuid.UUID, list[uuid.UUID]] | None = None
+) -> PlacementInstance:
+    """The round as the solver's plain data; ids are the UUIDs' text, listed in id order.
+    ``choices`` (default: the stored ones) are the students' lists after :func:`skip_held`."""
     positions = repository.round_positions(session, row.id)
     taken = repository.placed_elsewhere(session, row.id, [p.id for _, p in positions])
     rankings = repository.all_rankings(session, row.id)
-    choices = repository.all_choices(session, row.id)
+    if choices is None:
+        choices = repository.all_choices(session, row.id)
 
     def ranking(position_id: uuid.UUID) -> list[str | list[str]]:
         groups: list[list[str]] = []
@@ -490,7 +539,8 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
         raise Forbidden("只有组织方可以运行分配")
     if not _deadline_passed(row):
         raise Conflict("志愿截止后才能运行分配")
-    result = solve_placement(build_instance(session, row), row.seed)
+    choices, skipped = skip_held(session, row)
+    result = solve_placement(build_instance(session, row, choices), row.seed)
     positions = repository.round_positions(session, row.id)
     pairs = sorted((uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items())
     before = {"status": row.status, "run_at": row.run_at}
@@ -512,6 +562,7 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
     row.lottery = result.lottery
     row.blocking_pairs = [{"student_id": s, "position_id": p} for s, p in result.blocking_pairs]
     row.unfilled = result.unfilled
+    row.skipped = skipped
     session.add(row)
     session.flush()
     audit.record(
@@ -525,6 +576,7 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
             "status": row.status,
             "assigned": len(pairs),
             "offered": offered,
+            "skipped": len(skipped),
             "seed": row.seed,
         },
     )
@@ -644,6 +696,18 @@ def _results(
         unfilled=unfilled,
         blocking_pairs=[PairPublic(**pair) for pair in row.blocking_pairs] if organiser else [],
         lottery=dict(row.lottery) if organiser else {},
+        skipped=[
+            SkippedPublic(
+                student_id=uuid.UUID(item["student_id"]),
+                kind=item["kind"],
+                kind_label=POSITION_KIND_LABELS[PositionKind(item["kind"])],
+                held_application_id=uuid.UUID(item["held_application_id"]),
+                reason=item["reason"],
+            )
+            for item in row.skipped
+            if side != "enterprise"
+            and (visible is None or uuid.UUID(item["student_id"]) in visible)
+        ],
     )
 
 

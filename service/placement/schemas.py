@@ -141,6 +141,17 @@ class PairPublic(BaseModel):
     position_id: uuid.UUID = Field(description="岗位编号")
 
 
+class SkippedPublic(BaseModel):
+    """A student whose choices of one kind were left out of the run: it already holds an
+    accepted place of that kind (one place per kind at a time)."""
+
+    student_id: uuid.UUID = Field(description="学生编号")
+    kind: str = Field(description="岗位类型：apprenticeship / internship / job")
+    kind_label: str = Field(description="岗位类型：学徒 / 实习 / 就业")
+    held_application_id: uuid.UUID = Field(description="已接受的申请编号")
+    reason: str = Field(description="跳过原因（中文）")
+
+
 Side = Literal["organiser", "school", "enterprise", "student"]
 
 
@@ -158,3 +169,7 @@ class ResultsPublic(BaseModel):
     unfilled: dict[str, int] = Field(description="岗位空余名额（本方可见部分）")
     blocking_pairs: list[PairPublic] = Field(description="阻塞对（稳定时为空；仅组织方可见）")
     lottery: dict[str, int] = Field(description="并列学生的抽签号（小者优先；仅组织方可见）")
+    skipped: list[SkippedPublic] = Field(
+        default_factory=list,
+        description="已持有同类已接受岗位、该类志愿未参加分配的学生（本方可见部分）",
+    )

@@ -6,9 +6,11 @@ own positions; one it may not see is 404, one it sees but does not own 403).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col
@@ -23,6 +25,7 @@ from service import audit, clock
 from service import position_access as access
 from service.applications import operations as applications
 from service.catalog import operations as catalog
+from service.catalog.files import DEFAULT_DATA_DIR
 from service.catalog.schemas import MajorResolutionPublic
 from service.errors import AppError, Conflict, Forbidden, Invalid, field_detail
 from service.organizations import operations as organizations
@@ -41,6 +44,7 @@ from service.positions.schemas import (
     PositionUpdate,
     PositionView,
     ShareGroup,
+    ShareTarget,
 )
 from service.positions.search_cache import ResponseCache
 
@@ -629,19 +633,52 @@ def _group(row: tuple[str, str, int, int, int, int]) -> ShareGroup:
         enterprises=enterprises,
         enterprises_with_apprentices=with_posts,
         staff_count=staff,
-        apprentice_posts=posts,
+        apprentices=posts,
         share=_ratio(posts, staff),
     )
 
 
-def apprenticeship_share(
-    session: Session, viewer: User, region: str | None, page: PageParams
-) -> ApprenticeShareReport:
-    """Apprentice posts (headcount of published apprenticeship positions) over 在岗职工总数, per
-    verified enterprise, and summed per county and per industry 大类.
+TARGETS_FILE = DEFAULT_DATA_DIR / "apprenticeship_targets.json"
+SHARE_STATUS_LABELS = {"met": "达到目标", "below": "低于目标", "no_staff": "无在岗职工数据"}
 
-    docs/design/policy.md §3 apprentice share: 000 task 11; 001 indicator 4.4.
+
+@cache
+def _targets() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(TARGETS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def apprenticeship_target(session: Session, region: str | None) -> ShareTarget:
+    """The target share of ``region``: its own, else its city's or province's, else the national
+    default (data: seed/data/apprenticeship_targets.json; 000 任务 11 asks for “一定比例”)."""
+    data = _targets()
+    regions: dict[str, dict[str, Any]] = data["regions"]
+    for code in catalog.region_ancestors(session, region) if region else []:
+        if code in regions:
+            found = regions[code]
+            return ShareTarget(
+                share=float(found["share"]),
+                region=code,
+                basis=found["basis"],
+                source=data["source"],
+            )
+    default = data["default"]
+    return ShareTarget(
+        share=float(default["share"]), region=None, basis=default["basis"], source=data["source"]
+    )
+
+
+def apprenticeship_share(
+    session: Session, viewer: User, region: str | None, page: PageParams, year: int | None = None
+) -> ApprenticeShareReport:
+    """Apprentices in ``year`` (accepted apprenticeship places whose period overlaps the year;
+    this year by default) over 在岗职工总数, per verified enterprise, summed per county and per
+    industry 大类, against the region's target share.
+
+    docs/design/policy.md §3 apprentice share: 000 task 11; 001 indicator 4.4. Staff counts are
+    the enterprises' current ones (no history is kept).
     """
+    year = year or clock.today().year
     region = organizations.scoped_region(session, viewer, region)
     condition = (
         catalog.region_scope(session, region).contains(col(Organization.region_code))
@@ -649,14 +686,26 @@ def apprenticeship_share(
         else None
     )
     enterprises, count = repository.enterprise_shares(
-        session, condition, page.offset, page.page_size
+        session, condition, year, page.offset, page.page_size
     )
+    total = _group(repository.share_groups(session, condition, "total", year)[0])
+    target = apprenticeship_target(session, region)
+    gap = None if total.share is None else round(total.share - target.share, 4)
+    status = "no_staff" if gap is None else ("met" if gap >= 0 else "below")
     return ApprenticeShareReport(
         region=region,
-        total=_group(repository.share_groups(session, condition, "total")[0]),
-        by_region=[_group(row) for row in repository.share_groups(session, condition, "region")],
+        year=year,
+        target=target,
+        share=total.share,
+        gap=gap,
+        status=status,
+        status_label=SHARE_STATUS_LABELS[status],
+        total=total,
+        by_region=[
+            _group(row) for row in repository.share_groups(session, condition, "region", year)
+        ],
         by_industry=[
-            _group(row) for row in repository.share_groups(session, condition, "industry")
+            _group(row) for row in repository.share_groups(session, condition, "industry", year)
         ],
         enterprises=[
             EnterpriseShare(
@@ -665,7 +714,7 @@ def apprenticeship_share(
                 region_code=region_code,
                 industry_code=industry,
                 staff_count=staff,
-                apprentice_posts=posts,
+                apprentices=posts,
                 share=_ratio(posts, staff),
             )
             for eid, name, region_code, industry, staff, posts in enterprises

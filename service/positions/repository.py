@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from models import (
+    Application,
+    ApplicationStatus,
     Industry,
     Major,
     Occupation,
@@ -280,24 +282,28 @@ def close_positions(session: Session, position_ids: Sequence[uuid.UUID], at: Any
 # ---------------------------------------------------------------- apprentice share
 
 
-def _apprentice_posts() -> Any:
-    """Per enterprise: the headcount of its published apprenticeship positions."""
+def _apprentice_places(year: int) -> Any:
+    """Per enterprise: its apprentices in ``year`` — accepted applications to its apprenticeship
+    positions whose period (start to end, open-ended without an end) overlaps the year."""
     return (
         select(
             col(Position.enterprise_id).label("enterprise_id"),
-            func.sum(col(Position.headcount)).label("posts"),
+            func.count(col(Application.id)).label("posts"),
         )
+        .join(Application, col(Application.position_id) == col(Position.id))
         .where(
             col(Position.kind) == PositionKind.apprenticeship,
-            col(Position.status).in_(PUBLISHED_STATUSES),
+            col(Application.status) == ApplicationStatus.accepted,
+            col(Position.start_date) <= date(year, 12, 31),
+            or_(col(Position.end_date).is_(None), col(Position.end_date) >= date(year, 1, 1)),
         )
         .group_by(col(Position.enterprise_id))
         .subquery()
     )
 
 
-def _share_base(region_condition: ColumnElement[bool] | None) -> tuple[Any, list[Any]]:
-    posts = _apprentice_posts()
+def _share_base(region_condition: ColumnElement[bool] | None, year: int) -> tuple[Any, list[Any]]:
+    posts = _apprentice_places(year)
     conditions: list[Any] = [
         col(Organization.kind) == OrganizationKind.enterprise,
         col(Organization.status) == OrganizationStatus.verified,
@@ -309,14 +315,14 @@ def _share_base(region_condition: ColumnElement[bool] | None) -> tuple[Any, list
 
 
 def share_groups(
-    session: Session, region_condition: ColumnElement[bool] | None, group: str
+    session: Session, region_condition: ColumnElement[bool] | None, group: str, year: int
 ) -> list[tuple[str, str, int, int, int, int]]:
     """(code, name, enterprises, with apprentices, staff, apprentice posts) per group.
 
     ``group`` is ``"region"`` (the enterprise's county or city code), ``"industry"`` (the 大类, the
     first two digits of its industry code) or ``"total"``.
     """
-    posts, conditions = _share_base(region_condition)
+    posts, conditions = _share_base(region_condition, year)
     posts_col = func.coalesce(posts.c.posts, 0)
     measures = [
         func.count(col(Organization.id)),
@@ -352,10 +358,14 @@ def share_groups(
 
 
 def enterprise_shares(
-    session: Session, region_condition: ColumnElement[bool] | None, offset: int, limit: int
+    session: Session,
+    region_condition: ColumnElement[bool] | None,
+    year: int,
+    offset: int,
+    limit: int,
 ) -> tuple[list[tuple[uuid.UUID, str, str, str | None, int, int]], int]:
-    """One page of enterprises with their apprentice posts, highest share first."""
-    posts, conditions = _share_base(region_condition)
+    """One page of enterprises with their apprentices in ``year``, highest share first."""
+    posts, conditions = _share_base(region_condition, year)
     posts_col = func.coalesce(posts.c.posts, 0)
     # Share as a float in SQL so that the ordering is by the ratio on both backends.
     ratio = case(

@@ -140,7 +140,14 @@ def close_position(
 
 @reports_router.get("/apprenticeship-share", response_model=ApprenticeShareReport)
 def apprenticeship_share(
-    session: ReadSessionDep, viewer: Supervisor, page: PageDep, region: RegionQuery = None
+    session: ReadSessionDep,
+    viewer: Supervisor,
+    page: PageDep,
+    region: RegionQuery = None,
+    year: Annotated[
+        int | None,
+        Query(ge=2000, le=2100, description="统计年份（默认今年）：计入该年在岗的学徒"),
+    ] = None,
 ) -> ApprenticeShareReport:
-    """企业学徒岗位占在岗职工比例，及按地区、行业的分布（监管部门和管理员；地区监管部门仅本辖区）。"""
-    return operations.apprenticeship_share(session, viewer, region, page)
+    """某年在岗学徒占在岗职工比例与目标比例的差距，及按地区、行业、企业的分布（监管部门和管理员；地区监管部门仅本辖区）。"""
+    return operations.apprenticeship_share(session, viewer, region, page, year)

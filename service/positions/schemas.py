@@ -386,10 +386,12 @@ class ShareGroup(BaseModel):
     code: str = Field(description="区划或行业代码")
     name: str = Field(description="区划或行业名称")
     enterprises: int = Field(description="企业数")
-    enterprises_with_apprentices: int = Field(description="设有学徒岗位的企业数")
-    staff_count: int = Field(description="在岗职工总数")
-    apprentice_posts: int = Field(description="学徒岗位数（已发布学徒岗位的招聘人数）")
-    share: float | None = Field(description="学徒岗位占在岗职工比例")
+    enterprises_with_apprentices: int = Field(description="当年有在岗学徒的企业数")
+    staff_count: int = Field(description="在岗职工总数（企业登记的当前人数）")
+    apprentices: int = Field(
+        description="当年在岗学徒人数：已接受录用的学徒岗位，岗位起止日期与该年有重叠"
+    )
+    share: float | None = Field(description="学徒占在岗职工比例 = 在岗学徒人数 / 在岗职工总数")
 
 
 class EnterpriseShare(BaseModel):
@@ -398,12 +400,29 @@ class EnterpriseShare(BaseModel):
     region_code: str = Field(description="所在地区划代码")
     industry_code: str | None = Field(description="所属行业代码")
     staff_count: int = Field(description="在岗职工总数")
-    apprentice_posts: int = Field(description="学徒岗位数")
-    share: float | None = Field(description="学徒岗位占在岗职工比例")
+    apprentices: int = Field(description="当年在岗学徒人数")
+    share: float | None = Field(description="学徒占在岗职工比例")
+
+
+class ShareTarget(BaseModel):
+    """The share a region aims at (data: seed/data/apprenticeship_targets.json)."""
+
+    share: float = Field(description="目标比例：学徒人数占在岗职工总数")
+    region: str | None = Field(description="设定目标的地区代码（空为全国默认值）")
+    basis: str = Field(description="目标的来历（中文）")
+    source: str = Field(description="政策依据")
 
 
 class ApprenticeShareReport(BaseModel):
     region: str | None = Field(description="统计范围（行政区划代码，空为全部）")
+    year: int = Field(description="统计年份（在该年有在岗学徒的录用计入）")
+    target: ShareTarget = Field(description="目标比例及其依据")
+    share: float | None = Field(description="实际比例 = 合计在岗学徒人数 / 在岗职工总数")
+    gap: float | None = Field(description="差距 = 实际比例 − 目标比例（负数为未达目标）")
+    status: Literal["met", "below", "no_staff"] = Field(
+        description="met 达到目标 / below 低于目标 / no_staff 无在岗职工数据"
+    )
+    status_label: str = Field(description="达到目标 / 低于目标 / 无在岗职工数据")
     total: ShareGroup = Field(description="合计")
     by_region: list[ShareGroup] = Field(description="按企业所在区县分布")
     by_industry: list[ShareGroup] = Field(description="按行业大类分布")

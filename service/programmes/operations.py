@@ -62,6 +62,7 @@ from service.programmes.schemas import (
 )
 from service.reports import operations as reports
 from service.reports import repository as reports_repository
+from service.reports import small_numbers as report_protection
 from service.reports.schemas import MismatchRow
 
 ENTITY = "programme"
@@ -217,6 +218,11 @@ def _member_or_supervisor(session: Session, viewer: User | None, school_id: uuid
         organizations.supervises_organization(session, viewer, school_id)
         or (viewer.role == Role.school and viewer.organization_id == school_id)
     )
+
+
+# For the outcomes comparison (service/programmes/outcomes.py): the same readers as the cohorts.
+member_or_supervisor = _member_or_supervisor
+is_public = _public
 
 
 def _readable(
@@ -601,6 +607,17 @@ def _rates_of(graduates: int, placed: int, in_field: int) -> RatesPublic:
     )
 
 
+def _region_rates(row: MismatchRow) -> RatesPublic:
+    """The region's figures as the report row shows them (“<5” under the small-number rule)."""
+    return RatesPublic(
+        graduates=row.graduates,
+        placed=row.placed,
+        in_field=row.in_field,
+        destination_rate=row.destination_rate,
+        in_field_rate=row.in_field_rate,
+    )
+
+
 def school_programmes(
     session: Session,
     viewer: User,
@@ -641,6 +658,17 @@ def school_programmes(
         viewer=None,
     )
     region_rows: dict[str, MismatchRow] = {row.major_code: row for row in report.rows}
+    if viewer.role == Role.school:
+        # The region's rows hold other schools' students: the small-number rule applies.
+        own_figures = {
+            (c.major_code, c.graduation_year): (c.graduates, c.placed, c.in_field)
+            for rows in repository.school_cohorts(session, school.id).values()
+            for c in rows
+        }
+        region_rows = {
+            code: report_protection.protect_row(row, report_year, own_figures)
+            for code, row in region_rows.items()
+        }
     plans: dict[str, list[ProgrammeRow]] = {}
     for row in repository.school_programmes(session, school.id):
         plans.setdefault(row[0].major_code, []).append(row)
@@ -676,7 +704,7 @@ def school_programmes(
                 school=None if own is None else _rates_of(own.graduates, own.placed, own.in_field),
                 region=None
                 if in_region is None or not in_region.graduates
-                else _rates_of(in_region.graduates, in_region.placed, in_region.in_field),
+                else _region_rates(in_region),
                 action=None if in_region is None else in_region.action,
                 action_label=None if in_region is None else in_region.action_label,
                 reasons=[] if in_region is None else in_region.reasons,

@@ -11,14 +11,20 @@ from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 from sqlmodel import Session, col
 
 from models import (
+    Application,
+    ApplicationStatus,
     Cohort,
     Major,
     Organization,
     OrganizationKind,
     OrganizationStatus,
     PartnerKind,
+    Position,
+    PositionMajor,
+    PositionMajorClass,
     Programme,
     ProgrammePartner,
+    Student,
 )
 
 if TYPE_CHECKING:
@@ -223,3 +229,87 @@ def programme_ids_of(
         statement = statement.where(col(Programme.year) == year)
     rows = session.execute(statement.order_by(col(Programme.year).desc()))
     return [programme_id for (programme_id,) in rows]
+
+
+# ---------------------------------------------------------------- outcomes from accepted places
+
+
+def accepted_places(
+    session: Session, school_id: uuid.UUID, graduation_year: int | None
+) -> list[tuple[uuid.UUID, str, int, uuid.UUID, str]]:
+    """(student, major, graduation year, position, kind) of every accepted application of the
+    school's students (of one graduation year, or all)."""
+    conditions = [
+        col(Student.school_id) == school_id,
+        col(Application.status) == ApplicationStatus.accepted,
+    ]
+    if graduation_year is not None:
+        conditions.append(col(Student.graduation_year) == graduation_year)
+    rows = session.execute(
+        select(
+            col(Student.id),
+            col(Student.major_code),
+            col(Student.graduation_year),
+            col(Position.id),
+            col(Position.kind),
+        )
+        .join(Application, col(Application.student_id) == col(Student.id))
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .where(*conditions)
+        .order_by(col(Student.id), col(Position.id))
+    )
+    return [(sid, str(major), int(year), pid, str(kind)) for sid, major, year, pid, kind in rows]
+
+
+def student_counts(
+    session: Session, school_id: uuid.UUID, graduation_year: int | None
+) -> dict[tuple[str, int], int]:
+    """(major, graduation year) → the school's students on the platform."""
+    conditions = [col(Student.school_id) == school_id]
+    if graduation_year is not None:
+        conditions.append(col(Student.graduation_year) == graduation_year)
+    rows = session.execute(
+        select(col(Student.major_code), col(Student.graduation_year), func.count())
+        .where(*conditions)
+        .group_by(col(Student.major_code), col(Student.graduation_year))
+    )
+    return {(str(major), int(year)): int(n) for major, year, n in rows}
+
+
+def position_demands(
+    session: Session, position_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, tuple[list[str], list[str]]]:
+    """Position → (majors asked, 专业类 asked as a whole)."""
+    wanted = list(set(position_ids))
+    out: dict[uuid.UUID, tuple[list[str], list[str]]] = {pid: ([], []) for pid in wanted}
+    if not wanted:
+        return out
+    for pid, code in session.execute(
+        select(col(PositionMajor.position_id), col(PositionMajor.major_code)).where(
+            col(PositionMajor.position_id).in_(wanted)
+        )
+    ):
+        out[pid][0].append(str(code))
+    for pid, code in session.execute(
+        select(col(PositionMajorClass.position_id), col(PositionMajorClass.class_code)).where(
+            col(PositionMajorClass.position_id).in_(wanted)
+        )
+    ):
+        out[pid][1].append(str(code))
+    return out
+
+
+def major_records(session: Session) -> list[tuple[str, str, str, str]]:
+    """(code, name, level, 专业类 code) of every catalogue major."""
+    return [
+        (str(code), str(name), str(level), str(class_code))
+        for code, name, level, class_code in session.execute(
+            select(col(Major.code), col(Major.name), col(Major.level), col(Major.class_code))
+        )
+    ]
+
+
+def set_outcomes_opt_in(session: Session, school: Organization, opted_in: bool) -> None:
+    school.outcomes_opt_in = opted_in
+    session.add(school)
+    session.flush()

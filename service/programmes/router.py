@@ -14,19 +14,22 @@ from service.auth.dependencies import (
     require_roles,
 )
 from service.pagination import PageDep
-from service.programmes import operations
+from service.programmes import operations, outcomes
 from service.programmes.schemas import (
     MAX_YEAR,
     MIN_YEAR,
     CohortPut,
     CohortSaved,
     CohortsPublic,
+    OutcomesOptIn,
+    OutcomesSetting,
     ProgrammeCreate,
     ProgrammeFilters,
     ProgrammePublic,
     ProgrammeSaved,
     ProgrammesPublic,
     ProgrammeUpdate,
+    SchoolOutcomes,
     SchoolProgrammes,
 )
 
@@ -132,3 +135,28 @@ def school_programmes(
     return operations.school_programmes(
         session, viewer, school_code, year=year, region=region, profile=profile
     )
+
+
+SchoolCode = Annotated[str, Path(max_length=32, description="学校标识码")]
+SchoolAccount = Annotated[User, Depends(require_roles(Role.school))]
+
+
+@schools_router.get("/{school_code}/outcomes", response_model=SchoolOutcomes)
+def school_outcomes(
+    session: ReadSessionDep,
+    viewer: CurrentUser,
+    school_code: SchoolCode,
+    year: Annotated[
+        int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="毕业年份（不填为全部届别）")
+    ] = None,
+) -> SchoolOutcomes:
+    """毕业去向核对：各届各专业学校填报的落实、对口人数与平台录用数据计算的人数及差额（本校、监管部门和管理员）。"""
+    return outcomes.school_outcomes(session, viewer, school_code, year)
+
+
+@schools_router.put("/{school_code}/outcomes/opt-in", response_model=OutcomesSetting)
+def set_outcomes_opt_in(
+    session: SessionDep, actor: SchoolAccount, school_code: SchoolCode, body: OutcomesOptIn
+) -> OutcomesSetting:
+    """学校开启或关闭以平台录用数据核对本校毕业生去向（仅学校本身）。"""
+    return outcomes.set_opt_in(session, actor, school_code, body)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from models import PartnerKind
 from models.base import MAX_COUNT
 from models.validators import normalize_code
+from rules.small_numbers import Count
 from service.catalog.schemas import MajorResolutionPublic
 from service.fields import Uscc
 from service.organizations.schemas import UtcDatetime
@@ -188,9 +189,9 @@ class CohortsPublic(BaseModel):
 
 
 class RatesPublic(BaseModel):
-    graduates: int = Field(description="毕业生数")
-    placed: int = Field(description="毕业去向落实人数")
-    in_field: int = Field(description="对口就业人数")
+    graduates: Count = Field(description="毕业生数；不足5人的他校数字为“<5”（小数保护）")
+    placed: Count = Field(description="毕业去向落实人数；不足5人的他校数字为“<5”")
+    in_field: Count = Field(description="对口就业人数；不足5人的他校数字为“<5”")
     destination_rate: float | None = Field(description="毕业去向落实率")
     in_field_rate: float | None = Field(description="对口率")
 
@@ -230,3 +231,68 @@ class SchoolProgrammes(BaseModel):
     year: int = Field(description="报告年份（毕业年份）")
     profile: str = Field(description="所用预警政策配置")
     programmes: list[SchoolProgramme] = Field(description="本校开设的专业")
+
+
+# ---------------------------------------------------------------- outcomes (issue 27 point 7)
+
+
+class OutcomesOptIn(BaseModel):
+    """Whether the school lets the platform compute its cohorts' outcomes from accepted places."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opted_in: bool = Field(description="是否开启：以平台录用数据核对本校毕业生去向")
+
+
+class OutcomesSetting(BaseModel):
+    school_code: str = Field(description="学校标识码")
+    opted_in: bool = Field(description="是否已开启平台录用数据核对")
+    opted_in_label: str = Field(description="已开启 / 未开启")
+
+
+class ReportedOutcome(BaseModel):
+    graduates: int = Field(description="学校填报的毕业生数")
+    placed: int = Field(description="学校填报的毕业去向落实人数")
+    in_field: int = Field(description="学校填报的对口就业人数")
+
+
+class ComputedOutcome(BaseModel):
+    students: int = Field(description="平台上该专业该届的本校学生数")
+    placed: int = Field(description="平台计算的落实人数：已接受就业或学徒岗位录用的学生数")
+    in_field: int = Field(
+        description="平台计算的对口人数：落实岗位要求本专业、本专业类或同一专业类的专业"
+    )
+    interns: int = Field(description="已接受实习岗位录用的学生数（实习不计入落实，单列）")
+
+
+class OutcomeDifference(BaseModel):
+    placed: int = Field(description="落实人数差 = 学校填报 − 平台计算")
+    in_field: int = Field(description="对口人数差 = 学校填报 − 平台计算")
+
+
+class CohortOutcome(BaseModel):
+    """One cohort (major × graduation year): the figures typed beside the platform's."""
+
+    major_code: str = Field(description="专业代码")
+    major_name: str = Field(description="专业名称")
+    graduation_year: int = Field(description="毕业年份")
+    reported: ReportedOutcome | None = Field(description="学校填报的毕业生去向（未填报为空）")
+    computed: ComputedOutcome | None = Field(
+        description="平台根据已接受的录用计算（学校未开启核对时为空）"
+    )
+    difference: OutcomeDifference | None = Field(
+        description="差额 = 填报 − 计算（任一方缺数据时为空）"
+    )
+
+
+class SchoolOutcomes(BaseModel):
+    """毕业去向核对：学校填报的数字与平台录用数据计算的数字并列。"""
+
+    school_id: uuid.UUID = Field(description="学校编号")
+    school_code: str = Field(description="学校标识码")
+    school_name: str = Field(description="学校名称")
+    opted_in: bool = Field(description="学校是否已开启平台录用数据核对")
+    opted_in_label: str = Field(description="已开启 / 未开启")
+    year: int | None = Field(description="毕业年份筛选（为空表示全部届别）")
+    rule: str = Field(description="计算口径（中文）")
+    cohorts: list[CohortOutcome] = Field(description="各届各专业，按毕业年份从近到远、专业代码")

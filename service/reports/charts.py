@@ -62,6 +62,11 @@ def _label(row: MismatchRow, width: int = 10) -> str:
     return f"{name}（{tag}）" if tag else name
 
 
+def _bar(value: float | str) -> float:
+    """A bar's length: a count shown as “<5” (small-number rule) draws no bar."""
+    return 0.0 if isinstance(value, str) else float(value)
+
+
 def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
     """Horizontal bars: graduates against demand for the ``limit`` most urgent majors."""
     shown = list(rows[:limit])
@@ -70,7 +75,7 @@ def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
     label_w, bar_w, right_pad, row_h, top = 190, 520, 60, 30, 46
     width = label_w + bar_w + right_pad
     height = top + row_h * len(shown) + 30
-    axis_max, step = _axis(max(max(r.graduates, r.demand) for r in shown))
+    axis_max, step = _axis(max(max(_bar(r.graduates), r.demand) for r in shown))
     scale = bar_w / axis_max
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -97,16 +102,17 @@ def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
             f"{escape(_label(row))}<title>{escape(row.major_code)} {escape(row.major_name)}"
             f"（{escape(row.action_label)}）</title></text>"
         )
-        for offset, value, colour in (
+        for offset, shown_value, colour in (
             (3, row.graduates, SUPPLY_COLOUR),
             (14, row.demand, DEMAND_COLOUR),
         ):
-            w = max(value * scale, 0.0)
+            w = max(_bar(shown_value) * scale, 0.0)
+            text = shown_value if isinstance(shown_value, str) else _number(shown_value)
             parts.append(
                 f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" '
                 f'fill="{colour}"/>'
                 f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 9}" font-size="10" fill="#333">'
-                f"{_number(value)}</text>"
+                f"{escape(text)}</text>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -89,7 +89,12 @@ def _history_text(row: MismatchRow) -> str:
     )
 
 
-def _number(value: float) -> str:
+def _number(value: float | str | None) -> str:
+    """A figure as text; a count hidden by the small-number rule stays “<5”, a hidden gap “—”."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
@@ -135,6 +140,8 @@ COLUMNS: tuple[Column, ...] = (
     ("历年数据", _history_text, None),
     ("预警说明", lambda r: "；".join(f"【{x.action_label}】{x.message}" for x in r.reasons), None),
     ("政策依据", lambda r: "；".join(dict.fromkeys(x.source for x in r.reasons)), None),
+    ("月薪中位数（元）", lambda r: r.median_salary, "0"),
+    ("薪资依据人数", lambda r: r.salary_employed, "0"),
 )
 
 
@@ -166,7 +173,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
     book = Workbook()
     main = book.active
     main.title = "专业供需预警"
-    widths = [10, 22, 10, 10, 8, 10, 12, 14, 12, 9, 10, 12, 8, 14, 50, 70, 50]
+    widths = [10, 22, 10, 10, 8, 10, 12, 14, 12, 9, 10, 12, 8, 14, 50, 70, 50, 12, 10]
     _sheet_header(main, [header for header, _, _ in COLUMNS], widths)
     for row in report.rows:
         append_row(main, [get(row) for _, get, _ in COLUMNS])
@@ -252,6 +259,7 @@ def to_xlsx(report: MismatchReport) -> bytes:
         ("政策配置", f"{report.profile_name}（{report.profile}）"),
         ("生成时间", f"{_beijing_time(report.generated_at)}（北京时间）"),
         ("数据来源", figures_source(report)),
+        ("小数保护", report.small_number_rule or "—"),
         *((f"{ACTION_LABELS[a]}（专业数）", report.summary.get(a, 0)) for a in ACTION_ORDER),
     ):
         append_row(about, [label, value])

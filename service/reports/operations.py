@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from models import MajorLevel, PositionKind, Region, Role, User, natural_id
 from models.base import utcnow
+from rules import small_numbers as small
 from rules.adjustment import (
     ACTION_LABELS,
     ACTION_ORDER,
@@ -38,6 +39,7 @@ from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.policy import operations as policy
 from service.reports import aggregates, exporters, repository
+from service.reports import small_numbers as protection
 from service.reports.exporters import ReportFile
 from service.reports.repository import Scope
 from service.reports.schemas import (
@@ -106,7 +108,28 @@ def _region(session: Session, code: str | None, viewer: User | None = None) -> R
         region = found
     if viewer is not None:
         organizations.ensure_region_in_scope(session, viewer, region.code)
+        _ensure_school_province(session, viewer, region)
     return region
+
+
+def _ensure_school_province(session: Session, viewer: User, region: Region) -> None:
+    """A school reads the reports of its own province (issue 24, finding 9): another province's
+    rows are other schools' figures, and with one site a row is one school's exact cohort."""
+    if viewer.role != Role.school or viewer.organization_id is None:
+        return
+    school = repository.organization(session, viewer.organization_id)
+    own = repository.region(session, school.region_code) if school is not None else None
+    if own is None or region.province_code != own.province_code:
+        raise Forbidden(
+            "学校只能查看本省（自治区、直辖市）的专业供需报告",
+            details=[
+                field_detail(
+                    "region",
+                    f"{region.code}（{region.name}）不在本校所在省份"
+                    + (f"（{own.province_code}）" if own is not None else ""),
+                )
+            ],
+        )
 
 
 def _own_region(session: Session, viewer: User | None) -> str:
@@ -346,6 +369,7 @@ def _build(
         assessments = [a for a in assessments if a.major_code in visible]
     names = repository.majors(session, (a.major_code for a in assessments))
     rows = [_row(a, *names.get(a.major_code, (a.major_code, ""))) for a in assessments]
+    _add_salaries(session, scope, rows)
     return MismatchReport(
         region=region.code,
         region_name=region.name,
@@ -360,7 +384,32 @@ def _build(
         figures_source=found.source,
         aggregates_refreshed_at=found.refreshed_at,
         pending_changes=found.pending,
+        small_number_rule=small.SMALL_NUMBER_RULE,
     )
+
+
+def _add_salaries(session: Session, scope: Scope, rows: Sequence[MismatchRow]) -> None:
+    """Each row's median monthly salary: the report year's cohorts' average salaries, each
+    weighted by its employed graduates (placed less further study), and how many they are."""
+    by_major: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for code, salary, employed, _graduates in repository.cohort_salaries(session, scope):
+        by_major[code].append((salary, employed))
+    for row in rows:
+        values = by_major.get(row.major_code, [])
+        median = small.weighted_median(values)
+        row.median_salary = None if median is None else round(median, 2)
+        row.salary_employed = sum(weight for _, weight in values)
+
+
+def _protected(
+    session: Session, report: MismatchReport, scope: Scope, viewer: User | None
+) -> MismatchReport:
+    """The report as ``viewer`` may read it under the small-number rule: a school sees figures
+    resting on one to four students of other schools as “<5” (rules/small_numbers.py)."""
+    if viewer is None or viewer.role != Role.school or viewer.organization_id is None:
+        return report
+    own = repository.school_cohort_figures(session, viewer.organization_id, scope)
+    return protection.protect_report(report, own)
 
 
 # ---------------------------------------------------------------- the report
@@ -392,7 +441,8 @@ def _report_and_profile(
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
     report = _build(session, region, query.year, resolved, level=query.level, visible=visible)
-    return report, resolved
+    scope = scope_of(region, first_year, query.year, level=query.level)
+    return _protected(session, report, scope, viewer), resolved
 
 
 def mismatch_export(
@@ -454,6 +504,9 @@ def what_if(
             details=[field_detail("major", f"本校未开设专业“{name}”")],
         )
     report = _build(session, region, query.year, resolved, major=major_code)
+    report = _protected(
+        session, report, scope_of(region, first_year, query.year, major=major_code), viewer
+    )
     current = report.rows[0] if report.rows else None
     demand = current.demand if current else 0.0
     scope = scope_of(region, first_year, query.year)
@@ -686,6 +739,27 @@ def snapshot_job(session: Session, prepared: PreparedSnapshots) -> list[Snapshot
     return write_snapshots(session, prepared, actor="scheduler")
 
 
+def _small_snapshot_rows(
+    session: Session, viewer: User | None, region: Region, year: int, snapshots: Iterable[Any]
+) -> set[str]:
+    """Majors whose stored figures a school may not read exactly (small-number rule): their
+    reasons' messages, which quote the figures, are replaced."""
+    if viewer is None or viewer.role != Role.school or viewer.organization_id is None:
+        return set()
+    own = repository.school_cohort_figures(
+        session, viewer.organization_id, scope_of(region, year, year)
+    )
+    hidden = set()
+    for snapshot in snapshots:
+        figures = tuple(
+            int(snapshot.figures.get(k) or 0) for k in ("graduates", "placed", "in_field")
+        )
+        exact = own.get((snapshot.major_code, year)) == figures
+        if small.any_small(list(figures), exact):
+            hidden.add(snapshot.major_code)
+    return hidden
+
+
 def mismatch_changes(
     session: Session, query: MismatchQuery, *, viewer: User | None
 ) -> MismatchChanges:
@@ -711,6 +785,7 @@ def mismatch_changes(
         )
     first_year = query.year - resolved.thresholds.lookback_years + 1
     visible = _visible_majors(session, viewer, first_year, query.year)
+    hidden = _small_snapshot_rows(session, viewer, region, query.year, current.values())
     changes: dict[str, list[ChangeRow]] = {"new": [], "worsened": [], "improved": []}
     rank = ACTION_ORDER.index
     for snapshot in sorted(current.values(), key=lambda s: (rank(s.action), s.major_code)):
@@ -734,7 +809,14 @@ def mismatch_changes(
                 action_label=ACTION_LABELS[snapshot.action],
                 previous_action=before_action,
                 previous_action_label=ACTION_LABELS[before_action] if before_action else None,
-                reasons=[ReasonPublic.model_validate(reason) for reason in snapshot.reasons],
+                reasons=[
+                    ReasonPublic.model_validate(
+                        {**reason, "message": protection.HIDDEN_REASON}
+                        if snapshot.major_code in hidden
+                        else reason
+                    )
+                    for reason in snapshot.reasons
+                ],
             )
         )
     return MismatchChanges(

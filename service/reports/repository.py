@@ -120,6 +120,53 @@ def cohort_totals(session: Session, scope: Scope) -> list[tuple[str, int, int, i
     ]
 
 
+def cohort_salaries(session: Session, scope: Scope) -> list[tuple[str, float, int, int]]:
+    """(major, average monthly salary, employed, graduates) of each verified school's cohort of
+    the scope's last year that states a salary; employed = placed less further study."""
+    statement = (
+        select(
+            col(Cohort.major_code),
+            col(Cohort.avg_monthly_salary),
+            col(Cohort.placed) - col(Cohort.further_study),
+            col(Cohort.graduates),
+        )
+        .where(
+            col(Cohort.school_id).in_(scope.schools()),
+            col(Cohort.graduation_year) == scope.last_year,
+            col(Cohort.avg_monthly_salary).is_not(None),
+            *scope.majors(col(Cohort.major_code)),
+        )
+        .order_by(col(Cohort.major_code), col(Cohort.id))
+    )
+    return [
+        (str(code), float(salary), max(int(employed or 0), 0), int(graduates or 0))
+        for code, salary, employed, graduates in session.execute(statement)
+    ]
+
+
+def school_cohort_figures(
+    session: Session, school_id: uuid.UUID, scope: Scope
+) -> dict[tuple[str, int], tuple[int, int, int]]:
+    """(major, year) → (graduates, placed, in_field) of one school's cohorts inside the scope
+    (nothing when the school is not one of the scope's verified schools)."""
+    statement = select(
+        col(Cohort.major_code),
+        col(Cohort.graduation_year),
+        col(Cohort.graduates),
+        col(Cohort.placed),
+        col(Cohort.in_field),
+    ).where(
+        col(Cohort.school_id) == school_id,
+        col(Cohort.school_id).in_(scope.schools()),
+        col(Cohort.graduation_year).between(scope.first_year, scope.last_year),
+        *scope.majors(col(Cohort.major_code)),
+    )
+    return {
+        (str(code), int(year)): (int(g), int(p), int(i))
+        for code, year, g, p, i in session.execute(statement)
+    }
+
+
 def site_counts(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
     """(major, year, sites): schools with a programme or a cohort of the major that year."""
     schools = scope.schools()

@@ -8,8 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, Field, computed_field
 
 from rules import labels
+from rules.small_numbers import Count
 
 ReportFormat = Literal["json", "csv", "xlsx", "html"]
+SMALL = "；不足5人时为“<5”（小数保护）"
 
 
 class ReasonPublic(BaseModel):
@@ -35,8 +37,8 @@ class ReasonPublic(BaseModel):
 
 class HistoryYear(BaseModel):
     year: int = Field(description="毕业年份")
-    graduates: int = Field(description="毕业生人数")
-    placed: int = Field(description="毕业去向落实人数")
+    graduates: Count = Field(description="毕业生人数" + SMALL)
+    placed: Count = Field(description="毕业去向落实人数" + SMALL)
     demand: float = Field(description="岗位需求人数（含需求预测）")
     ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
     destination_rate: float | None = Field(description="毕业去向落实率（无毕业生时为空）")
@@ -49,9 +51,9 @@ class MismatchRow(BaseModel):
     major_name: str = Field(description="专业名称")
     level: str = Field(description="层次：中职 / 高职专科 / 职教本科")
     sites: int = Field(description="布点数：当年开设该专业（有招生计划或毕业生）的学校数")
-    graduates: int = Field(description="毕业生人数")
-    placed: int = Field(description="毕业去向落实人数")
-    in_field: int = Field(description="对口就业人数")
+    graduates: Count = Field(description="毕业生人数" + SMALL)
+    placed: Count = Field(description="毕业去向落实人数" + SMALL)
+    in_field: Count = Field(description="对口就业人数" + SMALL)
     destination_rate: float | None = Field(description="毕业去向落实率 = 落实人数 / 毕业生")
     in_field_rate: float | None = Field(description="对口率 = 对口人数 / 毕业生")
     demand: float = Field(
@@ -63,7 +65,23 @@ class MismatchRow(BaseModel):
     )
     internship_places: float = Field(description="实习岗位人数（单列，不计入需求）")
     ratio: float | None = Field(description="供求比 = 需求 / 毕业生（无毕业生时为空）")
-    gap: float = Field(description="缺口 = 需求 − 毕业生（正数为供不应求）")
+    gap: float | None = Field(
+        description="缺口 = 需求 − 毕业生（正数为供不应求；毕业生按小数保护不显示时为空）"
+    )
+    median_salary: float | None = Field(
+        default=None,
+        description=(
+            "月薪中位数（元）：各校该届平均月薪按就业人数加权的中位数"
+            "（无薪资数据或按小数保护不显示时为空）"
+        ),
+    )
+    salary_employed: Count = Field(
+        default=0, description="薪资中位数所依据的就业人数（落实人数减升学人数）" + SMALL
+    )
+    suppressed: list[str] = Field(
+        default_factory=list,
+        description="按小数保护规则隐去的项目（字段名），规则见 small_number_rule",
+    )
     history: list[HistoryYear] = Field(description="此前各年数据（按年份升序）")
     action: str = Field(
         description="调整建议（机器代码）：merge_or_close / reduce / upgrade / expand / keep"
@@ -100,6 +118,7 @@ class MismatchReport(BaseModel):
     pending_changes: int = Field(
         default=0, description="汇总表刷新后有变更、本次按明细实时计算的地区年份数"
     )
+    small_number_rule: str = Field(default="", description="小数保护规则（中文）")
 
 
 class ProjectionYear(BaseModel):
@@ -130,7 +149,7 @@ class WhatIfReport(BaseModel):
     level: str = Field(description="层次")
     graduation_lag: int = Field(description="学制（入学到毕业的年数）")
     enrolment_change: float = Field(description="招生计划调整比例，如 -0.2 表示减少20%")
-    graduates: int = Field(description="报告年份毕业生人数")
+    graduates: Count = Field(description="报告年份毕业生人数" + SMALL)
     demand: float = Field(description="报告年份需求人数")
     ratio: float | None = Field(description="报告年份供求比")
     projection: list[ProjectionYear] = Field(description="此后各毕业年份的预测")

@@ -196,6 +196,25 @@ def existing_occupations(session: Session, codes: Iterable[str]) -> frozenset[st
     return frozenset(found)
 
 
+def programme_majors(
+    session: Session, school_ids: Iterable[uuid.UUID]
+) -> frozenset[tuple[uuid.UUID, str]]:
+    """(school id, major code) of every major the schools run (a programme in any year)."""
+    wanted = sorted(set(school_ids), key=str)
+    found: set[tuple[uuid.UUID, str]] = set()
+    programme = table_of(Programme)
+    for part in chunks(wanted, LOOKUP_CHUNK):
+        found.update(
+            (school_id, str(major))
+            for school_id, major in session.execute(
+                select(programme.c.school_id, programme.c.major_code)
+                .where(programme.c.school_id.in_(list(part)))
+                .distinct()
+            )
+        )
+    return frozenset(found)
+
+
 # ---------------------------------------------------------------- stored rows a file touches
 
 

@@ -334,7 +334,9 @@ def check_cohorts(
     session: Session, lookups: Lookups, rows: Sequence[ParsedRow], collect: Collector
 ) -> list[Prepared]:
     prepared: list[Prepared] = []
-    for row, school, major in _school_rows(session, lookups, rows, collect):
+    found = _school_rows(session, lookups, rows, collect)
+    runs = repository.programme_majors(session, {school.id for _, school, _ in found})
+    for row, school, major in found:
         if row.failed:
             continue
         v = row.values
@@ -346,6 +348,15 @@ def check_cohorts(
         for column, message in problems:
             collect.add(row, column, message)
         if problems:
+            continue
+        if (school.id, major) not in runs:
+            # Cohorts only of majors the school runs (issue 24 point 8): the figures of a major
+            # without a programme would enter the report under a school that has no such site.
+            collect.add(
+                row,
+                _major_column(row)[0],
+                f"学校{school.code}未开设专业{major}，不能填报该专业的毕业生；请先录入专业开设",
+            )
             continue
         values = {
             "school_id": school.id,

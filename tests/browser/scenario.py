@@ -13,6 +13,7 @@ from tests.factories import (
     PASSWORD,
     make_enterprise,
     make_position,
+    make_programme,
     make_school,
     make_student,
     make_user,
@@ -61,6 +62,8 @@ def build_scenario(session: Session) -> Accounts:
     make_user(session, Role.enterprise, factory, username="b_enterprise")
     school = make_school(session, name="重庆南岸职业学院")
     make_user(session, Role.school, school, username="b_school")
+    # The school runs 510203: its cohorts can be uploaded (cohorts only of majors it runs).
+    make_programme(session, school, "510203", YEAR - 3)
     student_user = make_user(session, Role.student, school, username="b_student")
     make_student(
         session, school, NURSING, name="王小明", phone="13800001234", user_id=student_user.id

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models import Cohort, Role
-from tests.factories import make_school, make_student, make_user
+from tests.factories import make_programme, make_school, make_student, make_user
 from tests.service.pages.helpers import csrf_of, post_form, sign_in
 from tests.service.reports.helpers import PLAIN, region_with
 
@@ -15,6 +15,7 @@ HEADER = "学校标识码,专业代码,专业名称,毕业年份,毕业生数,�
 
 def signed_in_school(client: TestClient, session: Session):
     school = make_school(session, name="重庆测试职业学院")
+    make_programme(session, school, "510203", 2022)  # cohorts only of majors the school runs
     make_user(session, Role.school, school, username="sch1")
     sign_in(client, "sch1")
     return school
@@ -117,3 +118,18 @@ def test_the_school_lists_its_students(client: TestClient, session: Session) -> 
     assert "本校学生（1）" in page
     assert "<td>2025001</td><td>赵一</td>" in page
     assert "别校学生" not in page
+
+
+def test_the_school_opts_in_to_outcomes_on_its_page(client: TestClient, session: Session) -> None:
+    school = signed_in_school(client, session)
+    before = client.get("/school").text
+    assert "毕业去向核对（平台录用数据）" in before
+    assert "开启核对" in before
+    response = post_form(client, "/school", "/school/outcomes", {"opted_in": "1"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/school?saved=outcomes"
+    session.refresh(school)
+    assert school.outcomes_opt_in is True
+    after = client.get("/school?saved=outcomes").text
+    assert "毕业去向核对已开启。" in after
+    assert "关闭核对" in after

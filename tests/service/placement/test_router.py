@@ -538,3 +538,51 @@ def test_run_turns_assignments_into_offers_and_headcounts_hold(
     assert third["assignments"] == expected
     assert len(_applications(w)) == 5
     assert len(w.session.exec(offers).all()) == 3
+
+
+def test_students_holding_a_place_of_the_kind_are_skipped(client: TestClient, world: World) -> None:
+    """Issue 24 point 8: a student with an accepted internship is not placed on another
+    internship; its apprenticeship choice still counts, and the skip is reported."""
+    w = world
+    elsewhere = make_enterprise(w.session, name="已实习企业有限公司")
+    held = make_position(
+        w.session, elsewhere, ["460103"], kind=PositionKind.internship, title="数控实习"
+    )
+    accepted = Application(
+        student_id=w.students[0].id,
+        position_id=held.id,
+        status=ApplicationStatus.accepted,
+        consent_at=held.created_at,
+    )
+    w.session.add(accepted)
+    w.session.flush()
+    rid = create(client, w)["id"]
+    assert choose(client, w, rid, 0, w.lathe, w.welding).status_code == 200
+    assert choose(client, w, rid, 2, w.network).status_code == 200
+    assert rank(client, w, rid, w.lathe, [sid(w, 0)]).status_code == 200
+    assert rank(client, w, rid, w.welding, [sid(w, 0)]).status_code == 200
+    assert rank(client, w, rid, w.network, [sid(w, 2)]).status_code == 200
+    close_deadline(w, rid)
+    body = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert {(a["student_id"], a["position_id"]) for a in body["assignments"]} == {
+        (sid(w, 0), str(w.welding.id)),
+        (sid(w, 2), str(w.network.id)),
+    }
+    assert body["skipped"] == [
+        {
+            "student_id": sid(w, 0),
+            "kind": "internship",
+            "kind_label": "实习",
+            "held_application_id": str(accepted.id),
+            "reason": (
+                "已接受实习岗位“数控实习”（已实习企业有限公司，2025-07-01起），"
+                "本轮的实习志愿不参加分配"
+            ),
+        }
+    ]
+    mine = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[0])).json()
+    assert [s["kind"] for s in mine["skipped"]] == ["internship"]
+    other = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[2])).json()
+    assert other["skipped"] == []
+    theirs = client.get(f"{URL}/{rid}/results", headers=w.h(w.enterprise_user)).json()
+    assert theirs["skipped"] == []

@@ -12,7 +12,7 @@ from service.programmes import operations as programmes
 from service.transfer import operations as transfer
 from service.transfer.columns import TransferKind
 from service.transfer.schemas import ImportInvalid
-from tests.factories import import_file_bytes, make_school
+from tests.factories import import_file_bytes, make_programme, make_school
 
 THIS_YEAR = clock.today().year
 COHORT_HEADERS = [
@@ -38,6 +38,8 @@ def test_cohort_problems_lists_every_broken_rule() -> None:
 
 def test_the_import_applies_the_same_cohort_rules(session: Session) -> None:
     school = make_school(session)
+    for major in ("460103", "460104", "460105"):
+        make_programme(session, school, major, 2021)
     rows = [
         [school.code, "460103", 2024, 100, 90, 60, 91],
         [school.code, "460104", THIS_YEAR + 1, 100, 90, 60, 0],

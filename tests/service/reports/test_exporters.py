@@ -103,7 +103,7 @@ def test_csv_has_a_bom_crlf_lines_and_empty_cells_for_missing_rates() -> None:
     assert content.startswith(b"\xef\xbb\xbf")
     assert content.count(b"\r\n") == 3
     header, first, second = csv.reader(io.StringIO(content.decode("utf-8-sig")))
-    assert header[-3:] == ["历年数据", "预警说明", "政策依据"]
+    assert header[-5:] == ["历年数据", "预警说明", "政策依据", "月薪中位数（元）", "薪资依据人数"]
     assert first == [
         "410201",
         "林业技术",
@@ -122,6 +122,8 @@ def test_csv_has_a_bom_crlf_lines_and_empty_cells_for_missing_rates() -> None:
         "2024年 毕业90 需求40 供求比0.44 落实率60.0%",
         "【调减】供求比低于0.50（2025年0.31：需求30.5人，毕业生100人）",
         "国办发〔2017〕95号",
+        "",
+        "0",
     ]
     assert (second[7], second[9], second[12], second[14]) == ("", "", "", "")
 

@@ -86,6 +86,9 @@ def test_a_regulator_gets_the_json_report(client: TestClient, regulator: dict[st
         "internship_places": 0.0,
         "ratio": 0.8,
         "gap": -20.0,
+        "median_salary": None,
+        "salary_employed": 0,
+        "suppressed": [],
         "action": "merge_or_close",
         "action_label": "撤并",
     }

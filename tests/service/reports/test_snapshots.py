@@ -181,6 +181,41 @@ def test_a_school_sees_the_changes_of_its_own_majors(session: Session) -> None:
     assert changes.previous_available is False
 
 
+def test_a_schools_changes_keep_the_small_number_rule(session: Session) -> None:
+    school = make_school(session)
+    make_cohort(session, school, PLAIN, YEAR, 3, 1)  # its own small cohort: exact for it
+    other = make_school(session)
+    make_cohort(session, school, PLAIN_B, YEAR - 1, 10, 5)  # the school runs PLAIN_B too
+    make_cohort(session, other, PLAIN_B, YEAR, 3, 1)
+    reason = {
+        "rule_id": "destination_low",
+        "action": "reduce",
+        "action_label": "调减",
+        "message": "毕业去向落实率33.3%（毕业生3人）",
+        "thresholds": {},
+        "source": "教职成〔2021〕2号",
+    }
+    for major in (PLAIN, PLAIN_B):
+        make_warning_snapshot(
+            session,
+            CITY,
+            YEAR,
+            major,
+            "reduce",
+            figures={"major_name": "x", "graduates": 3, "placed": 1, "in_field": 1},
+            reasons=[reason],
+        )
+    user = make_user(session, Role.school, school)
+
+    changes = operations.mismatch_changes(session, MismatchQuery(CITY, YEAR), viewer=user)
+
+    messages = {c.major_code: [r.message for r in c.reasons] for c in changes.new}
+    assert messages == {
+        PLAIN: ["毕业去向落实率33.3%（毕业生3人）"],
+        PLAIN_B: ["该专业的数字不足5人，按小数保护规则不显示具体数字"],
+    }
+
+
 def test_changes_need_a_snapshot_of_the_year(session: Session) -> None:
     make_warning_snapshot(session, CITY, YEAR - 1, PLAIN, "reduce")
     with pytest.raises(NotFound):

@@ -274,6 +274,8 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
         404,
     ),
     ("GET", "/api/v1/schools/{school_code}/programmes"): (401, 404, 404, 404, 404, 404, 404),
+    ("GET", "/api/v1/schools/{school_code}/outcomes"): (401, 404, 404, 404, 404, 404, 404),
+    ("PUT", "/api/v1/schools/{school_code}/outcomes/opt-in"): (401, 403, 422, 403, 403, 403, 403),
     ("POST", "/api/v1/students"): (401, 403, 422, 403, 403, 403, 403),
     ("GET", "/api/v1/students"): (401, 403, 200, 403, 200, 200, 200),
     ("GET", "/api/v1/students/me"): (401, 404, 403, 403, 403, 403, 403),
@@ -945,6 +947,10 @@ SCOPE_CASES: dict[tuple[str, str], tuple[Any, ScopeStatuses]] = {
     ),
     ("GET", "/api/v1/schools/{code}/alignment"): (
         lambda o, w: (f"/api/v1/schools/{o['school'].code}/alignment", {}, None),
+        (200, 404, 200, 200),
+    ),
+    ("GET", "/api/v1/schools/{school_code}/outcomes"): (
+        lambda o, w: (f"/api/v1/schools/{o['school'].code}/outcomes", {}, None),
         (200, 404, 200, 200),
     ),
     ("GET", "/api/v1/positions/{position_id}"): (

@@ -217,7 +217,7 @@ def test_one_bad_row_writes_nothing_and_names_the_row(session: Session) -> None:
 
 
 def test_every_bad_row_is_listed(session: Session) -> None:
-    load(session, TransferKind.organizations)
+    load(session, TransferKind.organizations, TransferKind.programmes)
     headers = [
         "学校标识码",
         "专业代码",
@@ -236,6 +236,7 @@ def test_every_bad_row_is_listed(session: Session) -> None:
         [S1, "", "", "2024", "10", "9", "8"],
         [E1, "510203", "", "2023", "10", "9", "9"],
         [S1, "", "汽车维修", "2023", "10", "9", "9"],
+        [S1, "510202", "", "2024", "10", "9", "9"],  # a major the school does not run
     ]
     with pytest.raises(ImportInvalid) as error:
         run(session, TransferKind.cohorts, import_file_bytes(headers, rows))
@@ -253,8 +254,9 @@ def test_every_bad_row_is_listed(session: Session) -> None:
             "高职专科）、飞行器维修技术（460607，高职专科）、通用航空器维修（500412，高职专科）、"
             "新能源汽车检测与维修技术（500212，高职专科）",
         ),
+        (10, "major_code", f"学校{S1}未开设专业510202，不能填报该专业的毕业生；请先录入专业开设"),
     ]
-    assert len(error.value.problems) == 7
+    assert len(error.value.problems) == 8
     assert [c["code"] for c in error.value.problems[6].candidates or []] == [
         "500211",
         "460607",

@@ -121,6 +121,16 @@ def test_a_school_imports_its_own_cohorts(client: TestClient, session: Session) 
     user = member(session, Role.school, S2)
     headers = ["学校标识码", "专业代码", "毕业年份", "毕业生数", "去向落实人数", "对口就业人数"]
     own = import_file_bytes(headers, [[S2, "720201", "2024", "40", "38", "35"]])
+    # Only a major the school runs (issue 24 point 8): 422 naming the row and the column.
+    status, body = upload(client, user, "cohorts", own)
+    assert status == 422
+    assert [(d["row"], d["column"], d["message"]) for d in body["error"]["details"]] == [
+        (2, "major_code", f"学校{S2}未开设专业720201，不能填报该专业的毕业生；请先录入专业开设")
+    ]
+    plan = import_file_bytes(
+        ["学校标识码", "专业代码", "年份", "招生计划数"], [[S2, "720201", "2021", "45"]]
+    )
+    assert upload(client, user, "programmes", plan)[0] == 200
     status, body = upload(client, user, "cohorts", own)
     assert (status, body["inserted"]) == (200, 1)
     other = import_file_bytes(headers, [[S1, "510203", "2024", "40", "38", "35"]])
