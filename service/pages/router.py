@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.pages import adjustments, enterprise, public, regulator, school, student
+from service.pages import adjustments, enterprise, public, register, regulator, school, student
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
+router.include_router(register.router)
 router.include_router(adjustments.school_router)
 router.include_router(adjustments.regulator_router)
 router.include_router(regulator.router)
