@@ -17,6 +17,7 @@ from sqlmodel import Session
 from models import MajorLevel, OrganizationKind
 from models.base import ORGANIZATION_KIND_LABELS
 from service import throttle
+from service.auth import operations as auth
 from service.auth.router import client_address
 from service.catalog import operations as catalog
 from service.db import write_from_here
@@ -125,13 +126,27 @@ def register(
             problems.append(field_detail("password_again", "两次输入的密码不一致"))
         if not regions.chosen_code(form, PREFIX):
             problems.append(field_detail("region_code", "请选择所在地（省、市、区县）"))
+        values = _request_of(form)
         try:
-            body = parse_form(RegisterRequest, _request_of(form))
+            body = parse_form(RegisterRequest, values)
         except Invalid as error:
-            problems = [*error.details, *problems]
+            # The organisation's own checks too (the code's check digit), so that every field
+            # with a problem says so at once, not only the ones the schema saw first.
+            found = {(d.get("field"), d.get("message")) for d in error.details}
+            own = organizations.field_problems(
+                read_session, values["organization"], "organization."
+            )
+            extra = [d for d in own if (d.get("field"), d.get("message")) not in found]
+            problems = [*error.details, *extra, *problems]
             raise Invalid("注册信息有误", details=problems) from None
         if problems:
-            raise Invalid("注册信息有误", details=problems)
+            # The operation's own checks too, so that every field says its problem at once.
+            own = organizations.field_problems(
+                read_session, values["organization"], "organization."
+            )
+            if (weak := auth.password_problem(body.password, body.username)) is not None:
+                own.append(field_detail("password", weak))
+            raise Invalid("注册信息有误", details=[*own, *problems])
         organization = organizations.register(write_from_here(request, read_session), body)
     except AppError as error:
         for detail in error.details:
