@@ -98,14 +98,14 @@ def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
             f"（{escape(row.action_label)}）</title></text>"
         )
         for offset, value, colour in (
-            (3, row.graduates, SUPPLY_COLOUR),
-            (14, row.demand, DEMAND_COLOUR),
+            (2, row.graduates, SUPPLY_COLOUR),
+            (15, row.demand, DEMAND_COLOUR),
         ):
             w = max(value * scale, 0.0)
             parts.append(
-                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" '
+                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="11" '
                 f'fill="{colour}"/>'
-                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 9}" font-size="10" fill="#333">'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 10}" font-size="12" fill="#333">'
                 f"{_number(value)}</text>"
             )
     parts.append("</svg>")

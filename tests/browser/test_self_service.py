@@ -119,3 +119,42 @@ def test_an_enterprise_applies_to_the_registry_and_asks_to_change_its_name(
         "机构名称：重庆精工数控有限公司 → 重庆精工数控股份有限公司"
     )
     screenshot(page, live_server.screenshots, "enterprise-organization")
+
+
+def test_a_student_sets_the_profile_by_region_names_applies_and_withdraws(
+    page: Page, live_server: LiveServer
+) -> None:
+    accounts = live_server.accounts
+    sign_in(page, live_server.url, accounts.student, accounts.password)
+    page.get_by_label("添加意向地区：省级").select_option("500000")
+    expect(
+        page.get_by_label("添加意向地区：地市级").locator("option[value='500100']")
+    ).to_have_count(1)
+    page.get_by_label("添加意向地区：地市级").select_option("500100")
+    expect(
+        page.get_by_label("添加意向地区：区县级").locator("option[value='500108']")
+    ).to_have_count(1)
+    page.get_by_label("添加意向地区：区县级").select_option("500108")
+    page.get_by_label("技能（用顿号或逗号分隔）").fill("基础护理、设备维护")
+    page.get_by_role("button", name="保存资料").click()
+    expect(page.locator("#done")).to_contain_text("已保存您的个人资料")
+    expect(page.get_by_role("checkbox", name="重庆市南岸区")).to_be_checked()
+    expect(page.locator("#recommendations .reasons").first).to_be_visible()
+    screenshot(page, live_server.screenshots, "student-profile")
+
+    page.goto(f"{live_server.url}/positions")
+    page.get_by_label("关键词").fill("设备维护")
+    page.get_by_role("button", name="检索").click()
+    page.get_by_role("link", name="设备维护技术员").click()
+    page.get_by_label(re.compile("我同意将我的姓名")).check()
+    page.get_by_role("button", name="申请该岗位").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "已投递申请：重庆精工数控有限公司的“设备维护技术员”。"
+    )
+    row = page.locator("#applications tbody tr", has_text="设备维护技术员")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="撤回申请").click()
+    expect(page.get_by_role("status").first).to_contain_text("已撤回申请")
+    expect(
+        page.locator("#applications tbody tr", has_text="设备维护技术员").locator(".badge")
+    ).to_have_text("已撤回")
