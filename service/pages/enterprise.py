@@ -83,6 +83,7 @@ FORM_FIELDS = (
     "order_training",
 )
 FORECAST_FIELDS = ("major", "major_level", "region_code", "year", "headcount")
+FORECAST_REGION = "forecast_region"
 _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
 
 
@@ -362,6 +363,13 @@ def _forecasts_context(session: Session, user: User, **extra: Any) -> dict[str, 
         "levels": [(m.value, m.value) for m in MajorLevel],
         "form": {},
         **extra,
+        "region_choice": regions.picker(
+            session,
+            FORECAST_REGION,
+            regions.chosen_code(extra.get("form", {}), FORECAST_REGION)
+            or extra.get("form", {}).get("region_code")
+            or _own_region(session, user),
+        ),
     }
 
 
@@ -377,7 +385,8 @@ def forecasts(
 
 async def _forecast_form(request: Request) -> dict[str, str]:
     form = await request.form()
-    return {name: str(form.get(name, "")) for name in FORECAST_FIELDS}
+    names = (*FORECAST_FIELDS, *regions.field_names(FORECAST_REGION))
+    return {name: str(form.get(name, "")) for name in names}
 
 
 @router.post("/forecasts", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -389,6 +398,8 @@ def publish_forecast(
     context = _forecasts_context(session, user, form=form)
     try:
         values = {name: form.get(name, "").strip() or None for name in FORECAST_FIELDS}
+        # The region picker's deepest choice; a typed code (forms of older pages) still counts.
+        values["region_code"] = regions.chosen_code(form, FORECAST_REGION) or values["region_code"]
         forecast = parse_form(DemandForecastCreate, values)
         demand.publish_forecast(session, user, forecast)
     except AppError as error:
