@@ -103,7 +103,7 @@ def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
         ):
             w = max(value * scale, 0.0)
             parts.append(
-                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="11" '
+                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" '
                 f'fill="{colour}"/>'
                 f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 10}" font-size="12" fill="#333">'
                 f"{_number(value)}</text>"
