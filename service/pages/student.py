@@ -152,7 +152,13 @@ def _round_context(session: Session, user: User, round_id: uuid.UUID) -> dict[st
     chosen = placement.read_choices(session, user, round_id).position_ids  # 403 if not invited
     row, editable = rounds[round_id]
     ranks = {str(pid): str(number) for number, pid in enumerate(chosen, start=1)}
-    return {"title": f"{row.title} · 志愿", "round": row, "editable": editable, "form": ranks}
+    return {
+        "title": f"{row.title} · 志愿",
+        "round": row,
+        "editable": editable,
+        "form": ranks,
+        "chosen": list(chosen),
+    }
 
 
 @router.get("/placement/{round_id}", response_class=HTMLResponse)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
@@ -158,3 +160,49 @@ def test_a_student_sets_the_profile_by_region_names_applies_and_withdraws(
     expect(
         page.locator("#applications tbody tr", has_text="设备维护技术员").locator(".badge")
     ).to_have_text("已撤回")
+
+
+def _token(url: str, username: str, password: str) -> dict[str, str]:
+    answer = httpx.post(
+        f"{url}/api/v1/auth/token", data={"username": username, "password": password}
+    )
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def test_a_student_ranks_the_positions_of_a_placement_round(
+    page: Page, live_server: LiveServer
+) -> None:
+    accounts = live_server.accounts
+    api = f"{live_server.url}/api/v1"
+    school = _token(live_server.url, accounts.school, accounts.password)
+    students = httpx.get(f"{api}/students", headers=school).json()["data"]
+    found = httpx.get(f"{api}/positions", params={"q": "护理"}).json()["data"]
+    positions = {p["title"]: p["id"] for p in found}
+    created = httpx.post(
+        f"{api}/placement-rounds",
+        headers=school,
+        json={
+            "title": "护理岗位双选（浏览器）",
+            "deadline_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+            "positions": [
+                {"position_id": positions["护理学徒"]},
+                {"position_id": positions["护理实习生"]},
+            ],
+            "student_ids": [s["id"] for s in students],
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    sign_in(page, live_server.url, accounts.student, accounts.password)
+    page.get_by_role("link", name="护理岗位双选（浏览器）").click()
+    page.get_by_label("护理实习生的志愿序号").fill("1")
+    page.get_by_label("护理学徒的志愿序号").fill("1")
+    page.get_by_role("button", name="保存志愿").click()
+    expect(page.locator(".field-error").first).to_contain_text("序号 1 重复")
+    page.get_by_label("护理学徒的志愿序号").fill("2")
+    page.get_by_role("button", name="保存志愿").click()
+    expect(page.locator("#done")).to_contain_text(
+        "已保存您在“护理岗位双选（浏览器）”中的志愿：第1志愿 护理实习生；第2志愿 护理学徒。"
+    )
+    screenshot(page, live_server.screenshots, "student-placement")
