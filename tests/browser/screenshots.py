@@ -84,10 +84,14 @@ def take(url: str, out: Path) -> list[str]:
         _shoot(page, f"{url}/enterprise/applications", out, "enterprise-applications")
         _shoot(page, f"{url}/enterprise/organization", out, "enterprise-organization")
         _shoot(page, f"{url}/enterprise/registry", out, "enterprise-registry")
-        page.goto(f"{url}/enterprise?status=open")
-        if (open_one := _first_link(page, r"^/enterprise/positions/[0-9a-f-]{36}$")) is not None:
-            _shoot(page, url + open_one, out, "enterprise-open-position")
-            _shoot(page, f"{url}{open_one}/programmes", out, "enterprise-programmes")
+        # The demo enterprise's published position may be filled already: either will do.
+        for status in ("open", "filled"):
+            page.goto(f"{url}/enterprise?status={status}")
+            found = _first_link(page, r"^/enterprise/positions/[0-9a-f-]{36}$")
+            if found is not None:
+                _shoot(page, url + found, out, f"enterprise-{status}-position")
+                _shoot(page, f"{url}{found}/programmes", out, "enterprise-programmes")
+                break
 
         context.clear_cookies()
         sign_in(page, url, "demo_school", passwords["demo_school"])
