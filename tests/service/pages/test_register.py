@@ -95,3 +95,15 @@ def test_registration_needs_the_pages_csrf_token(client: TestClient) -> None:
     assert refused.status_code == 403
     assert "页面已过期" in refused.text
     assert csrf_of(client.get("/register").text)
+
+
+def test_the_sixth_registration_in_an_hour_from_one_address_is_refused(
+    client: TestClient, session: Session
+) -> None:
+    for _ in range(5):
+        assert post_form(client, "/register", "/register", FORM).status_code == 422
+    refused = post_form(client, "/register", "/register", {**FORM, "code": make_uscc("500112")})
+
+    assert refused.status_code == 429
+    assert "尝试次数过多，请60分钟后再试" in refused.text
+    assert session.exec(select(User).where(User.username == "liangjiang_hr")).first() is None
