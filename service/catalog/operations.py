@@ -375,6 +375,41 @@ def search_regions(
     return Page(*repository.page(session, statement, [Region.code], offset, limit))
 
 
+# City-level rows of GB/T 2260 that are no city of their own: a municipality's 市辖区 and 县.
+NOMINAL_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+def is_nominal(region: Region) -> bool:
+    """A city-level row that names no city (its province is the city people mean)."""
+    return region.level == "city" and (region.name in NOMINAL_CITY_NAMES or "直辖" in region.name)
+
+
+def region_display_name(session: Session, code: str) -> str:
+    """The name people know a region by: a municipality's 市辖区 / 县 reads as the municipality
+    (重庆市, not 市辖区); a county as its city and itself when the city is a real one."""
+    region = session.get(Region, code)
+    if region is None:
+        return code
+    if is_nominal(region) and region.parent_code:
+        parent = session.get(Region, region.parent_code)
+        return parent.name if parent is not None else region.name
+    if region.level == "county" and region.parent_code:
+        parent = session.get(Region, region.parent_code)
+        if parent is not None and is_nominal(parent) and parent.parent_code:
+            province = session.get(Region, parent.parent_code)
+            return f"{province.name}{region.name}" if province is not None else region.name
+        if parent is not None:
+            return f"{parent.name}{region.name}"
+    return region.name
+
+
+def child_regions(session: Session, parent: str | None) -> list[Region]:
+    """The provinces (``parent`` None) or the regions directly under ``parent``, by code."""
+    level = "province" if parent is None else None
+    statement = repository.region_search(parent, level, None)
+    return list(repository.page(session, statement, [Region.code], 0, 1000)[0])
+
+
 def priority_industries_for(
     session: Session, category: str | None, region: str | None
 ) -> list[PriorityIndustry]:

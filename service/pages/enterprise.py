@@ -11,14 +11,33 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from models import ApplicationStatus, MajorLevel, PositionStatus, Role, User
-from models.base import APPLICATION_STATUS_LABELS, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
+from models import (
+    ApplicationStatus,
+    MajorLevel,
+    OrganizationKind,
+    OrganizationStatus,
+    PositionStatus,
+    Role,
+    User,
+)
+from models.base import (
+    APPLICATION_STATUS_LABELS,
+    ORGANIZATION_KIND_LABELS,
+    POSITION_KIND_LABELS,
+    POSITION_STATUS_LABELS,
+)
 from service.applications import operations as applications
+from service.catalog import operations as catalog
 from service.demand import operations as demand
 from service.demand.schemas import DemandFilters, DemandForecastCreate
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
-from service.pages import applying
+from service.identity_changes import operations as identity_changes
+from service.identity_changes.schemas import IdentityChangeCreate
+from service.integration_enterprises import operations as integration
+from service.integration_enterprises.schemas import ApplicationIn
+from service.organizations import operations as organizations
+from service.pages import applying, regions
 from service.pages.web import (
     MAX_PAGE,
     CsrfChecked,
@@ -41,7 +60,7 @@ CANDIDATES = 20
 EnterpriseUser = Annotated[User, Depends(require_page_roles(Role.enterprise))]
 PAGE_SIZE = 20
 # Text fields of the posting form; lists are typed one per line or separated by commas.
-TEXT_FIELDS = ("kind", "title", "description", "major_level", "region_code")
+TEXT_FIELDS = ("kind", "title", "description", "major_level")
 NUMBER_FIELDS = (
     "headcount",
     "monthly_pay",
@@ -53,8 +72,18 @@ NUMBER_FIELDS = (
 DATE_FIELDS = ("start_date", "end_date", "closing_date")
 LIST_FIELDS = ("majors", "skills")
 REQUIRED_FIELDS = ("kind", "title", "headcount", "start_date")
-FORM_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS, *LIST_FIELDS, "order_training")
+REGION_FIELDS = regions.field_names("region")
+FORM_FIELDS = (
+    *TEXT_FIELDS,
+    *NUMBER_FIELDS,
+    *DATE_FIELDS,
+    *LIST_FIELDS,
+    *REGION_FIELDS,
+    "major_codes",
+    "order_training",
+)
 FORECAST_FIELDS = ("major", "major_level", "region_code", "year", "headcount")
+FORECAST_REGION = "forecast_region"
 _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
 
 
@@ -71,8 +100,12 @@ def _position_values(form: dict[str, str]) -> dict[str, Any]:
         if text or name not in REQUIRED_FIELDS:
             values[name] = text or None
     values["description"] = form.get("description", "").strip()
+    values["region_code"] = regions.chosen_code(form, "region") or None
     for name in LIST_FIELDS:
         values[name] = _split(form.get(name, ""))
+    # Majors picked from the catalogue (codes) and any typed by name, in that order.
+    picked = _split(form.get("major_codes", ""))
+    values["majors"] = list(dict.fromkeys([*picked, *values["majors"]]))
     values["order_training"] = form.get("order_training") == "yes"
     return values
 
@@ -88,14 +121,62 @@ def _form_of(position: Any, majors: list[tuple[str, str, str]]) -> dict[str, str
         value = getattr(position, name)
         if isinstance(value, float) and value.is_integer():
             form[name] = str(int(value))
-    form["majors"] = "、".join(code for code, _name, _level in majors)
+    form["major_codes"] = ",".join(code for code, _name, _level in majors)
+    form["majors"] = ""
+    form["region_code"] = position.region_code
     form["skills"] = "、".join(position.skills)
     form["order_training"] = "yes" if position.order_training else ""
     return form
 
 
-def _form_context(**extra: Any) -> dict[str, Any]:
+def _own_region(session: Session, user: User) -> str:
+    if user.organization_id is None:
+        return ""
+    return organizations.read_organization(session, user, user.organization_id).region_code
+
+
+def _position_done(
+    position: Any, check: ComplianceCheck | None, saved: bool, published: bool, closed: bool
+) -> tuple[str, str] | None:
+    """What happened to the position, and what comes next (shown after each action)."""
+    title = f"“{position.title}”"
+    if published:
+        return (
+            f"已发布岗位{title}，学生现在可以在岗位大厅看到并申请。",
+            "下一步：在“收到的申请”中审核申请；也可查看“候选合作专业”，联系对口学校。",
+        )
+    if closed:
+        return (f"已关闭岗位{title}，不再接受新的申请。", "已收到的申请仍可在“收到的申请”中处理。")
+    if saved:
+        if position.status == "draft":
+            follow = (
+                "下一步：合规预检无阻止发布的问题，可点击“发布岗位”。"
+                if check is not None and check.publishable
+                else "下一步：按下方合规预检的提示修改后保存，再发布。"
+            )
+            return (f"已保存岗位{title}（草稿，尚未公开）。", follow)
+        return (f"已保存岗位{title}的修改。", "修改已在岗位大厅生效。")
+    return None
+
+
+def _chosen_majors(session: Session, codes: list[str]) -> list[tuple[str, str, str]]:
+    """The picked majors with their names and levels (an unknown code is dropped)."""
+    chosen = []
+    for code in codes:
+        try:
+            major = catalog.get_major(session, code)
+        except AppError:
+            continue
+        chosen.append((major.code, major.name, major.level))
+    return chosen
+
+
+def _form_context(session: Session, form: dict[str, str], **extra: Any) -> dict[str, Any]:
+    region = form.get("region_code") or regions.chosen_code(form, "region")
     return {
+        "form": form,
+        "region_choice": regions.picker(session, "region", region),
+        "chosen_majors": _chosen_majors(session, _split(form.get("major_codes", ""))),
         "kinds": [(k.value, label) for k, label in POSITION_KIND_LABELS.items()],
         "levels": [(m.value, m.value) for m in MajorLevel],
         "findings": {},
@@ -106,7 +187,9 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 
 async def _form_data(request: Request) -> dict[str, str]:
     form = await request.form()
-    return {name: str(form.get(name, "")) for name in FORM_FIELDS}
+    values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+    values["major_codes"] = ",".join(str(code) for code in form.getlist("major_codes"))
+    return values
 
 
 FormData = Annotated[dict[str, str], Depends(_form_data)]
@@ -150,18 +233,19 @@ def home(
 
 
 @router.get("/positions/new", response_class=HTMLResponse)
-def new_position(request: Request, _user: EnterpriseUser) -> Response:
-    form = {"kind": "job", "headcount": "1"}
+def new_position(request: Request, session: ReadSessionDep, user: EnterpriseUser) -> Response:
+    """新建岗位：专业按名称选择，工作地按省、市、区县选择。"""
+    form = {"kind": "job", "headcount": "1", "region_code": _own_region(session, user)}
     return render(
         request,
         "enterprise/position_form.html",
-        _form_context(title="新建岗位", form=form, position=None),
+        _form_context(session, form, title="新建岗位", position=None),
     )
 
 
 @router.post("/positions/new", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def create_position(session: SessionDep, user: EnterpriseUser, form: FormData) -> Response:
-    context = _form_context(title="新建岗位", form=form, position=None)
+    context = _form_context(session, form, title="新建岗位", position=None)
     try:
         data = parse_form(PositionCreate, _position_values(form))
         view, _ = positions.create_position(session, user, data)
@@ -176,10 +260,11 @@ def _edit_context(
     view = positions.read_position(session, user, position_id)
     check = positions.check_position(session, user, position_id)
     return _form_context(
+        session,
+        _form_of(view.position, view.majors),
         title=view.position.title,
         view=view,
         position=view.position,
-        form=_form_of(view.position, view.majors),
         check=check,
         findings=_findings_by_field(check),
         **extra,
@@ -194,9 +279,13 @@ def edit_position(
     position_id: uuid.UUID,
     saved: str | None = None,
     published: str | None = None,
+    closed: str | None = None,
 ) -> Response:
     """岗位编辑与发布前合规预检。"""
-    context = _edit_context(session, user, position_id, saved=saved, published=published)
+    context = _edit_context(session, user, position_id)
+    context["done"] = _position_done(
+        context["position"], context["check"], bool(saved), bool(published), bool(closed)
+    )
     return render(request, "enterprise/position_form.html", context)
 
 
@@ -223,7 +312,9 @@ def update_position(
     form: FormData,
 ) -> Response:
     context = _edit_context(session, user, position_id)
-    context["form"] = form
+    check = context["check"]
+    context.update(_form_context(session, form))
+    context.update(check=check, findings=_findings_by_field(check))
     try:
         values = _position_values(form)
         missing = [name for name in REQUIRED_FIELDS if name not in values]
@@ -253,7 +344,7 @@ def publish_position(session: SessionDep, user: EnterpriseUser, position_id: uui
 @router.post("/positions/{position_id}/close", dependencies=[CsrfChecked])
 def close_position(session: SessionDep, user: EnterpriseUser, position_id: uuid.UUID) -> Response:
     positions.close_position(session, user, position_id)
-    return redirect(f"/enterprise/positions/{position_id}")
+    return redirect(f"/enterprise/positions/{position_id}?closed=1")
 
 
 # ---------------------------------------------------------------- demand forecasts
@@ -272,6 +363,13 @@ def _forecasts_context(session: Session, user: User, **extra: Any) -> dict[str, 
         "levels": [(m.value, m.value) for m in MajorLevel],
         "form": {},
         **extra,
+        "region_choice": regions.picker(
+            session,
+            FORECAST_REGION,
+            regions.chosen_code(extra.get("form", {}), FORECAST_REGION)
+            or extra.get("form", {}).get("region_code")
+            or _own_region(session, user),
+        ),
     }
 
 
@@ -287,7 +385,8 @@ def forecasts(
 
 async def _forecast_form(request: Request) -> dict[str, str]:
     form = await request.form()
-    return {name: str(form.get(name, "")) for name in FORECAST_FIELDS}
+    names = (*FORECAST_FIELDS, *regions.field_names(FORECAST_REGION))
+    return {name: str(form.get(name, "")) for name in names}
 
 
 @router.post("/forecasts", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -299,6 +398,8 @@ def publish_forecast(
     context = _forecasts_context(session, user, form=form)
     try:
         values = {name: form.get(name, "").strip() or None for name in FORECAST_FIELDS}
+        # The region picker's deepest choice; a typed code (forms of older pages) still counts.
+        values["region_code"] = regions.chosen_code(form, FORECAST_REGION) or values["region_code"]
         forecast = parse_form(DemandForecastCreate, values)
         demand.publish_forecast(session, user, forecast)
     except AppError as error:
@@ -352,3 +453,173 @@ def act_on_application(
         raise Invalid("不支持的操作", details=[field_detail("action", f"无法执行“{action}”")])
     applications.transition(session, user, application_id, chosen)
     return redirect(f"/enterprise/applications?done={chosen.value}&application={application_id}")
+
+
+# ---------------------------------------------------------------- organisation and identity changes
+
+IDENTITY_FIELD_LABELS = {
+    "name": "机构名称",
+    "code": "统一社会信用代码",
+    "region_code": "所在地",
+    "kind": "机构类型",
+}
+ORGANIZATION_STATUS_LABELS = {
+    OrganizationStatus.pending: "待审核",
+    OrganizationStatus.verified: "已审核",
+    OrganizationStatus.suspended: "已暂停",
+}
+IDENTITY_STATUS_LABELS = {"pending": "待审核", "approved": "已批准", "refused": "已驳回"}
+IDENTITY_FORM = ("name", "code", "reason", *regions.field_names("identity_region"))
+
+
+def _shown_value(session: Session, field: str, value: str) -> str:
+    if field == "region_code":
+        return catalog.region_display_name(session, value)
+    if field == "kind":
+        return ORGANIZATION_KIND_LABELS.get(OrganizationKind(value), value)
+    return value
+
+
+def _organization_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
+    organization = organizations.read_organization(session, user, user.organization_id)  # type: ignore[arg-type]
+    rows, _count = identity_changes.list_requests(
+        session, user, status=None, organization_id=None, page=PageParams(page=1, page_size=20)
+    )
+    form = extra.pop("form", {})
+    return {
+        "title": "机构信息与变更",
+        "organization": organization,
+        "region_name": catalog.region_display_name(session, organization.region_code),
+        "organization_status": ORGANIZATION_STATUS_LABELS[OrganizationStatus(organization.status)],
+        "requests": [
+            {
+                "request": r,
+                "status": IDENTITY_STATUS_LABELS.get(r.status, r.status),
+                "changes": [
+                    (
+                        IDENTITY_FIELD_LABELS.get(f, f),
+                        _shown_value(session, f, r.before.get(f, "")),
+                        _shown_value(session, f, v),
+                    )
+                    for f, v in r.changes.items()
+                ],
+            }
+            for r in rows
+        ],
+        "form": form,
+        "region_choice": regions.picker(
+            session, "identity_region", regions.chosen_code(form, "identity_region") or None
+        ),
+        **extra,
+    }
+
+
+@router.get("/organization", response_class=HTMLResponse)
+def organization_page(
+    request: Request, session: ReadSessionDep, user: EnterpriseUser, done: str | None = None
+) -> Response:
+    """本企业的机构信息与身份信息变更申请。"""
+    context = _organization_context(session, user)
+    if done:
+        context["done"] = (
+            "已提交身份信息变更申请，状态：待审核。",
+            f"{context['region_name']}监管部门审核通过后，新的信息才会生效；结果显示在下方的申请记录中。",
+        )
+    return render(request, "enterprise/organization.html", context)
+
+
+async def _identity_form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: str(form.get(name, "")) for name in IDENTITY_FORM}
+
+
+@router.post(
+    "/organization/identity-changes", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def request_identity_change(
+    session: SessionDep,
+    user: EnterpriseUser,
+    form: Annotated[dict[str, str], Depends(_identity_form)],
+) -> Response:
+    context = _organization_context(session, user, form=form)
+    try:
+        body = parse_form(
+            IdentityChangeCreate,
+            {
+                "name": form.get("name") or None,
+                "code": form.get("code") or None,
+                "region_code": regions.chosen_code(form, "identity_region") or None,
+                "reason": form.get("reason", ""),
+            },
+        )
+        identity_changes.request_change(session, user, context["organization"].id, body)
+    except AppError as error:
+        raise FormInvalid("enterprise/organization.html", context, error) from None
+    return redirect("/enterprise/organization?done=1")
+
+
+# ---------------------------------------------------------------- 产教融合型企业 registry
+
+REGISTRY_FIELDS = (
+    "cooperation_years",
+    "partner_programmes",
+    "apprentices",
+    "interns",
+    "investment",
+    "statement",
+)
+
+
+def _registry_context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
+    own = integration.registry(
+        session,
+        user,
+        region=None,
+        industry=None,
+        status=None,
+        page=PageParams(page=1, page_size=50),
+    )
+    mine = [a for a in own.data if a.enterprise_code == _own_code(session, user)]
+    return {"title": "产教融合型企业申报", "applications": mine, "form": {}, **extra}
+
+
+def _own_code(session: Session, user: User) -> str:
+    if user.organization_id is None:
+        return ""
+    return organizations.read_organization(session, user, user.organization_id).code
+
+
+@router.get("/registry", response_class=HTMLResponse)
+def registry_page(
+    request: Request, session: ReadSessionDep, user: EnterpriseUser, done: str | None = None
+) -> Response:
+    """产教融合型企业申报：填报佐证数据，查看审核进度。"""
+    context = _registry_context(session, user)
+    if done:
+        context["done"] = (
+            "已提交产教融合型企业申报，状态：已申报（待审核）。",
+            "所在地监管部门将对照平台数据审核，结果（入库培育、认定或未通过及理由）显示在下方。",
+        )
+    return render(request, "enterprise/registry.html", context)
+
+
+async def _registry_form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: str(form.get(name, "")) for name in REGISTRY_FIELDS}
+
+
+@router.post("/registry", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def apply_to_registry(
+    session: SessionDep,
+    user: EnterpriseUser,
+    form: Annotated[dict[str, str], Depends(_registry_form)],
+) -> Response:
+    context = _registry_context(session, user, form=form)
+    try:
+        values = {name: form.get(name, "").strip() for name in REGISTRY_FIELDS}
+        numbers = {k: v for k, v in values.items() if k != "statement" and v}
+        body = parse_form(ApplicationIn, {**numbers, "statement": values["statement"]})
+        integration.apply(session, body, user)
+    except AppError as error:
+        raise FormInvalid("enterprise/registry.html", context, error) from None
+    return redirect("/enterprise/registry?done=1")

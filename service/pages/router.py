@@ -11,6 +11,7 @@ from service.pages import (
     internships,
     journey,
     public,
+    register,
     regulator,
     school,
     student,
@@ -18,6 +19,7 @@ from service.pages import (
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
+router.include_router(register.router)
 router.include_router(account.router)
 router.include_router(journey.router)
 router.include_router(adjustments.school_router)

@@ -15,9 +15,10 @@ from sqlmodel import Session
 from models import Role, User
 from models.base import POSITION_KIND_LABELS
 from service.applications import operations as applications
+from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
 from service.errors import AppError, Invalid, field_detail
-from service.pages import applying
+from service.pages import applying, regions
 from service.pages.web import (
     CsrfChecked,
     FormInvalid,
@@ -38,8 +39,8 @@ from service.students.schemas import ProfileUpdate
 router = APIRouter(prefix="/me", route_class=PageRoute, include_in_schema=False)
 
 StudentUser = Annotated[User, Depends(require_page_roles(Role.student))]
-PROFILE_FIELDS = ("phone", "skills", "certificates", "preferred_regions", "introduction")
-LIST_FIELDS = ("skills", "certificates", "preferred_regions")
+PROFILE_FIELDS = ("phone", "skills", "certificates", "introduction", *regions.field_names("pref"))
+LIST_FIELDS = ("skills", "certificates")
 RECOMMENDATIONS = 10
 REGION_LABELS = {"preferred": "在意向地区内", "same_province": "与意向地区同省"}
 _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
@@ -58,7 +59,7 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         "phone": profile.phone or "",
         "skills": "、".join(profile.skills),
         "certificates": "、".join(profile.certificates),
-        "preferred_regions": "、".join(profile.preferred_regions),
+        "preferred_regions": list(profile.preferred_regions),
         "introduction": profile.introduction,
         "preferred_kinds": [k.value for k in profile.preferred_kinds],
     }
@@ -69,6 +70,10 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
     )
     return {
         "title": "我的",
+        "region_choice": regions.picker(session, "pref", None),
+        "region_names": {
+            code: catalog.region_display_name(session, code) for code in profile.preferred_regions
+        },
         "profile": profile,
         "recommendations": recommended.data,
         "rounds": placement.my_rounds(session, user),
@@ -99,6 +104,9 @@ async def _profile_form(request: Request) -> dict[str, Any]:
     form = await request.form()
     values: dict[str, Any] = {name: str(form.get(name, "")) for name in PROFILE_FIELDS}
     values["preferred_kinds"] = [str(v) for v in form.getlist("preferred_kinds")]
+    kept = [str(v) for v in form.getlist("preferred_regions")]
+    added = regions.chosen_code({k: str(v) for k, v in values.items()}, "pref")
+    values["preferred_regions"] = list(dict.fromkeys([*kept, *([added] if added else [])]))
     return values
 
 
@@ -110,10 +118,14 @@ def update_profile(
 ) -> Response:
     context = _context(session, user)
     context["form"] = form
+    context["region_names"] = {
+        code: catalog.region_display_name(session, code) for code in form["preferred_regions"]
+    }
     values: dict[str, Any] = {
         "phone": form["phone"].strip() or None,
         "introduction": form["introduction"].strip(),
         "preferred_kinds": form["preferred_kinds"],
+        "preferred_regions": form["preferred_regions"],
         **{name: _split(form[name]) for name in LIST_FIELDS},
     }
     try:
@@ -140,7 +152,13 @@ def _round_context(session: Session, user: User, round_id: uuid.UUID) -> dict[st
     chosen = placement.read_choices(session, user, round_id).position_ids  # 403 if not invited
     row, editable = rounds[round_id]
     ranks = {str(pid): str(number) for number, pid in enumerate(chosen, start=1)}
-    return {"title": f"{row.title} · 志愿", "round": row, "editable": editable, "form": ranks}
+    return {
+        "title": f"{row.title} · 志愿",
+        "round": row,
+        "editable": editable,
+        "form": ranks,
+        "chosen": list(chosen),
+    }
 
 
 @router.get("/placement/{round_id}", response_class=HTMLResponse)

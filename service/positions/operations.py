@@ -61,12 +61,19 @@ REQUIRED_FIELDS = frozenset(
 # ---------------------------------------------------------------- helpers
 
 
+def _region_name(session: Session, code: str, name: str) -> str:
+    """A municipality's 市辖区 / 县 reads as the municipality (重庆市), not as 市辖区."""
+    if name in catalog.NOMINAL_CITY_NAMES:
+        return catalog.region_display_name(session, code)
+    return name
+
+
 def _view(session: Session, position: Position, viewer: User | None) -> PositionView:
     enterprise_name, region_name = repository.names_of(session, position)
     return PositionView(
         position=position,
         enterprise_name=enterprise_name,
-        region_name=region_name,
+        region_name=_region_name(session, position.region_code, region_name),
         enterprise_code=repository.enterprise_codes(session, [position.enterprise_id]).get(
             position.enterprise_id, ""
         ),
@@ -87,7 +94,7 @@ def _views(
         PositionView(
             position=position,
             enterprise_name=enterprise,
-            region_name=region,
+            region_name=_region_name(session, position.region_code, region),
             enterprise_code=codes.get(position.enterprise_id, ""),
             majors=majors[position.id],
             privileged=privileged(position),

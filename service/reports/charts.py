@@ -103,15 +103,15 @@ def supply_demand_chart(rows: Sequence[MismatchRow], limit: int = 30) -> Markup:
             f"（{escape(row.action_label)}）</title></text>"
         )
         for offset, shown_value, colour in (
-            (3, row.graduates, SUPPLY_COLOUR),
-            (14, row.demand, DEMAND_COLOUR),
+            (2, row.graduates, SUPPLY_COLOUR),
+            (15, row.demand, DEMAND_COLOUR),
         ):
             w = max(_bar(shown_value) * scale, 0.0)
             text = shown_value if isinstance(shown_value, str) else _number(shown_value)
             parts.append(
                 f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" '
                 f'fill="{colour}"/>'
-                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 9}" font-size="10" fill="#333">'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + 10}" font-size="12" fill="#333">'
                 f"{escape(text)}</text>"
             )
     parts.append("</svg>")

@@ -59,6 +59,7 @@ def take(url: str, out: Path) -> list[str]:
         if (position := _first_link(page, r"^/positions/[0-9a-f-]{36}$")) is not None:
             _shoot(page, url + position, out, "position")
         _shoot(page, f"{url}/login", out, "login")
+        _shoot(page, f"{url}/register", out, "register")
         page.goto(f"{url}/docs")
         page.locator(".swagger-ui .info .title").wait_for()
         screenshot(page, out, "docs")
@@ -81,6 +82,16 @@ def take(url: str, out: Path) -> list[str]:
         _shoot(page, f"{url}/enterprise/positions/new", out, "enterprise-new")
         _shoot(page, f"{url}/enterprise/forecasts", out, "enterprise-forecasts")
         _shoot(page, f"{url}/enterprise/applications", out, "enterprise-applications")
+        _shoot(page, f"{url}/enterprise/organization", out, "enterprise-organization")
+        _shoot(page, f"{url}/enterprise/registry", out, "enterprise-registry")
+        # The demo enterprise's published position may be filled already: either will do.
+        for status in ("open", "filled"):
+            page.goto(f"{url}/enterprise?status={status}")
+            found = _first_link(page, r"^/enterprise/positions/[0-9a-f-]{36}$")
+            if found is not None:
+                _shoot(page, url + found, out, f"enterprise-{status}-position")
+                _shoot(page, f"{url}{found}/programmes", out, "enterprise-programmes")
+                break
 
         context.clear_cookies()
         sign_in(page, url, "demo_school", passwords["demo_school"])
@@ -89,6 +100,11 @@ def take(url: str, out: Path) -> list[str]:
         context.clear_cookies()
         sign_in(page, url, "demo_student", passwords["demo_student"])
         screenshot(page, out, "student")
+        if (round_page := _first_link(page, r"^/me/placement/[0-9a-f-]{36}$")) is not None:
+            _shoot(page, url + round_page, out, "student-placement")
+        _shoot(page, f"{url}/positions?q=护理&kind=internship", out, "student-search")
+        if (position := _first_link(page, r"^/positions/[0-9a-f-]{36}$")) is not None:
+            _shoot(page, url + position, out, "student-position")
         context.close()
     return sorted(path.name for path in out.glob("*.png"))
 

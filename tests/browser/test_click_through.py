@@ -94,7 +94,8 @@ def test_an_enterprise_fixes_a_blocked_draft_and_publishes_it(
     page.get_by_role("link", name="新建岗位").first.click()
     page.get_by_label("岗位名称").fill("数控学徒（浏览器）")
     page.get_by_label("岗位描述").fill("数控车床操作，限男性，本地户籍优先")
-    page.get_by_label("需求专业（代码或名称，用顿号或逗号分隔）").fill("460103")
+    page.get_by_label("搜索并添加专业").fill("数控技术")
+    page.get_by_role("button", name=re.compile("^添加：数控技术（高职专科")).click()
     page.get_by_label("招聘人数").fill("2")
     page.get_by_label("月薪（元）").fill("5200")
     page.get_by_label("到岗日期").fill("2027-04-01")
@@ -114,7 +115,9 @@ def test_an_enterprise_fixes_a_blocked_draft_and_publishes_it(
     expect(page.get_by_text("可以发布")).to_be_visible()
     page.get_by_role("button", name="发布岗位").click()
 
-    expect(page.get_by_text("已发布，岗位已在岗位大厅公开。")).to_be_visible()
+    expect(page.locator("#done")).to_contain_text(
+        "已发布岗位“数控学徒（浏览器）”，学生现在可以在岗位大厅看到并申请。"
+    )
     page.goto(f"{live_server.url}/positions?q=数控学徒")
     expect(page.get_by_role("link", name="数控学徒（浏览器）")).to_be_visible()
 

@@ -25,3 +25,27 @@ def test_tables_scroll_inside_their_box_at_375_px(page: Page, live_server: LiveS
         )
         assert page_width <= PHONE["width"], path
         assert narrowest >= MIN_CELL_PX, (path, narrowest)
+
+
+# The smallest text a chart may draw at 375 px (its font size times the drawn/viewBox scale).
+MIN_CHART_TEXT_PX = 12
+_SMALLEST_CHART_TEXT = """
+Math.min(...[...document.querySelectorAll('.chart svg')].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * scale);
+}))
+"""
+
+
+def test_charts_are_legible_and_the_printable_report_fits_at_375_px(
+    page: Page, live_server: LiveServer
+) -> None:
+    accounts = live_server.accounts
+    sign_in(page, live_server.url, accounts.regulator, accounts.password)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/regulator")
+    assert page.evaluate(_SMALLEST_CHART_TEXT) >= MIN_CHART_TEXT_PX
+    page.goto(f"{live_server.url}/regulator/report.html?region=500000&year=2025")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(_SMALLEST_CHART_TEXT) >= MIN_CHART_TEXT_PX
