@@ -15,6 +15,8 @@ from models import OrganizationKind, OrganizationStatus, Role, User
 from service.db import session_scope
 from service.errors import Conflict
 from service.job_fairs import operations as fairs
+from service.job_fairs import repository as fair_repository
+from service.job_fairs.schemas import JobFairCreate
 from tests.factories import (
     auth_headers,
     make_enterprise_user,
@@ -204,7 +206,7 @@ def test_two_students_race_for_the_last_place(fresh_db_url: str) -> None:
         fair = fairs.create(
             session,
             organiser,
-            fairs.JobFairCreate.model_validate(_fair(capacity=2)),
+            JobFairCreate.model_validate(_fair(capacity=2)),
         )
         first_user = make_user(session, Role.student, school)
         make_student(session, school, MAJOR, user_id=first_user.id)
@@ -236,7 +238,7 @@ def test_two_students_race_for_the_last_place(fresh_db_url: str) -> None:
         thread.join()
     assert sorted(outcomes) == sorted(["registered", "双选会报名名额已满"])
     with session_scope(fresh_db_url) as session:
-        assert fairs.repository.registration_count(session, fair.id) == 2
+        assert fair_repository.registration_count(session, fair.id) == 2
 
 
 # ---------------------------------------------------------------- enterprise pages
