@@ -11,3 +11,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) { invalid.focus(); }
 });
+document.addEventListener("DOMContentLoaded", function () {
+  // A print button (the school's account slip) opens the browser's print dialog.
+  document.querySelectorAll("[data-print]").forEach(function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
+});
