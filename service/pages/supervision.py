@@ -611,6 +611,7 @@ def round_page(
             "status_labels": ROUND_STATUS_LABELS,
             "kind_labels": {k.value: v for k, v in POSITION_KIND_LABELS.items()},
             "deadline": _beijing(found.deadline_at),
+            "run_at": _beijing(found.run_at) if found.run_at else None,
             "deadline_passed": found.deadline_at <= datetime.now(BEIJING),
             "done": done,
         },
