@@ -75,3 +75,48 @@ def thresholds_text(thresholds: Mapping[str, float]) -> str:
     """``{"vanishing_share": 0.2, "lookback_years": 3}`` →
     ``岗位需求降至 20%，与几年前相比 3 年``."""
     return "，".join(threshold_text(name, value) for name, value in thresholds.items())
+
+
+# A policy profile's own fields (seed/data/policy_profiles.json), in the order a page lists them.
+_PROFILE_FIELDS: dict[str, tuple[str, str]] = {
+    "destination_floor": ("毕业去向落实率警戒线", "percent"),
+    "destination_consecutive_years": ("连续低于警戒线的年数（撤并）", "years"),
+    "oversupply_ratio": ("供给过剩：供求比低于", "number"),
+    "oversupply_consecutive_years": ("供给持续过剩的年数", "years"),
+    "oversupply_min_sites": ("供给持续过剩且布点数不少于", "sites"),
+    "vanishing_share": ("职业岗位消失：岗位需求降至", "percent"),
+    "vanishing_lookback_years": ("职业岗位消失：与几年前相比", "years"),
+    "vanishing_max_ratio": ("职业岗位消失：且供求比低于", "number"),
+    "upgrade_demand_share": ("改造升级：岗位需求降至", "percent"),
+    "upgrade_lookback_years": ("改造升级：与几年前相比", "years"),
+    "expand_ratio": ("扩大招生：供求比高于", "number"),
+    "class_demand_discount": ("按专业类计需求时的折算系数", "number"),
+}
+
+
+def known_thresholds(params: Mapping[str, object]) -> list[str]:
+    """A policy profile's numeric thresholds in Chinese (``毕业去向落实率警戒线 60%``), the fields
+    without a Chinese name left out; the tiers of a region read with their rule names."""
+    shown: list[str] = []
+    for name, (label, unit) in _PROFILE_FIELDS.items():
+        value = params.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        shown.append(f"{label} {_shown(value, unit)}")
+    tiers = params.get("destination_tiers")
+    if isinstance(tiers, list):
+        for tier in tiers:
+            if isinstance(tier, Mapping) and "rule_id" in tier:
+                measure = tier.get("measure") or ""
+                shown.append(f"{rule_label(str(tier['rule_id']))}：{measure}")
+    return shown
+
+
+def _shown(value: float, unit: str) -> str:
+    if unit == "percent":
+        return f"{value * 100:g}%"
+    if unit == "years":
+        return f"{value:g} 年"
+    if unit == "sites":
+        return f"{value:g} 个"
+    return f"{value:g}"

@@ -467,6 +467,22 @@ class RegionScope:
         return isinstance(code, str) and self.low <= code <= self.high
 
 
+def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Each code's name; a 市辖区 (a city's own districts) reads with its city's name."""
+    names: dict[str, str] = {}
+    for code in codes:
+        region = session.get(Region, code)
+        if region is None:
+            names[code] = code
+            continue
+        name = region.name
+        if name == "市辖区" and region.parent_code:
+            parent = session.get(Region, region.parent_code)
+            name = f"{parent.name}{name}" if parent is not None else name
+        names[code] = name
+    return names
+
+
 def region_scope(session: Session, code: str, *, field_name: str = "region") -> RegionScope:
     region = session.get(Region, code.strip())
     if region is None:

@@ -338,9 +338,10 @@ def list_organizations(
     status: OrganizationStatus | None,
     region: str | None,
     page: PageParams,
+    name: str | None = None,
 ) -> tuple[list[Organization], int]:
     """Admins and national regulators see every organisation, a regional regulator those of its
-    region; everyone else sees only their own."""
+    region; everyone else sees only their own. ``name``: a part of the name."""
     regions = []
     if region:
         regions.append(catalog.region_scope(session, region))
@@ -355,7 +356,14 @@ def list_organizations(
         restrict=viewer.role not in SUPERVISORS,
         offset=page.offset,
         limit=page.page_size,
+        name=name,
     )
+
+
+def verified_enterprises(session: Session, limit: int = 2000) -> list[tuple[str, str]]:
+    """(统一社会信用代码, name) of verified enterprises, by name: the partners a school may pick
+    (verified enterprises are public, as their positions are)."""
+    return repository.verified_of_kind(session, OrganizationKind.enterprise, limit)
 
 
 def update_organization(

@@ -60,6 +60,7 @@ def page_of_organizations(
     restrict: bool,
     offset: int,
     limit: int,
+    name: str | None = None,
 ) -> tuple[list[Organization], int]:
     """One page of organisations (newest first, id as tie-break) and the total.
 
@@ -71,6 +72,8 @@ def page_of_organizations(
         conditions.append(col(Organization.kind) == kind)
     if status is not None:
         conditions.append(col(Organization.status) == status)
+    if name:
+        conditions.append(col(Organization.name).contains(name, autoescape=True))
     conditions.extend(scope.contains(Organization.region_code) for scope in regions)
     if restrict:
         conditions.append(col(Organization.id) == only_id)
@@ -110,3 +113,17 @@ def username_taken(session: Session, username: str) -> bool:
         session.execute(select(col(User.id)).where(col(User.username) == username)).first()
         is not None
     )
+
+
+def verified_of_kind(session: Session, kind: OrganizationKind, limit: int) -> list[tuple[str, str]]:
+    """(code, name) of verified organisations of a kind, by name."""
+    statement = (
+        select(col(Organization.code), col(Organization.name))
+        .where(
+            col(Organization.kind) == kind,
+            col(Organization.status) == OrganizationStatus.verified,
+        )
+        .order_by(col(Organization.name), col(Organization.code))
+        .limit(limit)
+    )
+    return [(str(code), str(name)) for code, name in session.execute(statement)]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from models import MajorLevel, Organization, OrganizationStatus, Role, User
+from models import MajorLevel, Organization, OrganizationKind, OrganizationStatus, Role, User
 from rules.adjustment import ACTION_LABELS, ACTION_ORDER
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
@@ -43,6 +43,12 @@ ORGANIZATION_STATUS_LABELS = {
     OrganizationStatus.pending: "待审核",
     OrganizationStatus.verified: "已审核",
     OrganizationStatus.suspended: "已暂停",
+}
+ORGANIZATION_KIND_LABELS = {
+    "enterprise": "企业",
+    "school": "学校",
+    "park": "园区",
+    "government": "政府部门",
 }
 DOWNLOAD_LABELS = {"xlsx": "Excel", "csv": "CSV", "html": "打印版（HTML）"}
 
@@ -139,6 +145,8 @@ def dashboard(
             for fmt, label in DOWNLOAD_LABELS.items()
         ],
         query=download_query,
+        latest_year=targets.get(params["region"]),
+        latest_query=query_string(params, year=targets.get(params["region"])),
     )
     return render(request, "regulator/dashboard.html", context)
 
@@ -246,16 +254,26 @@ def organizations_page(
     session: ReadSessionDep,
     user: Supervisor,
     status: OrganizationStatus = OrganizationStatus.pending,
+    kind: Literal["enterprise", "school", "park", "government", ""] = "",
+    q: Annotated[str, Query(max_length=64)] = "",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    done: Literal["verify", "suspend", ""] = "",
+    organization: uuid.UUID | None = None,
 ) -> Response:
-    """待审核机构。"""
+    """本地区机构：按名称查找，审核通过或暂停。"""
     rows, count = organizations.list_organizations(
         session,
         user,
-        kind=None,
+        kind=OrganizationKind(kind) if kind else None,
         status=status,
         region=None,
         page=PageParams(page=page, page_size=PAGE_SIZE),
+        name=q.strip() or None,
+    )
+    acted = (
+        organizations.read_organization(session, user, organization)
+        if organization is not None and done
+        else None
     )
     return render(
         request,
@@ -265,18 +283,42 @@ def organizations_page(
             "rows": rows,
             "count": count,
             "status": status.value,
+            "kind": kind,
+            "q": q,
             "status_labels": {k.value: v for k, v in ORGANIZATION_STATUS_LABELS.items()},
+            "kind_labels": ORGANIZATION_KIND_LABELS,
+            "region_names": catalog.region_names(session, {o.region_code for o in rows}),
             "page": page,
             "pages": -(-count // PAGE_SIZE),
-            "verified": request.query_params.get("verified"),
+            "done": done,
+            "acted": acted,
         },
     )
 
 
+def _back_to_list(request: Request, organization: Organization, done: str) -> Response:
+    """Back to the list the regulator acted from, saying what happened to which organisation."""
+    params = {k: v for k, v in request.query_params.items() if k in ("status", "kind", "q", "page")}
+    return redirect(
+        "/regulator/organizations?"
+        + query_string(params, done=done, organization=str(organization.id))
+    )
+
+
 @router.post("/organizations/{organization_id}/verify", dependencies=[CsrfChecked])
-def verify(session: SessionDep, user: Supervisor, organization_id: uuid.UUID) -> Response:
+def verify(
+    request: Request, session: SessionDep, user: Supervisor, organization_id: uuid.UUID
+) -> Response:
     organization = organizations.verify_organization(session, user, organization_id)
-    return redirect(f"/regulator/organizations?verified={organization.code}")
+    return _back_to_list(request, organization, "verify")
+
+
+@router.post("/organizations/{organization_id}/suspend", dependencies=[CsrfChecked])
+def suspend(
+    request: Request, session: SessionDep, user: Supervisor, organization_id: uuid.UUID
+) -> Response:
+    organization = organizations.suspend_organization(session, user, organization_id)
+    return _back_to_list(request, organization, "suspend")
 
 
 @router.get("/findings", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from service.pages import (
     regulator,
     school,
     student,
+    supervision,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +26,7 @@ router.include_router(journey.router)
 router.include_router(adjustments.school_router)
 router.include_router(adjustments.regulator_router)
 router.include_router(regulator.router)
+router.include_router(supervision.router)
 router.include_router(enterprise.router)
 router.include_router(school.router)
 router.include_router(student.router)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from models import (
     RankingSource,
     Role,
     RoundStatus,
+    Student,
     User,
 )
 from models.base import POSITION_KIND_LABELS, utcnow
@@ -66,6 +68,8 @@ from service.placement.schemas import (
     Side,
     SkippedPublic,
 )
+from service.students import operations as students_ops
+from service.students import privacy
 
 ENTITY = "placement_round"
 ORGANISER_KINDS = (OrganizationKind.school, OrganizationKind.park, OrganizationKind.government)
@@ -717,3 +721,129 @@ def results(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPublic
     if row.status != RoundStatus.completed:
         raise Conflict("本轮尚未运行分配")
     return _results(session, row, side, visible)
+
+
+# ---------------------------------------------------------------- pages: rounds by name
+
+CANDIDATE_POSITIONS = 300
+
+
+@dataclass(frozen=True)
+class CandidatePosition:
+    id: uuid.UUID
+    title: str
+    kind: str
+    enterprise_name: str
+    headcount: int
+
+
+@dataclass(frozen=True)
+class CandidateSchool:
+    id: uuid.UUID
+    name: str
+    students: int
+
+
+@dataclass(frozen=True)
+class NamedAssignment:
+    student: str  # masked unless the viewer may see it (students.privacy)
+    student_no: str
+    school: str
+    position: str
+    enterprise: str
+
+
+@dataclass(frozen=True)
+class NamedResults:
+    results: ResultsPublic
+    assignments: list[NamedAssignment]
+    unassigned: list[tuple[str, str, str]]  # (masked name, 学号, school)
+    unfilled: list[tuple[str, str, int]]  # (position, enterprise, places left)
+
+
+def organiser_rounds(session: Session, actor: User) -> list[RoundPublic]:
+    """The rounds of the actor's organisation, newest first."""
+    if actor.organization_id is None:
+        return []
+    owned = repository.rounds_owned_by(session, actor.organization_id)
+    return [_public(session, row) for row in owned]
+
+
+def round_enterprise_names(session: Session, found: RoundPublic) -> dict[uuid.UUID, str]:
+    return repository.organization_names(session, [p.enterprise_id for p in found.positions])
+
+
+def round_candidates(
+    session: Session, actor: User, graduation_year: int | None
+) -> tuple[list[CandidatePosition], list[CandidateSchool]]:
+    """What an organiser may put in a round: open apprenticeship and internship positions and the
+    schools whose students it may invite (its region's, for a park or a government body)."""
+    organiser = _organiser_of(session, actor)
+    scope = organizations.regional_scope(session, actor)
+    positions = [
+        CandidatePosition(p.id, p.title, str(p.kind), name, p.headcount)
+        for p, name in repository.open_positions_of_kinds(
+            session, [str(k) for k in ROUND_POSITION_KINDS], scope, CANDIDATE_POSITIONS
+        )
+    ]
+    schools = [
+        CandidateSchool(sid, name, n)
+        for sid, name, n in repository.schools_with_students(session, scope, graduation_year)
+        if organiser.kind != OrganizationKind.school or sid == organiser.id
+    ]
+    return positions, schools
+
+
+def students_to_invite(
+    session: Session, school_ids: list[uuid.UUID], graduation_year: int | None
+) -> list[uuid.UUID]:
+    """The students of the chosen schools (of a graduation year): the round checks the scope."""
+    return repository.student_ids_of_schools(session, school_ids, graduation_year)
+
+
+def named_results(session: Session, actor: User, round_id: uuid.UUID) -> NamedResults:
+    """The results the actor may see, by name: schools, enterprises and positions named, each
+    student's name masked unless the actor may see it (as the students' API masks it)."""
+    found = results(session, actor, round_id)
+    student_ids = [a.student_id for a in found.assignments] + list(found.unassigned)
+    students = repository.students_by_id(session, student_ids)
+    position_ids = [a.position_id for a in found.assignments] + [
+        uuid.UUID(p) for p in found.unfilled
+    ]
+    positions = repository.positions_by_id(session, position_ids)
+    names = repository.organization_names(
+        session,
+        [s.school_id for s in students.values()] + [p.enterprise_id for p in positions.values()],
+    )
+
+    def student_name(student: Student) -> str:
+        shown = students_ops.sees_personal_data(actor, student)
+        return student.name if shown else privacy.mask_name(student.name)
+
+    def position_of(position_id: uuid.UUID) -> tuple[str, str]:
+        position = positions.get(position_id)
+        if position is None:
+            return "—", "—"
+        return position.title, names.get(position.enterprise_id, "—")
+
+    assignments = []
+    for a in found.assignments:
+        student = students[a.student_id]
+        title, enterprise = position_of(a.position_id)
+        assignments.append(
+            NamedAssignment(
+                student_name(student),
+                student.student_no,
+                names.get(student.school_id, "—"),
+                title,
+                enterprise,
+            )
+        )
+    unassigned = [
+        (student_name(s), s.student_no, names.get(s.school_id, "—"))
+        for s in (students[sid] for sid in found.unassigned)
+    ]
+    unfilled = [
+        (*position_of(uuid.UUID(pid)), left) for pid, left in found.unfilled.items() if left
+    ]
+    return NamedResults(found, assignments, unassigned, unfilled)

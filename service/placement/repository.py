@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, col
@@ -14,10 +14,14 @@ from models import (
     Application,
     ApplicationStatus,
     Assignment,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
     PlacementRound,
     Position,
     PositionMajor,
     PositionRanking,
+    PositionStatus,
     Preference,
     RoundPosition,
     RoundStatus,
@@ -25,6 +29,9 @@ from models import (
     Student,
 )
 from models.base import utcnow
+
+if TYPE_CHECKING:
+    from service.catalog.operations import RegionScope
 
 
 def positions_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Position]:
@@ -331,3 +338,75 @@ def student_accounts(
         )
     ).all()
     return {row[0]: row[1] for row in rows}
+
+
+# ---------------------------------------------------------------- pages: rounds by name
+
+
+def rounds_owned_by(session: Session, owner_id: uuid.UUID) -> list[PlacementRound]:
+    statement = (
+        select(PlacementRound)
+        .where(col(PlacementRound.owner_id) == owner_id)
+        .order_by(col(PlacementRound.created_at).desc(), col(PlacementRound.id))
+    )
+    return list(session.execute(statement).scalars())
+
+
+def organization_names(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    statement = select(col(Organization.id), col(Organization.name)).where(
+        col(Organization.id).in_(list(set(ids)))
+    )
+    return {oid: str(name) for oid, name in session.execute(statement)}
+
+
+def open_positions_of_kinds(
+    session: Session, kinds: Sequence[str], scope: RegionScope | None, limit: int
+) -> list[tuple[Position, str]]:
+    """Open positions of ``kinds`` (inside ``scope``) with their enterprise's name, by title."""
+    statement = (
+        select(Position, col(Organization.name))
+        .join(Organization, col(Organization.id) == col(Position.enterprise_id))
+        .where(
+            col(Position.kind).in_(list(kinds)),
+            col(Position.status) == PositionStatus.open,
+            col(Organization.status) == OrganizationStatus.verified,
+        )
+        .order_by(col(Organization.name), col(Position.title), col(Position.id))
+        .limit(limit)
+    )
+    if scope is not None:
+        statement = statement.where(scope.contains(Position.region_code))
+    return [(position, str(name)) for position, name in session.execute(statement)]
+
+
+def schools_with_students(
+    session: Session, scope: RegionScope | None, graduation_year: int | None
+) -> list[tuple[uuid.UUID, str, int]]:
+    """Verified schools (inside ``scope``) with their number of students (of a graduation year)."""
+    joined = col(Student.school_id) == col(Organization.id)
+    if graduation_year is not None:
+        joined = joined & (col(Student.graduation_year) == graduation_year)
+    statement = (
+        select(col(Organization.id), col(Organization.name), func.count(col(Student.id)))
+        .join(Student, joined)
+        .where(
+            col(Organization.kind) == OrganizationKind.school,
+            col(Organization.status) == OrganizationStatus.verified,
+        )
+        .group_by(col(Organization.id), col(Organization.name))
+        .order_by(col(Organization.name))
+    )
+    if scope is not None:
+        statement = statement.where(scope.contains(Organization.region_code))
+    return [(sid, str(name), int(n)) for sid, name, n in session.execute(statement)]
+
+
+def student_ids_of_schools(
+    session: Session, school_ids: Sequence[uuid.UUID], graduation_year: int | None
+) -> list[uuid.UUID]:
+    statement = select(col(Student.id)).where(col(Student.school_id).in_(list(school_ids)))
+    if graduation_year is not None:
+        statement = statement.where(col(Student.graduation_year) == graduation_year)
+    return list(session.execute(statement.order_by(col(Student.id))).scalars())

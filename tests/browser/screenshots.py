@@ -28,6 +28,32 @@ from tests.browser.harness import (
     wait_until_up,
 )
 
+# Every tab of the school's and the regulator's pages (the forms, not their results: the demo
+# database is left as it was).
+SCHOOL_PAGES = [
+    ("school-programmes", "/school/programmes"),
+    ("school-programme-new", "/school/programmes/new"),
+    ("school-cohorts", "/school/cohorts"),
+    ("school-students", "/school/students"),
+    ("school-student-new", "/school/students/new"),
+    ("school-imports", "/school/imports"),
+    ("school-alignment", "/school/alignment"),
+]
+REGULATOR_PAGES = [
+    ("regulator-organizations", "/regulator/organizations"),
+    ("regulator-organizations-verified", "/regulator/organizations?status=verified"),
+    ("regulator-identity-changes", "/regulator/identity-changes"),
+    ("regulator-registry", "/regulator/registry?status="),
+    ("regulator-lists", "/regulator/lists"),
+    ("regulator-lists-industry", "/regulator/lists?kind=industry"),
+    ("regulator-lists-policy", "/regulator/lists?kind=policy-support"),
+    ("regulator-alliances", "/regulator/alliances"),
+    ("regulator-placement", "/regulator/placement"),
+    ("regulator-placement-new", "/regulator/placement/new"),
+    ("regulator-policy", "/regulator/policy"),
+    ("regulator-findings", "/regulator/findings"),
+]
+
 
 def _first_link(page: Page, pattern: str) -> str | None:
     for href in page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
@@ -70,8 +96,12 @@ def take(url: str, out: Path) -> list[str]:
             _shoot(page, url + major, out, "regulator-major")
             if (what_if := _first_link(page, r"^/regulator/what-if")) is not None:
                 _shoot(page, url + what_if, out, "regulator-what-if")
-        _shoot(page, f"{url}/regulator/organizations", out, "regulator-organizations")
-        _shoot(page, f"{url}/regulator/findings", out, "regulator-findings")
+        _shoot(page, f"{url}/regulator?year=2030", out, "regulator-empty-year")
+        for name, path in REGULATOR_PAGES:
+            _shoot(page, url + path, out, name)
+        page.goto(f"{url}/regulator/placement")
+        if (placement := _first_link(page, r"^/regulator/placement/[0-9a-f-]{36}$")) is not None:
+            _shoot(page, url + placement, out, "regulator-placement-round")
 
         context.clear_cookies()
         sign_in(page, url, "demo_enterprise", passwords["demo_enterprise"])
@@ -96,6 +126,11 @@ def take(url: str, out: Path) -> list[str]:
         context.clear_cookies()
         sign_in(page, url, "demo_school", passwords["demo_school"])
         screenshot(page, out, "school")
+        for name, path in SCHOOL_PAGES:
+            _shoot(page, url + path, out, name)
+        page.goto(f"{url}/school/programmes")
+        if (programme := _first_link(page, r"^/school/programmes/[0-9a-f-]{36}$")) is not None:
+            _shoot(page, url + programme, out, "school-programme-edit")
 
         context.clear_cookies()
         sign_in(page, url, "demo_student", passwords["demo_student"])

@@ -129,6 +129,7 @@ def test_a_school_uploads_a_cohort_file_and_sees_the_bad_row(
     sign_in(page, live_server.url, accounts.school, accounts.password)
     expect(page).to_have_url(f"{live_server.url}/school")
     screenshot(page, live_server.screenshots, "school")
+    page.get_by_role("link", name="批量导入").click()
 
     code = accounts.school_code
     content = (

@@ -81,7 +81,7 @@ def test_the_school_sees_its_programmes_aligned_to_priority_industries(
     make_user(session, Role.school, school, username="sch")
     sign_in(client, "sch")
 
-    page = client.get("/school")
+    page = client.get("/school/alignment")
 
     assert page.status_code == 200
     section = _text(page.text.split('id="alignment"')[1].split("</section>")[0])

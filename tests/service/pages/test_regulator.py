@@ -122,7 +122,7 @@ def test_pending_organisations_are_verified_from_the_list(
     assert response.status_code == 303
     session.refresh(pending)
     assert pending.status == OrganizationStatus.verified
-    assert f"已审核通过：{pending.code}" in client.get(response.headers["location"]).text
+    assert "已审核通过：待审核企业（企业）" in client.get(response.headers["location"]).text
 
 
 def test_postings_with_findings_are_listed(client: TestClient, session: Session) -> None:

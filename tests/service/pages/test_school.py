@@ -22,7 +22,7 @@ def signed_in_school(client: TestClient, session: Session):
 
 
 def upload(client: TestClient, kind: str, name: str, content: bytes):
-    token = csrf_of(client.get("/school").text)
+    token = csrf_of(client.get("/school/imports").text)
     return client.post(
         "/school/imports",
         data={"kind": kind, "csrf_token": token},
@@ -65,7 +65,7 @@ def test_an_upload_without_a_file_says_so_by_the_file_input(
     client: TestClient, session: Session
 ) -> None:
     signed_in_school(client, session)
-    token = csrf_of(client.get("/school").text)
+    token = csrf_of(client.get("/school/imports").text)
 
     response = client.post("/school/imports", data={"kind": "cohorts", "csrf_token": token})
 
@@ -83,13 +83,13 @@ def test_a_cohort_is_entered_with_the_import_checks(client: TestClient, session:
         "in_field": "40",
     }
 
-    bad = post_form(client, "/school", "/school/cohorts", {**cohort, "placed": "很多"})
-    good = post_form(client, "/school", "/school/cohorts", cohort)
+    bad = post_form(client, "/school/cohorts", "/school/cohorts", {**cohort, "placed": "很多"})
+    good = post_form(client, "/school/cohorts", "/school/cohorts", cohort)
 
     assert bad.status_code == 422
     assert 'id="placed-error" role="alert">' in bad.text
     assert good.status_code == 303
-    assert good.headers["location"] == "/school?saved=cohort"
+    assert good.headers["location"] == "/school/cohorts?saved=cohort&major=510203&year=2025"
     saved = session.exec(select(Cohort)).one()
     assert (saved.graduates, saved.placed, saved.in_field) == (50, 45, 40)
 
@@ -113,7 +113,7 @@ def test_the_school_lists_its_students(client: TestClient, session: Session) -> 
     make_student(session, school, "510203", student_no="2025001", name="赵一")
     make_student(session, make_school(session), "510203", student_no="9999", name="别校学生")
 
-    page = client.get("/school").text
+    page = client.get("/school/students").text
 
     assert "本校学生（1）" in page
     assert "<td>2025001</td><td>赵一</td>" in page
