@@ -49,6 +49,7 @@ from models.position import (
     PositionMajor,
     PositionMajorClass,
     SearchGeneration,
+    SearchRegionGeneration,
 )
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 from models.security import RefreshToken, ThrottleCounter
@@ -102,6 +103,7 @@ __all__ = [
     "Role",
     "RoundPosition",
     "SearchGeneration",
+    "SearchRegionGeneration",
     "RoundStatus",
     "RoundStudent",
     "SchedulerLease",
