@@ -8,21 +8,22 @@ open positions of 300 verified enterprises in 重庆 with Core bulk inserts, the
 computed as the service computes them; the FTS5 triggers index them), starts the real app with
 uvicorn on a free port, the same app with the anonymous answers' cache turned off
 (``CHANJIAO_SEARCH_CACHE_ENTRIES=0``) on another, and a bare FastAPI app (one ``def`` endpoint
-sending the bytes of the search's first page, the same 20 positions) on a third; checks that both apps answer every query with the same
-bytes. Then drives each in turn with ``--concurrency`` threads, each with its own keep-alive httpx
-client, for ``--duration`` seconds after a warm-up, and prints requests per second, p50 and p99
-latency for both, and the ratios. The search requests cycle through a mix of queries: text (one and
-two words), region roll-up, industry section, major, minimum pay, the three sort orders, deep pages.
+sending the bytes of the search's first page, the same 20 positions) on a third; checks that
+both apps answer every query with the same bytes. Then drives each in turn with
+``--concurrency`` threads, each with its own keep-alive httpx client, for ``--duration`` seconds
+after a warm-up, and prints requests per second, p50 and p99 latency for both, and the ratios.
+The search requests cycle through a mix of queries: text (one and two words), region roll-up,
+industry section, major, minimum pay, the three sort orders, deep pages.
 
 The load generator shares the machine with the servers (two cores here), so the absolute figures
 are low; the ratio to the bare endpoint is the figure to compare across runs. The bench repeats
-its 12 queries and writes nothing while it runs, so the cached figure is the cache's best case
+its 12 queries and by default writes nothing, so the cached figure is the cache's best case
 (every request after the first of each query is served from it); the uncached figure is what a
 query costs whenever a write has just changed the generation, or for a query nobody asked yet.
 With ``--writes-per-second W`` a thread publishes W positions a second in random counties of
 Chongqing (each in its own transaction, straight into the database) while both searches are
 driven: the cached figure is then what the kept answers give while enterprises write (a write
-drops the answers of its region and of the regions containing it, service/positions/search_cache.py).
+drops the answers of its region and of the regions containing it: positions/search_cache.py).
 ``--result FILE`` writes the figures, the date and the load average to a JSON file.
 """
 
