@@ -1,28 +1,36 @@
 """The public position search over HTTP, against a bare FastAPI endpoint in the same run.
 
-Run: ``.venv/bin/python -m bench.bench_search [--positions N] [--concurrency C] [--duration S]``
+Run: ``.venv/bin/python -m bench.bench_search [--positions N] [--concurrency C] [--duration S]
+[--writes-per-second W] [--result FILE]``
 
 Builds a SQLite file in a temporary folder (migrations, reference catalogue, then ``--positions``
 open positions of 300 verified enterprises in 重庆 with Core bulk inserts, their search words
 computed as the service computes them; the FTS5 triggers index them), starts the real app with
 uvicorn on a free port, the same app with the anonymous answers' cache turned off
 (``CHANJIAO_SEARCH_CACHE_ENTRIES=0``) on another, and a bare FastAPI app (one ``def`` endpoint
-returning a small JSON body) on a third; checks that both apps answer every query with the same
-bytes. Then drives each in turn with ``--concurrency`` threads, each with its own keep-alive httpx
-client, for ``--duration`` seconds after a warm-up, and prints requests per second, p50 and p99
-latency for both, and the ratios. The search requests cycle through a mix of queries: text (one and
-two words), region roll-up, industry section, major, minimum pay, the three sort orders, deep pages.
+sending the bytes of the search's first page, the same 20 positions) on a third; checks that
+both apps answer every query with the same bytes. Then drives each in turn with
+``--concurrency`` threads, each with its own keep-alive httpx client, for ``--duration`` seconds
+after a warm-up, and prints requests per second, p50 and p99 latency for both, and the ratios.
+The search requests cycle through a mix of queries: text (one and two words), region roll-up,
+industry section, major, minimum pay, the three sort orders, deep pages.
 
 The load generator shares the machine with the servers (two cores here), so the absolute figures
 are low; the ratio to the bare endpoint is the figure to compare across runs. The bench repeats
-its 12 queries and writes nothing while it runs, so the cached figure is the cache's best case
+its 12 queries and by default writes nothing, so the cached figure is the cache's best case
 (every request after the first of each query is served from it); the uncached figure is what a
 query costs whenever a write has just changed the generation, or for a query nobody asked yet.
+With ``--writes-per-second W`` a thread publishes W positions a second in random counties of
+Chongqing (each in its own transaction, straight into the database) while both searches are
+driven: the cached figure is then what the kept answers give while enterprises write (a write
+drops the answers of its region and of the regions containing it: positions/search_cache.py).
+``--result FILE`` writes the figures, the date and the load average to a JSON file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import socket
@@ -41,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
@@ -229,14 +237,92 @@ def build_database(path: Path, positions: int) -> str:
 
 
 def bare_app() -> FastAPI:
-    """The baseline: FastAPI with one sync endpoint and no database."""
+    """The baseline: FastAPI with one sync endpoint and no database, sending the bytes of the
+    file ``BENCH_BARE_BODY`` names (the search's answer of 20 positions) or a small body."""
     app = FastAPI()
+    path = os.environ.get("BENCH_BARE_BODY")
+    body = Path(path).read_bytes() if path else b'{"data": [], "count": 0}'
 
     @app.get("/bare")
-    def bare() -> dict[str, Any]:
-        return {"data": [], "count": 0}
+    def bare() -> Response:
+        return Response(body, media_type="application/json")
 
     return app
+
+
+class Writer:
+    """Publishes ``per_second`` positions a second in random counties of Chongqing while the
+    search is driven, each in its own short transaction (as enterprises do), straight into the
+    database: the triggers count them as they count the service's writes."""
+
+    def __init__(self, url: str, per_second: float) -> None:
+        self.url = url
+        self.per_second = per_second
+        self.written = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Writer:
+        if self.per_second > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        engine = get_engine(self.url)
+        rng = random.Random(SEED + 1)
+        with Session(engine) as session:
+            counties = chongqing_counties(session)
+            enterprises = [
+                (row[0], row[1])
+                for row in session.execute(
+                    select(col(Organization.id), col(Organization.region_code)).where(
+                        col(Organization.kind) == OrganizationKind.enterprise
+                    )
+                )
+            ]
+        interval = 1 / self.per_second
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            enterprise_id, _ = rng.choice(enterprises)
+            now = datetime.now(UTC)
+            title = f"{rng.choice(TITLES)}新{self.written}"
+            description = "，".join(rng.sample(PHRASES, 3)) + "。"
+            with Session(engine) as session:
+                session.execute(
+                    insert(Position),
+                    [
+                        {
+                            "id": uuid.uuid4(),
+                            "enterprise_id": enterprise_id,
+                            "kind": rng.choice(list(PositionKind)),
+                            "title": title,
+                            "description": description,
+                            "skills": [],
+                            "region_code": rng.choice(counties),
+                            "headcount": 1,
+                            "monthly_pay": 6000.0,
+                            "start_date": date(2027, 3, 1),
+                            "status": PositionStatus.open,
+                            "order_training": False,
+                            "compliance_findings": [],
+                            "published_at": now,
+                            "created_at": now,
+                            "updated_at": now,
+                            "search_title": index_words(title),
+                            "search_body": index_words(description, []),
+                        }
+                    ],
+                )
+                session.commit()
+            self.written += 1
+            next_at += interval
+            self._stop.wait(max(0.0, next_at - time.monotonic()))
+        engine.dispose()
 
 
 def free_port() -> int:
@@ -327,6 +413,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--positions", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per endpoint")
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0.0,
+        help="positions published a second in random counties while the search is driven",
+    )
+    parser.add_argument("--result", type=Path, help="write the figures to this JSON file")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -352,12 +445,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 uncached_port,
                 {**env, "CHANJIAO_SEARCH_CACHE_ENTRIES": "0"},
             ),
-            start_server("bench.bench_search:bare_app", bare_port, env),
         ]
         try:
             search_url = f"http://127.0.0.1:{app_port}/api/v1/positions"
             uncached_url = f"http://127.0.0.1:{uncached_port}/api/v1/positions"
             bare_url = f"http://127.0.0.1:{bare_port}/bare"
+            # The bare endpoint sends the bytes of the same 20 positions the search sends.
+            body_file = Path(folder) / "bare.json"
+            body_file.write_bytes(httpx.get(search_url, timeout=60).content)
+            servers.append(
+                start_server(
+                    "bench.bench_search:bare_app",
+                    bare_port,
+                    {**env, "BENCH_BARE_BODY": str(body_file)},
+                )
+            )
             # Warm-up: jieba's dictionary, the connection pools, SQLite's page cache.
             with httpx.Client(timeout=60) as client:
                 for query in QUERIES:
@@ -372,13 +474,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             drive("warm-up", uncached_url, QUERIES, args.concurrency, 1.0)
             print(
                 f"load: {args.concurrency} threads × {args.duration:g} s per endpoint, "
-                "keep-alive httpx clients, one uvicorn worker each"
+                "keep-alive httpx clients, one uvicorn worker each; "
+                f"{args.writes_per_second:g} positions published a second meanwhile"
             )
-            results = [
-                drive("bare FastAPI", bare_url, [{}], args.concurrency, args.duration),
-                drive("search, cached", search_url, QUERIES, args.concurrency, args.duration),
-                drive("search, no cache", uncached_url, QUERIES, args.concurrency, args.duration),
-            ]
+            load_before = os.getloadavg()
+            results = [drive("bare FastAPI", bare_url, [{}], args.concurrency, args.duration)]
+            with Writer(url, args.writes_per_second) as writer:
+                results.append(
+                    drive("search, cached", search_url, QUERIES, args.concurrency, args.duration)
+                )
+                results.append(
+                    drive(
+                        "search, no cache", uncached_url, QUERIES, args.concurrency, args.duration
+                    )
+                )
+            load_after = os.getloadavg()
         finally:
             for server in servers:
                 server.terminate()
@@ -396,6 +506,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{search.name} / bare: throughput {search.rps / bare.rps:.3f}×, "
             f"p99 latency {search.percentile(0.99) / bare.percentile(0.99):.1f}×, "
             f"median {statistics.median(search.latencies) / statistics.median(bare.latencies):.1f}×"
+        )
+    print(
+        f"positions written meanwhile: {writer.written}; load average {load_before[0]:.2f} "
+        f"before, {load_after[0]:.2f} after"
+    )
+    if args.result is not None:
+        bare = results[0]
+        args.result.parent.mkdir(parents=True, exist_ok=True)
+        args.result.write_text(
+            json.dumps(
+                {
+                    "bench": "search",
+                    "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
+                    "positions": args.positions,
+                    "concurrency": args.concurrency,
+                    "writes_per_second": args.writes_per_second,
+                    "written": writer.written,
+                    "results": {
+                        r.name: {
+                            "requests": len(r.latencies),
+                            "errors": r.errors,
+                            "rps": round(r.rps, 1),
+                            "p50_ms": round(r.percentile(0.5), 1),
+                            "p99_ms": round(r.percentile(0.99), 1),
+                            "ratio_to_bare": round(r.rps / bare.rps, 3),
+                        }
+                        for r in results
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
         )
     return 1 if any(r.errors for r in results) else 0
 

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, pool
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
-from migrations import report_triggers, search_generation
+from migrations import report_triggers, search_generation, search_region_generation
 from models.position import is_search_index_object
 from service.settings import settings
 
@@ -69,11 +69,16 @@ def _run(connection: object) -> None:
         if sqlite:
             report_triggers.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
             search_generation.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
+            search_region_generation.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
         context.run_migrations()
         if sqlite and inspect(connection).has_table("report_change"):
             report_triggers.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
         if sqlite and inspect(connection).has_table(search_generation.TABLE):
-            search_generation.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
+            # Positions count by region once that table exists (migration 0025).
+            regional = inspect(connection).has_table(search_region_generation.TABLE)
+            search_generation.create("sqlite", connection.exec_driver_sql, regional=regional)  # type: ignore[attr-defined]
+            if regional:
+                search_region_generation.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
 
 
 if context.is_offline_mode():

@@ -18,7 +18,7 @@ exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Execute = Callable[[str], Any]
@@ -34,14 +34,20 @@ SOURCES = (
     "major_term",
     "industry",
 )
+# Counted by region instead once migration 0025 has made ``search_region_generation``
+# (migrations/search_region_generation.py): a position's write then changes only the answers
+# of searches whose region contains the position's.
+REGIONAL_SOURCES = ("position", "position_major")
 _OPERATIONS = ("insert", "update", "delete")
-_FUNCTION = "search_generation_count"
+FUNCTION = "search_generation_count"
 COUNTED = "chanjiao.search_counted"
 
 
-def create(dialect: str, execute: Execute) -> None:
+def create(dialect: str, execute: Execute, *, regional: bool = False) -> None:
+    """The triggers; ``regional``: leave out the tables counted by region (see above)."""
+    sources = [t for t in SOURCES if not (regional and t in REGIONAL_SOURCES)]
     if dialect == "sqlite":
-        for table in SOURCES:
+        for table in sources:
             for operation in _OPERATIONS:
                 execute(
                     f"CREATE TRIGGER search_generation_{table}_{operation} "
@@ -54,7 +60,7 @@ def create(dialect: str, execute: Execute) -> None:
     # updated the same row once per row of an executemany, each update walking the versions
     # left by the ones before it: quadratic (200 000 inserted rows took minutes).
     execute(
-        f"CREATE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
         "BEGIN\n"
         f"  IF coalesce(current_setting('{COUNTED}', true), '') <> 'y' THEN\n"
         f"    INSERT INTO {TABLE} (slot, writes) VALUES (pg_backend_pid(), 1)\n"
@@ -64,12 +70,23 @@ def create(dialect: str, execute: Execute) -> None:
         "  RETURN NULL;\n"
         "END $$"
     )
-    for table in SOURCES:
+    create_statement_triggers(execute, sources)
+
+
+def create_statement_triggers(execute: Execute, tables: Sequence[str]) -> None:
+    """PostgreSQL: the tables' triggers calling the counting function (made by :func:`create`)."""
+    for table in tables:
         execute(
             f"CREATE TRIGGER search_generation_{table} "
             f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
         )
+
+
+def drop_statement_triggers(execute: Execute, tables: Sequence[str]) -> None:
+    """PostgreSQL: the tables' triggers only (the counting function stays)."""
+    for table in tables:
+        execute(f"DROP TRIGGER IF EXISTS search_generation_{table} ON {table}")
 
 
 def drop(dialect: str, execute: Execute) -> None:
@@ -80,4 +97,4 @@ def drop(dialect: str, execute: Execute) -> None:
         return
     for table in SOURCES:
         execute(f"DROP TRIGGER IF EXISTS search_generation_{table} ON {table}")
-    execute(f"DROP FUNCTION IF EXISTS {_FUNCTION}()")
+    execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")

@@ -75,6 +75,7 @@ from models.position import (
     PositionMajor,
     PositionMajorClass,
     SearchGeneration,
+    SearchRegionGeneration,
 )
 from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
 from models.security import RefreshToken, ThrottleCounter
@@ -148,6 +149,7 @@ __all__ = [
     "Role",
     "RoundPosition",
     "SearchGeneration",
+    "SearchRegionGeneration",
     "RoundStatus",
     "RoundStudent",
     "SchedulerLease",

@@ -93,6 +93,23 @@ class SearchGeneration(SQLModel, table=True):
     writes: int = Field(default=0, sa_type=BigInteger)
 
 
+class SearchRegionGeneration(SQLModel, table=True):
+    """How many writes have touched the positions of one region (migration 0025): a search's
+    kept answer for region R is current while ``SearchGeneration``'s sum and the sum of these
+    rows over the codes inside R are unchanged; an unfiltered search sums every row.
+
+    Triggers count (migrations/search_region_generation.py) under the position's region code
+    before and after the write; on PostgreSQL each (transaction, region) once, in the slot of its
+    server process. The sums only grow; the nightly compaction folds the slots into slot 0.
+    """
+
+    __tablename__ = "search_region_generation"
+
+    region_code: str = Field(primary_key=True, max_length=6)
+    slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    writes: int = Field(default=0, sa_type=BigInteger)
+
+
 class PositionMajor(SQLModel, table=True):
     """A major a position asks for; a position asking for k majors gives headcount / k to each."""
 

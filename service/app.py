@@ -16,6 +16,7 @@ from service.admission import AdmissionMiddleware
 from service.alliances.router import router as alliances_router
 from service.applications.router import router as applications_router
 from service.audit_log.router import router as audit_router
+from service.auth import operations as auth_operations
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
 from service.demand.router import router as demand_router
@@ -106,6 +107,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # Every admitted request (AdmissionMiddleware) gets a thread when it needs one: threads are
     # never what an admitted request, holding its connection, waits for.
     to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+    auth_operations.dummy_hash()  # before the first login, so that no login takes longer
     scheduler = LeaseScheduler(JOBS) if settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from migrations.search_generation import COUNTED
+from migrations.search_region_generation import COUNTED_PREFIX as REGION_COUNTED
 from models import (
     Cohort,
     DemandForecast,
@@ -316,3 +317,12 @@ def count_writes_anew(session: Session) -> None:
     requests in savepoints; after this, the next write counts again."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT set_config(:name, '', true)"), {"name": COUNTED})
+        # And once per (transaction, region) for the positions (migration 0025): a region can
+        # have been marked only once it has a row.
+        session.execute(
+            text(
+                "SELECT set_config(:prefix || region_code, '', true) "
+                "FROM (SELECT DISTINCT region_code FROM search_region_generation) AS written"
+            ),
+            {"prefix": REGION_COUNTED},
+        )

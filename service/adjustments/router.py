@@ -29,7 +29,7 @@ from service.adjustments.schemas import (
 from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
 from service.fields import Year as YearValue
 from service.http_errors import error_responses
-from service.pagination import PageDep
+from service.page_dep import PageDep
 from service.reports.exporters import file_formats_documented
 
 router = APIRouter(tags=["专业动态调整"])

@@ -14,7 +14,7 @@ from service.applications.schemas import (
     ApplicationsPublic,
 )
 from service.auth.dependencies import CurrentUser, ReadSessionDep, SessionDep, require_roles
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/applications", tags=["岗位申请"])
 

@@ -10,7 +10,7 @@ from service.audit_log import operations
 from service.audit_log.schemas import AuditEntriesPublic, AuditEntryPublic, AuditFilters
 from service.auth.dependencies import ReadSessionDep, require_roles
 from service.http_errors import error_responses
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/audit", tags=["审计"])
 Supervisor = Annotated[User, Depends(require_roles(Role.regulator, Role.admin))]

@@ -225,7 +225,7 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     throttle.check(throttle.LOGIN_PER_ACCOUNT_ADDRESS, pair)
     user = repository.user_named(session, username)
     # Verify even for an unknown user name so the timing does not tell which names exist.
-    valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+    valid = verify_password(password, user.password_hash if user else dummy_hash())
     # An account of an organisation not yet verified answers like a wrong password: otherwise
     # "register, then log in" would tell a fresh user name from a taken one.
     if user is None or not valid or not user.is_active or _awaits_review(session, user):
@@ -407,4 +407,12 @@ def user_for(session: Session, user: User) -> User:
     return user
 
 
-_DUMMY_HASH = hash_password("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so that a login takes as long.
+
+    Made on first use rather than at import (an argon2 hash costs ~0.25 s, which every command
+    importing this module paid); the app makes it at start-up (`service.app.lifespan`), so no
+    login pays it.
+    """
+    return hash_password("not-a-real-password")

@@ -18,7 +18,7 @@ from service.catalog.schemas import (
 )
 from service.deps import ReadSessionDep
 from service.fields import NonBlank
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/catalog", tags=["参考目录"])
 

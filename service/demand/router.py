@@ -15,7 +15,7 @@ from service.demand.schemas import (
     DemandForecastSaved,
     DemandForecastsPublic,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/demand-forecasts", tags=["人才需求发布"])
 

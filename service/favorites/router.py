@@ -18,7 +18,7 @@ from service.favorites.schemas import (
     SavedSearchPublic,
 )
 from service.http_errors import error_responses
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(tags=["收藏与保存的搜索"])
 

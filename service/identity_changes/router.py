@@ -17,7 +17,7 @@ from service.identity_changes.schemas import (
     IdentityChangeRefusal,
     IdentityChangesPublic,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(tags=["机构"])
 

@@ -16,7 +16,7 @@ from service.integration_enterprises.schemas import (
     ReviewIn,
     Status,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/integration-enterprises", tags=["产教融合型企业"])
 

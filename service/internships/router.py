@@ -26,7 +26,7 @@ from service.internships.schemas import (
     LogsPublic,
     MentorsBody,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/internships", tags=["实习与学徒"])
 findings_router = APIRouter(prefix="/internship-findings", tags=["实习与学徒"])

@@ -20,7 +20,7 @@ from service.job_fairs.schemas import (
     RegistrationPublic,
     RegistrationsPublic,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/job-fairs", tags=["双选会"])
 

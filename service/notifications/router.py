@@ -17,7 +17,7 @@ from service.notifications.schemas import (
     PreferencesUpdate,
     ReadAll,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/notifications", tags=["通知"])
 

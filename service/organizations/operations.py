@@ -26,7 +26,7 @@ from models.validators import (
 from service import audit, notifications
 from service.auth import operations as auth
 from service.auth import security
-from service.catalog import operations as catalog
+from service.catalog import regions as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import repository
 from service.organizations.schemas import OrganizationFields, OrganizationUpdate, RegisterRequest

@@ -20,7 +20,7 @@ from service.organizations.schemas import (
     RegisterRequest,
     RegisterResult,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 
 router = APIRouter(prefix="/organizations", tags=["机构"])
 # The account's own: self-registration of an organisation with its first account, and who am I.

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from models import PolicyProfile, Region, RegionPolicy, Role, User
 from rules.adjustment import AdjustmentThresholds
 from service import audit
-from service.catalog import operations as catalog
+from service.catalog import regions as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
 from service.pagination import PageParams
 from service.policy import repository

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from models import Role, User
 from service.auth.dependencies import current_user, require_roles
 from service.deps import ReadSessionDep, SessionDep
-from service.pagination import PageDep
+from service.page_dep import PageDep
 from service.policy import operations
 from service.policy.schemas import PolicyProfilesPublic, RegionPolicyPublic, RegionPolicyUpdate
 

@@ -572,7 +572,7 @@ def search_positions_json(
     anonymous = viewer is None and cache.enabled
     if anonymous:
         key = (filters.model_dump_json(), page.offset, page.page_size, clock.today())
-        generation = search.search_generation(session)
+        generation = search.search_generation(session, filters.region)
         kept = cache.get(key, generation)
         if kept is not None:
             return kept

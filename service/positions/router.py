@@ -9,7 +9,7 @@ from models import PositionStatus, Role, User
 from service.auth.dependencies import OptionalUser, ReadSessionDep, SessionDep, require_roles
 from service.catalog.schemas import MajorResolutionPublic
 from service.db import end_reading
-from service.pagination import PageDep
+from service.page_dep import PageDep
 from service.positions import operations
 from service.positions.schemas import (
     ApprenticeShareReport,

@@ -33,12 +33,13 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 from sqlmodel import Session, col
 
 from matching import search_text
-from models import Position, SearchGeneration
+from models import Position, SearchGeneration, SearchRegionGeneration
 from models.position import SEARCH_FTS_KEY_TABLE, SEARCH_FTS_TABLE, SEARCH_VECTOR_COLUMN
 from service.positions import repository
 
@@ -242,15 +243,36 @@ def _tsquery_params(
     return params
 
 
-def search_generation(session: Session) -> int:
-    """The sum of the writes counted by the search generation's triggers: unchanged since a
-    search was answered means nothing that answer showed or depended on was written."""
-    total = session.execute(select(func.sum(col(SearchGeneration.writes)))).scalar()
-    return int(total or 0)
+def region_code_range(code: str) -> tuple[str, str]:
+    """The codes inside region ``code``, as a range, from the code alone (GB/T 2260: a province
+    ``xx0000`` holds every code starting ``xx``, a city ``xxxx00`` every code starting ``xxxx``,
+    a county only itself; the same ranges as `service.catalog.regions.RegionScope`, checked over
+    the whole catalogue by the tests). No read of the region: the kept-answer path is one query."""
+    prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+    return prefix.ljust(6, "0"), prefix.ljust(6, "9")
+
+
+def search_generation(session: Session, region: str | None = None) -> int:
+    """The writes counted by the search generations' triggers that can change a search of
+    ``region`` (every region when None): the global count (enterprises, catalogues) plus the
+    counts of the positions' regions inside it. Unchanged since a search was answered means
+    nothing that answer showed or depended on was written. Both parts only grow, so their sum
+    changes exactly when one of them does."""
+    regional = select(func.sum(col(SearchRegionGeneration.writes)))
+    if region is not None:
+        low, high = region_code_range(region)
+        regional = regional.where(col(SearchRegionGeneration.region_code).between(low, high))
+    total = session.execute(
+        select(
+            select(func.sum(col(SearchGeneration.writes))).scalar_subquery(),
+            regional.scalar_subquery(),
+        )
+    ).one()
+    return int(total[0] or 0) + int(total[1] or 0)
 
 
 def compact_search_generation(session: Session) -> int:
-    """PostgreSQL: fold the server processes' slots into slot 0, keeping the sum (the nightly
+    """PostgreSQL: fold the server processes' slots into slot 0, keeping the sums (the nightly
     job; the slots of processes that have ended would otherwise accumulate). Returns the slots
     folded. A writer's slot it locks stays until the writer commits: the delete waits for it."""
     if session.get_bind().dialect.name == "sqlite":
@@ -267,7 +289,24 @@ def compact_search_generation(session: Session) -> int:
             .where(col(SearchGeneration.slot) == 0)
             .values(writes=col(SearchGeneration.writes) + sum(counts))
         )
-    return len(counts)
+    by_region: dict[str, int] = {}
+    for code, writes in session.execute(
+        delete(SearchRegionGeneration)
+        .where(col(SearchRegionGeneration.slot) != 0)
+        .returning(col(SearchRegionGeneration.region_code), col(SearchRegionGeneration.writes))
+    ):
+        by_region[code] = by_region.get(code, 0) + writes
+    if by_region:
+        table = SearchRegionGeneration.__table__  # type: ignore[attr-defined]
+        insert_ = pg_insert(table)
+        session.execute(
+            insert_.on_conflict_do_update(
+                index_elements=[table.c.region_code, table.c.slot],
+                set_={"writes": table.c.writes + insert_.excluded.writes},
+            ),
+            [{"region_code": c, "slot": 0, "writes": w} for c, w in sorted(by_region.items())],
+        )
+    return len(counts) + len(by_region)
 
 
 def _public(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:

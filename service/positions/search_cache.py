@@ -4,11 +4,23 @@ A city's search traffic repeats itself: the front page without filters, a handfu
 (护理, 数控), a district's internships. An anonymous answer depends only on its parameters, on
 the local day, and on what is written in the tables the search reads, so it is kept, as the
 JSON bytes that were sent, under its parameters and day together with the search generation it
-was computed at (the sum of writes counted by triggers on those tables, migration 0014). A
-request whose parameters and day match reads the generation (one indexed read) and, when it is
-unchanged, sends the kept bytes: no search query, no serialisation. Any write to a position,
-its majors, an enterprise or a catalogue, by this process, another worker or a command such as
-``chanjiao import``, changes the generation, and the next request computes afresh.
+was computed at. A request whose parameters and day match reads the generation (one indexed
+read) and, when it is unchanged, sends the kept bytes: no search query, no serialisation.
+
+The generation of a search is counted by triggers (migrations 0014 and 0025) and is the sum of
+two parts: the writes to enterprises and catalogues (any of them changes every answer), and the
+writes to positions and their majors *in the search's region* — the codes inside its ``region``
+filter, or every region when it has none (``search.search_generation``). So a position written
+in 沙坪坝区 drops the kept answers of 沙坪坝区, of its city, of Chongqing and of the searches
+without a region, and keeps those of 城口县 or 渝中区. Words are not part of it: a write drops
+the answers of its region whatever their words (a position's old words are not known to the
+trigger without a read; the region alone keeps most district answers while enterprises write).
+Any writer counts — this process, another worker, another host on the same database, a command
+such as ``chanjiao import``.
+
+Staleness bound: none beyond the request itself. The generation is read in the request's own
+transaction before the search runs, so a write committed before a search starts is always in
+its answer, on every process and host reading that database.
 
 The generation is read before the search runs, so an answer computed while a write commits is
 kept under the older generation and is never sent after that write. Signed-in viewers are not

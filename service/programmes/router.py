@@ -13,7 +13,7 @@ from service.auth.dependencies import (
     SessionDep,
     require_roles,
 )
-from service.pagination import PageDep
+from service.page_dep import PageDep
 from service.programmes import operations, outcomes
 from service.programmes.schemas import (
     MAX_YEAR,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from models import Role, User
-from service.catalog import operations as catalog
+from service.catalog import regions as catalog
 from service.errors import Invalid, NotFound, field_detail
 from service.reports import operations, repository
 from service.reports.operations import NATIONAL_CODE, MismatchQuery

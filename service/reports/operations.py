@@ -34,7 +34,7 @@ from rules.adjustment import (
     project_ratio,
 )
 from service import audit
-from service.catalog import operations as catalog
+from service.catalog import regions as catalog
 from service.errors import AppError, Forbidden, Invalid, NotFound, field_detail
 from service.organizations import operations as organizations
 from service.policy import operations as policy

@@ -45,7 +45,7 @@ from service.organizations import repository as organizations_repository
 from service.positions import repository as positions_repository
 
 if TYPE_CHECKING:
-    from service.catalog.operations import RegionScope
+    from service.catalog.regions import RegionScope
 
 
 @dataclass(frozen=True)

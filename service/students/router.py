@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from models import Role, User
 from service.auth.dependencies import ReadSessionDep, SessionDep, require_roles
-from service.pagination import PageDep
+from service.page_dep import PageDep
 from service.students import operations
 from service.students.schemas import (
     ProfileUpdate,

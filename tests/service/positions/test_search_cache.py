@@ -381,3 +381,89 @@ def test_a_write_committed_while_a_search_runs_is_not_hidden_by_its_answer(
         after = httpx.get(f"{base}{URL}", params=WORD, timeout=10).json()
     assert titles(during) == ["钣金技师甲"]
     assert titles(after) == sorted(["钣金技师甲", "钣金技师乙"])
+
+
+# ---------------------------------------------------------------- by region (issue 25.1)
+
+
+def test_a_position_write_counts_only_in_its_region(session: Session) -> None:
+    """A write in 沙坪坝区 (500106, in the city 500100) changes the generations of searches of
+    500106, of its city, of Chongqing and of no region, and not those of 城口县 (500229, in the
+    city 500200) or of 渝中区 (500103, the same city); moving a position counts in both."""
+    enterprise = make_enterprise(session)
+    count_writes_anew(session)
+    regions = ["500106", "500100", "500000", None, "500229", "500200", "500103"]
+    before = {r: positions_search.search_generation(session, r) for r in regions}
+    position = published(session, enterprise, "钣金技师", region_code="500106", majors=["460103"])
+    after = {r: positions_search.search_generation(session, r) for r in regions}
+    changed = sorted(str(r) for r in regions if after[r] != before[r])
+    assert changed == ["500000", "500100", "500106", "None"]
+    count_writes_anew(session)
+    position.region_code = "500229"
+    session.add(position)
+    session.flush()
+    moved = {r: positions_search.search_generation(session, r) for r in regions}
+    changed = sorted(str(r) for r in regions if moved[r] != after[r])
+    assert changed == ["500000", "500100", "500106", "500200", "500229", "None"]
+
+
+def test_region_ranges_from_the_code_are_the_catalogues(session: Session) -> None:
+    """The kept-answer path takes a region's range from its code alone: the same range as the
+    catalogue's scope (by level) for every region in it."""
+    from service.catalog.regions import RegionScope
+
+    rows = session.execute(text("SELECT code, level FROM region")).all()
+    assert len(rows) > 3000
+    wrong = [
+        code
+        for code, level in rows
+        if positions_search.region_code_range(code)
+        != (RegionScope(code, level).low, RegionScope(code, level).high)
+    ]
+    assert wrong == []
+
+
+def test_a_write_in_one_region_keeps_the_answers_of_another(
+    client: TestClient, session: Session
+) -> None:
+    """The kept answer of 城口县 is still sent after an enterprise publishes in 沙坪坝区; the
+    answers of 沙坪坝区 and of the whole city are computed afresh by the next request (staleness
+    bound: none — the generation is read in the request, so a committed write is seen by the
+    next search that starts after it, on any process reading that database)."""
+    _, user = make_enterprise_user(session)
+    cache = cache_of(client)
+    there = {**WORD, "region": "500229"}
+    here = {**WORD, "region": "500106"}
+    for params in (there, here, WORD):
+        assert client.get(URL, params=params).json()["count"] == 0
+    body = {
+        "kind": "job",
+        "title": "钣金技师",
+        "description": "负责钣金件的下料与折弯。",
+        "headcount": 2,
+        "monthly_pay": 6000,
+        "region_code": "500106",
+        "start_date": str(clock.today() + timedelta(days=40)),
+    }
+    created = client.post(URL, json=body, headers=auth_headers(user))
+    assert created.status_code == 201, created.text
+    published_ = client.post(f"{URL}/{created.json()['id']}/publish", headers=auth_headers(user))
+    assert published_.status_code == 200, published_.text
+    hits, stale = cache.stats.hits, cache.stats.stale
+    assert client.get(URL, params=there).json()["count"] == 0
+    assert (cache.stats.hits, cache.stats.stale) == (hits + 1, stale)  # kept, sent again
+    assert titles(client.get(URL, params=here).json()) == ["钣金技师"]
+    assert titles(client.get(URL, params=WORD).json()) == ["钣金技师"]
+    assert (cache.stats.hits, cache.stats.stale) == (hits + 1, stale + 2)
+
+
+def test_compaction_keeps_every_regions_sum(session: Session) -> None:
+    enterprise = make_enterprise(session)
+    published(session, enterprise, "钣金技师", region_code="500106")
+    published(session, enterprise, "钣金技师B", region_code="500229")
+    regions = ["500106", "500229", "500000", None]
+    before = {r: positions_search.search_generation(session, r) for r in regions}
+    operations.compact_search_generation(session)
+    assert {r: positions_search.search_generation(session, r) for r in regions} == before
+    slots = session.execute(text("SELECT DISTINCT slot FROM search_region_generation")).all()
+    assert slots == [(0,)]
