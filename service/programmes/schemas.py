@@ -10,8 +10,7 @@ from models import PartnerKind
 from models.base import MAX_COUNT
 from models.validators import normalize_code
 from service.catalog.schemas import MajorResolutionPublic
-from service.fields import Uscc
-from service.organizations.schemas import UtcDatetime
+from service.fields import InputModel, Uscc, UtcDatetime
 from service.reports.schemas import ReasonPublic
 
 # The years a programme or a cohort may carry: those the bulk import reads (transfer/columns.py).
@@ -19,7 +18,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_PARTNERS = 50
 
 
-class PartnerIn(BaseModel):
+class PartnerIn(InputModel):
     """An enterprise partner of a programme, named by its 统一社会信用代码."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,7 +37,7 @@ class PartnerIn(BaseModel):
         return normalize_code(value)
 
 
-class ProgrammeCreate(BaseModel):
+class ProgrammeCreate(InputModel):
     """A school's run of a catalogue major in one year (enrolment year)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,7 +71,7 @@ class ProgrammeCreate(BaseModel):
         return normalize_code(value) or None if value is not None else None
 
 
-class ProgrammeUpdate(BaseModel):
+class ProgrammeUpdate(InputModel):
     """Changes to a programme; every field optional. ``partners`` replaces the whole list.
 
     An explicit null clears ``enrolled`` or ``practical_hours_share``; on ``year`` and
@@ -145,7 +144,7 @@ class ProgrammesPublic(BaseModel):
     count: int = Field(description="符合条件的记录总数")
 
 
-class CohortPut(BaseModel):
+class CohortPut(InputModel):
     """One graduating cohort of a programme (the school's graduates of the major that year)."""
 
     model_config = ConfigDict(extra="forbid")

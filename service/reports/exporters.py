@@ -12,13 +12,14 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from models import MajorLevel
 from rules.adjustment import ACTION_LABELS, ACTION_ORDER, AdjustmentThresholds
 from service import clock
-from service.export_cells import append_row, csv_cell
+from service.export_cells import append_row, clean_text, csv_cell
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 
@@ -265,9 +266,18 @@ def to_xlsx(report: MismatchReport) -> bytes:
 
 # ---------------------------------------------------------------- HTML
 
+
+def _clean_printed(value: Any) -> Any:
+    if isinstance(value, Markup):  # the charts' SVG: already escaped, stays markup
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
+
+
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=select_autoescape(["html"]),
+    # Every printed value passes the exports' cell rule (control characters removed) first.
+    finalize=_clean_printed,
     trim_blocks=True,
     lstrip_blocks=True,
 )
