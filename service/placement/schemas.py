@@ -141,6 +141,16 @@ class PairPublic(BaseModel):
     position_id: uuid.UUID = Field(description="岗位编号")
 
 
+class AgeSkipPublic(BaseModel):
+    """A choice the run passed over: the student is under 16 and the position an internship or an
+    apprenticeship."""
+
+    student_id: uuid.UUID = Field(description="学生编号")
+    position_id: uuid.UUID = Field(description="岗位编号")
+    reason: str = Field(description="未安排的原因")
+    source: str = Field(description="依据")
+
+
 Side = Literal["organiser", "school", "enterprise", "student"]
 
 
@@ -158,3 +168,7 @@ class ResultsPublic(BaseModel):
     unfilled: dict[str, int] = Field(description="岗位空余名额（本方可见部分）")
     blocking_pairs: list[PairPublic] = Field(description="阻塞对（稳定时为空；仅组织方可见）")
     lottery: dict[str, int] = Field(description="并列学生的抽签号（小者优先；仅组织方可见）")
+    age_skipped: list[AgeSkipPublic] = Field(
+        default_factory=list,
+        description="因学生未满16周岁而未按其志愿安排的实习、学徒岗位（组织方、学校和学生本人可见）",
+    )
