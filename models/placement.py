@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, utcnow
@@ -65,6 +65,12 @@ class PlacementRound(SQLModel, table=True):
     # of that kind: {student_id, kind, held_application_id, reason}.
     skipped: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    # Choices the run passed over because the student is under 16 and the position an internship
+    # or apprenticeship: [{"student_id", "position_id", "reason", "source"}] (issue 28).
+    age_skipped: list[dict[str, str]] = Field(
+        default_factory=list,
+        sa_column=Column(JSONType, nullable=False, server_default=text("'[]'")),
     )
     created_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

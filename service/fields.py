@@ -10,11 +10,19 @@ the role or the clock — is listed with its reason in ``tests/service/security/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import GetJsonSchemaHandler, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -28,6 +36,14 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 # 财税〔2019〕46号 applies from 2019 (enterprises.operations.MIN_YEAR).
 MIN_TAX_YEAR = 2019
 MAX_MONEY_DIGITS = 14  # up to 10^13 yuan (enterprises.schemas), two decimal places
+
+# Control characters no text field may hold: C0 but tab, newline and carriage return (descriptions
+# keep their lines), and DEL. XLSX cannot store them at all (issue 24: a vertical tab in one
+# description made every export of the region a 500); on a page or in a CSV they only hide text.
+CONTROL_CHARACTER_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+"""The same characters in JSON Schema's notation (service/openapi.py states them as a pattern)."""
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_MESSAGE = "含有不允许的控制字符（如垂直制表符、换页符），请删除后重试"
 
 
 @dataclass(frozen=True)
@@ -88,3 +104,46 @@ Money = Annotated[
 ]
 """An amount in yuan, ≥ 0, at most two decimal places: a whole number, or a decimal string such
 as "1234.50" (a JSON number with a fraction is accepted too, but binary fractions are not exact)."""
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored timestamp with its offset: SQLite hands timezone-aware columns back naive, and
+    every timestamp is stored in UTC (``models.base.utcnow``)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+"""A timestamp that always leaves the API with its UTC offset (``…+00:00``), on SQLite as on
+PostgreSQL; every date-time of a response model is one (tests/service/test_datetimes.py)."""
+
+
+def refuse_control_characters(value: str) -> str:
+    """``value`` unchanged, or ``ValueError`` with the Chinese message when it holds a control
+    character (the import's cells and the request bodies share this)."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError(CONTROL_CHARACTER_MESSAGE)
+    return value
+
+
+def _refuse_in(value: Any) -> None:
+    if isinstance(value, str):
+        refuse_control_characters(value)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _refuse_in(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_in(key)
+            _refuse_in(item)
+
+
+class InputModel(BaseModel):
+    """What a person sends — an API body, a page's form, an import's row: no text of it holds a
+    control character, field by field with the Chinese message (issue 24). Every request body
+    derives from it (tests/service/test_control_characters.py)."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        _refuse_in(value)
+        return value

@@ -8,7 +8,6 @@ nothing is buffered to be measured.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,6 +15,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import error_body
+from service.fields import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
 from service.settings import settings
 
 # Swagger UI and ReDoc are served from the installed packages (service/pages/docs.py), with an
@@ -203,10 +203,9 @@ class AllowedMethodsMiddleware:
         await self.app(scope, receive, with_allow)
 
 
-# Control characters a text field may not hold (tab, newline and carriage return may: descriptions
-# keep their lines). XLSX cannot store them at all (issue 24: a vertical tab in one description made
-# every export of the region a 500), and on a page or in a CSV they only hide text.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The request bodies' schemas refuse control characters field by field (service.fields.InputModel);
+# this check is the same rule for the fields a body does not name, which the schemas ignore.
+_CONTROL_CHARACTERS = CONTROL_CHARACTERS
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
@@ -265,7 +264,7 @@ class JsonBodyMiddleware:
                 details = [
                     {
                         "field": field,
-                        "message": "含有不允许的控制字符（如垂直制表符、换页符），请删除后重试",
+                        "message": CONTROL_CHARACTER_MESSAGE,
                     }
                     for field in found[:20]
                 ]

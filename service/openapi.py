@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from service.fields import CONTROL_CHARACTER_CLASS
 from service.http_errors import ErrorBody, error_responses
 
 _UNGATED = ("/healthz", "/readyz")
@@ -53,16 +54,17 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-# What service.middleware.JsonBodyMiddleware refuses in any text of a JSON body: control characters
-# but tab, newline and carriage return.
-_CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+# What every request body refuses in its text (service.fields.InputModel, and
+# service.middleware.JsonBodyMiddleware for fields a body does not name): control characters but
+# tab, newline and carriage return.
+_CONTROL = CONTROL_CHARACTER_CLASS
 NO_CONTROL_CHARACTERS = f"^[^{_CONTROL}]*$"
 # ``\S`` (not blank), which some fields ask for, with the same rule.
 NOT_BLANK = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
 
 
 def _refuse_control_characters(schema: dict[str, Any], components: dict[str, Any]) -> None:
-    """The text fields of JSON request bodies state the rule the middleware enforces, so that a
+    """The text fields of JSON request bodies state the rule their schemas enforce, so that a
     client (and schemathesis) reads it in the schema: a pattern on every free string."""
     seen: set[str] = set()
 

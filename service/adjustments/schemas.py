@@ -9,8 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.base import MAX_COUNT
-from service.fields import MAX_YEAR, MIN_YEAR, NonBlank, RegionCode
-from service.organizations.schemas import UtcDatetime
+from service.fields import MAX_YEAR, MIN_YEAR, InputModel, NonBlank, RegionCode, UtcDatetime
 
 KindValue = Literal["open", "stop", "close", "plan", "upgrade"]
 StatusValue = Literal["draft", "submitted", "returned", "approved", "refused"]
@@ -33,7 +32,7 @@ def _strip(value: str | None) -> str | None:
 # ---------------------------------------------------------------- windows
 
 
-class WindowCreate(BaseModel):
+class WindowCreate(InputModel):
     """A regulator opens the year's window for its region."""
 
     model_config = ConfigDict(extra="forbid")
@@ -71,7 +70,7 @@ class WindowPublic(BaseModel):
 # ---------------------------------------------------------------- proposals
 
 
-class _CaseFields(BaseModel):
+class _CaseFields(InputModel):
     teachers: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="专任教师数")
     dual_qualified_teachers: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="其中双师型教师数"
@@ -133,7 +132,7 @@ class ProposalUpdate(_CaseFields):
     )
 
 
-class Decision(BaseModel):
+class Decision(InputModel):
     """A regulator's comment on an approval or a return (optional on approval)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -146,7 +145,7 @@ class Decision(BaseModel):
         return value.strip()
 
 
-class Refusal(BaseModel):
+class Refusal(InputModel):
     """A refusal needs its reason."""
 
     model_config = ConfigDict(extra="forbid")
@@ -162,7 +161,7 @@ class Refusal(BaseModel):
         return stripped
 
 
-class ReturnForChanges(BaseModel):
+class ReturnForChanges(InputModel):
     """A return needs the comments the school acts on."""
 
     model_config = ConfigDict(extra="forbid")

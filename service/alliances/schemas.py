@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from service.fields import InputModel, UtcDatetime
 
-class AllianceIn(BaseModel):
+
+class AllianceIn(InputModel):
     name: str = Field(min_length=1, max_length=128, description="联合体名称")
     region_code: str = Field(min_length=6, max_length=6, description="所在地区（行政区划代码）")
     park_code: str = Field(min_length=1, max_length=32, description="牵头园区的机构代码")
@@ -37,7 +38,7 @@ class AlliancePublic(BaseModel):
     enterprise_codes: list[str]
     research_institutions: list[str]
     lead_industries: list[str]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class Indicator(BaseModel):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import ApplicationStatus, PositionKind, PositionStatus
+from service.fields import InputModel, UtcDatetime
 
 
 class ApplicationAction(StrEnum):
@@ -21,7 +21,7 @@ class ApplicationAction(StrEnum):
     withdraw = "withdraw"
 
 
-class ApplicationCreate(BaseModel):
+class ApplicationCreate(InputModel):
     """A student's application; applying consents to share name and phone with the enterprise."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,10 +64,10 @@ class ApplicationPublic(BaseModel):
     status: ApplicationStatus = Field(description="申请状态")
     status_label: str = Field(description="申请状态（中文）")
     message: str = Field(description="附言")
-    consent_at: datetime = Field(description="学生同意向该企业提供姓名和手机号的时间")
+    consent_at: UtcDatetime = Field(description="学生同意向该企业提供姓名和手机号的时间")
     consent_recipient: str = Field(description="个人信息的接收方（该岗位的企业）")
-    created_at: datetime = Field(description="投递时间")
-    updated_at: datetime = Field(description="最近更新时间")
+    created_at: UtcDatetime = Field(description="投递时间")
+    updated_at: UtcDatetime = Field(description="最近更新时间")
     job_fair_id: uuid.UUID | None = Field(description="经由的双选会编号（如有）")
     position: ApplicationPosition = Field(description="岗位")
     student: ApplicationStudent = Field(description="学生")

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.fields import UtcDatetime
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class AuditEntryPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID = Field(description="记录编号")
-    at: datetime = Field(description="时间")
+    at: UtcDatetime = Field(description="时间")
     actor_id: uuid.UUID | None = Field(description="操作账户编号（命令行与定时任务为空）")
     actor: str = Field(description="操作者（用户名或 cli / scheduler 等）")
     action: str = Field(description="动作，如 create、update、publish_refused")
@@ -30,12 +32,6 @@ class AuditEntryPublic(BaseModel):
     entity_id: str = Field(description="对象编号")
     before: dict[str, Any] | None = Field(description="修改前")
     after: dict[str, Any] | None = Field(description="修改后")
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        # SQLite hands back naive datetimes; they were stored in UTC.
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class AuditEntriesPublic(BaseModel):

@@ -5,6 +5,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Role
+from service.fields import InputModel
 
 
 class Token(BaseModel):
@@ -14,7 +15,7 @@ class Token(BaseModel):
     expires_in: int = Field(description="访问令牌有效秒数")
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=1, max_length=2048, description="刷新令牌")
@@ -30,7 +31,7 @@ class UserPublic(BaseModel):
     display_name: str | None = Field(description="显示名称")
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(InputModel):
     """A user's change of its own password."""
 
     model_config = ConfigDict(extra="forbid")

@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import MajorLevel
 from service.catalog.schemas import MajorResolutionPublic
-from service.organizations.schemas import UtcDatetime
+from service.fields import InputModel, UtcDatetime
 
 
-class DemandForecastCreate(BaseModel):
+class DemandForecastCreate(InputModel):
     """A headcount the publisher expects to need: of a major or of an occupation, not both."""
 
     model_config = ConfigDict(extra="forbid")

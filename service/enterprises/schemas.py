@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from service.fields import Money
+from service.fields import InputModel, Money
 
 
-class TaxYearIn(BaseModel):
+class TaxYearIn(InputModel):
     qualifying_investment: Money = Field(
         ge=0, le=Decimal("1e13"), decimal_places=2, description="当年兴办职业教育的合规投资额（元）"
     )

@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import OrganizationKind
 from models.validators import normalize_code
-from service.fields import NonBlank
-from service.organizations.schemas import UtcDatetime
+from service.fields import InputModel, NonBlank, UtcDatetime
 
 RequestStatus = Literal["pending", "approved", "refused"]
 
@@ -21,7 +20,7 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() or None
 
 
-class IdentityChangeCreate(BaseModel):
+class IdentityChangeCreate(InputModel):
     """An organisation's request: the identity fields it wants changed, and why."""
 
     model_config = ConfigDict(extra="forbid")
@@ -54,7 +53,7 @@ class IdentityChangeCreate(BaseModel):
         return stripped
 
 
-class IdentityChangeRefusal(BaseModel):
+class IdentityChangeRefusal(InputModel):
     """A regulator's refusal: the reason is required (the organisation reads it)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from service.fields import Money
+from service.fields import InputModel, Money, UtcDatetime
 
 Status = Literal["submitted", "cultivation", "certified", "refused"]
 Decision = Literal["cultivation", "certified", "refused"]
@@ -22,15 +21,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
-def as_utc(value: datetime) -> datetime:
-    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
-
-
-class ApplicationIn(BaseModel):
+class ApplicationIn(InputModel):
     """企业申报产教融合型企业所填的佐证数据。"""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -45,7 +36,7 @@ class ApplicationIn(BaseModel):
     statement: str = Field(default="", max_length=4000, description="情况说明")
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(InputModel):
     """监管部门的审核决定。"""
 
     model_config = ConfigDict(str_strip_whitespace=True)

@@ -28,6 +28,7 @@ from models.base import utcnow
 from service import audit, notifications
 from service.catalog import operations as catalog
 from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, field_detail
+from service.fields import as_utc
 from service.lists import repository
 from service.lists.schemas import (
     IndustryRow,
@@ -37,7 +38,6 @@ from service.lists.schemas import (
     PolicyMeasure,
     RegionList,
     TalentDemandRow,
-    as_utc,
 )
 from service.organizations import operations as organizations
 from service.reports import operations as reports

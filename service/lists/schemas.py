@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from rules.small_numbers import Count
-
-
-def as_utc(value: datetime) -> datetime:
-    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+from service.fields import InputModel, UtcDatetime
 
 ListKind = Literal["talent-demand", "industry", "policy-support"]
 ListFormat = Literal["json", "csv", "xlsx", "html"]
@@ -82,7 +74,7 @@ class RegionList(BaseModel):
     region: str = Field(description="行政区划代码")
     region_name: str = Field(description="地区名称")
     year: int = Field(description="年份")
-    generated_at: datetime = Field(description="生成时间（发布版本为拟稿时冻结的时间）")
+    generated_at: UtcDatetime = Field(description="生成时间（发布版本为拟稿时冻结的时间）")
     status: ListStatus = Field(
         default="live",
         description="published：已发布版本；draft：草稿版本；live：按平台当前数据实时计算（尚未发布）",
@@ -112,7 +104,7 @@ class ListVersionPublic(BaseModel):
     publisher: str | None = Field(description="发布部门")
 
 
-class MeasureIn(BaseModel):
+class MeasureIn(InputModel):
     """新增一项支持措施。"""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -144,7 +136,7 @@ MeasureText = Annotated[str, Field(min_length=2, max_length=200)]
 DocumentNumber = Annotated[str, Field(min_length=2, max_length=100)]
 
 
-class MeasureUpdate(BaseModel):
+class MeasureUpdate(InputModel):
     """修改一项支持措施（只填要改的字段）。"""
 
     model_config = ConfigDict(str_strip_whitespace=True)

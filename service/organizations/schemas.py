@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import OrganizationKind, OrganizationStatus
 from models.base import MAX_COUNT
 from models.validators import normalize_code
-from service.fields import Documented, NonNegative, Password, RegionCode
+from service.fields import Documented, InputModel, NonNegative, Password, RegionCode, UtcDatetime
 
 SchoolLevel = Annotated[str, Documented(enum=["中职", "高职专科", "职教本科"])]
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-"""A timestamp that always leaves the API with its UTC offset, on SQLite as on PostgreSQL."""
 
 
 def _strip(value: str | None) -> str | None:
@@ -31,7 +21,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() or None
 
 
-class OrganizationFields(BaseModel):
+class OrganizationFields(InputModel):
     """The fields an organisation gives about itself (self-registration uses exactly these)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,7 +77,7 @@ class OrganizationCreate(OrganizationFields):
     is_integration_enterprise: bool = Field(default=False, description="是否产教融合型企业")
 
 
-class OrganizationUpdate(BaseModel):
+class OrganizationUpdate(InputModel):
     """Changes to an organisation; kind and code are its identity and do not change."""
 
     model_config = ConfigDict(extra="forbid")
@@ -139,7 +129,7 @@ class OrganizationsPublic(BaseModel):
     count: int = Field(description="符合条件的机构总数")
 
 
-class RegisterRequest(BaseModel):
+class RegisterRequest(InputModel):
     """Self-registration of an enterprise or a school with its first account."""
 
     model_config = ConfigDict(extra="forbid")

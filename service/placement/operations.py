@@ -44,7 +44,7 @@ from models import (
     User,
 )
 from models.base import POSITION_KIND_LABELS, utcnow
-from service import audit, notifications
+from service import audit, notifications, posting_rules
 from service import position_access as access
 from service.applications import operations as applications
 from service.errors import Conflict, Forbidden, Invalid, NotFound, field_detail
@@ -52,6 +52,7 @@ from service.organizations import operations as organizations
 from service.placement import repository, scoring
 from service.placement.schemas import (
     SEED_MAX,
+    AgeSkipPublic,
     AssignmentPublic,
     ChoicesIn,
     ChoicesPublic,
@@ -491,16 +492,54 @@ def skip_held(
     return kept, [skipped[key] for key in sorted(skipped, key=lambda k: (str(k[0]), k[1]))]
 
 
+def _age_skips(
+    session: Session,
+    row: PlacementRound,
+    positions: list[Position],
+    choices: dict[uuid.UUID, list[uuid.UUID]],
+) -> list[dict[str, str]]:
+    """The choices of students under 16 for internships and apprenticeships, which the run passes
+    over, each with the reason and its source; kept on ``row`` (issue 28: not skipped silently)."""
+    born = repository.birth_dates(session, row.id)
+    by_id = {p.id: p for p in positions}
+    skipped: list[dict[str, str]] = []
+    for student_id in sorted(born):
+        for position_id in choices.get(student_id, []):
+            position = by_id.get(position_id)
+            if position is None:
+                continue
+            finding = posting_rules.student_age_check(
+                str(position.kind), born[student_id], position.start_date
+            )
+            if finding is not None:
+                skipped.append(
+                    {
+                        "student_id": str(student_id),
+                        "position_id": str(position_id),
+                        "reason": finding.message,
+                        "source": finding.source,
+                    }
+                )
+    row.age_skipped = skipped
+    return skipped
+
+
 def build_instance(
     session: Session, row: PlacementRound, choices: dict[uuid.UUID, list[uuid.UUID]] | None = None
 ) -> PlacementInstance:
     """The round as the solver's plain data; ids are the UUIDs' text, listed in id order.
-    ``choices`` (default: the stored ones) are the students' lists after :func:`skip_held`."""
+    ``choices`` (default: the stored ones) are the students' lists after :func:`skip_held`; a
+    student's choices of positions its age bars are left out (``row.age_skipped`` says which)."""
     positions = repository.round_positions(session, row.id)
     taken = repository.placed_elsewhere(session, row.id, [p.id for _, p in positions])
     rankings = repository.all_rankings(session, row.id)
     if choices is None:
         choices = repository.all_choices(session, row.id)
+    skipped = _age_skips(session, row, [p for _, p in positions], choices)
+    passed_over = {(uuid.UUID(s["student_id"]), uuid.UUID(s["position_id"])) for s in skipped}
+    choices = {
+        sid: [p for p in chosen if (sid, p) not in passed_over] for sid, chosen in choices.items()
+    }
 
     def ranking(position_id: uuid.UUID) -> list[str | list[str]]:
         groups: list[list[str]] = []
@@ -711,6 +750,13 @@ def _results(
             for item in row.skipped
             if side != "enterprise"
             and (visible is None or uuid.UUID(item["student_id"]) in visible)
+        ],
+        # The reason names the student's age: the enterprise side does not read it.
+        age_skipped=[
+            AgeSkipPublic(**skip)
+            for skip in row.age_skipped
+            if side != "enterprise"
+            and (visible is None or uuid.UUID(skip["student_id"]) in visible)
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
@@ -89,6 +90,16 @@ def round_students(session: Session, round_id: uuid.UUID) -> list[tuple[uuid.UUI
         .order_by(col(Student.id))
     )
     return [(sid, school) for sid, school in rows]
+
+
+def birth_dates(session: Session, round_id: uuid.UUID) -> dict[uuid.UUID, date]:
+    """The birth dates the schools entered for the invited students (those with one)."""
+    rows = session.execute(
+        select(col(Student.id), col(Student.birth_date))
+        .join(RoundStudent, col(RoundStudent.student_id) == col(Student.id))
+        .where(col(RoundStudent.round_id) == round_id, col(Student.birth_date).is_not(None))
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 def student_count(session: Session, round_id: uuid.UUID) -> int:

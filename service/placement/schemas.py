@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from models.base import MAX_COUNT
-from service.organizations.schemas import UtcDatetime
+from service.fields import InputModel, UtcDatetime
 
 MAX_ROUND_POSITIONS = 2000
 MAX_ROUND_STUDENTS = 50_000
@@ -16,7 +16,7 @@ MAX_CHOICES = 50
 SEED_MAX = 2**31 - 1
 
 
-class RoundPositionIn(BaseModel):
+class RoundPositionIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     position_id: uuid.UUID = Field(description="岗位编号（已发布的学徒或实习岗位）")
@@ -25,14 +25,14 @@ class RoundPositionIn(BaseModel):
     )
 
 
-class EnterpriseCapacityIn(BaseModel):
+class EnterpriseCapacityIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     enterprise_id: uuid.UUID = Field(description="企业编号")
     capacity: int = Field(ge=0, le=MAX_COUNT, description="该企业本轮各岗位合计最多接收人数")
 
 
-class SchoolQuotaIn(BaseModel):
+class SchoolQuotaIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     school_id: uuid.UUID = Field(description="学校编号")
@@ -40,7 +40,7 @@ class SchoolQuotaIn(BaseModel):
     limit: int = Field(ge=0, le=MAX_COUNT, description="该校学生在该企业最多人数")
 
 
-class RoundCreate(BaseModel):
+class RoundCreate(InputModel):
     """A new round: the invited positions and students, the deadline for students' choices."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,7 +64,7 @@ class RoundCreate(BaseModel):
     )
 
 
-class ChoicesIn(BaseModel):
+class ChoicesIn(InputModel):
     """A student's ranked list: the first position is the most wanted."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,7 +72,7 @@ class ChoicesIn(BaseModel):
     position_ids: list[uuid.UUID] = Field(max_length=MAX_CHOICES, description="志愿顺序")
 
 
-class RankingIn(BaseModel):
+class RankingIn(InputModel):
     """An enterprise's ranking of one position's applicants, or a request for the recommender's."""
 
     model_config = ConfigDict(extra="forbid")
@@ -152,6 +152,16 @@ class SkippedPublic(BaseModel):
     reason: str = Field(description="跳过原因（中文）")
 
 
+class AgeSkipPublic(BaseModel):
+    """A choice the run passed over: the student is under 16 and the position an internship or an
+    apprenticeship."""
+
+    student_id: uuid.UUID = Field(description="学生编号")
+    position_id: uuid.UUID = Field(description="岗位编号")
+    reason: str = Field(description="未安排的原因")
+    source: str = Field(description="依据")
+
+
 Side = Literal["organiser", "school", "enterprise", "student"]
 
 
@@ -172,4 +182,8 @@ class ResultsPublic(BaseModel):
     skipped: list[SkippedPublic] = Field(
         default_factory=list,
         description="已持有同类已接受岗位、该类志愿未参加分配的学生（本方可见部分）",
+    )
+    age_skipped: list[AgeSkipPublic] = Field(
+        default_factory=list,
+        description="因学生未满16周岁而未按其志愿安排的实习、学徒岗位（组织方、学校和学生本人可见）",
     )

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.fields import InputModel
+
 
 class PolicyProfilePublic(BaseModel):
     """A stored set of warning thresholds and the policy source of each rule."""
@@ -21,7 +23,7 @@ class PolicyProfilesPublic(BaseModel):
     count: int = Field(description="政策配置总数")
 
 
-class RegionPolicyUpdate(BaseModel):
+class RegionPolicyUpdate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     profile: str = Field(min_length=1, max_length=32, description="要采用的政策配置编号")

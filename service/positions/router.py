@@ -106,7 +106,9 @@ def read_position(
     return PositionPublic.from_view(operations.read_position(session, viewer, position_id))
 
 
-@router.patch("/{position_id}", response_model=PositionSaved)
+# ``:uuid`` keeps /positions/mine and /positions/compliance-findings (read-only) from having
+# the shape of this route: their 405 named PATCH in its Allow (issue 24).
+@router.patch("/{position_id:uuid}", response_model=PositionSaved)
 def update_position(
     session: SessionDep, actor: Enterprise, position_id: uuid.UUID, body: PositionUpdate
 ) -> PositionSaved:

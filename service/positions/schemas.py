@@ -13,8 +13,7 @@ from models import MajorLevel, Position, PositionKind, PositionStatus
 from models.base import MAX_COUNT, POSITION_KIND_LABELS, POSITION_STATUS_LABELS
 from service import clock
 from service.catalog.schemas import MajorResolutionPublic
-from service.fields import Documented
-from service.organizations.schemas import UtcDatetime
+from service.fields import Documented, InputModel, UtcDatetime
 
 PAST_CLOSING_LABEL = "已截止"
 
@@ -44,7 +43,7 @@ def _clean_list(values: list[str] | None, max_length: int, label: str) -> list[s
     return cleaned
 
 
-class _PositionFields(BaseModel):
+class _PositionFields(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("title", check_fields=False)

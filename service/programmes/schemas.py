@@ -11,8 +11,7 @@ from models.base import MAX_COUNT
 from models.validators import normalize_code
 from rules.small_numbers import Count
 from service.catalog.schemas import MajorResolutionPublic
-from service.fields import Uscc
-from service.organizations.schemas import UtcDatetime
+from service.fields import InputModel, Uscc, UtcDatetime
 from service.reports.schemas import ReasonPublic
 
 # The years a programme or a cohort may carry: those the bulk import reads (transfer/columns.py).
@@ -20,7 +19,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_PARTNERS = 50
 
 
-class PartnerIn(BaseModel):
+class PartnerIn(InputModel):
     """An enterprise partner of a programme, named by its 统一社会信用代码."""
 
     model_config = ConfigDict(extra="forbid")
@@ -39,7 +38,7 @@ class PartnerIn(BaseModel):
         return normalize_code(value)
 
 
-class ProgrammeCreate(BaseModel):
+class ProgrammeCreate(InputModel):
     """A school's run of a catalogue major in one year (enrolment year)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -73,7 +72,7 @@ class ProgrammeCreate(BaseModel):
         return normalize_code(value) or None if value is not None else None
 
 
-class ProgrammeUpdate(BaseModel):
+class ProgrammeUpdate(InputModel):
     """Changes to a programme; every field optional. ``partners`` replaces the whole list.
 
     An explicit null clears ``enrolled`` or ``practical_hours_share``; on ``year`` and
@@ -146,7 +145,7 @@ class ProgrammesPublic(BaseModel):
     count: int = Field(description="符合条件的记录总数")
 
 
-class CohortPut(BaseModel):
+class CohortPut(InputModel):
     """One graduating cohort of a programme (the school's graduates of the major that year)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from models import MajorLevel
 from rules.adjustment import ACTION_LABELS, ACTION_ORDER, AdjustmentThresholds
 from service import clock
-from service.export_cells import append_row, csv_cell
+from service.export_cells import append_row, clean_text, csv_cell
 from service.reports import charts
 from service.reports.schemas import MismatchReport, MismatchRow, ReportFormat
 
@@ -277,11 +277,21 @@ def to_xlsx(report: MismatchReport) -> bytes:
 # ---------------------------------------------------------------- HTML
 
 
+def _clean_printed(value: Any) -> Any:
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):  # the charts' SVG: already escaped, stays markup
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
+
+
 @cache
 def _templates() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     templates = Environment(
+        # Every printed value passes the exports' cell rule (control characters removed) first.
+        finalize=_clean_printed,
         loader=FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
 from rules import labels
 from rules.small_numbers import Count
+from service.fields import UtcDatetime
 
 ReportFormat = Literal["json", "csv", "xlsx", "html"]
 SMALL = "；不足5人时为“<5”（小数保护）"
@@ -102,7 +102,7 @@ class MismatchReport(BaseModel):
     profile_source: Literal["own", "inherited", "default", "override"] = Field(
         description="配置来源：own 本地区 / inherited 上级地区 / default 全国默认 / override 指定"
     )
-    generated_at: datetime = Field(description="生成时间")
+    generated_at: UtcDatetime = Field(description="生成时间")
     summary: dict[str, int] = Field(description="各调整建议的专业数")
     rows: list[MismatchRow] = Field(description="各专业，最紧急的在前")
     figures_source: Literal["aggregates", "direct"] = Field(
@@ -112,7 +112,7 @@ class MismatchReport(BaseModel):
             "数字与直接计算相同） / direct 直接按明细计算（汇总表尚未生成或待刷新的地区过多时）"
         ),
     )
-    aggregates_refreshed_at: datetime | None = Field(
+    aggregates_refreshed_at: UtcDatetime | None = Field(
         default=None, description="汇总表最近刷新时间（直接计算时为空）"
     )
     pending_changes: int = Field(
@@ -192,4 +192,4 @@ class AggregatesRefresh(BaseModel):
 
     mode: Literal["full", "incremental"] = Field(description="full 全量重建 / incremental 增量")
     pairs: int = Field(description="本次重算的（地区, 年份）数（增量时）")
-    refreshed_at: datetime = Field(description="刷新时间")
+    refreshed_at: UtcDatetime = Field(description="刷新时间")

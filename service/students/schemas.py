@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from models import PositionKind
 from service.catalog.schemas import MajorResolutionPublic
+from service.fields import InputModel, UtcDatetime
 
 PHONE_PATTERN = r"^\+?[0-9][0-9-]{6,19}$"
 MIN_YEAR = 1990
@@ -22,7 +23,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 
 
-class StudentCreate(BaseModel):
+class StudentCreate(InputModel):
     """A student a school registers; the account is created with it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +44,7 @@ class StudentCreate(BaseModel):
     )
 
 
-class StudentUpdate(BaseModel):
+class StudentUpdate(InputModel):
     """A school's edit of its student; every field optional."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,7 +58,7 @@ class StudentUpdate(BaseModel):
     preferred_regions: list[RegionCode] | None = Field(default=None, max_length=20)
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(InputModel):
     """What a student edits of its own profile."""
 
     model_config = ConfigDict(extra="forbid")
@@ -96,7 +97,7 @@ class StudentPublic(BaseModel):
     preferred_kinds: list[PositionKind] = Field(description="意向岗位类型")
     introduction: str = Field(description="自我介绍")
     username: str | None = Field(description="登录用户名")
-    updated_at: datetime = Field(description="更新时间")
+    updated_at: UtcDatetime = Field(description="更新时间")
 
 
 class StudentsPublic(BaseModel):

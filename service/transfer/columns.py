@@ -23,6 +23,7 @@ from models.base import (
     POSITION_STATUS_LABELS,
 )
 from models.validators import normalize_code, uscc_check_character
+from service.fields import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
 
 
 class TransferKind(StrEnum):
@@ -58,10 +59,17 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 
 
+def _refuse_control_characters(value: str) -> None:
+    # The request bodies' rule (service.fields.InputModel), with the same message.
+    if CONTROL_CHARACTERS.search(value):
+        raise CellError(CONTROL_CHARACTER_MESSAGE)
+
+
 def text(max_length: int | None = None) -> Parser:
     def parse(value: str) -> str:
         if max_length is not None and len(value) > max_length:
             raise CellError(f"长度不能超过{max_length}个字符（实际{len(value)}个）")
+        _refuse_control_characters(value)
         return value
 
     return parse
@@ -181,6 +189,7 @@ def items(max_length: int = 64, max_items: int = 50, *, as_code: bool = False) -
     """A ``;``-separated list (a full-width ； works too); empty items are dropped, repeats too."""
 
     def parse(value: str) -> list[str]:
+        _refuse_control_characters(value)
         parts = [part.strip() for part in _LIST_SPLIT.split(value)]
         if as_code:
             parts = [normalize_code(part) for part in parts]

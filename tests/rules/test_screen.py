@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from rules.review import read_corpus
 from rules.screen import (
     ComplianceRules,
     Finding,
@@ -559,3 +560,58 @@ def test_skills_are_screened() -> None:
 
 def test_education_rules_read_only_postings_open_to_vocational_students() -> None:
     assert check(kind="job", description="只招本科", open_to_vocational=False) == []
+
+
+# Issue 28: the held-out misses of the first measurement and phrasings written afterwards, before
+# the rules were changed (12 of their 21 unfair ones were missed then).
+LATER_MISSES = [
+    ("需提供乙肝检测报告", "健康歧视", "blocking"),
+    ("须提交两对半化验单", "健康歧视", "blocking"),
+    ("乙肝五项检查结果正常者优先", "健康歧视", "blocking"),
+    ("入职需出具乙肝表面抗原阴性证明", "健康歧视", "blocking"),
+    ("40岁以上勿扰", "年龄限制", "warning"),
+    ("35周岁以上请勿投递", "年龄限制", "warning"),
+    ("超过45岁不予考虑", "年龄限制", "warning"),
+    ("年龄大于30岁的免谈", "年龄限制", "warning"),
+    ("欢迎15周岁以上学生", "童工年龄", "blocking"),  # under 16: 禁止使用童工规定
+    ("14周岁以上学生可来实习", "童工年龄", "blocking"),
+    ("入职两年内不考虑生育", "婚育歧视", "blocking"),
+    ("身体有残疾的请勿应聘", "残疾歧视", "blocking"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "category", "severity"), LATER_MISSES)
+def test_later_phrasings_draw_their_finding(phrase: str, category: str, severity: str) -> None:
+    findings = check(kind="internship", description=f"招聘包装工3名，{phrase}，包吃住。")
+    assert [(f.category, f.severity) for f in findings] == [(category, severity)]
+    assert findings[0].source
+
+
+@pytest.mark.parametrize(
+    "fair",
+    [
+        "无需提供乙肝检测报告",
+        "不要求提供乙肝检测结果",
+        "孕期女职工不安排夜班和加班",
+        "16周岁以下勿扰",
+        "为6-12岁学生提供课后辅导",
+        "欢迎18周岁以上学生",
+        "45岁以上员工同样适用带薪年假",
+    ],
+)
+def test_later_fair_wordings_draw_nothing(fair: str) -> None:
+    assert check(kind="internship", description=f"招聘包装工3名，{fair}，包吃住。") == []
+
+
+def test_the_corpus_meets_the_aim_on_the_whole_and_on_the_held_out_third() -> None:
+    """Issue 28's aim, measured as ``make bench BENCH=screen`` measures it: recall ≥ 0.98 and
+    false alarms ≤ 1 % on the whole corpus and on the third held out while tuning."""
+    from bench.bench_screen import CORPUS, held_out, rule_flags
+
+    rows = read_corpus(CORPUS)
+    for part in (rows, [row for row in rows if held_out(row)]):
+        flags = [flag for flag, _ in rule_flags(part, RULES)]
+        unfair = [flag for flag, row in zip(flags, part, strict=True) if row.unfair]
+        fair = [flag for flag, row in zip(flags, part, strict=True) if not row.unfair]
+        assert sum(unfair) / len(unfair) >= 0.98
+        assert sum(fair) / len(fair) <= 0.01

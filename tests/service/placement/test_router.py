@@ -25,6 +25,7 @@ from models import (
     Student,
     User,
 )
+from service import clock
 from tests.factories import (
     auth_headers,
     make_enterprise,
@@ -586,3 +587,35 @@ def test_students_holding_a_place_of_the_kind_are_skipped(client: TestClient, wo
     assert other["skipped"] == []
     theirs = client.get(f"{URL}/{rid}/results", headers=w.h(w.enterprise_user)).json()
     assert theirs["skipped"] == []
+
+
+def test_a_student_under_16_is_skipped_with_the_reason(client: TestClient, world: World) -> None:
+    """Issue 28: a student under 16 chose an internship; the run passes over that choice, says so
+    with the reason and its source, and the place goes to the next student."""
+    w = world
+    young = w.students[0]
+    today = clock.today()
+    young.birth_date = today.replace(year=today.year - 14)
+    w.session.add(young)
+    w.session.flush()
+    rid = create(client, w)["id"]
+    assert choose(client, w, rid, 0, w.lathe).status_code == 200
+    assert choose(client, w, rid, 1, w.lathe).status_code == 200
+    assert rank(client, w, rid, w.lathe, [sid(w, 0), sid(w, 1)]).status_code == 200
+    close_deadline(w, rid)
+
+    body = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert body["assignments"] == [{"student_id": sid(w, 1), "position_id": str(w.lathe.id)}]
+    assert sid(w, 0) in body["unassigned"]
+    [skipped] = body["age_skipped"]
+    assert (skipped["student_id"], skipped["position_id"]) == (sid(w, 0), str(w.lathe.id))
+    assert "未满16周岁" in skipped["reason"]
+    assert "禁止使用童工规定" in skipped["source"]
+    # The student and its school read it; the enterprise does not learn the student's age.
+    own = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[0])).json()
+    assert [s["position_id"] for s in own["age_skipped"]] == [str(w.lathe.id)]
+    school = client.get(f"{URL}/{rid}/results", headers=w.h(w.school_user)).json()
+    assert len(school["age_skipped"]) == 1
+    enterprise = client.get(f"{URL}/{rid}/results", headers=w.h(w.enterprise_user)).json()
+    assert enterprise["age_skipped"] == []
+    assert _applications(w).keys() == {(w.students[1].id, w.lathe.id)}

@@ -475,7 +475,7 @@ def _api_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute
     found = []
     for route in routes:
         if isinstance(route, APIRoute):
-            found.append((prefix + route.path, route))
+            found.append((prefix + route.path_format, route))
         elif (router := getattr(route, "original_router", None)) is not None:
             found += _api_routes(router.routes, prefix + route.include_context.prefix)
     return found

@@ -196,3 +196,82 @@ def test_a_20_mb_cell_comes_back_as_a_short_error(
 
 def readers_content_type() -> str:
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _resident(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise LookupError("VmRSS")  # pragma: no cover
+
+
+@pytest.mark.slow
+def test_a_served_process_returns_to_idle_after_rejected_bombs(
+    fresh_db_url: str, tmp_path: Path
+) -> None:
+    """A real ``chanjiao serve``: its resident memory while refusing an XLSX bomb stays within
+    200 MB of the idle level, and comes back near it afterwards (issue 24 point 2: memory stayed
+    at 1.7 GB after the audit's bombs)."""
+    import threading
+
+    import httpx
+
+    from service.db import session_scope
+    from tests.browser.harness import free_port, start_server, wait_until_up
+    from tests.factories import PASSWORD
+
+    with session_scope(fresh_db_url) as session:
+        make_user(session, Role.regulator, username="bomb-regulator")
+    bombs = [
+        _xlsx(tmp_path / "cell.xlsx", _one_cell(64 * MB)),
+        _xlsx(tmp_path / "sst.xlsx", _rows(1), {readers._SHARED_STRINGS: _shared(2_000_000)}),
+        _xlsx(tmp_path / "rows.xlsx", _rows(readers.MAX_ROWS + 10)),
+    ]
+    port, log = free_port(), tmp_path / "serve.log"
+    server = start_server(fresh_db_url, port, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server, log)
+        with httpx.Client(base_url=f"{url}/api/v1", timeout=120) as http:
+            token = http.post(
+                "/auth/token", data={"username": "bomb-regulator", "password": PASSWORD}
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+
+            def upload(name: str, data: bytes) -> httpx.Response:
+                return http.post(
+                    "/imports/organizations?dry_run=true",
+                    files={"file": (name, data, readers_content_type())},
+                    headers=headers,
+                )
+
+            # Warm: the import's modules loaded, one small file read.
+            small = Workbook()
+            small.active.append(["code", "name", "kind", "region_code"])
+            buffer = io.BytesIO()
+            small.save(buffer)
+            upload("small.xlsx", buffer.getvalue())
+            time.sleep(1)
+            idle = _resident(server.pid)
+            for bomb in bombs:
+                peak = [idle]
+                done = threading.Event()
+
+                def sample(found: list[int] = peak, stop: threading.Event = done) -> None:
+                    while not stop.is_set():
+                        found[0] = max(found[0], _resident(server.pid))
+                        time.sleep(0.02)
+
+                sampler = threading.Thread(target=sample)
+                sampler.start()
+                response = upload(bomb.name, bomb.read_bytes())
+                done.set()
+                sampler.join()
+                assert response.status_code == 422, (bomb.name, response.text[:300])
+                assert peak[0] - idle < 200 * MB, (bomb.name, (peak[0] - idle) // MB)
+                time.sleep(1)
+                after = _resident(server.pid)
+                assert after - idle < 30 * MB, (bomb.name, (after - idle) // MB)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

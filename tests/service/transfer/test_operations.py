@@ -381,6 +381,29 @@ def test_students_preferred_regions_must_exist(session: Session) -> None:
     assert problems_of(error) == [(2, "preferred_regions", "行政区划代码不存在：123456、999999")]
 
 
+def test_students_carry_their_birth_date_and_a_bad_one_is_not_echoed(session: Session) -> None:
+    """Issue 28: the school's import carries 出生日期 (the under-16 rule reads it); a bad date is a
+    row problem whose value stays masked (personal data)."""
+    load(session, TransferKind.organizations, TransferKind.programmes)
+    headers = ["学校标识码", "学号", "专业代码", "毕业年份", "出生日期"]
+    for file_format in ("csv", "xlsx"):
+        rows = [[S1, f"B-{file_format}", "510203", "2026", "2010年3月1日"]]
+        run(session, TransferKind.students, import_file_bytes(headers, rows, file_format))
+        student = session.exec(
+            select(Student).where(col(Student.student_no) == f"B-{file_format}")
+        ).one()
+        assert student.birth_date == date(2010, 3, 1)
+    with pytest.raises(ImportInvalid) as error:
+        run(
+            session,
+            TransferKind.students,
+            import_file_bytes(headers, [[S1, "B-bad", "510203", "2026", "2010-02-30"]]),
+        )
+    [problem] = error.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "birth_date", "****-**-**")
+    assert problem.message == "出生日期日期不存在"
+
+
 def test_rows_of_another_organisation_are_bad_rows_for_a_member(session: Session) -> None:
     load(session, TransferKind.organizations)
     owner = repository.organizations_by_code(session, [E2])[E2]
