@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.fields import InputModel
 from service.notifications.schemas import UtcDatetime
 from service.positions.schemas import PositionPublic, PositionSearch
 
@@ -29,7 +30,7 @@ class FavoritesPage(BaseModel):
     count: int = Field(description="收藏总数")
 
 
-class SavedSearchCreate(BaseModel):
+class SavedSearchCreate(InputModel):
     """A search kept under a name: the filters of the position search, as searched."""
 
     model_config = ConfigDict(extra="forbid")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models import InternshipStatus, PositionKind
+from service.fields import InputModel, UtcDatetime
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Text2000 = Annotated[str, Field(max_length=2000)]
@@ -100,7 +101,7 @@ class AgreementTerms(BaseModel):
         return self
 
 
-class AgreementUpdate(BaseModel):
+class AgreementUpdate(InputModel):
     """Changed clauses (any subset); a change clears every confirmation."""
 
     model_config = ConfigDict(extra="forbid")
@@ -124,7 +125,7 @@ class AgreementUpdate(BaseModel):
     disputes: Text2000 | None = Field(default=None, description="争议处理")
 
 
-class ConfirmBody(BaseModel):
+class ConfirmBody(InputModel):
     """Who confirms: the caller's own party; the school records the guardian's consent
     (``party`` = guardian, with the guardian's name and relation)."""
 
@@ -144,11 +145,11 @@ class Confirmation(BaseModel):
     party_label: str = Field(description="协议方（中文）")
     required: bool = Field(description="是否须确认")
     confirmed: bool = Field(description="是否已确认")
-    confirmed_at: datetime | None = Field(default=None, description="确认时间")
+    confirmed_at: UtcDatetime | None = Field(default=None, description="确认时间")
     confirmed_by: str | None = Field(default=None, description="确认人账户或监护人（脱敏）")
 
 
-class InsuranceBody(BaseModel):
+class InsuranceBody(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     insurer: Text200 = Field(description="承保保险公司")
@@ -158,7 +159,7 @@ class InsuranceBody(BaseModel):
     product: str = Field(default="实习责任保险", max_length=100, description="险种")
 
 
-class Mentor(BaseModel):
+class Mentor(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=64, description="导师姓名")
@@ -166,14 +167,14 @@ class Mentor(BaseModel):
     phone: str = Field(min_length=5, max_length=20, pattern=r"^[0-9+\- ]+$", description="联系电话")
 
 
-class MentorsBody(BaseModel):
+class MentorsBody(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     school_mentor: Mentor = Field(description="学校指导教师")
     enterprise_mentor: Mentor = Field(description="企业指导人员（师傅）")
 
 
-class LogCreate(BaseModel):
+class LogCreate(InputModel):
     """A weekly log: the hours of each day worked, or the total hours and the days."""
 
     model_config = ConfigDict(extra="forbid")
@@ -197,7 +198,7 @@ class LogCreate(BaseModel):
         return self
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=1000, description="导师批注")
@@ -207,7 +208,7 @@ class Comment(BaseModel):
     by: str = Field(description="批注方（学校指导教师 / 企业指导人员）")
     mentor_name: str = Field(description="导师姓名")
     text: str = Field(description="批注内容")
-    at: datetime = Field(description="批注时间")
+    at: UtcDatetime = Field(description="批注时间")
 
 
 class FindingPublic(BaseModel):
@@ -243,7 +244,7 @@ class LogPublic(BaseModel):
     overtime: bool = Field(description="是否加班")
     findings: list[FindingPublic] = Field(description="违反实习规定之处")
     comments: list[Comment] = Field(description="导师批注")
-    created_at: datetime = Field(description="填写时间")
+    created_at: UtcDatetime = Field(description="填写时间")
 
 
 class LogsPublic(BaseModel):
@@ -251,7 +252,7 @@ class LogsPublic(BaseModel):
     count: int = Field(description="总数")
 
 
-class EvaluationBody(BaseModel):
+class EvaluationBody(InputModel):
     """The enterprise's evaluation, or the school's grade (the caller's role decides which)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -266,10 +267,10 @@ class Evaluation(BaseModel):
     grade: Grade = Field(description="等级")
     grade_label: str = Field(description="等级（中文）")
     comment: str = Field(description="评语")
-    at: datetime = Field(description="评价时间")
+    at: UtcDatetime = Field(description="评价时间")
 
 
-class EndBody(BaseModel):
+class EndBody(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: EndReason = Field(
@@ -331,7 +332,7 @@ class InternshipPublic(BaseModel):
     end_reason_label: str | None = Field(description="提前终止原因（中文）")
     end_note: str = Field(description="终止说明")
     findings_count: int = Field(description="违反实习规定的发现数")
-    created_at: datetime = Field(description="创建时间")
+    created_at: UtcDatetime = Field(description="创建时间")
 
 
 class InternshipsPublic(BaseModel):

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from models import InterviewStatus
+from service.fields import InputModel, UtcDatetime
 
 MIN_MINUTES = 10
 MAX_MINUTES = 8 * 60
 
 
-class InterviewCreate(BaseModel):
+class InterviewCreate(InputModel):
     """An interview the enterprise proposes: when (with its time zone), how long, where."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -38,7 +38,7 @@ class InterviewCreate(BaseModel):
         return self
 
 
-class InterviewUpdate(BaseModel):
+class InterviewUpdate(InputModel):
     """Rescheduling: the fields given replace the old ones; the student confirms again."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -55,9 +55,9 @@ class InterviewUpdate(BaseModel):
 class InterviewPublic(BaseModel):
     id: uuid.UUID = Field(description="面试编号")
     application_id: uuid.UUID = Field(description="申请编号")
-    starts_at: datetime = Field(description="开始时间（UTC）")
+    starts_at: UtcDatetime = Field(description="开始时间（UTC）")
     starts_at_local: str = Field(description="开始时间（北京时间，便于阅读）")
-    ends_at: datetime = Field(description="结束时间（UTC）")
+    ends_at: UtcDatetime = Field(description="结束时间（UTC）")
     duration_minutes: int = Field(description="时长（分钟）")
     place: str | None = Field(description="地点")
     online_link: str | None = Field(description="线上链接")
@@ -67,8 +67,8 @@ class InterviewPublic(BaseModel):
     sequence: int = Field(description="改期次数（iCalendar SEQUENCE）")
     position_title: str = Field(description="岗位名称")
     enterprise_name: str = Field(description="企业名称")
-    created_at: datetime = Field(description="提出时间")
-    updated_at: datetime = Field(description="最近更新时间")
+    created_at: UtcDatetime = Field(description="提出时间")
+    updated_at: UtcDatetime = Field(description="最近更新时间")
     ics_url: str = Field(description="日历文件（.ics）下载地址")
 
 

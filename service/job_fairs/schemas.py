@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from models import BoothStatus
-from service.fields import REGION_PATTERN
+from service.fields import REGION_PATTERN, InputModel, UtcDatetime
 
 MAX_CAPACITY = 100_000
 MAX_BOOTH_POSITIONS = 20
 
 
-class JobFairCreate(BaseModel):
+class JobFairCreate(InputModel):
     """A 双选会: when, where (a venue, an online link or both), for which region, how many."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -59,10 +58,10 @@ class BoothPublic(BaseModel):
     note: str = Field(description="企业备注")
     decision_reason: str | None = Field(description="未通过的原因")
     positions: list[BoothPosition] = Field(description="带来的岗位")
-    created_at: datetime = Field(description="预订时间")
+    created_at: UtcDatetime = Field(description="预订时间")
 
 
-class BoothCreate(BaseModel):
+class BoothCreate(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     position_ids: list[uuid.UUID] = Field(
@@ -73,7 +72,7 @@ class BoothCreate(BaseModel):
     note: str = Field(default="", max_length=500, description="备注（如展位需求）")
 
 
-class BoothRefusal(BaseModel):
+class BoothRefusal(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=1, max_length=500, description="不予通过的原因")
@@ -86,8 +85,8 @@ class RegistrationPublic(BaseModel):
     student_name: str = Field(description="姓名（本人和本校可见，其他人看到脱敏值）")
     school_name: str = Field(description="学校")
     major_name: str = Field(description="专业")
-    created_at: datetime = Field(description="报名时间")
-    checked_in_at: datetime | None = Field(description="签到时间")
+    created_at: UtcDatetime = Field(description="报名时间")
+    checked_in_at: UtcDatetime | None = Field(description="签到时间")
 
 
 class RegistrationsPublic(BaseModel):
@@ -99,8 +98,8 @@ class JobFairPublic(BaseModel):
     id: uuid.UUID = Field(description="双选会编号")
     title: str = Field(description="名称")
     description: str = Field(description="简介")
-    starts_at: datetime = Field(description="开始时间")
-    ends_at: datetime = Field(description="结束时间")
+    starts_at: UtcDatetime = Field(description="开始时间")
+    ends_at: UtcDatetime = Field(description="结束时间")
     when_local: str = Field(description="时间（北京时间）")
     venue: str | None = Field(description="地点")
     online_link: str | None = Field(description="线上链接")

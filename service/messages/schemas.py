@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from service.fields import InputModel, UtcDatetime
 
 MAX_LENGTH = 1000
 
 
-class MessageCreate(BaseModel):
+class MessageCreate(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     body: str = Field(
@@ -25,7 +26,7 @@ class MessagePublic(BaseModel):
     sender_label: str = Field(description="发送方（中文）")
     mine: bool = Field(description="是否为当前用户发送")
     body: str = Field(description="内容")
-    created_at: datetime = Field(description="发送时间")
+    created_at: UtcDatetime = Field(description="发送时间")
 
 
 class MessagesPublic(BaseModel):

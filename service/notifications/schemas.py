@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from service.fields import InputModel
 from service.notifications.kinds import NotificationKind
 
 
@@ -55,7 +56,7 @@ class PreferencesPublic(BaseModel):
     preferences: list[PreferencePublic] = Field(description="各类通知的设置")
 
 
-class PreferencesUpdate(BaseModel):
+class PreferencesUpdate(InputModel):
     """Mail on or off per kind, and the address mail goes to."""
 
     model_config = ConfigDict(extra="forbid")

@@ -146,7 +146,7 @@ class PositionUpdate(_PositionFields):
     )
 
 
-class PositionSearch(BaseModel):
+class PositionSearch(InputModel):
     """The filters of the public position search."""
 
     q: str | None = Field(

@@ -235,7 +235,7 @@ class SchoolProgrammes(BaseModel):
 # ---------------------------------------------------------------- outcomes (issue 27 point 7)
 
 
-class OutcomesOptIn(BaseModel):
+class OutcomesOptIn(InputModel):
     """Whether the school lets the platform compute its cohorts' outcomes from accepted places."""
 
     model_config = ConfigDict(extra="forbid")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.fields import InputModel
 
-class ResetRequest(BaseModel):
+
+class ResetRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=64, description="用户名")
@@ -15,7 +17,7 @@ class ResetRequested(BaseModel):
     message: str = Field(description="结果说明（账户是否存在，回答都相同）")
 
 
-class ResetConfirm(BaseModel):
+class ResetConfirm(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=1, max_length=128, description="邮件链接中的重置令牌")
@@ -24,7 +26,7 @@ class ResetConfirm(BaseModel):
     )
 
 
-class AccountReset(BaseModel):
+class AccountReset(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=64, description="要重置密码的本机构账户用户名")

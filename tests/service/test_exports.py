@@ -119,7 +119,7 @@ def test_a_failing_export_holds_nothing(
 
 def test_every_export_writer_cleans_its_cells() -> None:
     """The mismatch report's printable HTML is a template: its output passes the cell rule too."""
-    assert report_exporters._TEMPLATES.from_string("{{ v }}").render(v="印刷\x0b媒体<技术>") == (
+    assert report_exporters._templates().from_string("{{ v }}").render(v="印刷\x0b媒体<技术>") == (
         "印刷媒体&lt;技术&gt;"
     )
 
