@@ -41,7 +41,9 @@ from service.settings import settings
 MAX_TITLE = 200
 MAX_BODY = 1000
 # An address: something@domain.tld, no spaces or angle brackets (no header injection).
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_EMAIL = re.compile(
+    r"^[^@\s<>,;\"\x00-\x1f\x7f]+@[^@\s<>,;\"\x00-\x1f\x7f]+\.[^@\s<>,;\"\x00-\x1f\x7f]+$"
+)
 
 
 def kind_label(kind: str) -> str:

@@ -62,7 +62,11 @@ class PreferencesUpdate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str | None = Field(
-        default=None, max_length=254, description="电子邮箱（空字符串表示删除；不填则不变）"
+        default=None,
+        max_length=254,
+        # The same shape notifications.operations.email_problem checks, stated in the schema.
+        pattern=r'^ *$|^ *[^@\s<>,;"\x00-\x1f\x7f]+@[^@\s<>,;"\x00-\x1f\x7f]+\.[^@\s<>,;"\x00-\x1f\x7f]+ *$',
+        description="电子邮箱（空字符串表示删除；不填则不变）",
     )
     mail: dict[NotificationKind, bool] | None = Field(
         default=None, description='按通知类型开关邮件提醒，如 {"application_offered": false}'

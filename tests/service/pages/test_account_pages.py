@@ -108,7 +108,7 @@ def test_the_school_and_the_regulator_reset_and_see_the_password_once(
     pupil = make_user(session, Role.student, school)
     student = make_student(session, school, "460104", name="张三", user_id=pupil.id)
     sign_in(client, "sch-reset")
-    assert f"/school/students/{student.id}/password-reset" in client.get("/school").text
+    assert f"/school/students/{student.id}/password-reset" in client.get("/school/students").text
     slip = post_form(client, "/school", f"/school/students/{student.id}/password-reset", {})
     assert slip.status_code == 200
     session.refresh(pupil)

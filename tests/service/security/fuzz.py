@@ -174,6 +174,9 @@ DOCUMENTED_REFUSALS: tuple[tuple[str, str, str, str], ...] = (
     (r"/job-fairs$", r"^region_code$", r"本校所在地区", "a school's own region (role)"),
     (r"/booths$", r"^position_ids\.\d+$", r"岗位", _REFERENCE),
     (r"/messages$", r"^body$", r"消息含有", "screened like a posting (rules/screen.py)"),
+    # Issue 26.6 and 27: a reset link's token is one the platform mailed; an early end's "other".
+    (r"/password-reset/confirm$", r"^token$", r"重置链接无效", "the token must be one mailed"),
+    (r"/end$", r"^$", r"原因为“其他”时请填写说明", _ACROSS),
 )
 
 

@@ -22,14 +22,14 @@ def test_schemathesis_short_run_finds_no_failure(
     result = run(
         fresh_db_url, examples=1, roles=("anonymous", "enterprise", "regulator_region", "admin")
     )
-    assert result.failures == []
-    assert result.looseness == []
+    assert result.failures == [], "\n".join(result.failures)
+    assert result.looseness == [], "\n".join(result.looseness)
     assert result.statuses.get(500, 0) == 0
     # Every operation ran as each role (the count grows with the routes).
     assert result.cases >= 4 * result.operations > 0
     # Bodies carry most of the rules: ten cases each (one rarely reaches a boundary such as a
     # negative staff count).
     bodies = run(fresh_db_url, examples=10, roles=("admin",), methods=("POST", "PUT", "PATCH"))
-    assert bodies.failures == []
-    assert bodies.looseness == []
+    assert bodies.failures == [], "\n".join(bodies.failures)
+    assert bodies.looseness == [], "\n".join(bodies.looseness)
     assert bodies.cases > bodies.operations > 0
