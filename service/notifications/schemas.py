@@ -56,6 +56,11 @@ class PreferencesPublic(BaseModel):
     preferences: list[PreferencePublic] = Field(description="各类通知的设置")
 
 
+EMAIL_PATTERN = (
+    r'^ *$|^ *[^@\s<>,;"\x00-\x1f\x7f]+@[^@\s<>,;"\x00-\x1f\x7f]+\.[^@\s<>,;"\x00-\x1f\x7f]+ *$'
+)
+
+
 class PreferencesUpdate(InputModel):
     """Mail on or off per kind, and the address mail goes to."""
 
@@ -64,8 +69,8 @@ class PreferencesUpdate(InputModel):
     email: str | None = Field(
         default=None,
         max_length=254,
-        # The same shape notifications.operations.email_problem checks, stated in the schema.
-        pattern=r'^ *$|^ *[^@\s<>,;"\x00-\x1f\x7f]+@[^@\s<>,;"\x00-\x1f\x7f]+\.[^@\s<>,;"\x00-\x1f\x7f]+ *$',
+        # The shape notifications.operations.email_problem checks, stated in the schema.
+        json_schema_extra={"pattern": EMAIL_PATTERN},
         description="电子邮箱（空字符串表示删除；不填则不变）",
     )
     mail: dict[NotificationKind, bool] | None = Field(
