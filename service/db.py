@@ -29,6 +29,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
 from starlette.requests import Request
 
+from service import metrics
 from service.errors import AppError, Unavailable
 from service.settings import settings
 
@@ -75,12 +76,17 @@ def _engine_for(url: str) -> Engine:
         in_memory = make_url(url).database in (None, "", ":memory:")
         engine = create_engine(
             url,
+            # A failing statement's values (a name, a phone) never reach an error message or log.
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
             **({} if in_memory else {"poolclass": pool.QueuePool, **pool_options}),
         )
         _configure_sqlite(engine)
+        metrics.time_pool_checkouts(engine.pool, "sqlite")
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool_options)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options)
+    metrics.time_pool_checkouts(engine.pool, "postgresql")
+    return engine
 
 
 def read_engine(url: str | None = None) -> Engine:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from models import Organization, SchedulerLease
@@ -51,3 +52,28 @@ def test_only_the_lease_holder_runs_jobs_and_two_phase_jobs_get_the_computed_val
     assert calls == []
     leader.run_job(job)
     assert calls == [0]
+
+
+def test_job_runs_and_failures_are_counted_by_job_name(fresh_db_url: str) -> None:
+    from prometheus_client import REGISTRY
+
+    def fail(_session: Session) -> None:
+        raise RuntimeError("the mail server went away")
+
+    good = Job("metrics_probe_ok", lambda _session: None, "interval", {"hours": 1})
+    bad = Job("metrics_probe_fails", fail, "interval", {"hours": 1})
+    scheduler = LeaseScheduler([good, bad], lease_seconds=60, url=fresh_db_url)
+    scheduler.heartbeat()
+    scheduler.run_job(good)
+    scheduler.run_job(good)
+    with pytest.raises(RuntimeError):
+        scheduler.run_job(bad)
+
+    def value(name: str, job: str) -> float | None:
+        return REGISTRY.get_sample_value(name, {"job": job})
+
+    assert value("chanjiao_job_runs_total", "metrics_probe_ok") == 2
+    assert value("chanjiao_job_failures_total", "metrics_probe_ok") is None
+    assert value("chanjiao_job_runs_total", "metrics_probe_fails") == 1
+    assert value("chanjiao_job_failures_total", "metrics_probe_fails") == 1
+    assert value("chanjiao_job_duration_seconds_count", "metrics_probe_fails") == 1
