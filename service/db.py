@@ -82,11 +82,20 @@ def _engine_for(url: str) -> Engine:
             **({} if in_memory else {"poolclass": pool.QueuePool, **pool_options}),
         )
         _configure_sqlite(engine)
-        metrics.time_pool_checkouts(engine.pool, "sqlite")
+        _time_pool(engine, "sqlite")
         return engine
     engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options)
-    metrics.time_pool_checkouts(engine.pool, "postgresql")
+    _time_pool(engine, "postgresql")
     return engine
+
+
+def _time_pool(engine: Engine, database: str) -> None:
+    metrics.time_pool_checkouts(engine.pool, database)
+
+    # dispose() replaces the pool with a new one: time that one too.
+    @event.listens_for(engine, "engine_disposed")
+    def _on_disposed(disposed: Engine) -> None:
+        metrics.time_pool_checkouts(disposed.pool, database)
 
 
 def read_engine(url: str | None = None) -> Engine:

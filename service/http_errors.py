@@ -111,7 +111,7 @@ def register_error_handlers(app: FastAPI) -> None:
     async def _pool_timeout(_request: Request, exc: PoolTimeoutError) -> JSONResponse:
         # Admission keeps requests within the pool; a wait here means something else held it.
         logger.warning("pool time-out answered with 503: %s", exc)
-        metrics.count_unavailable("pool_timeout")
+        metrics.count_unavailable("database_busy")
         return unavailable_response("database_busy", "数据库繁忙，请稍后重试")
 
     @app.exception_handler(OperationalError)

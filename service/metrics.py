@@ -3,7 +3,8 @@
 Labels are bounded: a request is counted under its route template (``/api/v1/positions/{id}``,
 never the raw path with its ids or query string), its method and its status class (``2xx``…);
 a request no route matched is ``<unmatched>``. 503s are counted by the reason the service knows
-(admission queue full, SQLite write queue full, pool time-out, database unavailable).
+and the code of their body (``overloaded``: the admission queue was full; ``write_queue_full``:
+SQLite's write turn; ``database_busy``: the pool timed out; ``database_unavailable``).
 
 Several uvicorn workers: when ``PROMETHEUS_MULTIPROC_DIR`` is set (``chanjiao serve --workers N``
 sets a fresh one when it is not), each worker writes its values to files there and ``/metrics``
@@ -50,8 +51,8 @@ LATENCY = Histogram(
 )
 UNAVAILABLE = Counter(
     "chanjiao_http_unavailable",
-    "503 answers by reason: overloaded (admission queue full), write_queue_full (SQLite's "
-    "write turn), pool_timeout, database_unavailable, not_ready (/readyz)",
+    "503 answers by reason (the code of their body): overloaded (admission queue full), "
+    "write_queue_full (SQLite's write turn), database_busy (pool time-out), database_unavailable",
     ["reason"],
 )
 ADMISSION_WAITING = Gauge(
