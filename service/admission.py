@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service import metrics
 from service.http_errors import unavailable_response
 from service.settings import settings
 
@@ -24,7 +26,15 @@ logger = logging.getLogger(__name__)
 # Paths that touch no pooled connection (liveness, readiness on its own connection, the API's own
 # description, static files).
 EXEMPT_PATHS = frozenset(
-    {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
+    {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/docs",
+        "/redoc",
+        "/openapi.json",
+        "/docs/oauth2-redirect",
+    }
 )
 EXEMPT_PREFIXES = ("/static/",)
 
@@ -60,15 +70,24 @@ class AdmissionMiddleware:
             return
         semaphore = self._current_semaphore()
         admitted = False
-        with anyio.move_on_after(self.wait_s):
-            await semaphore.acquire()
-            admitted = True
+        started = time.perf_counter()
+        metrics.ADMISSION_WAITING.inc()
+        try:
+            with anyio.move_on_after(self.wait_s):
+                await semaphore.acquire()
+                admitted = True
+        finally:
+            metrics.ADMISSION_WAITING.dec()
+            metrics.ADMISSION_WAIT.observe(time.perf_counter() - started)
         if not admitted:
             logger.info("not admitted within %.1f s: 503", self.wait_s)
+            metrics.count_unavailable("overloaded")
             response = unavailable_response("overloaded", "服务繁忙，请稍后重试")
             await response(scope, receive, send)
             return
+        metrics.ADMISSION_ADMITTED.inc()
         try:
             await self.app(scope, receive, send)
         finally:
+            metrics.ADMISSION_ADMITTED.dec()
             semaphore.release()

@@ -55,6 +55,7 @@ from service.programmes.router import schools_router
 from service.recommendations.router import router as matching_router
 from service.recovery.router import router as recovery_router
 from service.reports.router import router as reports_router
+from service.request_log import RequestMiddleware
 from service.scheduler import LeaseScheduler
 from service.settings import settings
 from service.students.router import router as students_router
@@ -156,5 +157,7 @@ def create_app() -> FastAPI:
     # Outside every other layer: a 503 from admission reaches a browser as a page too.
     app.add_middleware(BrowserErrorPages)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: the request id is on every log line and every answer, 503s and 413s included.
+    app.add_middleware(RequestMiddleware, routes=app.router.routes)
     openapi.install(app)
     return app

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, pool, text
 from sqlmodel import Session
 from starlette.requests import Request
 
+from service import metrics
 from service.errors import AppError, Unavailable
 from service.settings import settings
 
@@ -75,12 +76,26 @@ def _engine_for(url: str) -> Engine:
         in_memory = make_url(url).database in (None, "", ":memory:")
         engine = create_engine(
             url,
+            # A failing statement's values (a name, a phone) never reach an error message or log.
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
             **({} if in_memory else {"poolclass": pool.QueuePool, **pool_options}),
         )
         _configure_sqlite(engine)
+        _time_pool(engine, "sqlite")
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool_options)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options)
+    _time_pool(engine, "postgresql")
+    return engine
+
+
+def _time_pool(engine: Engine, database: str) -> None:
+    metrics.time_pool_checkouts(engine.pool, database)
+
+    # dispose() replaces the pool with a new one: time that one too.
+    @event.listens_for(engine, "engine_disposed")
+    def _on_disposed(disposed: Engine) -> None:
+        metrics.time_pool_checkouts(disposed.pool, database)
 
 
 def read_engine(url: str | None = None) -> Engine:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service import metrics
 from service.errors import AppError, error_body, pydantic_errors_to_details
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def register_error_handlers(app: FastAPI) -> None:
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
         if exc.status_code == 503:
+            metrics.count_unavailable(exc.code)
             headers = retry_after_headers()
         if (retry_after := getattr(exc, "retry_after", None)) is not None:
             headers["Retry-After"] = str(retry_after)
@@ -109,6 +111,7 @@ def register_error_handlers(app: FastAPI) -> None:
     async def _pool_timeout(_request: Request, exc: PoolTimeoutError) -> JSONResponse:
         # Admission keeps requests within the pool; a wait here means something else held it.
         logger.warning("pool time-out answered with 503: %s", exc)
+        metrics.count_unavailable("database_busy")
         return unavailable_response("database_busy", "数据库繁忙，请稍后重试")
 
     @app.exception_handler(OperationalError)
@@ -116,12 +119,14 @@ def register_error_handlers(app: FastAPI) -> None:
         # "database is locked" past the busy timeout (another process writing), a server that
         # went away, a statement cancelled: the request can be retried, the input was fine.
         logger.warning("database operational error answered with 503: %s", exc.orig)
+        metrics.count_unavailable("database_unavailable")
         return unavailable_response("database_unavailable", "数据库暂时不可用，请稍后重试")
 
     @app.exception_handler(DBAPIError)
     async def _dbapi_error(request: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
             logger.warning("database disconnect answered with 503: %s", exc.orig)
+            metrics.count_unavailable("database_unavailable")
             return unavailable_response("database_unavailable", "数据库暂时不可用，请稍后重试")
         return await _unexpected(request, exc)
 

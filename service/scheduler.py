@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from sqlmodel import Session
 
 from models import SchedulerLease
 from models.base import utcnow
-from service import clock
+from service import clock, metrics
 from service.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,18 @@ class LeaseScheduler:
     def run_job(self, job: Job) -> None:
         if not self.is_leader:
             return
+        metrics.JOB_RUNS.labels(job=job.id).inc()
+        started = time.perf_counter()
+        try:
+            self._run_body(job)
+        except Exception:
+            metrics.JOB_FAILURES.labels(job=job.id).inc()
+            raise  # APScheduler logs it; the next run is on schedule
+        finally:
+            metrics.JOB_DURATION.labels(job=job.id).observe(time.perf_counter() - started)
+        logger.info("scheduled job %s done", job.id)
+
+    def _run_body(self, job: Job) -> None:
         if job.compute is None:
             with session_scope(self.url) as session:
                 job.run(session)
@@ -105,7 +118,6 @@ class LeaseScheduler:
                 prepared = job.compute(session)
             with session_scope(self.url) as session:
                 job.run(session, prepared)
-        logger.info("scheduled job %s done", job.id)
 
     def start(self) -> None:
         self.heartbeat()

@@ -62,6 +62,21 @@ class Settings(BaseSettings):
         default=3.0, description="longest wait for admission before answering 503"
     )
     retry_after_s: int = Field(default=1, description="Retry-After of a 503")
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="json: one JSON object per line; text: one readable line "
+        "(default: json in production, text elsewhere)",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="bearer token that reads /metrics (unset: loopback only, not through a proxy)",
+    )
+
+    @property
+    def effective_log_format(self) -> str:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.environment == "production" else "text"
 
     @property
     def max_requests_in_db(self) -> int:

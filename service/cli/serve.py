@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import typer
 
 from service.cli import ports
@@ -36,6 +39,14 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
+    from service import metrics
+    from service.request_log import log_config
+
+    if workers > 1 and not metrics.multiprocess_mode():
+        # Each worker counts for itself: with a shared folder /metrics answers the sum of all of
+        # them, whichever worker serves the scrape (docs/operations.md). A fresh folder per start:
+        # files left by an earlier run would be added in.
+        os.environ[metrics.MULTIPROC_ENV] = tempfile.mkdtemp(prefix="chanjiao-metrics-")
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -44,6 +55,10 @@ def serve(
         workers=workers,
         reload=reload,
         log_level="info",
+        # One format for every logger (CHANJIAO_LOG_FORMAT), and no uvicorn access line: it
+        # prints the raw path and query string; service/request_log.py logs the route template.
+        log_config=log_config(settings.effective_log_format),
+        access_log=False,
         server_header=False,  # no "server: uvicorn" banner
         # Longer than uvicorn's 5 s: a loaded process may take seconds to read a request that has
         # already arrived, and closing its connection as idle meanwhile drops it (measured with

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+import hmac
 
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from service import metrics
+from service.errors import Forbidden, NotFound
 from service.health import operations
 from service.http_errors import retry_after_headers
+from service.settings import settings
 
 router = APIRouter(tags=["运行状态"])
 
@@ -23,3 +28,36 @@ def readyz() -> JSONResponse:
     if ready:
         return JSONResponse(body)
     return JSONResponse(body, status_code=503, headers=retry_after_headers())
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1"})
+_PROXIED = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
+
+
+def _metrics_refusal(request: Request) -> int | None:
+    """The status that refuses this reader of /metrics (None: it may read).
+
+    With ``CHANJIAO_METRICS_TOKEN`` set, only ``Authorization: Bearer <token>`` reads (403
+    otherwise). Without it, only a client on loopback that did not come through a proxy: a request
+    relayed by nginx on the same host also arrives from 127.0.0.1 (404 otherwise, as if there were
+    no such page)."""
+    token = settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        expected = f"Bearer {token.get_secret_value()}"
+        return None if hmac.compare_digest(given.encode(), expected.encode()) else 403
+    client = request.client.host if request.client is not None else ""
+    proxied = any(name in _PROXIED for name, _ in request.scope.get("headers") or [])
+    return None if client in _LOOPBACK and not proxied else 404
+
+
+@router.get("/metrics", include_in_schema=False)
+def read_metrics(request: Request) -> Response:
+    """Prometheus 指标（文本格式）。"""
+    refused = _metrics_refusal(request)
+    if refused == 403:
+        raise Forbidden("读取指标需要正确的令牌（Authorization: Bearer …）")
+    if refused is not None:
+        raise NotFound("资源不存在")
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from models import Organization, SchedulerLease
@@ -51,3 +52,36 @@ def test_only_the_lease_holder_runs_jobs_and_two_phase_jobs_get_the_computed_val
     assert calls == []
     leader.run_job(job)
     assert calls == [0]
+
+
+def test_job_runs_and_failures_are_counted_by_job_name(fresh_db_url: str) -> None:
+    from prometheus_client import REGISTRY
+
+    def fail(_session: Session) -> None:
+        raise RuntimeError("the mail server went away")
+
+    good = Job("metrics_probe_ok", lambda _session: None, "interval", {"hours": 1})
+    bad = Job("metrics_probe_fails", fail, "interval", {"hours": 1})
+    scheduler = LeaseScheduler([good, bad], lease_seconds=60, url=fresh_db_url)
+    scheduler.heartbeat()
+    names = ("runs_total", "failures_total", "duration_seconds_count")
+    series = [(f"chanjiao_job_{name}", job) for name in names for job in (good.id, bad.id)]
+
+    def values() -> dict[tuple[str, str], float]:
+        # Counted since the process started (every backend's run of this test adds to them).
+        return {key: REGISTRY.get_sample_value(key[0], {"job": key[1]}) or 0.0 for key in series}
+
+    before = values()
+    scheduler.run_job(good)
+    scheduler.run_job(good)
+    with pytest.raises(RuntimeError):
+        scheduler.run_job(bad)
+    after = values()
+    assert {key: after[key] - before[key] for key in series} == {
+        ("chanjiao_job_runs_total", good.id): 2,
+        ("chanjiao_job_runs_total", bad.id): 1,
+        ("chanjiao_job_failures_total", good.id): 0,
+        ("chanjiao_job_failures_total", bad.id): 1,
+        ("chanjiao_job_duration_seconds_count", good.id): 2,
+        ("chanjiao_job_duration_seconds_count", bad.id): 1,
+    }
