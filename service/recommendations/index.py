@@ -304,7 +304,7 @@ def stop() -> None:
         builder.stop.set()
         builder.wake.set()
     for builder in builders:
-        builder.thread.join(timeout=60)
+        builder.thread.join(timeout=5)  # a build under way stops before its swap
 
 
 def refresh_now() -> None:
