@@ -19,6 +19,7 @@ from service.audit_log.router import router as audit_router
 from service.auth import operations as auth_operations
 from service.auth.router import router as auth_router
 from service.catalog.router import router as catalog_router
+from service.db import get_engine
 from service.demand.router import router as demand_router
 from service.enterprises.router import router as enterprises_router
 from service.favorites.router import router as favorites_router
@@ -52,6 +53,7 @@ from service.positions.router import router as positions_router
 from service.positions.search_cache import ResponseCache
 from service.programmes.router import router as programmes_router
 from service.programmes.router import schools_router
+from service.recommendations import operations as recommendations
 from service.recommendations.router import router as matching_router
 from service.recovery.router import router as recovery_router
 from service.reports.router import router as reports_router
@@ -112,9 +114,14 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     scheduler = LeaseScheduler(JOBS) if settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()
+    if settings.recommendation_prebuild:
+        # Built in a thread of this worker: no request ever pays the build (503 until it is done).
+        recommendations.start_index(get_engine())
     try:
         yield
     finally:
+        if settings.recommendation_prebuild:
+            recommendations.stop_index()
         if scheduler is not None:
             scheduler.shutdown()
 

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1024 * 1024, description="largest non-upload body")
     scheduler_enabled: bool = True
+    recommendation_prebuild: bool = Field(
+        default=True,
+        description="build the recommendation index in a background thread at start-up "
+        "(requests never build it; 503 until the first build completes)",
+    )
+    recommendation_refresh_s: float = Field(
+        default=2.0, description="how often the recommendation index looks for writes"
+    )
     sqlite_busy_timeout_ms: int = 5000
     sqlite_create_missing: bool = Field(
         default=True,

@@ -38,6 +38,10 @@ BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 settings.environment = "test"
 settings.scheduler_enabled = False
+# Requests of the shared app run in each test's uncommitted transaction, which a background build
+# cannot see: tests build the index inline (tests/service/recommendations/test_background.py
+# starts the background thread itself).
+settings.recommendation_prebuild = False
 
 
 def _pg_admin_engine() -> Engine:

@@ -17,7 +17,7 @@ from models.base import POSITION_KIND_LABELS
 from service.applications import operations as applications
 from service.catalog import operations as catalog
 from service.deps import ReadSessionDep, SessionDep
-from service.errors import AppError, Invalid, field_detail
+from service.errors import AppError, Invalid, Unavailable, field_detail
 from service.pages import applying, regions
 from service.pages.web import (
     CsrfChecked,
@@ -63,11 +63,15 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
         "introduction": profile.introduction,
         "preferred_kinds": [k.value for k in profile.preferred_kinds],
     }
-    recommended = RecommendationsPublic.model_validate(
-        recommendations.recommend(
-            session, recommendations.student_of_user(session, user), RECOMMENDATIONS
+    student = recommendations.student_of_user(session, user)
+    recommended: RecommendationsPublic | None = None
+    recommendations_pending: str | None = None
+    try:
+        recommended = RecommendationsPublic.model_validate(
+            recommendations.recommend(session, student, RECOMMENDATIONS)
         )
-    )
+    except Unavailable as error:  # the worker's index is still being built: the rest of the page
+        recommendations_pending = error.message
     return {
         "title": "我的",
         "region_choice": regions.picker(session, "pref", None),
@@ -75,7 +79,8 @@ def _context(session: Session, user: User, **extra: Any) -> dict[str, Any]:
             code: catalog.region_display_name(session, code) for code in profile.preferred_regions
         },
         "profile": profile,
-        "recommendations": recommended.data,
+        "recommendations": recommended.data if recommended is not None else [],
+        "recommendations_pending": recommendations_pending,
         "rounds": placement.my_rounds(session, user),
         "region_labels": REGION_LABELS,
         "applications": [(a, applying.actions_for(a, Role.student)) for a in rows],

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from cachetools import LRUCache
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matching.alignment import (
@@ -187,6 +188,20 @@ def school_alignment(session: Session, viewer: User | None, school_code: str) ->
 # ---------------------------------------------------------------- recommendations
 
 
+def index_fingerprint(session: Session) -> tuple[Any, ...]:
+    """What a new recommendation index is built for: the major catalogue."""
+    return (catalog_repository.major_fingerprint(session),)
+
+
+def start_index(engine: Engine) -> None:
+    """Build the recommendation index of ``engine``'s database in the background (start-up)."""
+    position_index.start(engine, index_fingerprint)
+
+
+def stop_index() -> None:
+    position_index.stop()
+
+
 def _check_k(k: int) -> int:
     if not 1 <= k <= MAX_K:
         raise Invalid("推荐数量超出范围", details=[field_detail("k", f"应在1至{MAX_K}之间")])
@@ -249,7 +264,7 @@ def recommend(
     terms = repository.major_terms_of(session, student.major_code)
     results, indexed = position_index.recommend(
         session,
-        catalog_repository.major_fingerprint(session),
+        index_fingerprint,
         profile,
         k,
         today or clock.today(),

@@ -13,6 +13,7 @@ from models.base import utcnow
 from service.recommendations import index as position_index
 from tests.factories import (
     auth_headers,
+    count_writes_anew,
     make_enterprise,
     make_position,
     make_programme,
@@ -171,12 +172,13 @@ def test_the_index_catches_late_commits_and_suspensions(session: Session) -> Non
 
     from matching.recommend import StudentProfile
     from models import OrganizationStatus
-    from service.catalog import repository as catalog_repository
+    from service.recommendations.operations import index_fingerprint
 
     def recommended() -> list[str]:
+        count_writes_anew(session)  # each step is a transaction of its own
         results, _ = position_index.recommend(
             session,
-            catalog_repository.major_fingerprint(session),
+            index_fingerprint,
             StudentProfile("520201"),
             10,
             day(2026, 11, 23),
