@@ -36,11 +36,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from bench.bench_search import make_uscc
-from models import Major, Position, Region
+from models import Major, Position, PositionMajor, Region
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, session_scope
@@ -130,12 +130,15 @@ def two_phases(url: str, data: bytes) -> tuple[ImportResult, float]:
     return result, before_write
 
 
-def prepare(url: str, rows: int, enterprises: int) -> bytes:
-    """A migrated database with the catalogue and the enterprises; the positions file to import."""
-    migrate.upgrade(url)
+def prepare(url: str, rows: int, enterprises: int, *, catalogue: bool = True) -> bytes:
+    """A migrated database with the catalogue (unless already there) and the enterprises; the
+    positions file to import."""
+    if catalogue:
+        migrate.upgrade(url)
     with Session(get_engine(url)) as session:
-        load_catalog(session)
-        session.commit()
+        if catalogue:
+            load_catalog(session)
+            session.commit()
         region, major = col(Region.code), col(Major.code)
         counties = select(region).where(region.like("5001%"), col(Region.level) == "county")
         regions = list(session.execute(counties).scalars())
@@ -215,12 +218,12 @@ with open(path, encoding="utf-8", newline="") as handle, engine.begin() as conne
 """
 
 
-def measured(command: list[str]) -> tuple[float, float]:
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one process, by GNU time (a child forked from this
     big process would count this process's memory before its exec in its own peak)."""
     with tempfile.NamedTemporaryFile(mode="r", suffix=".time") as report:
         timed = ["/usr/bin/time", "-o", report.name, "-f", "%e %M", *command]
-        process = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         if process.returncode != 0:
             error = process.stderr.decode()[-2000:]
             raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error}")
@@ -228,7 +231,9 @@ def measured(command: list[str]) -> tuple[float, float]:
     return float(wall), int(peak_kib) / 1024
 
 
-def cli_run(url: str, label: str, rows: int, enterprises: int) -> dict[str, object]:
+def cli_run(
+    url: str, label: str, rows: int, enterprises: int, before: str | None = None
+) -> dict[str, object]:
     """``chanjiao import positions FILE`` in its own process, and the bare baseline on the same
     file; wall time and peak memory of each."""
     data = prepare(url, rows, enterprises)
@@ -239,6 +244,27 @@ def cli_run(url: str, label: str, rows: int, enterprises: int) -> dict[str, obje
         chanjiao = str(Path(sys.executable).with_name("chanjiao"))
         wall, peak = measured([chanjiao, "import", "positions", str(path), "--db", url])
         bare_wall, bare_peak = measured([sys.executable, "-c", _BARE, url, str(path)])
+        if before:
+            # The same command from an older tree of the code (``git archive``), on a copy of
+            # the database as it was before the import above.
+            env = {**os.environ, "PYTHONPATH": before}
+            again = url
+            if url.startswith("sqlite"):
+                copy = Path(folder) / "before.db"
+                with get_engine(url).connect() as connection:
+                    connection.exec_driver_sql(f"VACUUM INTO '{copy}'")
+                get_engine(url).dispose()
+                again = f"sqlite:///{copy}"
+                with Session(get_engine(again)) as session:
+                    session.execute(delete(PositionMajor))
+                    session.execute(delete(Position))
+                    session.commit()
+                get_engine(again).dispose()
+            else:
+                raise SystemExit("--before: SQLite only")
+            old_wall, old_peak = measured(
+                [chanjiao, "import", "positions", str(path), "--db", again], env
+            )
     result = {
         "database": label,
         "rows": rows,
@@ -249,6 +275,9 @@ def cli_run(url: str, label: str, rows: int, enterprises: int) -> dict[str, obje
         "baseline_peak_rss_mb": round(bare_peak),
         "ratio_to_baseline": round(wall / bare_wall, 1),
     }
+    if before:
+        result.update(before_seconds=round(old_wall, 2), before_peak_rss_mb=round(old_peak))
+        print(f"[{label}] the code before (--before): {old_wall:.2f} s, peak {old_peak:.0f} MB")
     print(
         f"[{label}] chanjiao import positions, {rows} rows: {wall:6.2f} s "
         f"({wall * 10_000 / rows:.2f} s per 10 000 rows), peak {peak:.0f} MB; "
@@ -264,6 +293,10 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=500)
     parser.add_argument("--postgres", help="PostgreSQL server URL (a temporary database is used)")
     parser.add_argument(
+        "--before",
+        help="a tree of older code (git archive) to run the same import from too (SQLite only)",
+    )
+    parser.add_argument(
         "--in-process",
         action="store_true",
         help="time the phases inside this process, the re-import and the export (no result file)",
@@ -277,17 +310,17 @@ def main() -> None:
             with postgres_database(postgres) as url:
                 run(url, "postgresql", args.rows, args.enterprises)
         return
-    load = os.getloadavg()
+    started = os.getloadavg()
     results = []
     # Each size on a fresh database: the small one shows what does not grow with the file.
     for rows in sorted({args.rows // 10, args.rows}):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            results.append(cli_run(url, "sqlite", rows, args.enterprises))
+            results.append(cli_run(url, "sqlite", rows, args.enterprises, args.before))
         if postgres:
             with postgres_database(postgres) as url:
                 results.append(cli_run(url, "postgresql", rows, args.enterprises))
-    load = tuple(max(a, b) for a, b in zip(load, os.getloadavg(), strict=True))
+    load = [max(a, b) for a, b in zip(started, os.getloadavg(), strict=True)]
     now = datetime.now(UTC)
     out = Path(__file__).parent / "results" / f"{now:%Y-%m-%dT%H%M}-import.json"
     out.write_text(
