@@ -29,6 +29,7 @@ import io
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,11 +37,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bench.bench_search import make_uscc
-from models import Major, Position, PositionMajor, Region
+from models import Major, Position, Region
 from seed.catalog import load_catalog
 from service import migrate
 from service.db import get_engine, session_scope
@@ -242,26 +243,21 @@ def cli_run(
         path = Path(folder) / "positions.csv"
         path.write_bytes(data)
         chanjiao = str(Path(sys.executable).with_name("chanjiao"))
+        again = url
+        if before:
+            if not url.startswith("sqlite"):
+                raise SystemExit("--before: SQLite only")
+            copy = Path(folder) / "before.db"
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as source:
+                with sqlite3.connect(copy) as target:
+                    source.backup(target)
+            again = f"sqlite:///{copy}"
         wall, peak = measured([chanjiao, "import", "positions", str(path), "--db", url])
         bare_wall, bare_peak = measured([sys.executable, "-c", _BARE, url, str(path)])
         if before:
             # The same command from an older tree of the code (``git archive``), on a copy of
-            # the database as it was before the import above.
+            # the database made before the import above.
             env = {**os.environ, "PYTHONPATH": before}
-            again = url
-            if url.startswith("sqlite"):
-                copy = Path(folder) / "before.db"
-                with get_engine(url).connect() as connection:
-                    connection.exec_driver_sql(f"VACUUM INTO '{copy}'")
-                get_engine(url).dispose()
-                again = f"sqlite:///{copy}"
-                with Session(get_engine(again)) as session:
-                    session.execute(delete(PositionMajor))
-                    session.execute(delete(Position))
-                    session.commit()
-                get_engine(again).dispose()
-            else:
-                raise SystemExit("--before: SQLite only")
             old_wall, old_peak = measured(
                 [chanjiao, "import", "positions", str(path), "--db", again], env
             )
