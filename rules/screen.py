@@ -567,10 +567,11 @@ def _text_hits(
 
 # The findings of one field's text, by (field, text, kind, open to vocational students): an import
 # repeats its descriptions and skills across thousands of rows, each is screened once. Keyed on the
-# rules object too (a changed rule set never reads another's findings); bounded by clearing.
+# rules object too (a changed rule set never reads another's findings); bounded by clearing
+# (10 000 texts: a few tens of MB at most in a server).
 _FieldKey = tuple[int, str, str, str, bool]
 _FIELD_CACHE: dict[_FieldKey, tuple[ComplianceRules, tuple[Finding, ...]]] = {}
-_FIELD_CACHE_SIZE = 50_000
+_FIELD_CACHE_SIZE = 10_000
 
 
 def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
