@@ -1,6 +1,13 @@
 """Bulk import of positions: 100 000 rows into an empty database, the file again, an export.
 
 Run: ``.venv/bin/python -m bench.bench_import [--rows 100000] [--enterprises 500] [--postgres URL]``
+(or ``make bench BENCH=import``; ``BENCH_POSTGRES=URL`` names the server too).
+
+By default, the real command in its own process: ``chanjiao import positions FILE --db URL`` on a
+fresh database, at ``--rows`` and at a tenth of it, each with its wall time and peak resident memory
+(``os.wait4``), and beside it in the same run the baseline: the same file read by the csv module and
+inserted by executemany into a bare table. Writes ``bench/results/<time>-import.json`` with the
+machine's load. ``--in-process`` times the phases below instead:
 
 Builds a SQLite database in a temporary folder (and, with ``--postgres`` naming a server, a
 temporary PostgreSQL database that is dropped afterwards), migrates it, loads the catalogue,
@@ -19,10 +26,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
+import os
 import random
+import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -119,11 +131,15 @@ def two_phases(url: str, data: bytes) -> tuple[ImportResult, float]:
     return result, before_write
 
 
-def run(url: str, label: str, rows: int, enterprises: int) -> None:
-    migrate.upgrade(url)
+def prepare(url: str, rows: int, enterprises: int, *, catalogue: bool = True) -> bytes:
+    """A migrated database with the catalogue (unless already there) and the enterprises; the
+    positions file to import."""
+    if catalogue:
+        migrate.upgrade(url)
     with Session(get_engine(url)) as session:
-        load_catalog(session)
-        session.commit()
+        if catalogue:
+            load_catalog(session)
+            session.commit()
         region, major = col(Region.code), col(Major.code)
         counties = select(region).where(region.like("5001%"), col(Region.level) == "county")
         regions = list(session.execute(counties).scalars())
@@ -139,7 +155,11 @@ def run(url: str, label: str, rows: int, enterprises: int) -> None:
             file_name="bench-organizations.csv",
             actor="bench",
         )
-    data = positions_file(codes, rng.sample(majors, 200), regions, rows, rng)
+    return positions_file(codes, rng.sample(majors, 200), regions, rows, rng)
+
+
+def run(url: str, label: str, rows: int, enterprises: int) -> None:
+    data = prepare(url, rows, enterprises)
     print(f"[{label}] positions file: {rows} rows, {len(data) / 1e6:.1f} MB")
 
     start = time.perf_counter()
@@ -171,17 +191,147 @@ def run(url: str, label: str, rows: int, enterprises: int) -> None:
     get_engine(url).dispose()
 
 
+# The baseline of the same run: the same file read by the csv module and inserted by executemany
+# into a bare table of text columns (no checks, no index words, no triggers), in its own process.
+_BARE = """
+import csv, sys
+from sqlalchemy import create_engine, text
+url, path = sys.argv[1], sys.argv[2]
+engine = create_engine(url)
+with open(path, encoding="utf-8", newline="") as handle, engine.begin() as connection:
+    reader = csv.reader(handle)
+    headers = next(reader)
+    connection.execute(text("DROP TABLE IF EXISTS bare_position"))
+    connection.execute(text(
+        "CREATE TABLE bare_position (" + ", ".join(f"{h} text" for h in headers) + ")"
+    ))
+    insert = text(
+        "INSERT INTO bare_position VALUES (" + ", ".join(f":{h}" for h in headers) + ")"
+    )
+    chunk = []
+    for row in reader:
+        chunk.append(dict(zip(headers, row)))
+        if len(chunk) == 1000:
+            connection.execute(insert, chunk)
+            chunk = []
+    if chunk:
+        connection.execute(insert, chunk)
+"""
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process, by GNU time (a child forked from this
+    big process would count this process's memory before its exec in its own peak)."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".time") as report:
+        timed = ["/usr/bin/time", "-o", report.name, "-f", "%e %M", *command]
+        process = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        if process.returncode != 0:
+            error = process.stderr.decode()[-2000:]
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error}")
+        wall, peak_kib = report.read().split()[-2:]
+    return float(wall), int(peak_kib) / 1024
+
+
+def cli_run(
+    url: str, label: str, rows: int, enterprises: int, before: str | None = None
+) -> dict[str, object]:
+    """``chanjiao import positions FILE`` in its own process, and the bare baseline on the same
+    file; wall time and peak memory of each."""
+    data = prepare(url, rows, enterprises)
+    get_engine(url).dispose()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "positions.csv"
+        path.write_bytes(data)
+        chanjiao = str(Path(sys.executable).with_name("chanjiao"))
+        again = url
+        if before:
+            if not url.startswith("sqlite"):
+                raise SystemExit("--before: SQLite only")
+            copy = Path(folder) / "before.db"
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as source:
+                with sqlite3.connect(copy) as target:
+                    source.backup(target)
+            again = f"sqlite:///{copy}"
+        wall, peak = measured([chanjiao, "import", "positions", str(path), "--db", url])
+        bare_wall, bare_peak = measured([sys.executable, "-c", _BARE, url, str(path)])
+        if before:
+            # The same command from an older tree of the code (``git archive``), on a copy of
+            # the database made before the import above.
+            env = {**os.environ, "PYTHONPATH": before}
+            old_wall, old_peak = measured(
+                [chanjiao, "import", "positions", str(path), "--db", again], env
+            )
+    result = {
+        "database": label,
+        "rows": rows,
+        "seconds": round(wall, 2),
+        "seconds_per_10000_rows": round(wall * 10_000 / rows, 2),
+        "peak_rss_mb": round(peak),
+        "baseline_seconds": round(bare_wall, 2),
+        "baseline_peak_rss_mb": round(bare_peak),
+        "ratio_to_baseline": round(wall / bare_wall, 1),
+    }
+    if before:
+        result.update(before_seconds=round(old_wall, 2), before_peak_rss_mb=round(old_peak))
+        print(f"[{label}] the code before (--before): {old_wall:.2f} s, peak {old_peak:.0f} MB")
+    print(
+        f"[{label}] chanjiao import positions, {rows} rows: {wall:6.2f} s "
+        f"({wall * 10_000 / rows:.2f} s per 10 000 rows), peak {peak:.0f} MB; "
+        f"bare csv+executemany {bare_wall:.2f} s, {bare_peak:.0f} MB ({wall / bare_wall:.1f}x)",
+        flush=True,
+    )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--enterprises", type=int, default=500)
     parser.add_argument("--postgres", help="PostgreSQL server URL (a temporary database is used)")
+    parser.add_argument(
+        "--before",
+        help="a tree of older code (git archive) to run the same import from too (SQLite only)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="time the phases inside this process, the re-import and the export (no result file)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{Path(folder) / 'bench.db'}", "sqlite", args.rows, args.enterprises)
-    if args.postgres:
-        with postgres_database(args.postgres) as url:
-            run(url, "postgresql", args.rows, args.enterprises)
+    postgres = args.postgres or os.environ.get("BENCH_POSTGRES")
+    if args.in_process:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{Path(folder) / 'bench.db'}", "sqlite", args.rows, args.enterprises)
+        if postgres:
+            with postgres_database(postgres) as url:
+                run(url, "postgresql", args.rows, args.enterprises)
+        return
+    started = os.getloadavg()
+    results = []
+    # Each size on a fresh database: the small one shows what does not grow with the file.
+    for rows in sorted({args.rows // 10, args.rows}):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            results.append(cli_run(url, "sqlite", rows, args.enterprises, args.before))
+        if postgres:
+            with postgres_database(postgres) as url:
+                results.append(cli_run(url, "postgresql", rows, args.enterprises))
+    load = [max(a, b) for a, b in zip(started, os.getloadavg(), strict=True)]
+    now = datetime.now(UTC)
+    out = Path(__file__).parent / "results" / f"{now:%Y-%m-%dT%H%M}-import.json"
+    out.write_text(
+        json.dumps(
+            {
+                "measured_at": now.isoformat(timespec="seconds"),
+                "load_average": [round(x, 2) for x in load],
+                "results": results,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"load average (1/5/15 min, the higher of start and end): {load}; written to {out}")
 
 
 if __name__ == "__main__":

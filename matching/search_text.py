@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,24 +115,31 @@ def index_words(*texts: str | Iterable[str]) -> str:
     (数控车床 → 数控, 车床; 集成电路技术 → 集成, 电路, 集成电路, 技术), so that a query for a part
     finds the whole. A run of characters the dictionary lacks is kept whole with its pieces.
     """
-    frequencies: dict[str, int] = _jieba().FREQ
     out: list[str] = []
     for text in texts:
         for part in [text] if isinstance(text, str) else text:
-            words = _cut(part)
-            for word in words:
-                if len(word) > MAX_WORD_LENGTH:
-                    continue  # a run of letters, not a word (and too long for tsvector)
-                out.append(word)
-                if 2 < len(word) <= _MAX_SPLIT_LENGTH and _is_han(word):
-                    out.extend(_sub_words(word, frequencies))
-            for run in _runs(words):
-                run = run[:_MAX_SPLIT_LENGTH]
-                out.append(run)
-                out.extend(
-                    run[i : i + n] for n in range(2, len(run)) for i in range(len(run) - n + 1)
-                )
+            out.extend(_part_words(part))
     return " ".join(out)
+
+
+@lru_cache(maxsize=16384)
+def _part_words(part: str) -> tuple[str, ...]:
+    """The index words of one text. Cached: an import repeats its descriptions, skills and majors'
+    names across thousands of rows, and jieba's cut is most of the cost of indexing a row."""
+    frequencies: dict[str, int] = _jieba().FREQ
+    out: list[str] = []
+    words = _cut(part)
+    for word in words:
+        if len(word) > MAX_WORD_LENGTH:
+            continue  # a run of letters, not a word (and too long for tsvector)
+        out.append(word)
+        if 2 < len(word) <= _MAX_SPLIT_LENGTH and _is_han(word):
+            out.extend(_sub_words(word, frequencies))
+    for run in _runs(words):
+        run = run[:_MAX_SPLIT_LENGTH]
+        out.append(run)
+        out.extend(run[i : i + n] for n in range(2, len(run)) for i in range(len(run) - n + 1))
+    return tuple(out)
 
 
 def query_terms(query: str | None) -> list[str]:

@@ -565,6 +565,15 @@ def _text_hits(
     return hits
 
 
+# The findings of one field's text, by (field, text, kind, open to vocational students): an import
+# repeats its descriptions and skills across thousands of rows, each is screened once. Keyed on the
+# rules object too (a changed rule set never reads another's findings); bounded by clearing
+# (10 000 texts: a few tens of MB at most in a server).
+_FieldKey = tuple[int, str, str, str, bool]
+_FIELD_CACHE: dict[_FieldKey, tuple[ComplianceRules, tuple[Finding, ...]]] = {}
+_FIELD_CACHE_SIZE = 10_000
+
+
 def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding]:
     findings: list[Finding] = []
     texts = {
@@ -576,9 +585,28 @@ def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding
         original = texts[field_name]
         if not original:
             continue
+        key = (id(rules), field_name, original, facts.kind, facts.open_to_vocational)
+        cached = _FIELD_CACHE.get(key)
+        if cached is None or cached[0] is not rules:
+            found = tuple(
+                _field_findings(field_name, original, facts.kind, facts.open_to_vocational, rules)
+            )
+            if len(_FIELD_CACHE) >= _FIELD_CACHE_SIZE:
+                _FIELD_CACHE.clear()
+            cached = _FIELD_CACHE[key] = (rules, found)
+        findings.extend(cached[1])
+    return findings
+
+
+def _field_findings(
+    field_name: str, original: str, kind: str, open_to_vocational: bool, rules: ComplianceRules
+) -> list[Finding]:
+    """The term rules' findings in one field's text."""
+    findings: list[Finding] = []
+    if original:
         text, where = normalized(original)
         scanned = _blank_benign(text, rules)
-        hits = _text_hits(scanned, facts.kind, facts.open_to_vocational, rules)
+        hits = _text_hits(scanned, kind, open_to_vocational, rules)
         # One finding per category (and severity) per field, in the order the rules are listed.
         grouped: dict[tuple[str, bool], list[_Hit]] = {}
         for hit in sorted(hits, key=lambda h: h.start):

@@ -311,15 +311,17 @@ def check_sheet(
     if problems:
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", len(rows), len(rows))
+    total = len(rows)
+    # The parsed rows are needed only to report problems: dropped before the rows to write are
+    # built, so an import's peak holds one copy of its rows, not three.
+    del rows, by_row, collect
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
     if kind is TransferKind.positions:
         _index_positions(session, plan)
     planned: tuple[students.NewAccount, ...] = ()
     if kind is TransferKind.students and accounts:
         planned = _plan_accounts(session, prepared, stored)
-    return CheckedImport(
-        kind=kind, file_name=file_name, rows=len(rows), plan=plan, accounts=planned
-    )
+    return CheckedImport(kind=kind, file_name=file_name, rows=total, plan=plan, accounts=planned)
 
 
 # The columns of a prepared row that name the organisation it belongs to.
@@ -521,7 +523,9 @@ def _complete(
 ) -> dict[str, Any]:
     """Every column of the row to write: ids, timestamps and the columns an import derives."""
     table = TABLES[kind].table
-    row = dict(item.values)
+    # A position's prepared values themselves (not a copy): nothing reads them after the plan is
+    # made (students' are read again to plan their accounts).
+    row = item.values if kind is TransferKind.positions else dict(item.values)
     row["id"] = previous["id"] if previous is not None else natural_id(table.name, *item.key)
     row.update(_NEW_ROW_ONLY.get(kind, {}))
     for stamp in ("created_at", "updated_at"):
