@@ -21,7 +21,10 @@ from models.base import JSONType, utcnow
 
 class RoundStatus(StrEnum):
     open = "open"  # accepting choices until the deadline, rankings until the run
-    completed = "completed"  # run; inputs frozen, results stored
+    run = "run"  # run; results stored, seen by the organiser only until published
+    # Published: the parties see their results, offers made, notifications sent. (The value
+    # stays "completed", which rounds run before the publish step existed already hold.)
+    completed = "completed"
 
 
 class RankingSource(StrEnum):
@@ -29,7 +32,11 @@ class RankingSource(StrEnum):
     recommender = "recommender"  # ordered by the recommender's score
 
 
-ROUND_STATUS_LABELS = {RoundStatus.open: "进行中", RoundStatus.completed: "已完成分配"}
+ROUND_STATUS_LABELS = {
+    RoundStatus.open: "进行中",
+    RoundStatus.run: "已运行，待公布",
+    RoundStatus.completed: "已公布",
+}
 
 
 class PlacementRound(SQLModel, table=True):

@@ -458,7 +458,7 @@ def assign_policy(
 
 # Deadlines are typed and shown in Beijing time (the people who use this are in China).
 BEIJING = timezone(timedelta(hours=8), "北京时间")
-ROUND_STATUS_LABELS = {"open": "志愿填报中", "completed": "已完成分配"}
+ROUND_STATUS_LABELS = {"open": "志愿填报中", "run": "已运行，待公布", "completed": "已公布"}
 
 
 def _beijing(value: datetime) -> str:
@@ -595,7 +595,7 @@ def round_page(
     session: ReadSessionDep,
     user: Supervisor,
     round_id: uuid.UUID,
-    done: Literal["create", "run", ""] = "",
+    done: Literal["create", "run", "publish", ""] = "",
 ) -> Response:
     """一个双选轮次：岗位、学生数、分配结果（按名称；学生姓名按规定脱敏）。"""
     found = placement.read_round(session, user, round_id)
@@ -622,3 +622,9 @@ def round_page(
 def run_round(session: SessionDep, user: Supervisor, round_id: uuid.UUID) -> Response:
     placement.run_round(session, user, round_id)
     return redirect(f"/regulator/placement/{round_id}?done=run")
+
+
+@router.post("/placement/{round_id}/publish", dependencies=[CsrfChecked])
+def publish_round(session: SessionDep, user: Supervisor, round_id: uuid.UUID) -> Response:
+    placement.publish_round(session, user, round_id)
+    return redirect(f"/regulator/placement/{round_id}?done=publish")

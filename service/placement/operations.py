@@ -7,7 +7,11 @@ Who may do what:
 - the enterprise of an invited position ranks students for it (explicitly, or by the recommender's
   score once the deadline has passed and the applicants are known), until the round is run;
 - the organiser (or an admin) runs the round after the deadline; running again gives the same
-  result, since the inputs are frozen by then and the seed is the round's;
+  result, since the inputs are frozen by then and the seed is the round's; a run round
+  (已运行，待公布) shows its result to the organiser only;
+- the organiser publishes the run round (已公布): the assignments become offers and the parties
+  are notified then, not at the run (an offer would reveal the result); a published round is
+  neither published nor run again (409);
 - the results show each party its own side: the organiser all, a school its students, an
   enterprise its positions, a student its own place.
 """
@@ -582,25 +586,16 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
         raise Forbidden("只有组织方可以运行分配")
     if not _deadline_passed(row):
         raise Conflict("志愿截止后才能运行分配")
+    if row.status == RoundStatus.completed:
+        raise Conflict("结果已公布，不能再运行分配", code="round_published")
     choices, skipped = skip_held(session, row)
     result = solve_placement(build_instance(session, row, choices), row.seed)
-    positions = repository.round_positions(session, row.id)
     pairs = sorted((uuid.UUID(s), uuid.UUID(p)) for s, p in result.assignments.items())
     before = {"status": row.status, "run_at": row.run_at}
     now = utcnow()
-    # A choice could be changed or withdrawn until the deadline: the consent is final then.
-    consent_at = min(_aware(row.deadline_at), now)
-    offered = 0
-    for student_id, position_id in pairs:
-        if (
-            applications.offer_placed(
-                session, actor, student_id, position_id, consent_at, f"双选轮次：{row.title}"
-            )
-            is not None
-        ):
-            offered += 1
+    # Only the organiser sees the result until it is published: no offer, no notification yet.
     repository.replace_assignments(session, row.id, pairs)
-    row.status = RoundStatus.completed
+    row.status = RoundStatus.run
     row.run_at = now
     row.lottery = result.lottery
     row.blocking_pairs = [{"student_id": s, "position_id": p} for s, p in result.blocking_pairs]
@@ -618,10 +613,49 @@ def run_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPubl
         after={
             "status": row.status,
             "assigned": len(pairs),
-            "offered": offered,
             "skipped": len(skipped),
             "seed": row.seed,
         },
+    )
+    return _results(session, row, "organiser", None)
+
+
+def publish_round(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPublic:
+    """The organiser publishes a run round: each assignment becomes an offer (the student sees it
+    in its applications, the enterprise its applicant), the parties see their results and are
+    notified. Once published the round is not run again."""
+    row = _get_round(session, round_id)
+    if not _is_organiser(actor, row):
+        raise Forbidden("只有组织方可以公布结果")
+    if row.status == RoundStatus.completed:
+        raise Conflict("本轮结果已公布，不能重复公布", code="round_published")
+    if row.status != RoundStatus.run or row.run_at is None:
+        raise Conflict("本轮尚未运行分配，运行后才能公布结果", code="round_not_run")
+    pairs = repository.assignments_of(session, row.id)
+    positions = repository.round_positions(session, row.id)
+    # A choice could be changed or withdrawn until the deadline: the consent is final then.
+    consent_at = min(_aware(row.deadline_at), utcnow())
+    offered = 0
+    for student_id, position_id in pairs:
+        if (
+            applications.offer_placed(
+                session, actor, student_id, position_id, consent_at, f"双选轮次：{row.title}"
+            )
+            is not None
+        ):
+            offered += 1
+    before = {"status": row.status}
+    row.status = RoundStatus.completed
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "publish",
+        ENTITY,
+        row.id,
+        before=before,
+        after={"status": row.status, "assigned": len(pairs), "offered": offered},
     )
     _notify_results(session, row, pairs, [(p.id, p.enterprise_id) for _, p in positions])
     return _results(session, row, "organiser", None)
@@ -764,8 +798,11 @@ def _results(
 def results(session: Session, actor: User, round_id: uuid.UUID) -> ResultsPublic:
     row = _get_round(session, round_id)
     side, visible = _side(session, actor, row)
-    if row.status != RoundStatus.completed:
+    if row.status == RoundStatus.open or row.run_at is None:
         raise Conflict("本轮尚未运行分配")
+    if row.status != RoundStatus.completed and side != "organiser":
+        # Run but not published: only the organiser reviews the result.
+        raise Conflict("本轮结果尚未公布", code="round_not_published")
     return _results(session, row, side, visible)
 
 

@@ -293,7 +293,8 @@ def placed_elsewhere(
         .join(PlacementRound, col(PlacementRound.id) == col(Assignment.round_id))
         .where(col(Assignment.position_id).in_(wanted))
         .where(col(Assignment.round_id) != round_id)
-        .where(col(PlacementRound.status) == RoundStatus.completed)
+        # A run round holds its places already (published or not), so two rounds do not fill one.
+        .where(col(PlacementRound.status).in_([RoundStatus.run, RoundStatus.completed]))
     )
     own = select(col(Assignment.position_id), col(Assignment.student_id)).where(
         col(Assignment.round_id) == round_id

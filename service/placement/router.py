@@ -107,6 +107,12 @@ def run_round(session: SessionDep, actor: Runner, round_id: uuid.UUID) -> Result
     return operations.run_round(session, actor, round_id)
 
 
+@router.post("/{round_id}/publish", response_model=ResultsPublic)
+def publish_round(session: SessionDep, actor: Runner, round_id: uuid.UUID) -> ResultsPublic:
+    """公布结果（组织方，运行后）：分配转为录用通知，本轮学生、学校和企业可见各自结果并收到通知。"""
+    return operations.publish_round(session, actor, round_id)
+
+
 @router.get("/{round_id}/results", response_model=ResultsPublic)
 def results(session: ReadSessionDep, actor: CurrentUser, round_id: uuid.UUID) -> ResultsPublic:
     """查看分配结果：组织方看全部，学校看本校学生，企业看本企业岗位，学生看本人。"""

@@ -102,7 +102,7 @@ class RoundPublic(BaseModel):
     title: str = Field(description="名称")
     deadline_at: UtcDatetime = Field(description="志愿截止时间")
     seed: int = Field(description="抽签种子")
-    status: str = Field(description="状态：open 进行中 / completed 已完成分配")
+    status: str = Field(description="状态：open 进行中 / run 已运行，待公布 / completed 已公布")
     positions: list[RoundPositionPublic] = Field(description="参加本轮的岗位")
     student_count: int = Field(description="参加本轮的学生数")
     enterprise_capacities: list[EnterpriseCapacityIn] = Field(description="企业合计名额")

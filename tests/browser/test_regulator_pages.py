@@ -1,7 +1,7 @@
 """The city regulator's whole job through its tabs: organisations verified and suspended by name,
 identity changes decided, the registry reviewed, a list drafted and published, the 联合体
-indicators, the policy profile, a placement round created, run and read by name; an empty year
-explained; the drill-down and the Excel file without internal rule names."""
+indicators, the policy profile, a placement round created, run, read by name and published; an
+empty year explained; the drill-down and the Excel file without internal rule names."""
 
 from __future__ import annotations
 
@@ -180,9 +180,20 @@ def test_a_regulator_runs_a_placement_round_and_reads_it_by_name(
     expect(row.locator("td").nth(2)).to_have_text("重庆南岸职业学院")
     expect(row.locator("td").nth(3)).to_have_text("护理学徒")
     expect(row.locator("td").nth(4)).to_have_text("重庆南岸康复医院")
+    expect(page.get_by_role("status")).to_contain_text("结果目前只有组织方可见")
+    expect(page.get_by_text("状态：已运行，待公布")).to_be_visible()
+    # Not published yet: the student does not see the result.
+    assert httpx.get(f"{api}/results", headers=student).status_code == 409
     screenshot(page, live_server.screenshots, "regulator-placement-results")
+    page.get_by_role("button", name="公布结果").click()
+    expect(page.get_by_role("status")).to_contain_text("已公布结果：本轮的学生、学校和企业")
+    expect(page.get_by_role("button", name="公布结果")).to_have_count(0)
+    mine = httpx.get(f"{api}/results", headers=student)
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["assignments"] == [{"student_id": me["id"], "position_id": position_id}]
+    screenshot(page, live_server.screenshots, "regulator-placement-published")
     _tabs(page, "双选分配")
-    expect(page.locator("tbody tr", has_text="护理学徒双选")).to_contain_text("已完成分配")
+    expect(page.locator("tbody tr", has_text="护理学徒双选")).to_contain_text("已公布")
 
 
 def test_an_empty_year_says_why_and_rules_read_in_chinese(

@@ -16,6 +16,7 @@ from models import (
     Application,
     ApplicationStatus,
     AuditLog,
+    Notification,
     Organization,
     OrganizationKind,
     PlacementRound,
@@ -154,6 +155,83 @@ def sid(w: World, index: int) -> str:
     return str(w.students[index].id)
 
 
+def publish(client: TestClient, w: World, round_id: str) -> dict[str, Any]:
+    response = client.post(f"{URL}/{round_id}/publish", headers=w.h(w.school_user))
+    assert response.status_code == 200, response.json()
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def _placement_notifications(w: World) -> list[tuple[uuid.UUID, str]]:
+    found = w.session.exec(select(Notification).where(Notification.kind == "placement_published"))
+    return sorted((n.user_id, n.title) for n in found.all())
+
+
+def test_results_are_hidden_until_the_organiser_publishes(client: TestClient, world: World) -> None:
+    """Issue 23: after the run only the organiser sees the results; publishing shows each side
+    its part, makes the offers and sends the notifications, once."""
+    w = world
+    rid = create(client, w)["id"]
+    choose(client, w, rid, 0, w.lathe)
+    choose(client, w, rid, 3, w.network)
+    rank(client, w, rid, w.lathe, [sid(w, 0)])
+    rank(client, w, rid, w.network, [sid(w, 3)])
+    close_deadline(w, rid)
+    not_run = client.post(f"{URL}/{rid}/publish", headers=w.h(w.school_user))
+    assert not_run.status_code == 409
+    assert not_run.json()["error"]["message"] == "本轮尚未运行分配，运行后才能公布结果"
+
+    run = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user))
+    assert run.status_code == 200
+    assert len(run.json()["assignments"]) == 2
+    round_ = client.get(f"{URL}/{rid}", headers=w.h(w.school_user)).json()
+    assert round_["status"] == "run"
+    # Hidden from the student, the enterprises (the school here is the organiser) ...
+    for user in (w.student_users[0], w.enterprise_user, w.other_user):
+        hidden = client.get(f"{URL}/{rid}/results", headers=w.h(user))
+        assert hidden.status_code == 409
+        assert hidden.json()["error"]["message"] == "本轮结果尚未公布"
+    # ... no offer made, nobody notified yet.
+    assert _applications(w) == {}
+    assert _placement_notifications(w) == []
+    # Only the organiser publishes (as only it runs).
+    for user in (w.student_users[0], w.enterprise_user):
+        refused = client.post(f"{URL}/{rid}/publish", headers=w.h(user))
+        assert refused.status_code == 403
+
+    published = publish(client, w, rid)
+    assert published["assignments"] == run.json()["assignments"]
+    assert client.get(f"{URL}/{rid}", headers=w.h(w.school_user)).json()["status"] == "completed"
+    mine = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[0])).json()
+    assert mine["assignments"] == [{"student_id": sid(w, 0), "position_id": str(w.lathe.id)}]
+    theirs = client.get(f"{URL}/{rid}/results", headers=w.h(w.other_user)).json()
+    assert theirs["assignments"] == [{"student_id": sid(w, 3), "position_id": str(w.network.id)}]
+    s = w.students
+    assert {k: str(a.status) for k, a in _applications(w).items()} == {
+        (s[0].id, w.lathe.id): "offered",
+        (s[3].id, w.network.id): "offered",
+    }
+    sent = _placement_notifications(w)
+    title = "双选轮次“2026年岗位实习双选”结果已公布"
+    assert (w.student_users[0].id, f"{title}：你获得了录用通知，请在“我的申请”中接受或婉拒") in sent
+    assert (w.student_users[1].id, f"{title}：本轮未分配到岗位") in sent
+    assert (w.school_user.id, f"{title}：本校2名学生获分配") in sent
+    assert (w.enterprise_user.id, f"{title}：贵单位岗位获分配1人") in sent
+    assert len(sent) == 7  # four students, the school, the two enterprises
+
+    # Twice: refused in Chinese, nothing sent again; nor is a published round run again.
+    twice = client.post(f"{URL}/{rid}/publish", headers=w.h(w.school_user))
+    assert twice.status_code == 409
+    assert twice.json()["error"]["message"] == "本轮结果已公布，不能重复公布"
+    rerun = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user))
+    assert rerun.status_code == 409
+    assert rerun.json()["error"]["message"] == "结果已公布，不能再运行分配"
+    assert len(_placement_notifications(w)) == 7
+    publishes = select(AuditLog).where(AuditLog.entity == "placement_round")
+    actions = [a.action for a in w.session.exec(publishes).all()]
+    assert sorted(actions) == ["create", "publish", "run"]
+
+
 def test_create_round(client: TestClient, world: World) -> None:
     created = create(client, world)
     assert created["title"] == "2026年岗位实习双选"
@@ -207,7 +285,9 @@ def test_full_round_stable_and_each_side_sees_its_own(client: TestClient, world:
     # Same inputs and seed: the same result.
     again = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
     assert again["assignments"] == expected
+    assert client.get(f"{URL}/{rid}", headers=w.h(w.school_user)).json()["status"] == "run"
 
+    publish(client, w, rid)
     mine = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[2])).json()
     assert (mine["side"], mine["assignments"], mine["unassigned"]) == (
         "student",
@@ -453,7 +533,7 @@ def _applications(w: World) -> dict[tuple[uuid.UUID, uuid.UUID], Application]:
     return {(a.student_id, a.position_id): a for a in w.session.exec(select(Application)).all()}
 
 
-def test_run_turns_assignments_into_offers_and_headcounts_hold(
+def test_publish_turns_assignments_into_offers_and_headcounts_hold(
     client: TestClient, world: World
 ) -> None:
     w = world
@@ -488,6 +568,11 @@ def test_run_turns_assignments_into_offers_and_headcounts_hold(
     consent = deadline.deadline_at.replace(tzinfo=None)
 
     first = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    # Running again before publishing: the same result, still no offer.
+    again = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
+    assert again["assignments"] == first["assignments"]
+    assert len(_applications(w)) == 2
+    publish(client, w, rid)
     expected = sorted(
         [
             {"student_id": sid(w, 0), "position_id": str(w.lathe.id)},
@@ -515,9 +600,9 @@ def test_run_turns_assignments_into_offers_and_headcounts_hold(
     offers = select(AuditLog).where(AuditLog.entity == "application", AuditLog.action == "offer")
     assert len(w.session.exec(offers).all()) == 3
 
-    # Running again: the same result, no second application or offer.
-    again = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
-    assert again["assignments"] == expected
+    # Publishing again is refused: no second application or offer.
+    again_published = client.post(f"{URL}/{rid}/publish", headers=w.h(w.school_user))
+    assert again_published.status_code == 409
     assert len(_applications(w)) == 5
     assert len(w.session.exec(offers).all()) == 3
 
@@ -533,10 +618,9 @@ def test_run_turns_assignments_into_offers_and_headcounts_hold(
         a for (_, p), a in apps.items() if p == w.welding.id and str(a.status) == "accepted"
     ]
     assert len(welding_accepted) == w.welding.headcount == 2
-    # A run after the acceptance still sees the same places: the round's own place is not
-    # counted twice.
-    third = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user)).json()
-    assert third["assignments"] == expected
+    # A published round is not run again (its offers are out).
+    third = client.post(f"{URL}/{rid}/run", headers=w.h(w.school_user))
+    assert third.status_code == 409
     assert len(_applications(w)) == 5
     assert len(w.session.exec(offers).all()) == 3
 
@@ -581,6 +665,7 @@ def test_students_holding_a_place_of_the_kind_are_skipped(client: TestClient, wo
             ),
         }
     ]
+    publish(client, w, rid)
     mine = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[0])).json()
     assert [s["kind"] for s in mine["skipped"]] == ["internship"]
     other = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[2])).json()
@@ -612,6 +697,7 @@ def test_a_student_under_16_is_skipped_with_the_reason(client: TestClient, world
     assert "未满16周岁" in skipped["reason"]
     assert "禁止使用童工规定" in skipped["source"]
     # The student and its school read it; the enterprise does not learn the student's age.
+    publish(client, w, rid)
     own = client.get(f"{URL}/{rid}/results", headers=w.h(w.student_users[0])).json()
     assert [s["position_id"] for s in own["age_skipped"]] == [str(w.lathe.id)]
     school = client.get(f"{URL}/{rid}/results", headers=w.h(w.school_user)).json()

@@ -417,6 +417,7 @@ EXPECTED: dict[tuple[str, str], Statuses | None] = {
         404,
     ),
     ("POST", "/api/v1/placement-rounds/{round_id}/run"): (401, 403, 404, 403, 404, 404, 404),
+    ("POST", "/api/v1/placement-rounds/{round_id}/publish"): (401, 403, 404, 403, 404, 404, 404),
     ("GET", "/api/v1/placement-rounds/{round_id}/results"): (401, 404, 404, 404, 404, 404, 404),
     # 专业动态调整 (issue 29): the region's regulator opens windows and decides (an admin does
     # not); schools propose; drafts stay with their school; the region's view is the regulators'.
@@ -788,6 +789,7 @@ SCOPE_NOT_REGIONAL = {
     ("GET", "/api/v1/placement-rounds/{round_id}"): "the round's organiser and parties only",
     ("GET", "/api/v1/placement-rounds/{round_id}/rankings/{position_id}"): "the organiser",
     ("POST", "/api/v1/placement-rounds/{round_id}/run"): "the organiser",
+    ("POST", "/api/v1/placement-rounds/{round_id}/publish"): "the organiser",
     ("GET", "/api/v1/placement-rounds/{round_id}/results"): "the round's organiser and parties",
 }
 
