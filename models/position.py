@@ -22,6 +22,7 @@ class Position(SQLModel, table=True):
     kind: PositionKind = Field(sa_type=String(16), index=True)
     title: str = Field(max_length=128)
     description: str = Field(default="", sa_type=Text)
+    requirements: str = Field(default="", sa_type=Text)  # 任职要求, screened like the description
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     headcount: int
@@ -48,9 +49,9 @@ class Position(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
     )
-    # The words of the title, and of the description, skills and wanted majors' names, cut by
-    # jieba at write time and separated by spaces (matching.search_text.index_words). The index
-    # over them is the backend's own (SEARCH_INDEX_OBJECTS).
+    # The words of the title, and of the description, requirements, skills and wanted majors'
+    # names, cut by jieba at write time and separated by spaces (matching.search_text.index_words).
+    # The index over them is the backend's own (SEARCH_INDEX_OBJECTS).
     search_title: str = Field(default="", sa_type=Text)
     search_body: str = Field(default="", sa_type=Text)
 

@@ -43,9 +43,14 @@ _SEVERITIES: tuple[Severity, ...] = ("blocking", "warning")
 
 # ASCII terms such as 985 or KTV must stand alone: "2110" or "KTV1" is something else.
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述", "skills": "技能要求"}
+_FIELD_LABELS = {
+    "title": "岗位名称",
+    "description": "岗位描述",
+    "requirements": "任职要求",
+    "skills": "技能要求",
+}
 # The texts a person reads, in the order they are screened.
-TEXT_FIELDS: tuple[str, ...] = ("title", "description", "skills")
+TEXT_FIELDS: tuple[str, ...] = ("title", "description", "requirements", "skills")
 _NUMERIC_SOURCE_KEYS = (
     "intern_share_of_staff",
     "intern_share_of_post",
@@ -276,6 +281,8 @@ class PositionFacts:
         The posting is aimed at vocational students (学历 conditions are then checked).
     skills : tuple of str
         The skills asked for, each a text a person reads.
+    requirements : str
+        任职要求, free text a person reads (screened like the description).
     """
 
     kind: str
@@ -291,6 +298,7 @@ class PositionFacts:
     post_staff_count: int | None
     open_to_vocational: bool = True
     skills: tuple[str, ...] = ()
+    requirements: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -579,6 +587,7 @@ def _term_findings(facts: PositionFacts, rules: ComplianceRules) -> list[Finding
     texts = {
         "title": facts.title,
         "description": facts.description,
+        "requirements": facts.requirements,
         "skills": "\n".join(facts.skills),
     }
     for field_name in TEXT_FIELDS:

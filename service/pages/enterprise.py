@@ -60,7 +60,7 @@ CANDIDATES = 20
 EnterpriseUser = Annotated[User, Depends(require_page_roles(Role.enterprise))]
 PAGE_SIZE = 20
 # Text fields of the posting form; lists are typed one per line or separated by commas.
-TEXT_FIELDS = ("kind", "title", "description", "major_level")
+TEXT_FIELDS = ("kind", "title", "description", "requirements", "major_level")
 NUMBER_FIELDS = (
     "headcount",
     "monthly_pay",
@@ -100,6 +100,7 @@ def _position_values(form: dict[str, str]) -> dict[str, Any]:
         if text or name not in REQUIRED_FIELDS:
             values[name] = text or None
     values["description"] = form.get("description", "").strip()
+    values["requirements"] = form.get("requirements", "").strip()
     values["region_code"] = regions.chosen_code(form, "region") or None
     for name in LIST_FIELDS:
         values[name] = _split(form.get(name, ""))

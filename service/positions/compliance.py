@@ -39,7 +39,12 @@ REVIEW_SOURCE = (
     "产教通岗位文本复核模型（字符 n-gram 分类器，按 seed/data/screen_corpus.csv 标注语料训练；"
     "仅提示监管部门人工复核，不阻止发布）"
 )
-_FIELD_LABELS = {"title": "岗位名称", "description": "岗位描述", "skills": "技能要求"}
+_FIELD_LABELS = {
+    "title": "岗位名称",
+    "description": "岗位描述",
+    "requirements": "任职要求",
+    "skills": "技能要求",
+}
 # Statuses whose interns are (or are about to be) at the enterprise: a closed posting was withdrawn
 # or expired before filling, so it places nobody.
 INTERN_STATUSES = (PositionStatus.open, PositionStatus.filled)
@@ -56,6 +61,8 @@ class PositionLike(Protocol):
     def title(self) -> str: ...
     @property
     def description(self) -> str: ...
+    @property
+    def requirements(self) -> str: ...
     @property
     def skills(self) -> list[str]: ...
     @property
@@ -91,6 +98,7 @@ def facts_of(
         # Every posting on this platform is aimed at vocational students (docs/design/policy.md §3).
         open_to_vocational=True,
         skills=tuple(position.skills or ()),
+        requirements=position.requirements or "",
     )
 
 
@@ -113,6 +121,7 @@ def review_findings(facts: PositionFacts, rules_found: Collection[str]) -> list[
     texts = {
         "title": facts.title,
         "description": facts.description,
+        "requirements": facts.requirements,
         "skills": "\n".join(facts.skills),
     }
     findings = []

@@ -54,7 +54,7 @@ SEARCH_FIELDS = {"search_title", "search_body"}  # derived, never audited
 EDITABLE = (PositionStatus.draft, PositionStatus.open)
 REQUIRED_FIELDS = frozenset(
     {"kind", "title", "description", "skills", "region_code", "headcount", "start_date"}
-    | {"order_training"}
+    | {"order_training", "requirements"}
 )
 
 
@@ -192,11 +192,15 @@ def date_problems(
 
 
 def index_position(session: Session, position: Position, major_codes: Sequence[str]) -> None:
-    """Set the position's search words from its title, description, skills and majors' names."""
+    """Set the position's search words from its title, description, requirements, skills and
+    majors' names."""
     names = repository.major_names(session, major_codes)
     position.search_title = search_text.index_words(position.title)
     position.search_body = search_text.index_words(
-        position.description, position.skills, [names[c] for c in major_codes if c in names]
+        position.description,
+        position.requirements,
+        position.skills,
+        [names[c] for c in major_codes if c in names],
     )
 
 

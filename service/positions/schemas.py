@@ -22,6 +22,7 @@ MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 32
 Skill = Annotated[str, Documented(maxLength=MAX_SKILL_LENGTH)]
 MAX_DESCRIPTION_LENGTH = 5000
+MAX_REQUIREMENTS_LENGTH = 2000
 SortKey = Literal["relevance", "newest", "pay", "closing"]
 # Counts stop here: past it a list says "1000+" rather than counting a million matches.
 COUNT_CAP = 1000
@@ -75,6 +76,11 @@ class PositionCreate(_PositionFields):
     )
     title: str = Field(min_length=1, max_length=128, description="岗位名称")
     description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH, description="岗位描述")
+    requirements: str = Field(
+        default="",
+        max_length=MAX_REQUIREMENTS_LENGTH,
+        description="任职要求（如学历、证书、能力；与岗位描述一样接受合规检查，可不填）",
+    )
     majors: list[str] = Field(
         default_factory=list,
         max_length=MAX_MAJORS,
@@ -118,6 +124,9 @@ class PositionUpdate(_PositionFields):
     title: str | None = Field(default=None, min_length=1, max_length=128, description="岗位名称")
     description: str | None = Field(
         default=None, max_length=MAX_DESCRIPTION_LENGTH, description="岗位描述"
+    )
+    requirements: str | None = Field(
+        default=None, max_length=MAX_REQUIREMENTS_LENGTH, description="任职要求（给出空文本即清除）"
     )
     majors: list[str] | None = Field(
         default=None, max_length=MAX_MAJORS, description="需求专业（代码或名称），给出即整体替换"
@@ -273,6 +282,7 @@ class PositionPublic(BaseModel):
     kind_label: str = Field(description="岗位类型（中文）")
     title: str = Field(description="岗位名称")
     description: str = Field(description="岗位描述")
+    requirements: str = Field(default="", description="任职要求")
     majors: list[MajorRef] = Field(description="需求专业")
     skills: list[str] = Field(description="技能要求")
     region_code: str = Field(description="工作地行政区划代码")
@@ -331,6 +341,7 @@ class PositionPublic(BaseModel):
             kind_label=POSITION_KIND_LABELS[kind],
             title=position.title,
             description=position.description,
+            requirements=position.requirements,
             majors=[MajorRef(code=c, name=n, level=lv) for c, n, lv in view.majors],
             skills=position.skills,
             region_code=position.region_code,

@@ -454,6 +454,12 @@ SPECS: dict[TransferKind, KindSpec] = {
                 example="6-18-02-01",
                 aliases=("职业分类代码",),
             ),
+            Column(
+                "requirements",
+                "任职要求",
+                text(),
+                example="持电工证者优先",
+            ),
         ),
     ),
     TransferKind.demand: KindSpec(

@@ -500,7 +500,10 @@ def _index_positions(session: Session, plan: Classified) -> None:
     for row in (*plan.inserts, *plan.updates):
         row["search_title"] = search_text.index_words(row["title"])
         row["search_body"] = search_text.index_words(
-            row["description"], row["skills"], [names[c] for c in majors.get(row["id"], [])]
+            row["description"],
+            row.get("requirements") or "",
+            row["skills"],
+            [names[c] for c in majors.get(row["id"], [])],
         )
 
 

@@ -89,6 +89,7 @@ TABLES: dict[TransferKind, TableSpec] = {
         (
             "kind",
             "description",
+            "requirements",
             "skills",
             "region_code",
             "headcount",
@@ -449,6 +450,7 @@ def _export_positions(owner: uuid.UUID | None) -> Any:
             p.skills,
             p.post_staff_count,
             p.occupation_code,
+            p.requirements,
         )
         .select_from(ORGANIZATION.join(POSITION, p.enterprise_id == ORGANIZATION.c.id))
         .order_by(ORGANIZATION.c.code, p.start_date, p.title)

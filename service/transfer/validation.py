@@ -491,6 +491,7 @@ _POSITION_FIELDS = {
     "kind": "kind",
     "title": "title",
     "description": "description",
+    "requirements": "requirements",
     "majors": "major_codes",
     "skills": "skills",
     "region_code": "region_code",
@@ -522,6 +523,7 @@ class PositionRow:
     hours_per_day: float | None
     hours_per_week: float | None
     skills: list[str] = field(default_factory=list)
+    requirements: str = ""
 
 
 def check_positions(
@@ -542,6 +544,7 @@ def check_positions(
         status = PositionStatus(v.get("status") or PositionStatus.open)
         data: dict[str, Any] = {name: v.get(column) for name, column in _POSITION_FIELDS.items()}
         data["description"] = data["description"] or ""
+        data["requirements"] = data["requirements"] or ""
         data["majors"] = data["majors"] or []
         data["skills"] = data["skills"] or []
         if enterprise is not None and data["region_code"] is None:
@@ -585,6 +588,7 @@ def check_positions(
             "kind": position.kind.value,
             "title": position.title,
             "description": position.description,
+            "requirements": position.requirements,
             "skills": position.skills,
             "region_code": position.region_code,
             "headcount": position.headcount,
@@ -681,6 +685,7 @@ def check_position_rules(
 _FINDING_COLUMNS = {
     "title": "title",
     "description": "description",
+    "requirements": "requirements",
     "skills": "skills",
     "monthly_pay": "monthly_pay",
     "same_post_wage": "same_post_wage",
@@ -698,6 +703,7 @@ def _position_row(values: Mapping[str, Any]) -> PositionRow:
         kind=values["kind"],
         title=values["title"],
         description=values["description"],
+        requirements=values.get("requirements") or "",
         skills=list(values.get("skills") or []),
         headcount=values["headcount"],
         monthly_pay=values["monthly_pay"],
