@@ -58,7 +58,7 @@ def interview_calendar(
     )
 
 
-@router.get("/interviews/{interview_id}", response_model=InterviewPublic)
+@router.get("/interviews/{interview_id:uuid}", response_model=InterviewPublic)
 def read_interview(
     session: ReadSessionDep, actor: CurrentUser, interview_id: uuid.UUID
 ) -> InterviewPublic:
@@ -66,7 +66,7 @@ def read_interview(
     return operations.read(session, actor, interview_id)
 
 
-@router.patch("/interviews/{interview_id}", response_model=InterviewPublic)
+@router.patch("/interviews/{interview_id:uuid}", response_model=InterviewPublic)
 def reschedule_interview(
     session: SessionDep, actor: Enterprise, interview_id: uuid.UUID, body: InterviewUpdate
 ) -> InterviewPublic:

@@ -121,9 +121,11 @@ def _add_supervision(
         hospital.id,
         IdentityChangeCreate(name="重庆南岸康复医院集团", reason="工商变更登记"),
     )
+    # Its own enterprise: b_enterprise applies to the registry through the pages itself.
+    applicant = make_enterprise(session, name="重庆智造装备有限公司")
     integration.apply_for(
         session,
-        factory,
+        applicant,
         ApplicationIn(
             cooperation_years=3,
             partner_programmes=2,
@@ -132,7 +134,7 @@ def _add_supervision(
             investment=Decimal("1500000"),
             statement="与重庆南岸职业学院共建数控实训基地",
         ),
-        owner,
+        make_user(session, Role.enterprise, applicant, username="b_maker"),
     )
     alliances.create(
         session,

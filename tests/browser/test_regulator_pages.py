@@ -72,17 +72,17 @@ def test_a_regulator_decides_identity_changes_and_the_registry(
     )
 
     _tabs(page, "产教融合型企业")
-    card = page.locator("section.card", has_text="重庆精工数控有限公司")
+    card = page.locator("section.card", has_text="重庆智造装备有限公司")
     expect(card).to_contain_text("已申报（待审核）")
     expect(card.locator("tr", has_text="学徒人数")).to_contain_text("12")
     screenshot(page, live_server.screenshots, "regulator-registry")
-    card.get_by_role("button", name="不予通过 重庆精工数控有限公司").click()
+    card.get_by_role("button", name="不予通过 重庆智造装备有限公司").click()
     expect(page.get_by_role("alert").first).to_contain_text("不予通过须写明理由")
-    page.locator("section.card", has_text="重庆精工数控有限公司").get_by_role(
-        "button", name="纳入培育库 重庆精工数控有限公司"
+    page.locator("section.card", has_text="重庆智造装备有限公司").get_by_role(
+        "button", name="纳入培育库 重庆智造装备有限公司"
     ).click()
     expect(page.get_by_role("status")).to_contain_text(
-        "重庆精工数控有限公司：现为“入库培育（培育库）”。下一步：培育期满"
+        "重庆智造装备有限公司：现为“入库培育（培育库）”。下一步：培育期满"
     )
 
 

@@ -145,20 +145,20 @@ def test_a_student_sets_the_profile_by_region_names_applies_and_withdraws(
     screenshot(page, live_server.screenshots, "student-profile")
 
     page.goto(f"{live_server.url}/positions")
-    page.get_by_label("关键词").fill("设备维护")
+    page.get_by_label("关键词").fill("数控编程")
     page.get_by_role("button", name="检索").click()
-    page.get_by_role("link", name="设备维护技术员").click()
+    page.get_by_role("link", name="数控编程员").click()
     page.get_by_label(re.compile("我同意将我的姓名")).check()
     page.get_by_role("button", name="申请该岗位").click()
     expect(page.get_by_role("status").first).to_contain_text(
-        "已投递申请：重庆精工数控有限公司的“设备维护技术员”。"
+        "已投递申请：重庆精工数控有限公司的“数控编程员”。"
     )
-    row = page.locator("#applications tbody tr", has_text="设备维护技术员")
+    row = page.locator("#applications tbody tr", has_text="数控编程员")
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="撤回申请").click()
     expect(page.get_by_role("status").first).to_contain_text("已撤回申请")
     expect(
-        page.locator("#applications tbody tr", has_text="设备维护技术员").locator(".badge")
+        page.locator("#applications tbody tr", has_text="数控编程员").locator(".badge")
     ).to_have_text("已撤回")
 
 
