@@ -185,9 +185,15 @@ def db_url(databases: DatabaseFactory) -> str:
 
 
 @pytest.fixture
-def fresh_db_url(databases: DatabaseFactory) -> str:
-    """A database of its own (migrated, catalogue loaded) for tests that commit for real."""
-    return databases.copy()
+def fresh_db_url(databases: DatabaseFactory) -> Iterator[str]:
+    """A database of its own (migrated, catalogue loaded) for tests that commit for real.
+
+    Its engine's idle connections are closed after the test: engines are kept one per URL and
+    process, and a worker's hundreds of copies would otherwise hold PostgreSQL's 100 connections
+    ("too many clients") until the session ends."""
+    url = databases.copy()
+    yield url
+    get_engine(url).dispose()
 
 
 @pytest.fixture
