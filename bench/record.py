@@ -1,10 +1,10 @@
 """Where a benchmark writes its results: one dated JSON file per run in ``bench/results/``.
 
-The README's figures table is generated from these files (``python -m bench.figures``), never typed
-by hand. A benchmark opens a :class:`Run`, adds its figures (each beside the baseline measured in the
-same run, where there is one) and free-form details; leaving the ``with`` block writes
-``bench/results/<UTC YYYY-MM-DDTHHMM>-<name>.json`` with the machine's load at the start and at the
-end, its cores, the commit measured and the command that ran::
+The README's figures table is generated from these files (``python -m bench.figures``), never
+typed by hand. A benchmark opens a :class:`Run`, adds its figures (each beside the baseline
+measured in the same run, where there is one) and free-form details; leaving the ``with`` block
+writes ``bench/results/<UTC YYYY-MM-DDTHHMM>-<name>.json`` with the machine's load at the start
+and at the end, its cores, the commit measured and the command that ran::
 
     with Run("import") as run:
         run.figure(
