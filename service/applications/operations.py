@@ -112,6 +112,15 @@ TRANSITIONS: dict[ApplicationAction, tuple[frozenset[ApplicationStatus], Applica
         ApplicationStatus.withdrawn,
     ),
 }
+# Applications that ended without a place: their interviews still to come are cancelled.
+ENDED = frozenset(
+    {
+        ApplicationStatus.rejected,
+        ApplicationStatus.declined,
+        ApplicationStatus.withdrawn,
+        ApplicationStatus.closed,
+    }
+)
 # Applications still waiting for an outcome: closed when the position fills.
 PENDING = (
     ApplicationStatus.submitted,
@@ -467,6 +476,8 @@ def transition(
     session.add(application)
     session.flush()
     audit.record(session, actor, action.value, ENTITY, application.id, before, _state(application))
+    if target in ENDED:
+        repository.cancel_upcoming_interviews(session, [application.id], application.updated_at)
     _notify(session, application, position)
     if action is ApplicationAction.accept:
         # An internship or apprenticeship starts its agreement in the same transaction.
@@ -580,9 +591,11 @@ def close_pending(
     or closed: status ``closed`` (the student sees 岗位已招满或关闭), one audit row each with the
     reason. Accepted applications stay as they are. Returns how many were closed."""
     pending = repository.open_applications(session, position_ids, PENDING)
+    now = utcnow()
     repository.close_applications(
-        session, [pid for pid, _ in pending], ApplicationStatus.closed, utcnow()
+        session, [pid for pid, _ in pending], ApplicationStatus.closed, now
     )
+    repository.cancel_upcoming_interviews(session, [pid for pid, _ in pending], now)
     session.flush()
     reported: dict[tuple[str, str], list[uuid.UUID | None]] = {}
     for user_id, title, enterprise in repository.students_and_positions(

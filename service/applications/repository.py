@@ -16,6 +16,8 @@ from models import (
     Application,
     ApplicationStatus,
     BoothStatus,
+    Interview,
+    InterviewStatus,
     JobFairBooth,
     Major,
     Organization,
@@ -198,6 +200,33 @@ def close_applications(
             .values(status=status.value, updated_at=now)
             .execution_options(synchronize_session="fetch")
         )
+
+
+def cancel_upcoming_interviews(
+    session: Session, application_ids: Sequence[uuid.UUID], now: datetime
+) -> int:
+    """Interviews of ``application_ids`` still to come (proposed or confirmed, starting after
+    ``now``) are cancelled: the application ended before they took place. Past ones stay as they
+    were (they happened, or were missed). Returns how many were cancelled."""
+    if not application_ids:
+        return 0
+    result = session.execute(
+        update(Interview)
+        .where(
+            col(Interview.application_id).in_(list(application_ids)),
+            col(Interview.status).in_(
+                [InterviewStatus.proposed.value, InterviewStatus.confirmed.value]
+            ),
+            col(Interview.starts_at) > now,
+        )
+        .values(
+            status=InterviewStatus.cancelled.value,
+            updated_at=now,
+            sequence=col(Interview.sequence) + 1,  # calendars replace the event they hold
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def concerning_region(scope: RegionScope) -> ColumnElement[bool]:

@@ -161,6 +161,56 @@ def test_a_rejected_application_takes_no_interview(client: TestClient, world: Wo
     assert response.json()["error"]["message"] == "申请当前状态为“未通过”，不能安排面试"
 
 
+def _status_and_sequence(client: TestClient, world: World, interview_id: str) -> tuple[str, int]:
+    body = client.get(
+        f"/api/v1/interviews/{interview_id}", headers=world.headers(world.student_user)
+    ).json()
+    return body["status"], body["sequence"]
+
+
+@pytest.mark.parametrize(
+    ("action", "who"), [("withdraw", "student_user"), ("reject", "enterprise_user")]
+)
+def test_an_application_that_ends_cancels_its_interviews_to_come(
+    client: TestClient, world: World, action: str, who: str
+) -> None:
+    application_id = _apply(client, world)
+    waiting = _propose(client, world, application_id).json()
+    url = f"/api/v1/interviews/{waiting['id']}"
+    assert client.post(f"{url}/confirm", headers=world.headers(world.student_user)).is_success
+    ended = client.post(
+        f"{APPS}/{application_id}/{action}", headers=world.headers(getattr(world, who))
+    )
+    assert ended.status_code == 200, ended.text
+    assert _status_and_sequence(client, world, waiting["id"]) == ("cancelled", 1)
+    calendar = client.get(f"{url}.ics", headers=world.headers(world.student_user)).text
+    assert "STATUS:CANCELLED" in calendar
+    assert "SEQUENCE:1" in calendar
+
+
+def test_a_filled_position_cancels_the_interviews_of_the_applications_it_closes(
+    client: TestClient, world: World, session: Session
+) -> None:
+    enterprise = world.headers(world.enterprise_user)
+    first = _apply(client, world)
+    _, other_user = make_student_account(session, world.school, "韩梅梅")
+    second = client.post(
+        APPS, json={"position_id": str(world.position.id)}, headers=auth_headers(other_user)
+    ).json()["id"]
+    _, third_user = make_student_account(session, world.school, "王芳")
+    third = client.post(
+        APPS, json={"position_id": str(world.position.id)}, headers=auth_headers(third_user)
+    ).json()["id"]
+    interview = _propose(client, world, third).json()
+    for application_id, user in ((first, world.student_user), (second, other_user)):
+        assert client.post(f"{APPS}/{application_id}/offer", headers=enterprise).is_success
+        assert client.post(f"{APPS}/{application_id}/accept", headers=auth_headers(user)).is_success
+    closed = client.get(f"{APPS}/{third}", headers=auth_headers(third_user)).json()
+    assert closed["status"] == "closed"
+    body = client.get(f"/api/v1/interviews/{interview['id']}", headers=auth_headers(third_user))
+    assert body.json()["status"] == "cancelled"
+
+
 def _unfold(text: str) -> list[str]:
     assert "\n" not in text.replace("\r\n", "")  # every line ends in CRLF
     assert text.endswith("\r\n")
