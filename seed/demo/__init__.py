@@ -34,7 +34,11 @@ The city at scale 1 (exact; --scale N multiplies schools, enterprises, positions
 - notifications of all that, sent by the operations themselves (demo_student: its offer; the
   enterprise: applications received, accepted, declined; the region's schools and enterprises: the
   lists published); demo_student keeps a 护理 position and a saved search “护理岗位” kept a month
-  ago, whose daily digest has run once (one more unread notification with its new positions).
+  ago, whose daily digest has run once (one more unread notification with its new positions);
+- work waiting for review (seed/demo/waiting.py): two self-registrations (an enterprise and a
+  中职 school, 待审核), the demo enterprise's request to move to 渝北区 (身份信息变更), and the
+  education commission's placement round 2027年春季岗位实习双选（第一轮） (six open internship and
+  apprenticeship positions, demo_student and eleven classmates, choices open for two weeks).
 
 "Today" is the seeding day in China, passed to :func:`generate_city` (default
 :data:`~seed.demo.generator.REFERENCE_DAY` = 2026-11-23, the day the figures were planned on);

@@ -183,6 +183,7 @@ def load_city(session: Session, city: DemoCity) -> LoadResult:
     _add_adjustments(session, regulator, users)
     _add_internships(session, users)
     _opt_in_outcomes(session, users)
+    _add_waiting(session, users, city.seed)
     result.imported["positions"] += len(city.drafts)
     result.seconds = time.perf_counter() - started
     return result
@@ -193,6 +194,13 @@ def _add_internships(session: Session, users: dict[str, User]) -> None:
     from seed.demo.internships import add_internships
 
     add_internships(session, users)
+
+
+def _add_waiting(session: Session, users: dict[str, User], seed: int) -> None:
+    """Registrations, an identity change and a placement round waiting (seed/demo/waiting.py)."""
+    from seed.demo.waiting import add_waiting
+
+    add_waiting(session, users, seed)
 
 
 ALLIANCE_NAME = "重庆两江智造市域产教联合体"

@@ -23,6 +23,7 @@ from models import (
     Application,
     ApplicationMessage,
     AuditLog,
+    IdentityChangeRequest,
     IntegrationApplication,
     Internship,
     InternshipFinding,
@@ -34,12 +35,14 @@ from models import (
     ListVersion,
     MajorProposal,
     Organization,
+    PlacementRound,
     Position,
     Programme,
     ProgrammePartner,
     User,
     natural_id,
 )
+from models.base import utcnow
 from models.validators import uscc_problem
 from seed.demo import PARK_CODE, REFERENCE_DAY, generate_city
 from seed.demo.generator import DATA_DIR, Row
@@ -398,9 +401,25 @@ def test_load_through_the_cli_plants_every_action_and_reruns_add_nothing(
 
 def _assert_city(session: Session) -> None:
     kinds = session.execute(
-        select(col(Organization.kind), func.count()).group_by(col(Organization.kind))
+        select(col(Organization.kind), func.count())
+        .where(Organization.status == "verified")
+        .group_by(col(Organization.kind))
     ).all()
     assert dict(kinds) == {"park": 1, "government": 1, "school": 40, "enterprise": 400}
+    # Work waiting for review (seed/demo/waiting.py): two registrations, one identity change, and
+    # a placement round whose students still choose.
+    pending = session.exec(
+        select(Organization.kind, Organization.name).where(Organization.status == "pending")
+    ).all()
+    assert sorted(pending) == [
+        ("enterprise", "重庆渝新精密模具有限公司"),
+        ("school", "重庆市綦江区职业教育中心"),
+    ]
+    change = session.exec(select(IdentityChangeRequest)).one()
+    assert (change.status, change.to_region_code) == ("pending", "500112")
+    placement_round = session.exec(select(PlacementRound)).one()
+    assert placement_round.title == "2027年春季岗位实习双选（第一轮）"
+    assert placement_round.deadline_at.replace(tzinfo=None) > utcnow().replace(tzinfo=None)
     statuses = session.execute(
         select(col(Position.status), func.count()).group_by(col(Position.status))
     )
@@ -410,8 +429,8 @@ def _assert_city(session: Session) -> None:
     assert dict(roles) == {
         "admin": 1,
         "regulator": 1,
-        "school": 1,
-        "enterprise": 1,
+        "school": 2,  # demo_school, and the pending school's first account
+        "enterprise": 2,  # demo_enterprise, and the pending enterprise's
         "student": 7,  # demo_student and the six classmates of the demo applications
     }
     applications = session.execute(
