@@ -85,3 +85,17 @@ def test_job_runs_and_failures_are_counted_by_job_name(fresh_db_url: str) -> Non
         ("chanjiao_job_duration_seconds_count", good.id): 2,
         ("chanjiao_job_duration_seconds_count", bad.id): 1,
     }
+
+
+def test_an_operator_can_set_an_interval_jobs_period_but_not_a_cron_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.settings import settings
+
+    every_minute = Job("send_mail", lambda _s: None, "interval", {"minutes": 1})
+    nightly = Job("nightly", lambda _s: None, "cron", {"hour": 2})
+    monkeypatch.setattr(settings, "scheduler_intervals_s", {"send_mail": 2.5, "nightly": 1})
+    assert LeaseScheduler._trigger_args(every_minute) == {"seconds": 2.5}
+    assert LeaseScheduler._trigger_args(nightly) == {"hour": 2}
+    monkeypatch.setattr(settings, "scheduler_intervals_s", {})
+    assert LeaseScheduler._trigger_args(every_minute) == {"minutes": 1}
