@@ -78,6 +78,18 @@ def try_acquire_lease(
     return True
 
 
+def release_lease(session: Session, holder: str, name: str = LEASE_NAME) -> bool:
+    """End ``holder``'s lease now (a process shutting down), so that another process takes it at
+    its next heartbeat instead of after the lease lapses; True when it held it."""
+    lease = session.get(SchedulerLease, name, with_for_update=True)
+    if lease is None or lease.holder != holder:
+        return False
+    lease.expires_at = utcnow()
+    session.add(lease)
+    session.flush()
+    return True
+
+
 class LeaseScheduler:
     """Runs ``jobs`` on an APScheduler while this process holds the lease."""
 
@@ -149,5 +161,14 @@ class LeaseScheduler:
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        """Stops the scheduler and hands the lease back: a restarted host (a rolling deploy)
+        leaves the jobs to another process within one heartbeat, not a whole lease."""
         self._scheduler.shutdown(wait=False)
+        if self.is_leader:
+            self.is_leader = False
+            try:
+                with session_scope(self.url) as session:
+                    release_lease(session, self.holder)
+            except (IntegrityError, OperationalError):
+                logger.warning("the scheduler lease was not released; it lapses on its own")
         metrics.SCHEDULER_LEADER.set(0)

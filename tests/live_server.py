@@ -105,6 +105,21 @@ def app_command(port: int) -> list[str]:
     return [chanjiao, "serve", *(x for kv in options.items() for x in kv)]
 
 
+_METRIC = re.compile(r"^(chanjiao_[a-z_]+)(?:\{([^}]*)\})? ([0-9.e+-]+)$", re.M)
+
+
+def metric_sum(text: str, name: str, **labels: str) -> float:
+    """The sum of ``name``'s samples in a Prometheus text page whose labels include ``labels``."""
+    total = 0.0
+    for found, label_text, value in _METRIC.findall(text):
+        if found != name:
+            continue
+        have = dict(re.findall(r'(\w+)="([^"]*)"', label_text or ""))
+        if all(have.get(k) == v for k, v in labels.items()):
+            total += float(value)
+    return total
+
+
 @dataclass
 class TwoHosts:
     """Base URLs: ``proxy`` is nginx; ``hosts`` the two ``chanjiao serve`` processes behind it."""
@@ -115,6 +130,16 @@ class TwoHosts:
     secret_key: str
     folder: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def scrape(self) -> list[str]:
+        """Each host's ``/metrics`` (directly, with the token, as Prometheus reads them)."""
+        auth = {"Authorization": f"Bearer {self.metrics_token}"}
+        pages = []
+        for host in self.hosts:
+            answer = httpx.get(f"{host}/metrics", headers=auth, timeout=10)
+            answer.raise_for_status()
+            pages.append(answer.text)
+        return pages
 
     def stop(self, name: str) -> None:
         """Stops one process (``a``, ``b`` or ``nginx``) as its supervisor would (SIGTERM), and

@@ -37,6 +37,7 @@ from tests.live_server import (
     TwoHosts,
     app_command,
     compose_file,
+    metric_sum,
     render_nginx_conf,
     two_hosts,
 )
@@ -47,7 +48,6 @@ REGION = "500229"  # 城口县: only this test's enterprise is there
 JOB = "send_mail"
 TICK_S = 1.0
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
-_METRIC = re.compile(r"^(chanjiao_[a-z_]+)(?:\{([^}]*)\})? ([0-9.e+-]+)$", re.M)
 
 
 def _redis() -> redis.Redis:
@@ -57,27 +57,6 @@ def _redis() -> redis.Redis:
     except redis.RedisError as error:
         pytest.fail(f"Redis unreachable at {REDIS_URL} (set TEST_REDIS_URL): {error}")
     return client
-
-
-def _metric(text: str, name: str, **labels: str) -> float:
-    total = 0.0
-    for found, label_text, value in _METRIC.findall(text):
-        if found != name:
-            continue
-        have = dict(re.findall(r'(\w+)="([^"]*)"', label_text or ""))
-        if all(have.get(k) == v for k, v in labels.items()):
-            total += float(value)
-    return total
-
-
-def _scrape(topology: TwoHosts) -> list[str]:
-    auth = {"Authorization": f"Bearer {topology.metrics_token}"}
-    pages = []
-    for host in topology.hosts:
-        answer = httpx.get(f"{host}/metrics", headers=auth, timeout=10)
-        assert answer.status_code == 200, answer.text
-        pages.append(answer.text)
-    return pages
 
 
 class Browser:
@@ -241,21 +220,21 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
     assert any(users["student"] in key for key in keys), keys
 
     # -- the scheduled job runs once per tick across the four workers; /metrics per host
-    before = _scrape(hosts)
+    before = hosts.scrape()
     started = time.monotonic()
     time.sleep(5 * TICK_S)
-    after = _scrape(hosts)
+    after = hosts.scrape()
     elapsed = time.monotonic() - started
     for pages in (before, after):
-        assert sum(_metric(page, "chanjiao_scheduler_leader") for page in pages) == 1
-    runs = sum(_metric(page, "chanjiao_job_runs_total", job=JOB) for page in after) - sum(
-        _metric(page, "chanjiao_job_runs_total", job=JOB) for page in before
+        assert sum(metric_sum(page, "chanjiao_scheduler_leader") for page in pages) == 1
+    runs = sum(metric_sum(page, "chanjiao_job_runs_total", job=JOB) for page in after) - sum(
+        metric_sum(page, "chanjiao_job_runs_total", job=JOB) for page in before
     )
     ticks = elapsed / TICK_S
     assert 1 <= runs <= ticks + 1.5, (runs, ticks)  # four runners would make ~4 per tick
-    assert sum(_metric(page, "chanjiao_job_failures_total") for page in after) == 0
+    assert sum(metric_sum(page, "chanjiao_job_failures_total") for page in after) == 0
     for page in after:
-        assert _metric(page, "chanjiao_http_requests_total") > 0  # each host counts its own
+        assert metric_sum(page, "chanjiao_http_requests_total") > 0  # each host counts its own
     assert httpx.get(f"{proxy}/metrics", timeout=10).status_code == 404
 
     # -- nginx answers with the service's error body: a body over the limit, then hosts down
