@@ -528,8 +528,12 @@ def record_backend(run: Run, name: str, key: str, workers: int, outcome: Outcome
         baseline_label=f"GET /healthz (no database), same server and client, {level.connections} "
         "connections",
     )
-    run.figure(f"load_{key}_p50_ms", f"make load p50 · {where}", level.percentile_ms(0.5), "ms")
-    run.figure(f"load_{key}_p99_ms", f"make load p99 · {where}", level.percentile_ms(0.99), "ms")
+    run.figure(
+        f"load_{key}_p50_ms", f"make load p50 · {where}", round(level.percentile_ms(0.5)), "ms"
+    )
+    run.figure(
+        f"load_{key}_p99_ms", f"make load p99 · {where}", round(level.percentile_ms(0.99)), "ms"
+    )
     for field_name, label in (("503", "503 答复 / 503 answers"), ("other", "其他错误 / other")):
         run.figure(
             f"load_{key}_{field_name}",
