@@ -17,7 +17,7 @@ fuzz: $(STAMP)
 faults: $(STAMP)
 	$(BIN)/python -m tests.service.security.faults $(FAULTS_ARGS)
 
-.PHONY: faults fuzz demo test lint typecheck migrations-check bench load serve install clean lock browser screenshots
+.PHONY: faults fuzz demo test lint typecheck migrations-check bench load serve install clean lock browser nginx screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ demo: $(STAMP)
 ## (pytest-xdist; browser and `slow` tests each on one worker, see tests/conftest.py), and the 25
 ## slowest tests (PostgreSQL too when TEST_DATABASE_URL is set, as .ci/run does)
 TEST_WORKERS ?= auto
-test: $(STAMP) browser
+test: $(STAMP) browser nginx
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 ## the browser tests drive Debian's chromium (Playwright downloads no browser); Chinese needs fonts-noto-cjk
@@ -51,6 +51,14 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then \
 		echo "安装 chromium 和 fonts-noto-cjk（浏览器测试需要）"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+## tests/deploy puts Debian's nginx in front of two `chanjiao serve` (deploy/nginx.conf; runs as
+## nginx -p <folder>, no service started)
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "安装 nginx（两台主机的部署测试需要）"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
 	fi
 
 ## make screenshots: every page of the demo city at desktop width and 375 px, into build/screenshots/

@@ -14,13 +14,25 @@ within the client's 60 s). Then it checks that every acknowledged write (a 2xx t
 or close) is in the database as acknowledged, and that ``/readyz`` answers within 1 s.
 
 Targets (README, "Figures"): 0 other, 0 dropped, 0 lost at every level on both databases; at 64
-connections on SQLite at least 90 % 2xx.
+connections on SQLite at least 90 % 2xx. Beside each database's levels, the same client against
+``/healthz`` of the same server at 64 connections (no database): the ceiling of this client and
+uvicorn on this machine, the baseline of the recorded figures (``Run("load")``).
+
+``--two-hosts`` (PostgreSQL and Redis; issue 25.6): deploy/compose.yaml without containers, as
+tests/deploy/test_two_hosts.py starts it (``tests.live_server.two_hosts``) — two ``chanjiao serve
+--workers 2`` behind nginx with deploy/nginx.conf — driven through nginx, beside a baseline in the
+same run: one such host driven directly. After every acknowledged write through nginx, the position
+is read from each host directly (one of them did not serve the write): ``stale`` counts a read that
+did not show the acknowledged status. The scheduled job ``send_mail`` runs every second; the job
+runs the two hosts' ``/metrics`` count over the load are compared with the seconds elapsed (once
+per tick across the four workers). Recorded as ``Run("load_two_hosts")``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -42,6 +54,7 @@ import httpx
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bench.record import Run
 from models import Organization, OrganizationKind, OrganizationStatus, Position, Role, User
 from seed.catalog import load_catalog
 from seed.demo.loader import load_demo
@@ -49,6 +62,7 @@ from service import migrate
 from service.auth import operations as auth
 from service.db import get_engine, temporary_postgres_database
 from service.settings import settings
+from tests.live_server import metric_sum, two_hosts
 
 API = "/api/v1"
 ENTERPRISE_ACCOUNTS = 6
@@ -58,6 +72,9 @@ LOAD_STUDENT = "load_student"
 SEARCH_WORDS = ("护理", "技术", "实习", "电子", "汽车", "学徒", "机器人", "养老", "软件", "物流")
 MIX = (("search", 70), ("position", 10), ("report", 5), ("login", 5), ("write", 10))
 CLIENT_TIMEOUT_S = 60.0
+HEADLINE_CONNECTIONS = 64
+BARE_SECONDS = 5.0
+JOB = "send_mail"
 
 
 @dataclass
@@ -69,12 +86,35 @@ class Level:
     dropped: int = 0
     by_kind: dict[str, list[float]] = field(default_factory=dict)
 
+    stale: int = 0  # --two-hosts: reads from a host that did not show an acknowledged write
+
+    @property
+    def rps(self) -> float:
+        return (len(self.latencies) + self.dropped) / self.seconds
+
+    def percentile_ms(self, share: float) -> float:
+        lat = sorted(self.latencies) or [0.0]
+        return lat[min(len(lat) - 1, int(len(lat) * share))] * 1000
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "connections": self.connections,
+            "req_s": round(self.rps, 1),
+            "p50_ms": round(self.percentile_ms(0.5)),
+            "p99_ms": round(self.percentile_ms(0.99)),
+            "2xx": self.statuses["2xx"],
+            "4xx": self.statuses["4xx"],
+            "503": self.statuses["503"],
+            "other": self.statuses["other"],
+            "dropped": self.dropped,
+            "stale_cross_host_reads": self.stale,
+        }
+
     def line(self) -> str:
         total = len(self.latencies) + self.dropped
         ok = self.statuses["2xx"]
-        lat = sorted(self.latencies) or [0.0]
-        p50 = statistics.median(lat) * 1000
-        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+        p50 = self.percentile_ms(0.5)
+        p99 = self.percentile_ms(0.99)
         return (
             f"{self.connections:>5} {total / self.seconds:>8.1f} {p50:>8.0f} {p99:>8.0f} "
             f"{ok:>6} ({100 * ok / max(total, 1):5.1f} %) {self.statuses['4xx']:>5} "
@@ -151,7 +191,9 @@ def prepare_database(url: str) -> list[str]:
 
 
 @contextmanager
-def running_service(url: str, workers: int, log: Path) -> Iterator[str]:
+def running_service(
+    url: str, workers: int, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     port = _free_port()
     command = [str(Path(sys.executable).parent / "chanjiao"), "--db", url, "serve"]
     command += ["--port", str(port), "--workers", str(workers)]
@@ -159,6 +201,7 @@ def running_service(url: str, workers: int, log: Path) -> Iterator[str]:
         "CHANJIAO_SECRET_KEY": uuid.uuid4().hex,
         "CHANJIAO_ENVIRONMENT": "production",
     }
+    env |= extra_env or {}
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -208,10 +251,18 @@ def shared_state(base: str, enterprise_users: list[str]) -> Shared:
 class Worker:
     """One connection's loop; its writes go create → publish → close, one step per write."""
 
-    def __init__(self, index: int, shared: Shared, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        index: int,
+        shared: Shared,
+        client: httpx.AsyncClient,
+        hosts: list[httpx.AsyncClient] | None = None,
+    ) -> None:
         self.index = index
         self.shared = shared
         self.client = client
+        self.hosts = hosts or []  # --two-hosts: each host directly, to read back every write
+        self.stale = 0
         self.rng = random.Random(index)
         token = shared.enterprise_tokens[index % len(shared.enterprise_tokens)]
         self.enterprise = {"Authorization": f"Bearer {token}"}
@@ -262,6 +313,7 @@ class Worker:
             answer = await self.client.post(f"{API}/positions", json=body, headers=self.enterprise)
             if answer.status_code == 201:
                 self._acknowledge(answer.json()["id"], "draft")
+                await self.read_back()
             return answer
         position_id, status = self.position
         step, after = ("publish", "open") if status == "draft" else ("close", "closed")
@@ -270,21 +322,51 @@ class Worker:
         )
         if answer.status_code == 200:
             self._acknowledge(position_id, after)
+            await self.read_back()
         return answer
+
+    async def read_back(self) -> None:
+        """The write just acknowledged through nginx, read from each host directly: one of them
+        did not serve it and must show it all the same (not timed, not in the mix's counts)."""
+        if self.position is None:
+            return
+        position_id, status = self.position
+        for host in self.hosts:
+            try:
+                seen = await host.get(f"{API}/positions/{position_id}", headers=self.enterprise)
+            except httpx.TransportError:
+                continue  # a dropped read-back says nothing about staleness
+            if seen.status_code == 503:
+                continue
+            if seen.status_code != 200 or seen.json().get("status") != status:
+                self.stale += 1
+                print(f"  stale on {host.base_url}: {seen.status_code} {seen.text[:120]}")
 
     def _acknowledge(self, position_id: str, status: str) -> None:
         self.position = (position_id, status)
         self.shared.acknowledged[position_id] = status
 
 
-async def drive(base: str, shared: Shared, connections: int, seconds: float) -> Level:
+async def drive(
+    base: str,
+    shared: Shared,
+    connections: int,
+    seconds: float,
+    read_back_from: tuple[str, ...] = (),
+) -> Level:
     level = Level(connections)
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    hosts = [
+        httpx.AsyncClient(base_url=url, limits=limits, timeout=CLIENT_TIMEOUT_S)
+        for url in read_back_from
+    ]
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=CLIENT_TIMEOUT_S) as client:
         stop_at = time.monotonic() + seconds
+        workers: list[Worker] = []
 
         async def loop(index: int) -> None:
-            worker = Worker(index, shared, client)
+            worker = Worker(index, shared, client, hosts)
+            workers.append(worker)
             while time.monotonic() < stop_at:
                 started = time.monotonic()
                 try:
@@ -311,7 +393,29 @@ async def drive(base: str, shared: Shared, connections: int, seconds: float) -> 
         started = time.monotonic()
         await asyncio.gather(*(loop(i) for i in range(connections)))
         level.seconds = time.monotonic() - started
+        level.stale = sum(worker.stale for worker in workers)
+    for host in hosts:
+        await host.aclose()
     return level
+
+
+async def bare(base: str, connections: int, seconds: float) -> float:
+    """Requests a second to ``/healthz`` (no database, no admission) with the same client: the
+    most this client and one server process pair answer on this machine."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    done = 0
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=CLIENT_TIMEOUT_S) as client:
+        stop_at = time.monotonic() + seconds
+
+        async def loop() -> None:
+            nonlocal done
+            while time.monotonic() < stop_at:
+                (await client.get("/healthz")).raise_for_status()
+                done += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(loop() for _ in range(connections)))
+        return done / (time.monotonic() - started)
 
 
 def lost_writes(url: str, acknowledged: dict[str, str]) -> int:
@@ -330,45 +434,260 @@ def lost_writes(url: str, acknowledged: dict[str, str]) -> int:
     return sum(1 for i, status in acknowledged.items() if stored.get(i) != status)
 
 
-def run_backend(
-    name: str, url: str, workers: int, levels: list[int], seconds: float, verbose: bool
-) -> bool:
-    print(f"\n== {name}: {workers} worker(s); preparing the demo city …", flush=True)
-    users = prepare_database(url)
-    log = Path(tempfile.gettempdir()) / f"chanjiao-load-{name}-{os.getpid()}.log"
-    with running_service(url, workers, log) as base:
-        shared = shared_state(base, users)
-        print(
-            "conns    req/s  p50(ms)  p99(ms)    2xx            4xx    503  other dropped",
-            flush=True,
-        )
-        results = []
-        for connections in levels:
-            level = asyncio.run(drive(base, shared, connections, seconds))
-            results.append(level)
-            print(level.line(), flush=True)
-            if verbose:
-                print(
-                    "       mean ms by kind: "
-                    + ", ".join(
-                        f"{kind} {1000 * statistics.mean(times):.0f} (n={len(times)})"
-                        for kind, times in sorted(level.by_kind.items())
-                    ),
-                    flush=True,
-                )
-        started = time.monotonic()
-        try:
-            ready = httpx.get(f"{base}/readyz", timeout=1.0).status_code
-        except httpx.TransportError:
-            ready = 0
-        ready_s = time.monotonic() - started
+@dataclass
+class Outcome:
+    """What one configuration's levels measured, and whether its targets were met."""
+
+    levels: list[Level]
+    acknowledged: int
+    lost: int
+    ready: int
+    ready_s: float
+    bare_rps: float | None = None
+    ok: bool = False
+
+    def at(self, connections: int) -> Level:
+        return min(self.levels, key=lambda level: abs(level.connections - connections))
+
+
+def run_levels(
+    base: str,
+    url: str,
+    shared: Shared,
+    levels: list[int],
+    seconds: float,
+    verbose: bool,
+    log: Path,
+    read_back_from: tuple[str, ...] = (),
+    bare_seconds: float = 0.0,
+) -> Outcome:
+    print(
+        "conns    req/s  p50(ms)  p99(ms)    2xx            4xx    503  other dropped",
+        flush=True,
+    )
+    results = []
+    for connections in levels:
+        level = asyncio.run(drive(base, shared, connections, seconds, read_back_from))
+        results.append(level)
+        print(level.line() + (f"  stale {level.stale}" if read_back_from else ""), flush=True)
+        if verbose:
+            print(
+                "       mean ms by kind: "
+                + ", ".join(
+                    f"{kind} {1000 * statistics.mean(times):.0f} (n={len(times)})"
+                    for kind, times in sorted(level.by_kind.items())
+                ),
+                flush=True,
+            )
+    bare_rps = None
+    if bare_seconds:
+        bare_rps = asyncio.run(bare(base, HEADLINE_CONNECTIONS, bare_seconds))
+        print(f"/healthz at {HEADLINE_CONNECTIONS} connections (baseline): {bare_rps:.0f} req/s")
+    started = time.monotonic()
+    try:
+        ready = httpx.get(f"{base}/readyz", timeout=1.0).status_code
+    except httpx.TransportError:
+        ready = 0
+    ready_s = time.monotonic() - started
     lost = lost_writes(url, shared.acknowledged)
     print(
         f"acknowledged writes: {len(shared.acknowledged)} positions, lost or stale: {lost}; "
         f"/readyz after the load: {ready} in {ready_s * 1000:.0f} ms  (server log: {log})"
     )
+    outcome = Outcome(results, len(shared.acknowledged), lost, ready, ready_s, bare_rps)
     ok = lost == 0 and ready == 200 and ready_s < 1.0
-    ok = ok and all(r.statuses["other"] == 0 and r.dropped == 0 for r in results)
+    outcome.ok = ok and all(
+        r.statuses["other"] == 0 and r.dropped == 0 and r.stale == 0 for r in results
+    )
+    return outcome
+
+
+def run_backend(
+    name: str, url: str, workers: int, levels: list[int], seconds: float, verbose: bool
+) -> Outcome:
+    print(f"\n== {name}: {workers} worker(s); preparing the demo city …", flush=True)
+    users = prepare_database(url)
+    log = Path(tempfile.gettempdir()) / f"chanjiao-load-{name}-{os.getpid()}.log"
+    with running_service(url, workers, log) as base:
+        shared = shared_state(base, users)
+        return run_levels(
+            base, url, shared, levels, seconds, verbose, log, bare_seconds=BARE_SECONDS
+        )
+
+
+def record_backend(run: Run, name: str, key: str, workers: int, outcome: Outcome) -> None:
+    """The headline figures of one database at 64 connections, beside ``/healthz``'s rate."""
+    level = outcome.at(HEADLINE_CONNECTIONS)
+    where = f"{name} · {workers} 个工作进程 · {level.connections} 个连接"
+    run.figure(
+        f"load_{key}_rps",
+        f"make load 混合负载吞吐 / mixed-load throughput · {where}",
+        round(level.rps, 1),
+        "req/s",
+        baseline=None if outcome.bare_rps is None else round(outcome.bare_rps, 1),
+        baseline_label=f"GET /healthz (no database), same server and client, {level.connections} "
+        "connections",
+    )
+    run.figure(
+        f"load_{key}_p50_ms", f"make load p50 · {where}", round(level.percentile_ms(0.5)), "ms"
+    )
+    run.figure(
+        f"load_{key}_p99_ms", f"make load p99 · {where}", round(level.percentile_ms(0.99)), "ms"
+    )
+    for field_name, label in (("503", "503 答复 / 503 answers"), ("other", "其他错误 / other")):
+        run.figure(
+            f"load_{key}_{field_name}",
+            f"make load {label} · {where}",
+            level.statuses[field_name],
+            "count",
+            target="0" if field_name == "other" else None,
+        )
+    run.figure(
+        f"load_{key}_dropped",
+        f"make load 断开的连接 / dropped connections · {name}, all levels",
+        sum(r.dropped for r in outcome.levels),
+        "count",
+        target="0",
+    )
+    run.figure(
+        f"load_{key}_lost_writes",
+        f"make load 丢失的写入 / lost writes · {name}",
+        outcome.lost,
+        "count",
+        target="0",
+    )
+    run.details[key] = {
+        "workers": workers,
+        "levels": [r.as_dict() for r in outcome.levels],
+        "acknowledged_writes": outcome.acknowledged,
+        "bare_healthz_rps": outcome.bare_rps,
+        "readyz_after": {"status": outcome.ready, "ms": round(outcome.ready_s * 1000)},
+        "targets_met": outcome.ok,
+    }
+
+
+def run_two_hosts(
+    server_url: str, redis_url: str, levels: list[int], seconds: float, verbose: bool
+) -> bool:
+    """One host driven directly (the baseline), then deploy/'s two hosts behind nginx, on one
+    scratch PostgreSQL database and Redis; records ``Run("load_two_hosts")``."""
+    print("\n== two hosts: preparing the demo city on PostgreSQL …", flush=True)
+    every_second = {"CHANJIAO_SCHEDULER_INTERVALS_S": json.dumps({JOB: 1})}
+    with (
+        Run("load_two_hosts") as run,
+        temporary_postgres_database(server_url, "chanjiao_load2") as url,
+    ):
+        users = prepare_database(url)
+        log = Path(tempfile.gettempdir()) / f"chanjiao-load-one-host-{os.getpid()}.log"
+        print("\n-- baseline: one host (chanjiao serve --workers 2), directly", flush=True)
+        one_host_env = {"CHANJIAO_REDIS_URL": redis_url} | every_second
+        with running_service(url, 2, log, one_host_env) as base:
+            baseline = run_levels(
+                base, url, shared_state(base, users), levels, seconds, verbose, log
+            )
+        folder = Path(tempfile.gettempdir()) / f"chanjiao-load-two-hosts-{os.getpid()}"
+        print("\n-- two hosts (2 workers each) behind nginx (deploy/nginx.conf)", flush=True)
+        with two_hosts(url, redis_url, folder, every_second) as hosts:
+            shared = shared_state(hosts.proxy, users)
+            before, started = hosts.scrape(), time.monotonic()
+            both = run_levels(
+                hosts.proxy, url, shared, levels, seconds, verbose, folder, hosts.hosts
+            )
+            after, elapsed = hosts.scrape(), time.monotonic() - started
+        runs = sum(metric_sum(page, "chanjiao_job_runs_total", job=JOB) for page in after)
+        runs -= sum(metric_sum(page, "chanjiao_job_runs_total", job=JOB) for page in before)
+        leaders = [
+            sum(metric_sum(page, "chanjiao_scheduler_leader") for page in pages)
+            for pages in (before, after)
+        ]
+        print(
+            f"job {JOB} every 1 s: {runs:.0f} runs in {elapsed:.0f} s over both hosts "
+            f"({runs / elapsed:.2f} a tick); processes holding the lease: {leaders}"
+        )
+        level, alone = both.at(HEADLINE_CONNECTIONS), baseline.at(HEADLINE_CONNECTIONS)
+        where = f"{level.connections} 个连接 / connections, PostgreSQL"
+        one_label = "one host (2 workers) driven directly, same run and database"
+        run.figure(
+            "load_two_hosts_rps",
+            f"两台主机经 nginx 的混合负载吞吐 / two hosts behind nginx, throughput · {where}",
+            round(level.rps, 1),
+            "req/s",
+            baseline=round(alone.rps, 1),
+            baseline_label=one_label,
+        )
+        for share, name in ((0.5, "p50"), (0.99, "p99")):
+            run.figure(
+                f"load_two_hosts_{name}_ms",
+                f"两台主机经 nginx · {name} / two hosts behind nginx · {where}",
+                round(level.percentile_ms(share)),
+                "ms",
+                baseline=round(alone.percentile_ms(share)),
+                baseline_label=one_label,
+            )
+        run.figure(
+            "load_two_hosts_503",
+            f"两台主机经 nginx · 503 答复 / 503 answers · {where}",
+            level.statuses["503"],
+            "count",
+            baseline=alone.statuses["503"],
+            baseline_label=one_label,
+        )
+        totals = {
+            name: (
+                sum(getattr(r, name) for r in both.levels),
+                sum(getattr(r, name) for r in baseline.levels),
+            )
+            for name in ("dropped", "stale")
+        }
+        run.figure(
+            "load_two_hosts_dropped",
+            "两台主机经 nginx · 断开的连接 / dropped connections, all levels",
+            totals["dropped"][0],
+            "count",
+            baseline=totals["dropped"][1],
+            baseline_label=one_label,
+            target="0",
+        )
+        run.figure(
+            "load_two_hosts_lost_writes",
+            "两台主机经 nginx · 丢失的写入 / lost writes",
+            both.lost,
+            "count",
+            baseline=baseline.lost,
+            baseline_label=one_label,
+            target="0",
+        )
+        run.figure(
+            "load_two_hosts_stale_reads",
+            "写入后从另一台主机读到旧数据 / a write through one host read stale from the other",
+            totals["stale"][0],
+            "count",
+            target="0",
+        )
+        run.figure(
+            "load_two_hosts_job_runs_per_tick",
+            f"定时任务每个周期运行次数（4 个进程）/ runs of {JOB} per 1 s tick over 4 workers",
+            round(runs / elapsed, 3),
+            "runs/tick",
+            target="≤ 1",
+        )
+        run.details["one_host"] = {
+            "levels": [r.as_dict() for r in baseline.levels],
+            "acknowledged_writes": baseline.acknowledged,
+            "lost_writes": baseline.lost,
+            "targets_met": baseline.ok,
+        }
+        run.details["two_hosts"] = {
+            "levels": [r.as_dict() for r in both.levels],
+            "acknowledged_writes": both.acknowledged,
+            "lost_writes": both.lost,
+            "job_runs": runs,
+            "seconds": round(elapsed, 1),
+            "lease_holders_before_after": leaders,
+            "targets_met": both.ok,
+        }
+        run.details["seconds_per_level"] = seconds
+    ok = baseline.ok and both.ok and leaders == [1, 1] and runs <= elapsed + 1
     return ok
 
 
@@ -380,21 +699,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-workers", type=int, default=4)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="mean latency per request kind")
+    parser.add_argument(
+        "--two-hosts",
+        action="store_true",
+        help="deploy/'s two hosts behind nginx on PostgreSQL and Redis, beside one host directly",
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.levels.split(",")]
+    if args.two_hosts:
+        if not args.postgres:
+            print("--two-hosts needs PostgreSQL: give --postgres URL or set TEST_DATABASE_URL")
+            return 2
+        ok = run_two_hosts(args.postgres, args.redis, levels, args.duration, args.verbose)
+        print("\nresult:", "targets met" if ok else "TARGETS MISSED")
+        return 0 if ok else 1
     ok = True
-    if not args.skip_sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'load.db'}"
-            ok = run_backend("SQLite", url, 1, levels, args.duration, args.verbose) and ok
-    if args.postgres:
-        with temporary_postgres_database(args.postgres, "chanjiao_load") as url:
-            ok = (
-                run_backend("PostgreSQL", url, args.pg_workers, levels, args.duration, args.verbose)
-                and ok
-            )
-    else:
-        print("\nPostgreSQL skipped (give --postgres URL or set TEST_DATABASE_URL)")
+    with Run("load") as run:
+        run.details["seconds_per_level"] = args.duration
+        if not args.skip_sqlite:
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'load.db'}"
+                outcome = run_backend("SQLite", url, 1, levels, args.duration, args.verbose)
+                record_backend(run, "SQLite", "sqlite", 1, outcome)
+                ok = outcome.ok and ok
+        if args.postgres:
+            with temporary_postgres_database(args.postgres, "chanjiao_load") as url:
+                outcome = run_backend(
+                    "PostgreSQL", url, args.pg_workers, levels, args.duration, args.verbose
+                )
+                record_backend(run, "PostgreSQL", "postgresql", args.pg_workers, outcome)
+                ok = outcome.ok and ok
+        else:
+            print("\nPostgreSQL skipped (give --postgres URL or set TEST_DATABASE_URL)")
     print("\nresult:", "targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 

@@ -79,6 +79,12 @@ POOL_WAIT = Histogram(
 JOB_RUNS = Counter(
     "chanjiao_job_runs", "Scheduled job runs started in the process holding the lease", ["job"]
 )
+SCHEDULER_LEADER = Gauge(
+    "chanjiao_scheduler_leader",
+    "1 in the process holding the scheduler lease (it runs the jobs), 0 elsewhere; summed over "
+    "the workers of a host, and over hosts by the scraper: 1 in all",
+    multiprocess_mode="livesum",
+)
 JOB_FAILURES = Counter("chanjiao_job_failures", "Scheduled job runs that raised", ["job"])
 JOB_DURATION = Histogram(
     "chanjiao_job_duration_seconds",

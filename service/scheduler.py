@@ -27,6 +27,7 @@ from models import SchedulerLease
 from models.base import utcnow
 from service import clock, metrics
 from service.db import session_scope
+from service.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,18 @@ def try_acquire_lease(
     return True
 
 
+def release_lease(session: Session, holder: str, name: str = LEASE_NAME) -> bool:
+    """End ``holder``'s lease now (a process shutting down), so that another process takes it at
+    its next heartbeat instead of after the lease lapses; True when it held it."""
+    lease = session.get(SchedulerLease, name, with_for_update=True)
+    if lease is None or lease.holder != holder:
+        return False
+    lease.expires_at = utcnow()
+    session.add(lease)
+    session.flush()
+    return True
+
+
 class LeaseScheduler:
     """Runs ``jobs`` on an APScheduler while this process holds the lease."""
 
@@ -94,6 +107,7 @@ class LeaseScheduler:
                 self.is_leader = try_acquire_lease(session, self.holder, self.lease_seconds)
         except (IntegrityError, OperationalError):
             self.is_leader = False
+        metrics.SCHEDULER_LEADER.set(1 if self.is_leader else 0)
 
     def run_job(self, job: Job) -> None:
         if not self.is_leader:
@@ -119,6 +133,16 @@ class LeaseScheduler:
             with session_scope(self.url) as session:
                 job.run(session, prepared)
 
+    @staticmethod
+    def _trigger_args(job: Job) -> dict[str, Any]:
+        """The job's own schedule, or for an interval job the operator's
+        ``CHANJIAO_SCHEDULER_INTERVALS_S`` (the two-host test runs ``send_mail`` every second to
+        count runs per tick across four workers)."""
+        seconds = settings.scheduler_intervals_s.get(job.id)
+        if job.trigger == "interval" and seconds is not None:
+            return {"seconds": max(0.1, seconds)}
+        return job.trigger_args
+
     def start(self) -> None:
         self.heartbeat()
         self._scheduler.add_job(
@@ -132,9 +156,19 @@ class LeaseScheduler:
                 id=job.id,
                 coalesce=True,
                 max_instances=1,
-                **job.trigger_args,
+                **self._trigger_args(job),
             )
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        """Stops the scheduler and hands the lease back: a restarted host (a rolling deploy)
+        leaves the jobs to another process within one heartbeat, not a whole lease."""
         self._scheduler.shutdown(wait=False)
+        if self.is_leader:
+            self.is_leader = False
+            try:
+                with session_scope(self.url) as session:
+                    release_lease(session, self.holder)
+            except (IntegrityError, OperationalError):
+                logger.warning("the scheduler lease was not released; it lapses on its own")
+        metrics.SCHEDULER_LEADER.set(0)

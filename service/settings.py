@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1024 * 1024, description="largest non-upload body")
     scheduler_enabled: bool = True
+    scheduler_intervals_s: dict[str, float] = Field(
+        default_factory=dict,
+        description="seconds between runs of an interval job, by job id, instead of its own "
+        '(JSON, e.g. {"send_mail": 30}); cron jobs keep their time of day',
+    )
     recommendation_prebuild: bool = Field(
         default=True,
         description="build the recommendation index in a background thread at start-up "

@@ -37,7 +37,7 @@ RUNNABLE = {"bash", "sh", "console"}
 NOT_RUN = re.compile(r"<!--\s*not run:\s*(?P<reason>[^>]*\S)\s*-->")
 ADDRESS = "127.0.0.1:8000"
 # Blocks marked `<!-- not run: reason -->`, counted so that a new one is a visible decision.
-EXPECTED_NOT_RUN = 9
+EXPECTED_NOT_RUN = 10
 # A curl call either fails on a non-2xx answer (-f in its short options) or prints the status.
 CURL = re.compile(r"\bcurl\b(?P<args>[^|;&]*)")
 CURL_FAILS = re.compile(r"(^|\s)-[a-zA-Z]*f[a-zA-Z]*(\s|$)|--fail\b|%\{http_code\}")

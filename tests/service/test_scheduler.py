@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models import Organization, SchedulerLease
 from models.base import utcnow
-from service.scheduler import Job, LeaseScheduler, try_acquire_lease
+from service.scheduler import Job, LeaseScheduler, release_lease, try_acquire_lease
 
 
 def test_the_first_holder_takes_the_lease_and_a_second_is_refused(session: Session) -> None:
@@ -85,3 +85,38 @@ def test_job_runs_and_failures_are_counted_by_job_name(fresh_db_url: str) -> Non
         ("chanjiao_job_duration_seconds_count", good.id): 2,
         ("chanjiao_job_duration_seconds_count", bad.id): 1,
     }
+
+
+def test_an_operator_can_set_an_interval_jobs_period_but_not_a_cron_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.settings import settings
+
+    every_minute = Job("send_mail", lambda _s: None, "interval", {"minutes": 1})
+    nightly = Job("nightly", lambda _s: None, "cron", {"hour": 2})
+    monkeypatch.setattr(settings, "scheduler_intervals_s", {"send_mail": 2.5, "nightly": 1})
+    assert LeaseScheduler._trigger_args(every_minute) == {"seconds": 2.5}
+    assert LeaseScheduler._trigger_args(nightly) == {"hour": 2}
+    monkeypatch.setattr(settings, "scheduler_intervals_s", {})
+    assert LeaseScheduler._trigger_args(every_minute) == {"minutes": 1}
+
+
+def test_a_released_lease_passes_at_the_next_heartbeat_and_only_its_holder_releases(
+    session: Session,
+) -> None:
+    assert try_acquire_lease(session, "worker-a", 60) is True
+    assert release_lease(session, "worker-b") is False  # not its lease
+    assert try_acquire_lease(session, "worker-b", 60) is False
+    assert release_lease(session, "worker-a") is True
+    assert try_acquire_lease(session, "worker-b", 60) is True
+
+
+def test_a_leader_shutting_down_hands_the_lease_over(fresh_db_url: str) -> None:
+    leader = LeaseScheduler([], lease_seconds=60, url=fresh_db_url)
+    follower = LeaseScheduler([], lease_seconds=60, url=fresh_db_url)
+    leader.start()
+    follower.heartbeat()
+    assert (leader.is_leader, follower.is_leader) == (True, False)
+    leader.shutdown()
+    follower.heartbeat()
+    assert follower.is_leader is True
