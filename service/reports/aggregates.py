@@ -618,7 +618,7 @@ def _pending_demand(scope: Scope) -> list[Any]:
 
 def _totals(session: Session, statement: Any, width: int) -> dict[Any, list[int]]:
     totals: dict[Any, list[int]] = {}
-    for sign, *row in session.execute(statement):
+    for sign, *row in session.execute(statement).all():  # fetched at once, not row by row
         _add(totals, tuple(row[:width]), row[width:], int(sign))
     return totals
 
