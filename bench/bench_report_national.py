@@ -369,7 +369,7 @@ def write_spread(engine: Engine, rng: random.Random, count: int, batch: int = 10
                         "id": position_id,
                         "enterprise_id": rng.choice(enterprises),
                         "kind": rng.choice(list(PositionKind)),
-                        "title": f"新岗位{i}",
+                        "title": f"新岗位{position_id.hex[:16]}",
                         "description": "",
                         "skills": [],
                         "region_code": inside[i % len(inside)],
