@@ -1,8 +1,10 @@
 """The mismatch report at national size: direct computation against the aggregates, one process.
 
 Run: ``.venv/bin/python -m bench.bench_report_national [--size small|national] [--programmes N]
-[--positions N] [--years N] [--backend postgresql|sqlite] [--postgres URL] [--repeat N]``
-(or ``BENCH_REPORT_SIZE=national make bench BENCH=report_national``).
+[--positions N] [--years N] [--backend postgresql|sqlite] [--postgres URL] [--repeat N]
+[--keep NAME [--generate-only]]`` (or ``BENCH_REPORT_SIZE=national make bench
+BENCH=report_national``). ``--keep NAME`` builds the dataset into the PostgreSQL database NAME, or
+reuses it if it is there (generating the national size takes minutes; drop it yourself after).
 
 Builds in bulk (PostgreSQL ``COPY``, SQLite multi-row Core inserts, the change-log triggers off
 during the load) one province's data: ``--programmes`` school × major programmes (20 per school)
@@ -12,12 +14,15 @@ forecast per 200 positions, over the counties of 广东 (440000). ``--size natio
 size: 60 000 programmes × 10 years (600 000 cohorts), 1 000 000 positions (2 000 000
 position–major rows). The default (``small``) is a tenth of it, for a quick run.
 
-Prints the best of ``--repeat`` runs in milliseconds and as a multiple of the baseline measured in
-the same process, one full scan of ``position`` (``SELECT kind, SUM(headcount) FROM position GROUP
-BY kind``): first computed directly (the province, one city, the position aggregate alone, the
-nation), then the full build of the aggregates, the same reports from them, and the cost of writes
-not yet refreshed (new positions in many counties: the report corrects them from the source rows)
-and of the incremental refresh that folds them in.
+Prints the best of ``--repeat`` runs in milliseconds and as a multiple of one full scan of
+``position`` measured just before (``SELECT kind, SUM(headcount) FROM position GROUP BY kind``), and
+writes ``bench/results/<when>-report_national.json`` (``bench/record.py``) with each report beside
+the direct computation of the same run: the province, one city and the nation computed directly;
+the full build of the aggregates; the same reports from them; 10 000 writes spread over the
+province's counties (new positions, withdrawals, headcounts) and the reports with all of them
+pending; the incremental refresh that folds them in and the reports after it; then a full rebuild
+run in a thread while the reports are read and 1 000 more writes made. At each stage the national
+and province reports are checked equal to the direct computation.
 """
 
 from __future__ import annotations
@@ -26,16 +31,30 @@ import argparse
 import os
 import random
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    insert,
+    make_url,
+    pool,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session, col
 
 from bench.bench_report import counties, full_scan, prepared, report_of
+from bench.record import Run
 from bench.timing import best_of
 from models import (
     Cohort,
@@ -47,12 +66,13 @@ from models import (
     PositionMajor,
     PositionStatus,
     Programme,
-    Region,
+    ReportAggregateState,
     ReportChange,
 )
+from service import migrate
+from service.db import get_engine
 from service.db import temporary_postgres_database as postgres_database
-from service.policy import operations as policy
-from service.reports import aggregates, operations, repository
+from service.reports import aggregates, operations
 from service.reports.operations import NATIONAL_CODE, MismatchQuery
 
 PROVINCE, CITY = "440000", "440100"
@@ -65,7 +85,7 @@ SIZES = {
     "small": {"programmes": 6_000, "positions": 100_000, "years": 10},
     "national": {"programmes": 60_000, "positions": 1_000_000, "years": 10},
 }
-WRITES = 1_000  # positions written after the build, spread over the province's counties
+WRITES = 10_000  # writes after the build, spread over the province's counties
 CHUNK = 5_000
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -305,45 +325,84 @@ def analyse(engine: Engine) -> None:
         conn.exec_driver_sql(statement)
 
 
-def write_positions(engine: Engine, rng: random.Random, count: int) -> None:
-    """``count`` new open positions through ordinary inserts (the triggers log them)."""
+def write_spread(engine: Engine, rng: random.Random, count: int, batch: int = 100) -> int:
+    """``count`` writes over the province's counties, ``batch`` per transaction, through ordinary
+    inserts and updates (the triggers log them as they log the service's writes): 60 % new open
+    positions asking for 1–3 majors, 20 % positions withdrawn, closed or reopened, 20 % headcounts
+    changed. Returns the positions written."""
     with Session(engine) as session:
         inside = counties(session, PROVINCE)
-        enterprise = session.execute(
-            select(col(Organization.id)).where(col(Organization.kind) == "enterprise").limit(1)
-        ).scalar_one()
+        enterprises = list(
+            session.execute(
+                select(col(Organization.id)).where(col(Organization.kind) == "enterprise")
+            ).scalars()
+        )
         majors = list(
             session.execute(select(col(Major.code)).where(col(Major.level) == "高职专科")).scalars()
         )
-    now = datetime.now(UTC)
-    rows, asked = [], []
-    for i in range(count):
-        position_id = uuid.uuid4()
-        rows.append(
-            {
-                "id": position_id,
-                "enterprise_id": enterprise,
-                "kind": PositionKind.job,
-                "title": f"新岗位{i}",
-                "description": "",
-                "skills": [],
-                "region_code": inside[i % len(inside)],
-                "headcount": rng.randint(1, 30),
-                "start_date": date(YEAR, rng.randint(1, 12), rng.randint(1, 28)),
-                "status": PositionStatus.open,
-                "order_training": False,
-                "compliance_findings": [],
-                "created_at": now,
-                "updated_at": now,
-            }
+        existing = list(
+            session.execute(
+                select(col(Position.id)).where(col(Position.region_code).in_(inside)).limit(200_000)
+            ).scalars()
         )
-        asked += [
-            {"position_id": position_id, "major_code": m}
-            for m in rng.sample(majors, MAJORS_ASKED[i % len(MAJORS_ASKED)])
-        ]
-    with engine.begin() as conn:
-        conn.execute(insert(Position.__table__), rows)  # type: ignore[attr-defined]
-        conn.execute(insert(PositionMajor.__table__), asked)  # type: ignore[attr-defined]
+    targets = rng.sample(existing, count)
+    now = datetime.now(UTC)
+    change_status = (
+        update(Position)
+        .where(col(Position.id) == bindparam("target"))
+        .values(status=bindparam("new_status"), updated_at=now)
+    )
+    change_headcount = (
+        update(Position)
+        .where(col(Position.id) == bindparam("target"))
+        .values(headcount=bindparam("new_headcount"), updated_at=now)
+    )
+    written = 0
+    for start in range(0, count, batch):
+        rows, asked, statuses, headcounts = [], [], [], []
+        for i in range(start, min(start + batch, count)):
+            share = rng.random()
+            if share < 0.6:
+                position_id = uuid.uuid4()
+                rows.append(
+                    {
+                        "id": position_id,
+                        "enterprise_id": rng.choice(enterprises),
+                        "kind": rng.choice(list(PositionKind)),
+                        "title": f"新岗位{position_id.hex[:16]}",
+                        "description": "",
+                        "skills": [],
+                        "region_code": inside[i % len(inside)],
+                        "headcount": rng.randint(1, 30),
+                        "start_date": date(YEAR, rng.randint(1, 12), rng.randint(1, 28)),
+                        "status": PositionStatus.open,
+                        "order_training": False,
+                        "compliance_findings": [],
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                asked += [
+                    {"position_id": position_id, "major_code": m}
+                    for m in rng.sample(majors, MAJORS_ASKED[i % len(MAJORS_ASKED)])
+                ]
+            elif share < 0.8:
+                status = rng.choice([PositionStatus.draft, PositionStatus.closed])
+                if rng.random() < 0.5:
+                    status = PositionStatus.open
+                statuses.append({"target": targets[i], "new_status": status.value})
+            else:
+                headcounts.append({"target": targets[i], "new_headcount": rng.randint(1, 30)})
+        with engine.begin() as conn:
+            if rows:
+                conn.execute(insert(Position.__table__), rows)  # type: ignore[attr-defined]
+                conn.execute(insert(PositionMajor.__table__), asked)  # type: ignore[attr-defined]
+            if statuses:
+                conn.execute(change_status, statuses)
+            if headcounts:
+                conn.execute(change_headcount, headcounts)
+        written += len(rows) + len(statuses) + len(headcounts)
+    return written
 
 
 def refresh(session: Session, *, full: bool = False) -> None:
@@ -351,94 +410,235 @@ def refresh(session: Session, *, full: bool = False) -> None:
     session.commit()
 
 
-def measure(url: str, label: str, size: dict[str, int], repeat: int) -> None:
+def rows_of(session: Session, region: str) -> list[dict[str, Any]]:
+    report = operations.mismatch_report(
+        session, MismatchQuery(region=region, year=YEAR), viewer=None
+    )
+    return [row.model_dump(exclude={"reasons"}) for row in report.rows]
+
+
+def direct_rows(engine: Engine, region: str) -> list[dict[str, Any]]:
+    """The report computed directly (the aggregates' state row hidden in a rolled-back
+    transaction: the same code path as before the first build)."""
+    with Session(engine) as session:
+        session.execute(delete(ReportAggregateState))
+        try:
+            return rows_of(session, region)
+        finally:
+            session.rollback()
+
+
+def measure(url: str, label: str, size: dict[str, int], repeat: int, reuse: bool = False) -> None:
     print(f"\n--- {label}: {size} ---", flush=True)
-    engine = prepared(url, lambda engine: build(engine, random.Random(20251129), size))
-
-    with Session(engine) as session:
-        province = session.get(Region, PROVINCE)
-        assert province is not None
-        window = policy.resolve(session, province).thresholds.lookback_years
-        scope = operations.scope_of(province, YEAR - window + 1, YEAR)
-
-        scan = full_scan(session)
-
-        def report(region: str) -> Callable[[], object]:
-            return report_of(session, region, YEAR)
-
-        base = [0.0]
-
-        def baseline() -> None:
-            # Measured again before each block: on a shared machine the load drifts in a long run.
-            base[0] = best_of(repeat, scan)
-            label = "baseline: full scan of position"
-            print(f"  {label:<40} {base[0] * 1000:9.1f} ms    1.00x", flush=True)
-
-        def step(name: str, run: Callable[[], object], times: int = repeat) -> float:
-            elapsed = best_of(times, run)
-            print(f"  {name:<40} {elapsed * 1000:9.1f} ms {elapsed / base[0]:7.2f}x", flush=True)
-            return elapsed
-
-        baseline()
-
-        reports = [
-            (f"report province {PROVINCE}", PROVINCE),
-            (f"report city {CITY}", CITY),
-            (f"report nation {NATIONAL_CODE}", NATIONAL_CODE),
-        ]
-        step(
-            "direct: position aggregate (province)",
-            lambda: repository.position_headcounts(session, scope),
-        )
-        for name, region in reports:
-            step(f"direct: {name}", report(region))
-        direct = operations.mismatch_report(
-            session, MismatchQuery(region=NATIONAL_CODE, year=YEAR), viewer=None
-        )
-        session.rollback()
-
-    with Session(engine) as session:
-        step(
-            "aggregates: full build",
-            lambda: refresh(session, full=True),
-            1,
-        )
-    analyse(engine)
-    with Session(engine) as session:
-        baseline()
-        step("aggregates: position aggregate (province)", lambda: aggregates.read(session, scope))
-        for name, region in reports:
-            step(f"aggregates: {name}", report(region))
-        found = operations.mismatch_report(
-            session, MismatchQuery(region=NATIONAL_CODE, year=YEAR), viewer=None
-        )
-        assert found.figures_source == "aggregates"
-        assert [r.model_dump(exclude={"reasons"}) for r in found.rows] == [
-            r.model_dump(exclude={"reasons"}) for r in direct.rows
-        ], "aggregates differ from the direct computation"
-        print(f"  national report: {len(found.rows)} majors, equal to the direct computation")
-        session.rollback()
-
-    write_positions(engine, random.Random(7), WRITES)
-    with Session(engine) as session:
-        pending = operations.mismatch_report(
-            session, MismatchQuery(region=NATIONAL_CODE, year=YEAR), viewer=None
-        )
-        print(
-            f"  after {WRITES:,} new positions: "
-            f"{pending.pending_changes} (county, year) pairs pending"
-        )
-        baseline()
-        for name, region in reports:
-            step(f"pending: {name}", report(region))
-        session.rollback()
-    with Session(engine) as session:
-        step(
-            "aggregates: incremental refresh",
-            lambda: refresh(session),
-            1,
-        )
+    if reuse:
+        print("  reusing the kept dataset", flush=True)
+        migrate.upgrade(url)
+        engine = get_engine(url)
+    else:
+        engine = prepared(url, lambda engine: build(engine, random.Random(20251129), size))
+    with Run("report_national") as run:
+        run.details.update(size=size, backend=label, writes=WRITES, repeat=repeat)
+        _measure(engine, run, repeat)
     engine.dispose()
+
+
+def _measure(engine: Engine, run: Run, repeat: int) -> None:
+    base = [0.0]
+
+    def baseline(session: Session) -> None:
+        # Measured again before each block: on a shared machine the load drifts in a long run.
+        base[0] = best_of(repeat, full_scan(session))
+        label = "baseline: full scan of position"
+        print(f"  {label:<44} {base[0] * 1000:9.1f} ms    1.00x  load {os.getloadavg()[0]:.1f}")
+
+    def step(name: str, run: Callable[[], object], times: int = repeat) -> float:
+        elapsed = best_of(times, run)
+        print(f"  {name:<44} {elapsed * 1000:9.1f} ms {elapsed / base[0]:7.2f}x", flush=True)
+        return elapsed
+
+    reports = {"province": PROVINCE, "city": CITY, "nation": NATIONAL_CODE}
+    labels = {"province": "省级报告 440000", "nation": "全国报告 000000"}
+    targets = {"province": "≤ 1", "nation": "≤ 3"}
+    direct: dict[str, float] = {}
+    with Session(engine) as session:
+        baseline(session)
+        session.execute(delete(ReportAggregateState))  # rolled back below: computes directly
+        for name, region in reports.items():
+            direct[name] = step(
+                f"direct: report {name} {region}", report_of(session, region, YEAR), 1
+            )
+        session.rollback()
+
+    with Session(engine) as session:
+        build_s = step("aggregates: full build", lambda: refresh(session, full=True), 1)
+    analyse(engine)
+    run.details["full_build_s"] = round(build_s, 3)
+    found: dict[str, float] = {}
+    with Session(engine) as session:
+        baseline(session)
+        for name, region in reports.items():
+            found[name] = step(
+                f"aggregates: report {name} {region}", report_of(session, region, YEAR)
+            )
+        for region in (NATIONAL_CODE, PROVINCE):
+            assert rows_of(session, region) == direct_rows(engine, region), region
+        print("  national and province reports equal to the direct computation", flush=True)
+        session.rollback()
+    loads = {"before_writes": os.getloadavg()}
+
+    start = time.perf_counter()
+    written = write_spread(engine, random.Random(7), WRITES)
+    writes_s = time.perf_counter() - start
+    print(f"  {written:,} writes over the province in {writes_s:.1f} s", flush=True)
+    pending: dict[str, float] = {}
+    with Session(engine) as session:
+        count = aggregates.pending_positions(session)
+        print(f"  {count:,} positions pending (not yet refreshed)", flush=True)
+        run.details["pending_positions"] = count
+        baseline(session)
+        for name, region in reports.items():
+            pending[name] = step(
+                f"pending: report {name} {region}", report_of(session, region, YEAR)
+            )
+        for region in (NATIONAL_CODE, PROVINCE):
+            assert rows_of(session, region) == direct_rows(engine, region), region
+        print("  equal to the direct computation with every write pending", flush=True)
+        session.rollback()
+    direct_after: dict[str, float] = {}
+    with Session(engine) as session:
+        session.execute(delete(ReportAggregateState))
+        for name in ("province", "nation"):
+            direct_after[name] = step(
+                f"direct after writes: {name}", report_of(session, reports[name], YEAR), 1
+            )
+        session.rollback()
+    with Session(engine) as session:
+        incremental_s = step("aggregates: incremental refresh", lambda: refresh(session), 1)
+    refreshed: dict[str, float] = {}
+    with Session(engine) as session:
+        for name, region in reports.items():
+            refreshed[name] = step(
+                f"refreshed: report {name} {region}", report_of(session, region, YEAR)
+            )
+        for region in (NATIONAL_CODE, PROVINCE):
+            assert rows_of(session, region) == direct_rows(engine, region), region
+        print("  equal to the direct computation after the refresh", flush=True)
+        session.rollback()
+    # The nightly rebuild while people read and write: the reports must not wait for it, the
+    # writes neither, and what is written meanwhile must come out right afterwards.
+    rebuilt: list[float] = []
+
+    def rebuild() -> None:
+        with Session(engine) as session:
+            start = time.perf_counter()
+            refresh(session, full=True)
+            rebuilt.append(time.perf_counter() - start)
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    time.sleep(3)
+    during: dict[str, float] = {}
+    with Session(engine) as session:
+        for name in ("province", "nation"):
+            during[name] = step(
+                f"during a full rebuild: report {name}", report_of(session, reports[name], YEAR)
+            )
+        session.rollback()
+    start = time.perf_counter()
+    write_spread(engine, random.Random(11), 1_000)
+    during_writes_s = time.perf_counter() - start
+    print(f"  1,000 writes during the rebuild in {during_writes_s:.1f} s", flush=True)
+    thread.join()
+    print(f"  full rebuild under that load {rebuilt[0]:.1f} s", flush=True)
+    with Session(engine) as session:
+        for region in (NATIONAL_CODE, PROVINCE):
+            assert rows_of(session, region) == direct_rows(engine, region), region
+        refresh(session)
+        for region in (NATIONAL_CODE, PROVINCE):
+            assert rows_of(session, region) == direct_rows(engine, region), region
+        print("  equal to the direct computation after the rebuild and the next refresh")
+    run.details["during_full_build"] = {
+        "report_s": during,
+        "writes_1000_s": round(during_writes_s, 3),
+        "rebuild_s": round(rebuilt[0], 3),
+    }
+    for name in ("province", "nation"):
+        run.figure(
+            f"report_{name}_during_full_build_s",
+            f"专业供需报告 · {labels[name]} · 夜间全量重建进行中 · PostgreSQL",
+            during[name],
+            "s",
+            baseline=refreshed[name],
+            baseline_label="the same report with no rebuild running, same run",
+            target=targets[name],
+            readme=False,
+        )
+    loads["after"] = os.getloadavg()
+    run.details["load_average"] = {k: [round(x, 2) for x in v] for k, v in loads.items()}
+    run.details["writes_s"] = round(writes_s, 3)
+    run.details["city_s"] = {"direct": direct["city"], "aggregates": found["city"]}
+    run.details["equal_to_direct"] = True
+
+    direct_label = "direct computation (the report without aggregates), same run"
+    for name in ("province", "nation"):
+        run.figure(
+            f"report_{name}_s",
+            f"专业供需报告 · {labels[name]} · 60 000 个专业点 × 10 年、100 万个岗位 · PostgreSQL",
+            found[name],
+            "s",
+            baseline=direct[name],
+            baseline_label=direct_label,
+            target=targets[name],
+        )
+        run.figure(
+            f"report_{name}_after_writes_s",
+            f"专业供需报告 · {labels[name]} · 全省 {WRITES:,} 次写入后、尚未刷新 · PostgreSQL",
+            pending[name],
+            "s",
+            baseline=direct_after[name],
+            baseline_label=direct_label,
+            target=targets[name],
+        )
+        run.figure(
+            f"report_{name}_after_refresh_s",
+            f"专业供需报告 · {labels[name]} · {WRITES:,} 次写入经增量刷新后 · PostgreSQL",
+            refreshed[name],
+            "s",
+            baseline=direct_after[name],
+            baseline_label=direct_label,
+            target=targets[name],
+            readme=False,
+        )
+    run.figure(
+        "report_refresh_after_writes_s",
+        f"汇总表增量刷新 · 折入全省 {WRITES:,} 次写入 · PostgreSQL",
+        incremental_s,
+        "s",
+        baseline=build_s,
+        baseline_label="full rebuild of the aggregates, same run",
+    )
+
+
+def kept_database(server_url: str, name: str) -> tuple[str, bool]:
+    """The database ``name`` on the server (created if missing), and whether it already holds a
+    dataset: ``--keep`` reuses it across runs, as generating the national size takes minutes."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if exists is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    if exists is None:
+        return url, False
+    probe = create_engine(url, poolclass=pool.NullPool)
+    with probe.connect() as conn:
+        built = conn.execute(text("SELECT to_regclass('position') IS NOT NULL")).scalar()
+        filled = built and conn.execute(text("SELECT EXISTS (SELECT 1 FROM position)")).scalar()
+    probe.dispose()
+    return url, bool(filled)
 
 
 def main() -> None:
@@ -456,6 +656,14 @@ def main() -> None:
         help="PostgreSQL server URL (a temporary database is created there)",
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="PostgreSQL: build into (or reuse) the database NAME and keep it (drop it yourself)",
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="with --keep: build the dataset and stop"
+    )
     args = parser.parse_args()
     size = dict(SIZES[args.size])
     for name in ("programmes", "positions", "years"):
@@ -464,6 +672,13 @@ def main() -> None:
     if args.backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             measure(f"sqlite:///{Path(folder) / 'bench.db'}", "SQLite", size, args.repeat)
+    elif args.keep:
+        url, reuse = kept_database(args.postgres, args.keep)
+        if args.generate_only:
+            if not reuse:
+                prepared(url, lambda engine: build(engine, random.Random(20251129), size))
+            return
+        measure(url, "PostgreSQL", size, args.repeat, reuse=reuse)
     else:
         with postgres_database(args.postgres) as url:
             measure(url, "PostgreSQL", size, args.repeat)

@@ -72,7 +72,9 @@ def _run(connection: object) -> None:
             search_region_generation.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
         context.run_migrations()
         if sqlite and inspect(connection).has_table("report_change"):
-            report_triggers.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
+            # Positions log their ids once that table exists (migration 0029).
+            folded = inspect(connection).has_table("report_position_change")
+            report_triggers.create("sqlite", connection.exec_driver_sql, positions=folded)  # type: ignore[attr-defined]
         if sqlite and inspect(connection).has_table(search_generation.TABLE):
             # Positions count by region once that table exists (migration 0025).
             regional = inspect(connection).has_table(search_region_generation.TABLE)

@@ -77,7 +77,14 @@ from models.position import (
     SearchGeneration,
     SearchRegionGeneration,
 )
-from models.report import ReportAggregateState, ReportChange, ReportDemand, ReportFigure
+from models.report import (
+    ReportAggregateState,
+    ReportChange,
+    ReportDemand,
+    ReportFigure,
+    ReportPosition,
+    ReportPositionChange,
+)
 from models.security import RefreshToken, ThrottleCounter
 
 __all__ = [
@@ -146,6 +153,8 @@ __all__ = [
     "ReportChange",
     "ReportDemand",
     "ReportFigure",
+    "ReportPosition",
+    "ReportPositionChange",
     "Role",
     "RoundPosition",
     "SearchGeneration",

@@ -201,14 +201,18 @@ def alignment(
 @app.command("refresh")
 def refresh(
     full: bool = typer.Option(
-        False, "--full", help="全量重建（默认只重算上次刷新后有变更的地区年份）"
+        False, "--full", help="全量重建（默认只折算上次刷新后有变更的地区年份与岗位）"
     ),
 ) -> None:
-    """刷新专业供需报告的汇总表（与每5分钟的定时任务相同；--full 同每晚的全量重建）。"""
+    """刷新专业供需报告的汇总表（与每分钟的定时任务相同；--full 同每晚的全量重建）。"""
     from service.db import session_scope
     from service.reports import operations
 
     with session_scope() as session:
         result = operations.refresh_aggregates(session, full=full)
-    mode = "全量重建" if result.mode == "full" else f"增量刷新，重算{result.pairs}个地区年份"
+    mode = (
+        "全量重建"
+        if result.mode == "full"
+        else f"增量刷新，重算{result.pairs}个地区年份、{result.positions}个岗位"
+    )
     typer.echo(f"汇总表已刷新（{mode}），时间 {result.refreshed_at:%Y-%m-%d %H:%M:%S} UTC")

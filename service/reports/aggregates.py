@@ -1,20 +1,29 @@
-"""The report's figures from per-(region, major, year) aggregates, kept exact by a change log.
+"""The report's figures from per-(region, major, year) aggregates, kept exact by change logs.
 
 ``report_figure`` (sites, cohorts, forecasts) and ``report_demand`` (positions by kind and k) hold
 ``exact`` rows — the facts located at exactly one region code — and their roll-ups over the code
 prefixes a report can ask for (``city`` 4 digits, ``province`` 2, ``national`` none), so any report
-reads one key's rows through the primary key. Triggers on the source tables (migration 0003) log
-the (region, year) of every write in ``report_change``:
+reads one key's rows through the primary key. Triggers log every write:
 
-- ``refresh`` (the scheduled job every few minutes, ``chanjiao report refresh``) recomputes the
-  exact rows of the logged pairs and the roll-ups they belong to, then drops those log entries;
-  ``full=True`` (nightly, or when never built) rebuilds everything;
-- ``read`` answers with the roll-up rows, minus the stored exact rows of pairs still logged, plus
-  those pairs computed directly from the source tables — so a report equals the direct computation
-  at any moment, and costs more only in proportion to the writes since the last refresh.
+- to schools' and forecasts' facts, its (region, year) in ``report_change`` (migration 0003);
+- to a position (its status, headcount, region, start, kind, majors, its enterprise's status), the
+  position's id in ``report_position_change`` (migration 0029). ``report_position`` holds what each
+  published position contributes to ``report_demand`` as folded in (per major: region, year, kind,
+  k, headcount).
 
-Until the first build (no ``report_aggregate_state`` row) and when too many regions are pending,
-the report computes directly (``repository``), as before.
+``refresh`` (the scheduled job every minute, ``chanjiao report refresh``) folds the logs in as
+differences: for the logged positions, (contribution now − contribution folded), and for the
+logged (region, year) pairs, (exact rows now − exact rows stored), added to the exact rows and to
+each roll-up holding them. Its cost follows the writes since the last refresh, not the size of
+the regions written to, and it never rebuilds in full because writes were many. ``full=True``
+(nightly, or when never built) rebuilds everything; the demand rows are then summed from the
+folded contributions, so the two always agree.
+
+``read`` answers with the roll-up rows plus the same differences computed for what is still
+logged, in one statement per table (one snapshot): a report equals the direct computation at any
+moment, and costs more only in proportion to the writes since the last refresh. Until the first
+build (no ``report_aggregate_state`` row), or when schools' facts changed in too many regions, the
+report computes directly (``repository``), as before.
 """
 
 from __future__ import annotations
@@ -53,6 +62,8 @@ from models import (
     ReportChange,
     ReportDemand,
     ReportFigure,
+    ReportPosition,
+    ReportPositionChange,
 )
 from models.base import utcnow
 from service.organizations import repository as organizations_repository
@@ -65,9 +76,11 @@ EXACT = "exact"
 ROLLUPS = {"city": 4, "province": 2, "national": 0}
 # More pending regions than this in a report's scope: computing directly is cheaper.
 MAX_PENDING_REGIONS = 200
-# More changed regions than this at a refresh: rebuild everything in a few statements.
-MAX_INCREMENTAL_REGIONS = 500  # within bound-parameter limits too
+# Logged regions recomputed per statement at a refresh (bound-parameter limits).
+REFRESH_REGIONS = 200
 _CHUNK = 500
+# Keys per statement when the differences are written (6 key columns: SQLite's 999 parameters).
+_KEY_CHUNK = 150
 
 FIGURE_COLUMNS = (
     "sites",
@@ -94,7 +107,7 @@ class Figures:
     forecasts: list[tuple[str, int, int]]
     source: Literal["aggregates", "direct"] = "direct"
     refreshed_at: datetime | None = None
-    pending: int = 0  # (region, year) pairs changed since the refresh, computed directly
+    pending: int = 0  # (region, year) pairs and positions changed since the refresh
 
     def sorted(self) -> tuple[list[Any], ...]:
         return (
@@ -111,6 +124,7 @@ class RefreshResult:
     pairs: int
     refreshed_at: datetime
     regions: list[str] = field(default_factory=list)
+    positions: int = 0
 
 
 # ---------------------------------------------------------------- exact figures (source queries)
@@ -239,34 +253,30 @@ def exact_figures(
     ).group_by(parts.c.region_code, parts.c.major_code, parts.c.year)
 
 
-def exact_demand(
-    codes: Sequence[str] | None, years: Sequence[int] | None, majors: MajorFilter | None = None
-) -> Select[Any]:
-    """(region, major, year, kind, k, positions, headcount) of published positions.
+def contributions(ids: Any | None = None) -> Select[Any]:
+    """(position, major, region, year, kind, k, headcount) of published positions now: what each
+    contributes to the demand rows (of the positions ``ids``, a list or a subquery, or all).
 
-    As ``repository.position_headcounts``: k counts every major the position asks for, before the
-    major filters apply.
+    As ``repository.position_headcounts``: k counts every major the position asks for.
     """
-    window = [] if years is None else repository.starting_between(min(years), max(years))
+    conditions = [] if ids is None else [col(Position.id).in_(ids)]
     asked = repository.asked_headcounts(
-        PositionMajor,
-        PositionMajor.major_code,
-        [*_regions(Position.region_code, codes), *window],
-        by_region=True,
+        PositionMajor, PositionMajor.major_code, conditions, by_region=True, by_position=True
     )
-    return (
-        select(
-            asked.c.region_code,
-            asked.c.major_code,
-            asked.c.year,
-            asked.c.kind,
-            asked.c.k,
-            func.count().label("positions"),
-            func.sum(asked.c.headcount).label("headcount"),
-        )
-        .where(*_years(asked.c.year, years), *_majors(majors, asked.c.major_code))
-        .group_by(asked.c.region_code, asked.c.major_code, asked.c.year, asked.c.kind, asked.c.k)
-    )
+    return select(*[asked.c[name] for name in _FOLDED])
+
+
+_FOLDED = ("position_id", "major_code", "region_code", "year", "kind", "k", "headcount")
+
+
+def _folded_demand() -> Select[Any]:
+    """The exact demand rows summed from the folded contributions."""
+    folded = ReportPosition.__table__.c  # type: ignore[attr-defined]
+    return select(
+        *[folded[name] for name in _DEMAND_KEY],
+        func.count().label("positions"),
+        func.sum(folded.headcount).label("headcount"),
+    ).group_by(*[folded[name] for name in _DEMAND_KEY])
 
 
 # ---------------------------------------------------------------- refresh
@@ -277,10 +287,8 @@ def _rollup(
     keys: Sequence[str],
     values: Sequence[str],
     level: str,
-    prefixes: Sequence[str] | None = None,
-    years: Sequence[int] | None = None,
 ) -> Any:
-    """The ``level`` roll-up rows summed from the exact rows (of some code prefixes, or all)."""
+    """The ``level`` roll-up rows summed from all the exact rows."""
     length = ROLLUPS[level]
     exact = table.c
     code: Any = (
@@ -288,24 +296,20 @@ def _rollup(
         if length == 0
         else func.substr(exact.region_code, 1, length).concat("0" * (6 - length))
     )
-    conditions = [exact.scope == EXACT, *_years(exact.year, years)]
-    if prefixes is not None and length:
-        conditions.append(func.substr(exact.region_code, 1, length).in_(list(prefixes)))
     # The prefix code is computed once in a subquery: a bound '00' in both the select list and
     # the GROUP BY would be two parameters to PostgreSQL, and it refuses the grouping.
     inner = (
         select(code.label("rollup_code"), *[exact[name] for name in (*keys, *values)])
-        .where(*conditions)
+        .where(exact.scope == EXACT)
         .subquery()
     )
     grouping = [inner.c[name] for name in keys]
-    statement = select(
+    return select(
         literal(level),
         inner.c.rollup_code,
         *grouping,
         *[func.sum(inner.c[name]) for name in values],
     ).group_by(inner.c.rollup_code, *grouping)
-    return statement
 
 
 def _insert(table: Any, columns: Sequence[str], statement: Any, scope: str | None = None) -> Any:
@@ -317,80 +321,171 @@ def _insert(table: Any, columns: Sequence[str], statement: Any, scope: str | Non
 
 _FIGURE_KEY = ("region_code", "major_code", "year")
 _DEMAND_KEY = ("region_code", "major_code", "year", "kind", "k")
+Delta = dict[tuple[Any, ...], list[int]]
 
 
-def _tables() -> list[tuple[Any, tuple[str, ...], tuple[str, ...], Any]]:
-    return [
-        (ReportFigure.__table__, _FIGURE_KEY, FIGURE_COLUMNS, exact_figures),  # type: ignore[attr-defined]
-        (ReportDemand.__table__, _DEMAND_KEY, DEMAND_COLUMNS, exact_demand),  # type: ignore[attr-defined]
-    ]
+def _figure_table() -> Any:
+    return ReportFigure.__table__  # type: ignore[attr-defined]
+
+
+def _demand_table() -> Any:
+    return ReportDemand.__table__  # type: ignore[attr-defined]
+
+
+def _values(table: Any) -> tuple[str, ...]:
+    return FIGURE_COLUMNS if table is _figure_table() else DEMAND_COLUMNS
 
 
 def _full(session: Session) -> None:
-    for table, key, values, exact in _tables():
+    """Everything again: the figures from the source tables, the folded contributions of every
+    published position, and the demand rows summed from those contributions."""
+    session.execute(delete(ReportPosition))
+    session.execute(insert(ReportPosition).from_select(list(_FOLDED), contributions()))
+    for table, key, values, exact in (
+        (_figure_table(), _FIGURE_KEY, FIGURE_COLUMNS, exact_figures(None, None)),
+        (_demand_table(), _DEMAND_KEY, DEMAND_COLUMNS, _folded_demand()),
+    ):
         session.execute(delete(table))
-        session.execute(_insert(table, [*key, *values], exact(None, None), EXACT))
+        session.execute(_insert(table, [*key, *values], exact, EXACT))
         for level in ROLLUPS:
             rolled = _rollup(table, key[1:], values, level)
             session.execute(insert(table).from_select(["scope", *key, *values], rolled))
 
 
-def _incremental(session: Session, pairs: dict[str, set[int]]) -> None:
-    """Recompute the changed regions × changed years, and the roll-ups holding them.
+def _add(delta: Delta, key: tuple[Any, ...], values: Sequence[Any], sign: int) -> None:
+    current = delta.get(key)
+    if current is None:
+        delta[key] = [sign * int(value or 0) for value in values]
+    else:
+        for index, value in enumerate(values):
+            current[index] += sign * int(value or 0)
 
-    A few set-wise statements rather than one per pair: rewriting an unchanged (region, year)
-    as well costs little, and its roll-ups are recomputed with it, so they stay consistent.
-    """
-    regions = sorted(pairs)
-    years = sorted(set().union(*pairs.values()))
-    for table, key, values, exact in _tables():
-        columns = table.c
-        session.execute(
-            delete(table).where(
-                columns.scope == EXACT,
-                columns.region_code.in_(regions),
-                columns.year.in_(years),
-            )
-        )
-        session.execute(_insert(table, [*key, *values], exact(regions, years), EXACT))
+
+def _apply(session: Session, table: Any, key: Sequence[str], delta: Delta) -> None:
+    """Add ``delta`` (exact key (region, …) → value differences) to the exact rows and to each
+    roll-up holding them; rows left at zero go. Reads, then deletes and writes back, only the
+    keys the differences touch: the same statements on both databases."""
+    values = _values(table)
+    changes: Delta = {}
+    for (region, *rest), differences in delta.items():
+        if not any(differences):
+            continue
+        _add(changes, (EXACT, region, *rest), differences, 1)
         for level, length in ROLLUPS.items():
-            prefixes = sorted({code[:length] for code in regions})
-            session.execute(
-                delete(table).where(
-                    columns.scope == level,
-                    columns.region_code.in_([prefix.ljust(6, "0") for prefix in prefixes]),
-                    columns.year.in_(years),
-                )
+            _add(changes, (level, region[:length].ljust(6, "0"), *rest), differences, 1)
+    keys = [found for found, differences in changes.items() if any(differences)]
+    key_columns = [table.c.scope, *[table.c[name] for name in key]]
+    for start in range(0, len(keys), _KEY_CHUNK):
+        chunk = keys[start : start + _KEY_CHUNK]
+        matching = tuple_(*key_columns).in_(chunk)
+        stored = session.execute(
+            select(*key_columns, *[table.c[name] for name in values]).where(matching)
+        ).all()
+        width = len(key_columns)
+        now = {tuple(row[:width]): list(row[width:]) for row in stored}
+        session.execute(delete(table).where(matching))
+        rows = []
+        for found in chunk:
+            totals = [
+                int(a or 0) + b
+                for a, b in zip(now.get(found, [0] * len(values)), changes[found], strict=True)
+            ]
+            if any(totals):
+                rows.append(dict(zip(["scope", *key, *values], [*found, *totals], strict=True)))
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def _refresh_pairs(session: Session, pairs: dict[str, set[int]]) -> None:
+    """Fold in the logged (region, year) pairs: their exact figure rows now, less those stored.
+
+    A few set-wise statements per ``REFRESH_REGIONS`` regions; only the logged pairs are read.
+    """
+    table = _figure_table()
+    width = len(_FIGURE_KEY)
+    codes = sorted(pairs)
+    for start in range(0, len(codes), REFRESH_REGIONS):
+        regions = codes[start : start + REFRESH_REGIONS]
+        logged = [(code, year) for code in regions for year in sorted(pairs[code])]
+        years = sorted({year for _code, year in logged})
+        delta: Delta = {}
+        stored = table.c
+        for row in session.execute(
+            select(*[stored[name] for name in (*_FIGURE_KEY, *FIGURE_COLUMNS)]).where(
+                stored.scope == EXACT, tuple_(stored.region_code, stored.year).in_(logged)
             )
-            rolled = _rollup(table, key[1:], values, level, prefixes, years)
-            session.execute(insert(table).from_select(["scope", *key, *values], rolled))
+        ):
+            _add(delta, tuple(row[:width]), row[width:], -1)
+        live = exact_figures(regions, years).subquery()
+        for row in session.execute(
+            select(live).where(tuple_(live.c.region_code, live.c.year).in_(logged))
+        ):
+            _add(delta, tuple(row[:width]), row[width:], 1)
+        _apply(session, table, _FIGURE_KEY, delta)
+
+
+def _refresh_positions(session: Session, ids: Sequence[Any]) -> None:
+    """Fold in the logged positions: their contributions now, less those folded before.
+
+    The contributions are read once and used both for the differences and as the new folded
+    rows, so the two agree even if a position changes meanwhile (its new log entry remains).
+    """
+    delta: Delta = {}
+    folded = ReportPosition.__table__.c  # type: ignore[attr-defined]
+    columns = [folded[name] for name in _FOLDED]
+    key = [_FOLDED.index(name) for name in _DEMAND_KEY]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        before = session.execute(select(*columns).where(folded.position_id.in_(chunk))).all()
+        now = session.execute(contributions(chunk)).all()
+        for rows, sign in ((before, -1), (now, 1)):
+            for row in rows:
+                _add(delta, tuple(row[i] for i in key), (1, row.headcount), sign)
+        session.execute(delete(ReportPosition).where(folded.position_id.in_(chunk)))
+        if now:
+            session.execute(
+                insert(ReportPosition), [dict(zip(_FOLDED, row, strict=True)) for row in now]
+            )
+    _apply(session, _demand_table(), _DEMAND_KEY, delta)
+
+
+def _forget(session: Session, model: Any, ids: Sequence[int]) -> None:
+    """Drop the log entries read by this refresh (not those committed meanwhile)."""
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(model).where(col(model.id).in_(ids[start : start + _CHUNK])))
 
 
 def refresh(session: Session, *, full: bool = False) -> RefreshResult:
-    """Bring the aggregates up to date: the logged pairs, or everything (``full``, or first build).
+    """Bring the aggregates up to date: fold in the logged writes, or rebuild everything
+    (``full``, or the first build).
 
-    The state row is locked first, so two refreshes never interleave. Only log entries read here are
-    dropped: a write committing meanwhile keeps its entry and is recomputed next time.
+    The state row is locked first, so two refreshes never interleave (readers never wait on it).
+    The logs are read before anything is recomputed, and only the entries read are dropped: a write
+    committing meanwhile keeps its entry and is folded in next time.
     """
     state = session.get(ReportAggregateState, STATE, with_for_update=True)
     changes = session.execute(
         select(col(ReportChange.id), col(ReportChange.region_code), col(ReportChange.year))
     ).all()
+    position_changes = session.execute(
+        select(col(ReportPositionChange.id), col(ReportPositionChange.position_id))
+    ).all()
     pairs: dict[str, set[int]] = defaultdict(set)
     for _id, code, year in changes:
         pairs[code].add(int(year))
+    positions = sorted({position_id for _id, position_id in position_changes}, key=str)
     now = utcnow()
-    if full or state is None or len(pairs) > MAX_INCREMENTAL_REGIONS:
+    if full or state is None:
         mode: Literal["full", "incremental"] = "full"
         _full(session)
     else:
         mode = "incremental"
         if pairs:
-            _incremental(session, pairs)
-    ids = [row[0] for row in changes]
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        session.execute(delete(ReportChange).where(col(ReportChange.id).in_(chunk)))
+            _refresh_pairs(session, pairs)
+        if positions:
+            _refresh_positions(session, positions)
+    _forget(session, ReportChange, [row[0] for row in changes])
+    _forget(session, ReportPositionChange, [row[0] for row in position_changes])
     if state is None:
         state = ReportAggregateState(name=STATE, built_at=now, refreshed_at=now)
     else:
@@ -404,6 +499,7 @@ def refresh(session: Session, *, full: bool = False) -> RefreshResult:
         pairs=sum(len(years) for years in pairs.values()),
         refreshed_at=now,
         regions=sorted(pairs),
+        positions=len(positions),
     )
 
 
@@ -435,74 +531,124 @@ def pending_pairs(session: Session, scope: Scope) -> set[tuple[str, int]]:
     return {(str(code), int(year)) for code, year in session.execute(statement)}
 
 
+def pending_positions(session: Session) -> int:
+    """Positions written since the refresh (anywhere)."""
+    statement = select(func.count(func.distinct(col(ReportPositionChange.position_id))))
+    return int(session.execute(statement).scalar_one())
+
+
+def _stored(table: Any, key: Sequence[str], scope: Scope, level: str, code: str) -> Any:
+    columns = table.c
+    values = _values(table)
+    return select(
+        literal_column("1").label("sign"),
+        *[columns[name] for name in key[1:]],
+        *[columns[v] for v in values],
+    ).where(
+        columns.scope == level,
+        columns.region_code == code,
+        columns.year.between(scope.first_year, scope.last_year),
+        *scope.majors(columns.major_code),
+    )
+
+
+def _pending_figures(scope: Scope, pairs: list[tuple[str, int]]) -> list[Any]:
+    """Pairs written since the refresh: their stored exact rows come out, the live ones go in;
+    both summed over the regions in SQL, so Python sees a few rows per major."""
+    columns = _figure_table().c
+    grouping = [columns[name] for name in _FIGURE_KEY[1:]]
+    stale = (
+        select(literal_column("-1"), *grouping, *[func.sum(columns[v]) for v in FIGURE_COLUMNS])
+        .where(
+            columns.scope == EXACT,
+            tuple_(columns.region_code, columns.year).in_(pairs),
+            *scope.majors(columns.major_code),
+        )
+        .group_by(*grouping)
+    )
+    regions = sorted({code for code, _year in pairs})
+    years = sorted({year for _code, year in pairs})
+    live_rows = exact_figures(regions, years, scope.majors).subquery()
+    live_grouping = [live_rows.c[name] for name in _FIGURE_KEY[1:]]
+    live = (
+        select(
+            literal_column("1"),
+            *live_grouping,
+            *[func.sum(live_rows.c[v]) for v in FIGURE_COLUMNS],
+        )
+        .where(tuple_(live_rows.c.region_code, live_rows.c.year).in_(pairs))
+        .group_by(*live_grouping)
+    )
+    return [stale, live]
+
+
+def _pending_demand(scope: Scope) -> list[Any]:
+    """Positions written since the refresh: inside the scope, their folded contributions come out
+    and their contributions now go in (a position may have moved in or out of it)."""
+    ids = select(col(ReportPositionChange.position_id)).distinct()
+    folded = ReportPosition.__table__.c  # type: ignore[attr-defined]
+    grouping = [folded[name] for name in _DEMAND_KEY[1:]]
+    before = (
+        select(literal_column("-1"), *grouping, func.count(), func.sum(folded.headcount))
+        .where(
+            folded.position_id.in_(ids),
+            scope.region(folded.region_code),
+            folded.year.between(scope.first_year, scope.last_year),
+            *scope.majors(folded.major_code),
+        )
+        .group_by(*grouping)
+    )
+    asked = repository.asked_headcounts(
+        PositionMajor,
+        PositionMajor.major_code,
+        [
+            col(Position.id).in_(ids),
+            scope.region(col(Position.region_code)),
+            *repository.starting_between(scope.first_year, scope.last_year),
+        ],
+    )
+    live_grouping = [asked.c[name] for name in _DEMAND_KEY[1:]]
+    now = (
+        select(literal_column("1"), *live_grouping, func.count(), func.sum(asked.c.headcount))
+        .where(*scope.majors(asked.c.major_code))
+        .group_by(*live_grouping)
+    )
+    return [before, now]
+
+
+def _totals(session: Session, statement: Any, width: int) -> dict[Any, list[int]]:
+    totals: dict[Any, list[int]] = {}
+    for sign, *row in session.execute(statement).all():  # fetched at once, not row by row
+        _add(totals, tuple(row[:width]), row[width:], int(sign))
+    return totals
+
+
 def read(session: Session, scope: Scope) -> Figures | None:
     """The scope's figures from the aggregates, or None when they cannot serve it cheaply."""
     state = session.get(ReportAggregateState, STATE)
     if state is None:
         return None
     pending = pending_pairs(session, scope)
-    regions = sorted({code for code, _year in pending})
-    if len(regions) > MAX_PENDING_REGIONS:
+    if len({code for code, _year in pending}) > MAX_PENDING_REGIONS:
         return None
+    positions = pending_positions(session)
     level, code = _level(scope)
-    years = sorted({year for _code, year in pending})
-    supply: dict[Any, list[int]] = {}
-    demand: dict[Any, list[int]] = {}
-    pairs = sorted(pending)
-    for (table, key, values, exact), totals in zip(_tables(), (supply, demand), strict=True):
-        columns = table.c
-        grouping = [columns[name] for name in key[1:]]
-        stored: Any = select(
-            literal_column("1").label("sign"), *grouping, *[columns[v] for v in values]
-        ).where(
-            columns.scope == level,
-            columns.region_code == code,
-            columns.year.between(scope.first_year, scope.last_year),
-            *scope.majors(columns.major_code),
-        )
-        if pairs:
-            # Pairs written since the refresh: their stored exact rows come out (read in the same
-            # statement as the roll-up, so from the same snapshot), the live ones go in; both
-            # summed over the regions in SQL, so Python sees a few rows per major whatever the
-            # number of pending regions.
-            stale = (
-                select(literal_column("-1"), *grouping, *[func.sum(columns[v]) for v in values])
-                .where(
-                    columns.scope == EXACT,
-                    tuple_(columns.region_code, columns.year).in_(pairs),
-                    *scope.majors(columns.major_code),
-                )
-                .group_by(*grouping)
-            )
-            live_rows = exact(regions, years, scope.majors).subquery()
-            live_grouping = [live_rows.c[name] for name in key[1:]]
-            live = (
-                select(
-                    literal_column("1"),
-                    *live_grouping,
-                    *[func.sum(live_rows.c[v]) for v in values],
-                )
-                .where(tuple_(live_rows.c.region_code, live_rows.c.year).in_(pairs))
-                .group_by(*live_grouping)
-            )
-            stored = union_all(stored, stale, live)
-        width = len(grouping)
-        for sign, *row in session.execute(stored):
-            found = tuple(row[:width])
-            current = totals.get(found)
-            if current is None:
-                totals[found] = [sign * int(value or 0) for value in row[width:]]
-            else:
-                for index, value in enumerate(row[width:]):
-                    current[index] += sign * int(value or 0)
+    figures = _stored(_figure_table(), _FIGURE_KEY, scope, level, code)
+    if pending:
+        figures = union_all(figures, *_pending_figures(scope, sorted(pending)))
+    demand = _stored(_demand_table(), _DEMAND_KEY, scope, level, code)
+    if positions:
+        demand = union_all(demand, *_pending_demand(scope))
+    supply = _totals(session, figures, len(_FIGURE_KEY) - 1)
+    asked = _totals(session, demand, len(_DEMAND_KEY) - 1)
     return Figures(
         cohorts=[(m, y, g, p, f) for (m, y), (_s, n, g, p, f, _fn, _fh) in supply.items() if n > 0],
         sites=[(m, y, s) for (m, y), (s, *_rest) in supply.items() if s > 0],
-        positions=[(m, y, kind, k, h) for (m, y, kind, k), (n, h) in demand.items() if n > 0],
+        positions=[(m, y, kind, k, h) for (m, y, kind, k), (n, h) in asked.items() if n > 0],
         forecasts=[(m, y, fh) for (m, y), (*_rest, fn, fh) in supply.items() if fn > 0],
         source="aggregates",
         refreshed_at=state.refreshed_at,
-        pending=len(pending),
+        pending=len(pending) + positions,
     )
 
 

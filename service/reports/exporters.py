@@ -111,7 +111,7 @@ def figures_source(report: MismatchReport) -> str:
         return "按明细数据直接计算"
     text = f"汇总表（{_beijing_time(report.aggregates_refreshed_at)}刷新"
     if report.pending_changes:
-        text += f"，其后有变更的{report.pending_changes}个地区年份按明细实时计算"
+        text += f"，其后有变更的{report.pending_changes}个地区年份或岗位按明细实时计算"
     return text + "）"
 
 

@@ -591,7 +591,12 @@ def coming_plans(
 def refresh_aggregates(session: Session, *, full: bool = False) -> AggregatesRefresh:
     """Recompute the report's aggregates for the writes logged since the last refresh (or all)."""
     result = aggregates.refresh(session, full=full)
-    return AggregatesRefresh(mode=result.mode, pairs=result.pairs, refreshed_at=result.refreshed_at)
+    return AggregatesRefresh(
+        mode=result.mode,
+        pairs=result.pairs,
+        positions=result.positions,
+        refreshed_at=result.refreshed_at,
+    )
 
 
 def aggregates_job(session: Session) -> AggregatesRefresh:

@@ -204,16 +204,18 @@ def asked_headcounts(
     conditions: Sequence[ColumnElement[bool]],
     *,
     by_region: bool = False,
+    by_position: bool = False,
 ) -> Subquery:
     """One row per published position and code it asks for (``asks`` and its ``code``:
     ``PositionMajor.major_code`` or ``PositionMajorClass.class_code``, kept under its name), with
     the position's start year, kind, headcount and ``k``, how many codes of that kind the position
     asks for: it gives headcount / k to each. ``k`` counts every code asked, before any filter on
     the codes; grouping by it keeps sums whole, so the division happens exactly, once per group,
-    in Python. ``by_region``: the position's region code too."""
+    in Python. ``by_region``: the position's region code too; ``by_position``: its id."""
     start = col(Position.start_date)
     return (
         select(
+            *([col(Position.id).label("position_id")] if by_position else []),
             *([col(Position.region_code).label("region_code")] if by_region else []),
             col(code).label(code.key),
             cast(extract("year", start), Integer).label("year"),

@@ -116,7 +116,7 @@ class MismatchReport(BaseModel):
         default=None, description="汇总表最近刷新时间（直接计算时为空）"
     )
     pending_changes: int = Field(
-        default=0, description="汇总表刷新后有变更、本次按明细实时计算的地区年份数"
+        default=0, description="汇总表刷新后有变更、本次按明细实时计算的地区年份数与岗位数"
     )
     small_number_rule: str = Field(default="", description="小数保护规则（中文）")
 
@@ -192,4 +192,5 @@ class AggregatesRefresh(BaseModel):
 
     mode: Literal["full", "incremental"] = Field(description="full 全量重建 / incremental 增量")
     pairs: int = Field(description="本次重算的（地区, 年份）数（增量时）")
+    positions: int = Field(default=0, description="本次折算变更的岗位数（增量时）")
     refreshed_at: UtcDatetime = Field(description="刷新时间")

@@ -141,7 +141,7 @@ def test_the_national_report_and_the_refresh_of_its_aggregates(run_cli: Cli, db:
 
     assert refreshed.exit_code == 0
     assert refreshed.stdout.startswith("汇总表已刷新（全量重建）")
-    assert again.stdout.startswith("汇总表已刷新（增量刷新，重算0个地区年份）")
+    assert again.stdout.startswith("汇总表已刷新（增量刷新，重算0个地区年份、0个岗位）")
     assert (direct["region"], direct["region_name"], direct["figures_source"]) == (
         "000000",
         "全国",

@@ -242,7 +242,10 @@ def test_the_files_say_where_the_figures_come_from() -> None:
 
     assert exporters.figures_source(direct) == "按明细数据直接计算"
     assert exporters.figures_source(fresh) == (
-        "汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份按明细实时计算）"
+        "汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份或岗位按明细实时计算）"
     )
     html = exporters.export(fresh, "html", NATIONAL).content.decode("utf-8")
-    assert "数据来源：汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份按明细实时计算）" in html
+    assert (
+        "数据来源：汇总表（2025-09-01 16:00刷新，其后有变更的3个地区年份或岗位按明细实时计算）"
+        in html
+    )
