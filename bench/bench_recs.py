@@ -266,6 +266,7 @@ def _figures(record: Run, n: int, run: dict[str, Any]) -> None:
         baseline=run["full_p95_ms"],
         baseline_label="the full computation over every row, same index and students",
         target="≤ 20" if headline else None,
+        readme=headline,
     )
     record.figure(
         f"recs_cpu_p95_{size}_ms",
