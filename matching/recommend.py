@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -350,7 +350,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
     slots_ : dict of str to int
         Row of each indexed position.
     records_ : list of PositionRecord or None
-        The record of each row (None: removed).
+        The record of each row (None: removed), its description dropped once hashed.
     """
 
     def __init__(
@@ -528,7 +528,8 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self.remove(record.id)
         slot = len(self.records_)
         self._grow(slot + 1)
-        self.records_.append(record)
+        # Only the bigrams of the description are kept (above): the text itself is dropped.
+        self.records_.append(replace(record, description="") if record.description else record)
         self.slots_[record.id] = slot
         majors = sorted({self._major_ids[c] for c in record.major_codes if c in self._major_ids})
         classes = sorted(
