@@ -77,8 +77,11 @@ lint: $(STAMP)
 migrations-check: $(STAMP)
 	$(BIN)/python -m service.migrate_check
 
+## make bench: every bench/bench_*.py (BENCH=recs: those whose name contains it), each writing a
+## dated result file to bench/results/; then the README's figures table from those files (also
+## after a failed benchmark, whose run wrote nothing; the exit status stays the benchmarks')
 bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m bench $(BENCH); status=$$?; $(BIN)/python -m bench.figures --write; exit $$status
 
 ## make load: the real service under a mixed load (SQLite; PostgreSQL too with LOAD_ARGS=--postgres URL
 ## or TEST_DATABASE_URL set)

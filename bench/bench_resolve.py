@@ -6,7 +6,8 @@ Prints names/s for ``resolve_many`` (the batch path the service uses for imports
 ``resolve`` call per name, and for two baselines measured in the same process on the same
 inputs: a plain dict lookup of the raw string (the floor: no normalisation, no fuzzy) and
 ``rapidfuzz.process.extractOne`` over every catalogue name (the naive fuzzy resolver). The
-ratios against the baselines are what to compare across machines.
+ratios against the baselines are what to compare across machines. Writes
+``bench/results/<UTC stamp>-resolve.json`` (`bench.record.Run`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.record import Run  # noqa: E402
 from bench.timing import best_of  # noqa: E402
 from matching.resolve import MajorRecord, MajorResolver  # noqa: E402
 
@@ -83,11 +85,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    with Run("resolve") as run:
+        _measure(run, args.names, args.repeat)
+
+
+def _measure(run: Run, n_names: int, repeat: int) -> None:
     records = load_records()
     started = time.perf_counter()
     resolver = MajorResolver().fit(records)
     fit_seconds = time.perf_counter() - started
-    names = messy_names(records, args.names)
+    names = messy_names(records, n_names)
     level = "高职专科"
 
     by_name = {record.name: record.code for record in records}
@@ -103,14 +110,12 @@ def main() -> None:
         ]
 
     rates = {
-        "resolve_many": best_rate(
-            lambda: resolver.resolve_many(names, level), len(names), args.repeat
-        ),
+        "resolve_many": best_rate(lambda: resolver.resolve_many(names, level), len(names), repeat),
         "resolve (one call per name)": best_rate(
-            lambda: [resolver.resolve(name, level) for name in names], len(names), args.repeat
+            lambda: [resolver.resolve(name, level) for name in names], len(names), repeat
         ),
-        "baseline: dict lookup": best_rate(dict_baseline, len(names), args.repeat),
-        "baseline: extractOne": best_rate(extract_one_baseline, len(names), args.repeat),
+        "baseline: dict lookup": best_rate(dict_baseline, len(names), repeat),
+        "baseline: extractOne": best_rate(extract_one_baseline, len(names), repeat),
     }
     results = resolver.resolve_many(names, level)
     methods: dict[str, int] = {}
@@ -129,6 +134,21 @@ def main() -> None:
             f"{label}: {rates[label] / extract:.2f}x extractOne, "
             f"{rates[label] / lookup:.4f}x dict lookup"
         )
+    run.figure(
+        "resolve_many_names_per_s",
+        "专业名称解析（resolve_many，整个目录，杂乱输入）",
+        round(rates["resolve_many"]),
+        "names/s",
+        baseline=round(extract),
+        baseline_label="rapidfuzz extractOne over every name, same inputs",
+    )
+    run.details.update(
+        names=len(names),
+        level=level,
+        fit_ms=round(fit_seconds * 1000),
+        outcomes=dict(sorted(methods.items())),
+        rates={label: round(rate) for label, rate in rates.items()},
+    )
 
 
 if __name__ == "__main__":

@@ -19,14 +19,20 @@ A student's score, in [0, 1], is
 
 Filters come first: open, closing date not passed, the student's preferred kinds, and (when the
 student names regions) the provinces of those regions. Equal scores (to four decimals) rank
-positions in a priority or shortage industry first.
+positions in a priority or shortage industry first, then by the position's id.
+
+A query costs what the student can change, not the index's length: the rows asking for a related
+major or listing one of the student's skills come from inverted indexes (the matrices' column-major
+copies); every other row's score is fixed but for the region, so those are walked in an order kept
+per province by `merge` only until no further row can reach the shortlist. The text parts are then
+computed for the shortlist alone (at most ``max_text_candidates`` rows).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -64,6 +70,8 @@ _ARRAYS = (
     "_no_major",
     "_text_norm",
 )
+# The structural major score of each relation code (`_SAME_MAJOR` … `_RELATED_TEXT`).
+_MAJOR_SCORES = np.array([1.0, 0.9, 0.7, 0.4, 0.3, 0.0])
 _KINDS = ("apprenticeship", "internship", "job")
 # Scores are compared at four decimals; a priority flag adds less than half a step, so it orders
 # equal scores and never reorders different ones.
@@ -342,7 +350,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
     slots_ : dict of str to int
         Row of each indexed position.
     records_ : list of PositionRecord or None
-        The record of each row (None: removed).
+        The record of each row (None: removed), its description dropped once hashed.
     """
 
     def __init__(
@@ -440,6 +448,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self._text_norm = np.zeros(capacity, dtype=np.float32)
         self.slots_: dict[str, int] = {}
         self.records_: list[PositionRecord | None] = []
+        self._order_rows()
         self.add_many(positions)
         return self
 
@@ -519,7 +528,8 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self.remove(record.id)
         slot = len(self.records_)
         self._grow(slot + 1)
-        self.records_.append(record)
+        # Only the bigrams of the description are kept (above): the text itself is dropped.
+        self.records_.append(replace(record, description="") if record.description else record)
         self.slots_[record.id] = slot
         majors = sorted({self._major_ids[c] for c in record.major_codes if c in self._major_ids})
         classes = sorted(
@@ -553,6 +563,8 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         removed = len(self.records_) - len(self.slots_)
         if removed > max(self.merge_every, len(self.slots_)):
             self._compact()
+        if self._ordered_rows != self._majors.n_rows:
+            self._order_rows()
 
     def _compact(self) -> None:
         n = len(self.records_)
@@ -568,6 +580,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         self.slots_ = {
             record.id: slot for slot, record in enumerate(self.records_) if record is not None
         }
+        self._ordered_rows = -1  # renumbered: `merge` orders them again
 
     def __len__(self) -> int:
         return len(self.slots_)
@@ -580,7 +593,10 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
 
     def memory_bytes(self) -> int:
         """Bytes held by the matrices and arrays (records' Python objects not counted)."""
-        arrays = sum(getattr(self, name).nbytes for name in _ARRAYS)
+        arrays = sum(getattr(self, name).nbytes for name in _ARRAYS) + sum(
+            a.nbytes
+            for a in (self._bound, self._order, self._province_order, self._order_provinces)
+        )
         matrices = sum(
             rows.nbytes() for rows in (self._majors, self._classes, self._skills, self._text)
         )
@@ -616,46 +632,182 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "slots_")
         if k < 1:
             raise ValueError("k 至少为 1")
-        n = self._majors.n_rows
-        if n == 0:
+        if self._majors.n_rows == 0:
             return []
-        keep = self._alive[:n].copy()
-        if today is not None:
-            keep &= self._closing[:n] >= today.toordinal()
-        kinds = [_KINDS.index(kind) for kind in student.preferred_kinds if kind in _KINDS]
-        if kinds:
-            keep &= np.isin(self._kind[:n], kinds)
-        regions = self._region[:n]
-        preferred, province = _region_masks(regions, student.preferred_regions)
-        if student.preferred_regions:
-            keep &= province
-        candidates = np.flatnonzero(keep)
-        if candidates.size == 0:
-            return []
+        query = self._query(student, today)
+        return self._finish(query, self._shortlist_slots(query, k), k, major_terms)
 
-        major_score, major_kind = self._major_scores(student.major_code, n)
-        owned = [*student.skills, *student.certificates]
+    # A query touches only the rows its student can change: those asking for a related major or
+    # class and those listing one of the student's skills (found through the column-major copies
+    # of the sparse matrices, an inverted index), the pending rows, and — for every other row,
+    # whose score is fixed but for the region — the best of them in the order kept by `merge`
+    # (per province when the student names regions), walked until no further row can reach the
+    # shortlist. Nothing of the index's length is allocated or scanned per query.
+
+    def _query(self, student: StudentProfile, today: date | None) -> _Query:
+        """What the student asks of every row: the rows their major and skills reach, found in
+        the column-major copies of the sparse matrices (an inverted index), and the filters."""
+        n = self._majors.n_rows
+        # One byte per row: the strongest relation of the row's majors to the student's (-1:
+        # none). Relations are written from the weakest to the strongest, each overwriting.
+        code = np.full(n, -1, dtype=np.int8)
+        record = self.catalogue_.get(student.major_code)
+        if record is not None:
+            key = class_key(record.class_code)
+            relations = (
+                (self._majors, self._category_members[key[:2]], _SAME_CATEGORY),
+                (self._majors, self._class_members[key], _SAME_CLASS),
+                (self._classes, np.array([self._class_ids[key]], dtype=np.int32), _CLASS_REQUESTED),
+                (
+                    self._majors,
+                    np.array([self._major_ids[student.major_code]], dtype=np.int32),
+                    _SAME_MAJOR,
+                ),
+            )
+            for rows, columns, relation in relations:
+                code[rows.rows_with(columns)] = relation
+        owned = (*student.skills, *student.certificates)
         skill_cols = self._skill_columns(owned)
-        n_listed = self._n_skills[:n].astype(np.float64)
-        coverage = np.zeros(n)
+        # One byte per row: how many of the row's listed skills the student has.
+        listed = np.zeros(n, dtype=np.uint8)
+        touched = code >= 0
         if skill_cols.size:
             # Only rows listing one of the student's skills get a coverage above 0.
-            rows, counts = np.unique(self._skills.rows_with(skill_cols), return_counts=True)
-            coverage[rows] = counts / n_listed[rows]
-        region_score: FloatArray = (
-            np.where(preferred, 1.0, 0.5) if student.preferred_regions else np.full(n, 0.5)
+            listing = np.sort(self._skills.rows_with(skill_cols))
+            starts = np.flatnonzero(np.diff(listing, prepend=-1))
+            listed[listing[starts]] = np.diff(np.append(starts, listing.size))
+            touched[listing[starts]] = True
+        touched[max(0, self._ordered_rows) :] = True  # pending rows: not in the order yet
+        kinds = [_KINDS.index(kind) for kind in student.preferred_kinds if kind in _KINDS]
+        return _Query(
+            student=student,
+            owned=owned,
+            today=None if today is None else today.toordinal(),
+            kinds=np.array(kinds, dtype=np.int8),
+            code=code,
+            touched=touched,
+            listed=listed,
         )
-        pay_score = np.minimum(1.0, self._pay[:n] / self.pay_reference)
-        # The score without the text parts; text adds at most this much afterwards.
-        base = (
-            self.major_weight * major_score
-            + self.skill_weight * 0.7 * coverage
-            + self.region_weight * region_score
-            + self.pay_weight * pay_score
-        )
-        text_room = self.major_weight * 0.3 + self.skill_weight * 1.0
-        shortlist = _shortlist(base, candidates, k, text_room, self.max_text_candidates)
 
+    def _keep(self, query: _Query, slots: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """Those of ``slots`` that pass the filters: open, not closed, kind, province."""
+        keep = self._alive[slots]
+        if query.today is not None:
+            keep &= self._closing[slots] >= query.today
+        if query.kinds.size:
+            keep &= np.isin(self._kind[slots], query.kinds)
+        if query.student.preferred_regions:
+            keep &= _region_masks(self._region[slots], query.student.preferred_regions)[1]
+        return slots[keep]
+
+    def _parts(self, query: _Query, slots: npt.NDArray[np.intp]) -> _Parts:
+        """The score's components without the text, for ``slots`` only."""
+        code = query.code[slots]
+        code = np.where(code >= 0, code, np.where(self._no_major[slots], _ANY_MAJOR, _RELATED_TEXT))
+        has = query.listed[slots]
+        coverage = np.zeros(slots.size)
+        np.divide(has, self._n_skills[slots].astype(np.float64), out=coverage, where=has > 0)
+        preferred = _region_masks(self._region[slots], query.student.preferred_regions)[0]
+        region: FloatArray = (
+            np.where(preferred, 1.0, 0.5)
+            if query.student.preferred_regions
+            else np.full(slots.size, 0.5)
+        )
+        pay = np.minimum(1.0, self._pay[slots] / self.pay_reference)
+        major = _MAJOR_SCORES[code]
+        base = (
+            self.major_weight * major
+            + self.skill_weight * 0.7 * coverage
+            + self.region_weight * region
+            + self.pay_weight * pay
+        )
+        return _Parts(slots, code, major, coverage, preferred, region, pay, base)
+
+    def _shortlist_slots(self, query: _Query, k: int) -> _Parts:
+        """The candidates whose score could still reach the top ``k`` once the text parts are
+        added: the ``max_text_candidates`` best by the other components (ties: the lower slot),
+        those of them within the text's room of the k-th best; all candidates when there are
+        no more than that. Equal to the same selection over every row
+        (tests/matching/test_recommend.py computes it)."""
+        limit = max(self.max_text_candidates, k)
+        # Rows the student's major or skills reach, and pending rows (not in the order yet).
+        touched = np.flatnonzero(query.touched)
+        pool = [self._parts(query, self._keep(query, touched))]
+        pooled = pool[0].slots.size
+        threshold = -np.inf  # the limit-th best base in the pool once it holds ``limit``
+        if pooled >= limit:
+            threshold = _kth_largest(pool[0].base, limit)
+        step = max(256, 2 * limit)
+        exhausted = True
+        for segment in self._segments(query):
+            at = 0
+            while at < segment.size:
+                if pooled >= limit and self._bound[segment[at]] < threshold:
+                    exhausted = False  # no row from here on can enter the best ``limit``
+                    break
+                window = segment[at : at + step]
+                at += step
+                chunk = self._keep(query, window[~query.touched[window]])
+                if not chunk.size:
+                    continue
+                parts = self._parts(query, chunk)
+                pool.append(parts)
+                pooled += chunk.size
+                if pooled >= limit:
+                    threshold = _kth_largest(np.concatenate([p.base for p in pool]), limit)
+        everything = _Parts.concat(pool)
+        if exhausted and everything.slots.size <= limit:
+            return everything.take(np.argsort(everything.slots))
+        best = _top(everything.base, everything.slots, limit)
+        values = everything.base[best]
+        kth = np.partition(values, len(best) - k)[len(best) - k]
+        room = self.major_weight * 0.3 + self.skill_weight * 1.0
+        chosen = best[values + room >= kth]
+        return everything.take(chosen[np.argsort(everything.slots[chosen])])
+
+    def _segments(self, query: _Query) -> list[npt.NDArray[np.intp]]:
+        """The merged rows in the order of their best possible base, per preferred province."""
+        if not query.student.preferred_regions:
+            return [self._order]
+        provinces = sorted(
+            {
+                int(code[:2])
+                for code in query.student.preferred_regions
+                if len(code) == 6 and code.isdigit()
+            }
+        )
+        out = []
+        for province in provinces:
+            low, high = np.searchsorted(self._order_provinces, [province, province + 1])
+            if high > low:
+                out.append(self._province_order[low:high])
+        return out
+
+    def _order_rows(self) -> None:
+        """Sort the merged rows by the best base they can reach without the student's major or
+        skills (major 0.3 when they ask for none, the best region, their pay), once per merge."""
+        n = self._majors.n_rows
+        pay = np.minimum(1.0, self._pay[:n] / self.pay_reference)
+        static = self.major_weight * np.where(self._no_major[:n], 0.3, 0.0) + self.pay_weight * pay
+        # A bound on the computed base (the same sums, rounded differently) of an untouched row.
+        self._bound = static + self.region_weight * 1.0 + 1e-9
+        slots = np.arange(n)
+        self._order = np.lexsort((slots, -static))
+        province = self._region[:n] // 10000
+        by_province = np.lexsort((slots, -static, province))
+        self._province_order = by_province
+        self._order_provinces = province[by_province]
+        self._ordered_rows = n
+
+    def _finish(
+        self, query: _Query, short: _Parts, k: int, major_terms: Sequence[str]
+    ) -> list[Recommendation]:
+        """Score the shortlist with the text parts and build the top ``k``, best first (equal
+        scores: a priority industry first, then the position's id)."""
+        student, owned = query.student, query.owned
+        shortlist = short.slots
+        if shortlist.size == 0:
+            return []
         # Text: the student's skills found in the position's words, and the major's relatedness.
         owned_names = sorted({s.strip() for s in owned if len(normalize_skill(s)) >= 2})
         rows = self._text.take(shortlist)
@@ -668,12 +820,12 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
         mention_share = (
             mentioned.sum(axis=1) / len(owned_names) if owned_names else np.zeros(len(shortlist))
         )
-        short_listed = n_listed[shortlist]
+        short_listed = self._n_skills[shortlist].astype(np.float64)
         skill_score = np.where(
-            short_listed > 0, 0.7 * coverage[shortlist] + 0.3 * mention_share, mention_share
+            short_listed > 0, 0.7 * short.coverage + 0.3 * mention_share, mention_share
         )
         related = np.zeros(len(shortlist))
-        unrelated = major_kind[shortlist] == _RELATED_TEXT
+        unrelated = short.code == _RELATED_TEXT
         record = self.catalogue_.get(student.major_code)
         if unrelated.any() and record is not None:
             major_text = self._hash([" ".join([record.name, *major_terms])])[0]
@@ -683,20 +835,22 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     cosine = np.where(norms > 0, overlap.ravel() / norms, 0.0)
                 related[unrelated] = 0.3 * np.minimum(1.0, cosine / self.text_saturation)
-        short_major = np.where(unrelated, related, major_score[shortlist])
+        short_major = np.where(unrelated, related, short.major)
         score = (
             self.major_weight * short_major
             + self.skill_weight * skill_score
-            + self.region_weight * region_score[shortlist]
-            + self.pay_weight * pay_score[shortlist]
+            + self.region_weight * short.region
+            + self.pay_weight * short.pay
         )
         rounded = np.round(score, _DECIMALS)
         composite = rounded + _PRIORITY_NUDGE * self._priority[shortlist]
         top = min(k, len(shortlist))
-        best = np.argpartition(-composite, top - 1)[:top] if top < len(shortlist) else None
-        chosen = np.arange(len(shortlist)) if best is None else best
+        # Every row tied with the k-th best takes part in the order by id, so the same rows come
+        # back whichever of them a partition happened to put first.
+        cut = np.partition(composite, len(composite) - top)[len(composite) - top]
+        chosen = np.flatnonzero(composite >= cut)
         ids = [self.records_[int(shortlist[j])].id for j in chosen]  # type: ignore[union-attr]
-        order = sorted(range(len(chosen)), key=lambda i: (-composite[chosen[i]], ids[i]))
+        order = sorted(range(len(chosen)), key=lambda i: (-composite[chosen[i]], ids[i]))[:top]
         owned_by_name = {normalize_skill(s): s for s in owned}
         results = []
         for i in order:
@@ -711,7 +865,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
                 if hit and normalize_skill(name) not in {normalize_skill(m) for m in matched}
             ]
             missing = [s for s in position.skills if normalize_skill(s) not in owned_by_name]
-            kind = _MAJOR_KIND_NAMES[int(major_kind[slot])]
+            kind = _MAJOR_KIND_NAMES[int(short.code[j])]
             if kind == "related_text" and short_major[j] == 0:
                 kind = "unrelated"
             results.append(
@@ -726,8 +880,8 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
                     components={
                         "major": round(float(short_major[j]), _DECIMALS),
                         "skills": round(float(skill_score[j]), _DECIMALS),
-                        "region": round(float(region_score[slot]), _DECIMALS),
-                        "pay": round(float(pay_score[slot]), _DECIMALS),
+                        "region": round(float(short.region[j]), _DECIMALS),
+                        "pay": round(float(short.pay[j]), _DECIMALS),
                     },
                     reasons=RecommendationReasons(
                         major=kind,
@@ -736,7 +890,7 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
                         missing_skills=tuple(missing),
                         region=None
                         if not student.preferred_regions
-                        else ("preferred" if preferred[slot] else "same_province"),
+                        else ("preferred" if short.preferred[j] else "same_province"),
                         priority_industry=position.priority_industries[0]
                         if position.priority_industries
                         else None,
@@ -745,55 +899,66 @@ class PositionIndex(BaseEstimator):  # type: ignore[misc]
             )
         return results
 
-    def _major_scores(self, major_code: str, n: int) -> tuple[FloatArray, npt.NDArray[np.int8]]:
-        """Structural major score per row, and which relation gave it (`_MAJOR_KIND_NAMES`).
 
-        Only the rows asking for a related major or class are touched: the relations are applied
-        from the weakest to the strongest, each overwriting the one before.
-        """
-        no_major = self._no_major[:n]
-        score = np.where(no_major, 0.3, 0.0)
-        kind = np.where(no_major, _ANY_MAJOR, _RELATED_TEXT).astype(np.int8)
-        record = self.catalogue_.get(major_code)
-        if record is None:
-            return score, kind
-        key = class_key(record.class_code)
-        relations = (
-            (self._majors, self._category_members[key[:2]], 0.4, _SAME_CATEGORY),
-            (self._majors, self._class_members[key], 0.7, _SAME_CLASS),
-            (
-                self._classes,
-                np.array([self._class_ids[key]], dtype=np.int32),
-                0.9,
-                _CLASS_REQUESTED,
-            ),
-            (
-                self._majors,
-                np.array([self._major_ids[major_code]], dtype=np.int32),
-                1.0,
-                _SAME_MAJOR,
-            ),
+@dataclass(frozen=True)
+class _Query:
+    """One student's query: the rows their major and skills reach, and the filters."""
+
+    student: StudentProfile
+    owned: tuple[str, ...]
+    today: int | None
+    kinds: npt.NDArray[np.int8]
+    code: npt.NDArray[np.int8]  # per row: the strongest major relation, -1 none
+    touched: npt.NDArray[np.bool_]  # per row: reached by the major or the skills, or pending
+    listed: npt.NDArray[np.uint8]  # per row: how many of its listed skills the student has
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The components of the score but the text, for some rows (``slots``)."""
+
+    slots: npt.NDArray[np.intp]
+    code: npt.NDArray[np.int8]
+    major: FloatArray
+    coverage: FloatArray
+    preferred: npt.NDArray[np.bool_]
+    region: FloatArray
+    pay: npt.NDArray[np.floating[Any]]
+    base: FloatArray
+
+    def take(self, at: npt.NDArray[np.intp]) -> _Parts:
+        return _Parts(*(getattr(self, f.name)[at] for f in fields(self)))
+
+    @staticmethod
+    def concat(parts: list[_Parts]) -> _Parts:
+        return _Parts(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Parts))
         )
-        for rows, columns, value, code in relations:
-            hit = rows.rows_with(columns)
-            score[hit] = value
-            kind[hit] = code
-        return score, kind
-        key = class_key(record.class_code)
 
-        def assign(mask: npt.NDArray[np.bool_], value: float, code: int) -> None:
-            better = mask & (score < value)
-            score[better] = value
-            kind[better] = code
 
-        assign(self._no_major[:n], 0.3, _ANY_MAJOR)
-        assign(self._majors.count(self._category_members[key[:2]]) > 0, 0.4, _SAME_CATEGORY)
-        assign(self._majors.count(self._class_members[key]) > 0, 0.7, _SAME_CLASS)
-        own_class = np.array([self._class_ids[key]], dtype=np.int32)
-        assign(self._classes.count(own_class) > 0, 0.9, _CLASS_REQUESTED)
-        own_major = np.array([self._major_ids[major_code]], dtype=np.int32)
-        assign(self._majors.count(own_major) > 0, 1.0, _SAME_MAJOR)
-        return score, kind
+def _lookup(
+    sorted_slots: npt.NDArray[np.intp], slots: npt.NDArray[Any]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """For each of ``slots``: whether it is in ``sorted_slots`` (ascending, unique), and where."""
+    if sorted_slots.size == 0:
+        return np.zeros(slots.size, dtype=bool), np.zeros(slots.size, dtype=np.intp)
+    at = np.minimum(np.searchsorted(sorted_slots, slots), sorted_slots.size - 1)
+    return sorted_slots[at] == slots, at
+
+
+def _kth_largest(values: FloatArray, k: int) -> float:
+    return float(np.partition(values, values.size - k)[values.size - k])
+
+
+def _top(base: FloatArray, slots: npt.NDArray[np.intp], limit: int) -> npt.NDArray[np.intp]:
+    """Positions in ``base`` of its ``limit`` largest values; among equal values the lower slot."""
+    if base.size <= limit:
+        return np.arange(base.size)
+    cut = _kth_largest(base, limit)
+    above = np.flatnonzero(base > cut)
+    equal = np.flatnonzero(base == cut)
+    equal = equal[np.argsort(slots[equal], kind="stable")[: limit - above.size]]
+    return np.concatenate([above, equal])
 
 
 _SAME_MAJOR, _CLASS_REQUESTED, _SAME_CLASS, _SAME_CATEGORY, _ANY_MAJOR, _RELATED_TEXT = range(6)
@@ -858,22 +1023,3 @@ def _region_masks(
         inside |= (regions >= low) & (regions <= high)
         province |= (regions >= int(code[:2] + "0000")) & (regions <= int(code[:2] + "9999"))
     return inside, province
-
-
-def _shortlist(
-    base: FloatArray,
-    candidates: npt.NDArray[np.intp],
-    k: int,
-    room: float,
-    limit: int,
-) -> npt.NDArray[np.intp]:
-    """Candidates whose score could still reach the top ``k`` once the text parts are added:
-    those within ``room`` of the k-th best, at most the ``limit`` best of them (ascending)."""
-    limit = max(limit, k)
-    if len(candidates) <= limit:
-        return candidates
-    values = base[candidates]
-    best = np.argpartition(-values, limit - 1)[:limit]
-    kth = np.partition(values[best], len(best) - k)[len(best) - k]
-    chosen = best[values[best] + room >= kth]
-    return np.asarray(np.sort(candidates[chosen]), dtype=np.intp)
