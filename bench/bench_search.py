@@ -30,19 +30,18 @@ drops the answers of its region and of the regions containing it: positions/sear
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -53,6 +52,7 @@ from fastapi import FastAPI, Response
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from bench.record import Run
 from matching.search_text import index_words
 from models import (
     Major,
@@ -68,7 +68,7 @@ from models import (
 from models.validators import USCC_ALPHABET, uscc_check_character
 from seed.catalog import load_catalog
 from service import migrate
-from service.db import get_engine
+from service.db import get_engine, temporary_postgres_database
 from service.positions import search as positions_search
 
 ENTERPRISES = 300
@@ -173,7 +173,12 @@ def chongqing_counties(session: Session) -> list[str]:
 
 def build_database(path: Path, positions: int) -> str:
     """A migrated, catalogue-loaded SQLite file holding ``positions`` open positions."""
-    url = f"sqlite:///{path}"
+    return fill_database(f"sqlite:///{path}", positions)
+
+
+def fill_database(url: str, positions: int) -> str:
+    """Migrate the empty database ``url`` (SQLite or PostgreSQL), load the catalogue and write
+    ``positions`` open positions of ``ENTERPRISES`` enterprises into it."""
     migrate.upgrade(url)
     engine = get_engine(url)
     rng = random.Random(SEED)
@@ -232,6 +237,9 @@ def build_database(path: Path, positions: int) -> str:
         session.execute(insert(PositionMajor), majors)
         positions_search.refresh_statistics(session)  # as the import does after writing
         session.commit()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     engine.dispose()
     return url
 
@@ -332,7 +340,9 @@ def free_port() -> int:
         return port
 
 
-def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(
+    target: str, port: int, env: dict[str, str], workers: int = 1
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -346,6 +356,7 @@ def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Pope
         "--no-access-log",
         "--log-level",
         "warning",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
     process = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 60
@@ -408,141 +419,202 @@ def drive(
     return Result(name, [x for per in latencies for x in per], sum(errors), elapsed)
 
 
+# The issue's headline query (issue 25.1): two words in 重庆's 市辖区.
+HEADLINE: dict[str, Any] = {"q": "数控 编程", "region": "500100"}
+POSTGRES_PREFIX = "bench_search_pg"
+
+
+@contextmanager
+def _database(postgres: str | None, folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in ``folder``, or a new database on the PostgreSQL
+    server ``postgres`` (dropped afterwards)."""
+    if postgres is None:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    with temporary_postgres_database(postgres, POSTGRES_PREFIX) as url:
+        yield url
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--positions", type=int, default=20_000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per endpoint")
     parser.add_argument(
         "--writes-per-second",
         type=float,
-        default=0.0,
+        default=5.0,
         help="positions published a second in random counties while the search is driven",
     )
-    parser.add_argument("--result", type=Path, help="write the figures to this JSON file")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server: the bench's own database on it"
+    )
+    parser.add_argument(
+        "--workers", type=int, help="uvicorn workers of each app (1 on SQLite, 4 on PostgreSQL)"
+    )
+    parser.add_argument(
+        "--cached", action="store_true", help="also drive the mix with the answers' cache on"
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="write no result file to bench/results"
+    )
     args = parser.parse_args(argv)
+    backend = "pg" if args.postgres else "sqlite"
+    workers = args.workers or (4 if args.postgres else 1)
 
-    with tempfile.TemporaryDirectory() as folder:
-        began = time.perf_counter()
-        url = build_database(Path(folder) / "bench.db", args.positions)
-        print(
-            f"positions: {args.positions} open, {ENTERPRISES} enterprises, SQLite file "
-            f"(built in {time.perf_counter() - began:.1f} s)"
-        )
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "CHANJIAO_ENVIRONMENT": "demo",
-            "CHANJIAO_SECRET_FILE": str(Path(folder) / "secret"),
-            "CHANJIAO_SCHEDULER_ENABLED": "false",
-        }
-        app_port, uncached_port, bare_port = free_port(), free_port(), free_port()
-        servers = [
-            start_server("service.app:create_app", app_port, env),
-            # The same service with the anonymous answers' cache turned off.
-            start_server(
-                "service.app:create_app",
-                uncached_port,
-                {**env, "CHANJIAO_SEARCH_CACHE_ENTRIES": "0"},
-            ),
-        ]
-        try:
-            search_url = f"http://127.0.0.1:{app_port}/api/v1/positions"
-            uncached_url = f"http://127.0.0.1:{uncached_port}/api/v1/positions"
-            bare_url = f"http://127.0.0.1:{bare_port}/bare"
-            # The bare endpoint sends the bytes of the same 20 positions the search sends.
-            body_file = Path(folder) / "bare.json"
-            body_file.write_bytes(httpx.get(search_url, timeout=60).content)
-            servers.append(
-                start_server(
-                    "bench.bench_search:bare_app",
-                    bare_port,
-                    {**env, "BENCH_BARE_BODY": str(body_file)},
-                )
-            )
-            # Warm-up: jieba's dictionary, the connection pools, SQLite's page cache.
-            with httpx.Client(timeout=60) as client:
-                for query in QUERIES:
-                    response = client.get(search_url, params=query)
-                    response.raise_for_status()
-                    uncached = client.get(uncached_url, params=query)
-                    if uncached.content != response.content:
-                        raise RuntimeError(f"{query}: the cached answer differs from the search's")
-                    print(f"  {query or '(no filter)'}: {response.json()['count']} matches")
-            drive("warm-up", bare_url, [{}], args.concurrency, 1.0)
-            drive("warm-up", search_url, QUERIES, args.concurrency, 1.0)
-            drive("warm-up", uncached_url, QUERIES, args.concurrency, 1.0)
+    with Run("search") as run, tempfile.TemporaryDirectory() as folder:
+        with _database(args.postgres, Path(folder)) as url:
+            began = time.perf_counter()
+            fill_database(url, args.positions)
             print(
-                f"load: {args.concurrency} threads × {args.duration:g} s per endpoint, "
-                "keep-alive httpx clients, one uvicorn worker each; "
-                f"{args.writes_per_second:g} positions published a second meanwhile"
+                f"positions: {args.positions} open, {ENTERPRISES} enterprises, {backend} "
+                f"(built in {time.perf_counter() - began:.1f} s)"
             )
-            load_before = os.getloadavg()
-            results = [drive("bare FastAPI", bare_url, [{}], args.concurrency, args.duration)]
-            with Writer(url, args.writes_per_second) as writer:
-                results.append(
-                    drive("search, cached", search_url, QUERIES, args.concurrency, args.duration)
-                )
-                results.append(
-                    drive(
-                        "search, no cache", uncached_url, QUERIES, args.concurrency, args.duration
-                    )
-                )
-            load_after = os.getloadavg()
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait(timeout=10)
+            results, written, loads = _measure(url, Path(folder), args, workers)
+        if args.no_record:
+            run.directory = Path(folder) / "results"
+        _report(run, results, backend, workers, written, loads, args)
+    return 1 if any(r.errors for r in results.values()) else 0
 
-    print(f"{'endpoint':<18}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
-    for r in results:
+
+def _measure(
+    url: str, folder: Path, args: argparse.Namespace, workers: int
+) -> tuple[dict[str, Result], int, tuple[float, float]]:
+    """Start the apps, check their answers, drive each in turn (the searches while positions
+    are written); the results by name, the positions written and the load before and after."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CHANJIAO_ENVIRONMENT": "demo",
+        "CHANJIAO_SECRET_FILE": str(folder / "secret"),
+        "CHANJIAO_SCHEDULER_ENABLED": "false",
+    }
+    uncached_port, bare_port = free_port(), free_port()
+    uncached_env = {**env, "CHANJIAO_SEARCH_CACHE_ENTRIES": "0"}
+    servers = [start_server("service.app:create_app", uncached_port, uncached_env, workers)]
+    app_port = free_port()
+    if args.cached:
+        servers.append(start_server("service.app:create_app", app_port, env, workers))
+    try:
+        uncached_url = f"http://127.0.0.1:{uncached_port}/api/v1/positions"
+        search_url = f"http://127.0.0.1:{app_port}/api/v1/positions"
+        bare_url = f"http://127.0.0.1:{bare_port}/bare"
+        # The bare endpoint sends the bytes of the same 20 positions the headline query sends.
+        body_file = folder / "bare.json"
+        body_file.write_bytes(httpx.get(uncached_url, params=HEADLINE, timeout=60).content)
+        bare_env = {**env, "BENCH_BARE_BODY": str(body_file)}
+        servers.append(start_server("bench.bench_search:bare_app", bare_port, bare_env, workers))
+        # Warm-up: jieba's dictionary, the connection pools, the database's page cache.
+        with httpx.Client(timeout=60) as client:
+            for query in QUERIES:
+                response = client.get(uncached_url, params=query)
+                response.raise_for_status()
+                if args.cached and client.get(search_url, params=query).content != (
+                    response.content
+                ):
+                    raise RuntimeError(f"{query}: the cached answer differs from the search's")
+                print(f"  {query or '(no filter)'}: {response.json()['count']} matches")
+        drive("warm-up", bare_url, [{}], args.concurrency, 1.0)
+        drive("warm-up", uncached_url, QUERIES, args.concurrency, 2.0)
         print(
-            f"{r.name:<18}{len(r.latencies):>10}{r.errors:>8}{r.rps:>10.1f}"
+            f"load: {args.concurrency} connections × {args.duration:g} s per endpoint, "
+            f"keep-alive httpx clients, {workers} uvicorn worker(s) each; "
+            f"{args.writes_per_second:g} positions published a second meanwhile"
+        )
+        load_before = os.getloadavg()
+        results = {"bare": drive("bare FastAPI", bare_url, [{}], args.concurrency, args.duration)}
+        with Writer(url, args.writes_per_second) as writer:
+            results["headline"] = drive(
+                "headline, no cache", uncached_url, [HEADLINE], args.concurrency, args.duration
+            )
+            results["mix"] = drive(
+                "mix, no cache", uncached_url, QUERIES, args.concurrency, args.duration
+            )
+            if args.cached:
+                results["mix_cached"] = drive(
+                    "mix, cached", search_url, QUERIES, args.concurrency, args.duration
+                )
+        load_after = os.getloadavg()
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return results, writer.written, (load_before[0], load_after[0])
+
+
+def _report(
+    run: Run,
+    results: dict[str, Result],
+    backend: str,
+    workers: int,
+    written: int,
+    loads: tuple[float, float],
+    args: argparse.Namespace,
+) -> None:
+    print(f"{'endpoint':<20}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for r in results.values():
+        print(
+            f"{r.name:<20}{len(r.latencies):>10}{r.errors:>8}{r.rps:>10.1f}"
             f"{r.percentile(0.50):>9.1f}{r.percentile(0.99):>9.1f}"
         )
-    bare = results[0]
-    for search in results[1:]:
+    bare = results["bare"]
+    for search in list(results.values())[1:]:
         print(
             f"{search.name} / bare: throughput {search.rps / bare.rps:.3f}×, "
-            f"p99 latency {search.percentile(0.99) / bare.percentile(0.99):.1f}×, "
-            f"median {statistics.median(search.latencies) / statistics.median(bare.latencies):.1f}×"
+            f"p99 latency {search.percentile(0.99) / bare.percentile(0.99):.1f}×"
         )
     print(
-        f"positions written meanwhile: {writer.written}; load average {load_before[0]:.2f} "
-        f"before, {load_after[0]:.2f} after"
+        f"positions written meanwhile: {written}; load average {loads[0]:.2f} before, "
+        f"{loads[1]:.2f} after"
     )
-    if args.result is not None:
-        bare = results[0]
-        args.result.parent.mkdir(parents=True, exist_ok=True)
-        args.result.write_text(
-            json.dumps(
-                {
-                    "bench": "search",
-                    "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
-                    "positions": args.positions,
-                    "concurrency": args.concurrency,
-                    "writes_per_second": args.writes_per_second,
-                    "written": writer.written,
-                    "results": {
-                        r.name: {
-                            "requests": len(r.latencies),
-                            "errors": r.errors,
-                            "rps": round(r.rps, 1),
-                            "p50_ms": round(r.percentile(0.5), 1),
-                            "p99_ms": round(r.percentile(0.99), 1),
-                            "ratio_to_bare": round(r.rps / bare.rps, 3),
-                        }
-                        for r in results
-                    },
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+    database = "SQLite" if backend == "sqlite" else "PostgreSQL"
+    setting = f"{database} · {workers} worker{'s' if workers > 1 else ''}"
+    labels = {
+        "headline": f"检索 q=数控 编程&region=500100 · 无缓存 · 每秒写入 5 个岗位 · {setting}",
+        "mix": f"检索 12 种查询混合 · 无缓存 · 每秒写入 5 个岗位 · {setting}",
+        "mix_cached": f"检索 12 种查询混合 · 按地区失效的缓存 · {setting}",
+    }
+    keys = {
+        "headline": f"search_uncached_{backend}_ratio",
+        "mix": f"search_uncached_mix_{backend}_ratio",
+        "mix_cached": f"search_cached_mix_{backend}_ratio",
+    }
+    for name, search in results.items():
+        if name == "bare":
+            continue
+        run.figure(
+            keys[name],
+            labels[name],
+            round(search.rps, 1),
+            "req/s",
+            baseline=round(bare.rps, 1),
+            baseline_label="bare FastAPI endpoint sending the same 20 positions",
+            target="≥ 0.3× bare" if name != "mix_cached" else None,
+            readme=name != "mix_cached",
         )
-    return 1 if any(r.errors for r in results) else 0
+    run.details.update(
+        {
+            "database": database,
+            "workers": workers,
+            "positions": args.positions,
+            "concurrency": args.concurrency,
+            "duration_s": args.duration,
+            "writes_per_second": args.writes_per_second,
+            "written": written,
+            "load_average_during": [round(loads[0], 2), round(loads[1], 2)],
+            "endpoints": {
+                name: {
+                    "requests": len(r.latencies),
+                    "errors": r.errors,
+                    "rps": round(r.rps, 1),
+                    "p50_ms": round(r.percentile(0.5), 1),
+                    "p99_ms": round(r.percentile(0.99), 1),
+                    "ratio_to_bare": round(r.rps / bare.rps, 3),
+                }
+                for name, r in results.items()
+            },
+        }
+    )
 
 
 if __name__ == "__main__":

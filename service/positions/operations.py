@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col
 
@@ -101,6 +101,32 @@ def _views(
         )
         for position, enterprise, region in rows
     ]
+
+
+def _shown_views(
+    session: Session, ids: Sequence[uuid.UUID], viewer: User | None
+) -> list[PositionView]:
+    """The views of the positions ``ids`` in that order, from Core rows
+    (:func:`repository.shown_rows_by_id`): a row has the position's columns as attributes,
+    which is all a view reads of its position."""
+    rows = repository.shown_rows_by_id(session, ids)
+    majors = repository.majors_of(session, ids)
+    privileged = access.privilege(session, viewer)
+    views = []
+    for position_id in ids:
+        row = rows[position_id]
+        position = cast(Position, row)
+        views.append(
+            PositionView(
+                position=position,
+                enterprise_name=row.enterprise_name,
+                region_name=_region_name(session, row.region_code, row.region_name),
+                enterprise_code=row.enterprise_code or "",
+                majors=majors[position_id],
+                privileged=privileged(position),
+            )
+        )
+    return views
 
 
 def _dump(position: Position) -> dict[str, Any]:
@@ -528,6 +554,13 @@ def search_positions(
     if filters.closing_from is not None:
         conditions.append(repository.open_on(filters.closing_from))
     counted: tuple[int, bool] | None = None
+    if terms and not search.date_windows(session):
+        # SQLite: the page and the count in one statement over the index's matches.
+        joined = search.joined_text_match(session, terms, ranked=sort == "relevance", region=region)
+        found = search.text_page(
+            session, conditions, joined, sort, COUNT_CAP, page.offset, page.page_size
+        )
+        return _shown_views(session, found.page, viewer), *found.count
     if terms and sort in ("relevance", "newest") and search.date_windows(session):
         # The count, the newest pages and relevance's candidates all come from the newest
         # matches, read once over the newest days that hold enough of them.
@@ -547,8 +580,7 @@ def search_positions(
             # + 1) is read below.
             end = page.offset + page.page_size
             if sort == "relevance" or not counted[1] or end <= COUNT_CAP + 1:
-                found = repository.rows_by_id(session, newest.page)
-                return _views(session, [found[i] for i in newest.page], viewer), *counted
+                return _shown_views(session, newest.page, viewer), *counted
     if counted is None and not terms:
         counted = search.capped_count(session, conditions, None, COUNT_CAP)
     elif counted is None:
@@ -557,10 +589,10 @@ def search_positions(
         counted = search.windowed_count(session, conditions, terms, region, COUNT_CAP)
     total, capped = counted
     text = search.text_match(session, terms, ranked=sort == "relevance", region=region)
-    rows = search.search_page(
+    ids = search.search_page(
         session, conditions, text, sort, page.offset, page.page_size, COUNT_CAP, capped
     )
-    return _views(session, rows, viewer), total, capped
+    return _shown_views(session, ids, viewer), total, capped
 
 
 def search_positions_json(

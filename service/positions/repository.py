@@ -170,18 +170,34 @@ def published() -> list[ColumnElement[bool]]:
     ]
 
 
-def rows_by_id(
-    session: Session, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, tuple[Position, str, str]]:
+# The position's columns a search page shows (its search words are not shown).
+_SHOWN_COLUMNS = tuple(
+    column
+    for column in Position.__table__.columns  # type: ignore[attr-defined]
+    if column.name not in ("search_title", "search_body", "search_vector")
+)
+
+
+def shown_rows_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The positions ``ids`` as Core rows — the position's columns by name, with
+    ``enterprise_name``, ``enterprise_code`` and ``region_name`` beside them — in one query:
+    the search's hot path builds no ORM objects (their identity map and attribute
+    instrumentation cost as much as the query) and reads the enterprise's code in the same
+    join instead of a second query."""
     if not ids:
         return {}
-    rows = session.execute(
-        select(Position, col(Organization.name), col(Region.name))
+    rows = session.connection().execute(
+        select(
+            *_SHOWN_COLUMNS,
+            col(Organization.name).label("enterprise_name"),
+            col(Organization.code).label("enterprise_code"),
+            col(Region.name).label("region_name"),
+        )
         .join(Organization, col(Organization.id) == col(Position.enterprise_id))
         .join(Region, col(Region.code) == col(Position.region_code))
         .where(col(Position.id).in_(list(ids)))
     )
-    return {position.id: (position, enterprise, region) for position, enterprise, region in rows}
+    return {row.id: row for row in rows}
 
 
 def page_of(

@@ -69,6 +69,8 @@ class TextMatch:
     indexed: int = 0
     # The values of the query's named parameters (to execute a statement built before again).
     params: Mapping[str, str] = field(default_factory=dict)
+    # SQLite: the FTS5 table is the first table of the statement (see :func:`joined_text_match`).
+    joined: bool = False
 
     def positions_first(self, needed: int) -> bool:
         """Whether reading positions in an order's index until ``needed`` matches are found reads
@@ -81,7 +83,11 @@ class TextMatch:
         reads the positions in the order's index and probes the matches (for a page of a broad
         query, whose first rows come after a few hundred positions), instead of joining every
         match and sorting (11 ms against 2.4 ms for a word in 7 000 of 20 000 positions)."""
-        if self.matched is not None:
+        if self.joined:
+            keys = _CrossJoin(_FTS, _FTS_KEY, _FTS_KEY.c.key == _FTS.c.rowid)
+            rows = _CrossJoin(keys, _POSITION, _FTS_KEY.c.position_id == col(Position.id))
+            statement = statement.select_from(rows)
+        elif self.matched is not None:
             keyed = _FTS_KEY.c.position_id == col(Position.id)
             matched = self.matched.c.rowid == _FTS_KEY.c.key
             if positions_first:
@@ -217,6 +223,80 @@ def text_match(
     # Normalisation 1 divides by 1 + log(length), as bm25 discounts long texts.
     rank = func.ts_rank(_TS_WEIGHTS, _VECTOR, words, 1)
     return TextMatch(condition, rank, True, params=params)
+
+
+def joined_text_match(
+    session: Session,
+    terms: Sequence[str],
+    *,
+    ranked: bool = True,
+    region: str | None = None,
+) -> TextMatch:
+    """SQLite: :func:`text_match` with the FTS5 table read first and its matches joined in the
+    written order (``position_fts CROSS JOIN position_fts_key CROSS JOIN position``), so that a
+    statement reads the index's matches once, checks the filters on each, and computes bm25
+    (``rank``) only for the positions that pass them: the rank is a column of the select list,
+    evaluated after the WHERE. The materialised list of every match with its rank
+    (:func:`text_match`) computed bm25 for all of them — 3 349 matches of 数控 编程 in 500100 of
+    which 702 are public and open, at 20 000 positions — and was read twice, for the count and
+    for the page. No count of the matches beforehand: a single statement (:func:`text_page`)."""
+    assert session.get_bind().dialect.name == "sqlite"
+    fts5 = search_text.fts5_query(terms, region)
+    query = bindparam("fts_query", fts5, type_=String)
+    matching = literal_column(SEARCH_FTS_TABLE).op("MATCH")(query)
+    rank = _FTS.c.rank if ranked else literal(0.0)
+    return TextMatch(matching, rank, False, params={"fts_query": fts5}, joined=True)
+
+
+def text_page(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    text: TextMatch,
+    sort: str,
+    cap: int,
+    offset: int,
+    limit: int,
+) -> NewestMatches:
+    """One page of a text query's public matches and their count (up to ``cap``), in one
+    statement: every match that passes the filters, materialised once with its sort keys, then
+    counted and ordered (``sort``; relevance ranks the newest ``cap`` of them, as
+    :func:`search_page` does). Returns the page's ids (Core rows, no ORM objects)."""
+    key = _conditions_key(conditions)
+    statement = None if key is None else _cached_statement(("text page", key, sort))
+    if statement is None:
+        statement = _text_page_statement(text, conditions, sort)
+        if key is not None:
+            _keep_statement(("text page", key, sort), statement)
+    session.flush()  # executed on the connection (Core), which does not flush the session
+    numbers = {"newest_cap": cap, "page_offset": offset, "page_limit": limit}
+    found = session.connection().execute(statement, {**text.params, **numbers}).all()
+    total = int(found[0].total) if found else 0
+    return NewestMatches([row.id for row in found if row.id is not None], total, cap)
+
+
+def _text_page_statement(
+    text: TextMatch, conditions: Sequence[ColumnElement[bool]], sort: str
+) -> Select[Any]:
+    """:func:`text_page`'s statement: :func:`_newest_page`'s shape, with the pay and closing
+    orders besides relevance and newest."""
+    if sort in ("relevance", "newest"):
+        return _newest_page(text, conditions, ranked=sort == "relevance")
+    keys: list[Any] = [col(Position.id), col(Position.published_at)]
+    keys.append(col(Position.monthly_pay) if sort == "pay" else col(Position.closing_date))
+    found = (
+        text.apply(select(*keys).where(*_public(conditions)))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    pages = bindparam("page_offset", type_=Integer), bindparam("page_limit", type_=Integer)
+    ordered = select(*found.c).order_by(*order_for(sort, found.c))
+    page = ordered.offset(pages[0]).limit(pages[1]).subquery("page")
+    counted = select(func.count().label("total")).select_from(found).subquery("counted")
+    return (
+        select(page.c.id, counted.c.total)
+        .select_from(counted.outerjoin(page, true()))
+        .order_by(*order_for(sort, page.c))
+    )
 
 
 def _tsquery_params(
@@ -660,21 +740,38 @@ def _window_statement(
     key: tuple[Any, ...] | None = None
     if session.get_bind().dialect.name != "sqlite":
         params = _tsquery_params(terms, region, months)
-        cache_key = and_(true(), *conditions)._generate_cache_key()
-        if cache_key is not None:
-            values = tuple(repr(bound.effective_value) for bound in cache_key.bindparams)
-            key = (cache_key.key, values, tuple(sorted(params)), ranked)
-            with _WINDOW_STATEMENTS_LOCK:
-                kept = _WINDOW_STATEMENTS.get(key)
-                if kept is not None:
-                    return kept, params
+        conditions_key = _conditions_key(conditions)
+        if conditions_key is not None:
+            key = (conditions_key, tuple(sorted(params)), ranked)
+            kept = _cached_statement(key)
+            if kept is not None:
+                return kept, params
     text = text_match(session, terms, ranked=ranked, region=region, months=months)
     assert text is not None
     built = _newest_page(text, conditions, ranked)
     if key is not None:
-        with _WINDOW_STATEMENTS_LOCK:
-            _WINDOW_STATEMENTS[key] = built
+        _keep_statement(key, built)
     return built, text.params
+
+
+def _conditions_key(conditions: Sequence[ColumnElement[bool]]) -> tuple[Any, ...] | None:
+    """Two condition lists are the same when their SQLAlchemy cache keys (the SQL they compile
+    to) and their parameters' values are (None: not cacheable)."""
+    cache_key = and_(true(), *conditions)._generate_cache_key()
+    if cache_key is None:
+        return None
+    values = tuple(repr(bound.effective_value) for bound in cache_key.bindparams)
+    return (cache_key.key, values)
+
+
+def _cached_statement(key: tuple[Any, ...]) -> Select[Any] | None:
+    with _WINDOW_STATEMENTS_LOCK:
+        return _WINDOW_STATEMENTS.get(key)
+
+
+def _keep_statement(key: tuple[Any, ...], statement: Select[Any]) -> None:
+    with _WINDOW_STATEMENTS_LOCK:
+        _WINDOW_STATEMENTS[key] = statement
 
 
 def order_for(sort: str, columns: Any = None) -> list[Any]:
@@ -701,8 +798,8 @@ def search_page(
     limit: int,
     candidates: int,
     capped: bool = True,
-) -> list[tuple[Position, str, str]]:
-    """One page of public positions matching ``conditions``, with the names shown beside them.
+) -> list[uuid.UUID]:
+    """The ids of one page of public positions matching ``conditions``.
 
     Relevance ranks the ``candidates`` newest matches: all of them when the count was exact
     (``capped`` false; the count's cap is the same number), so then no newest-first pass is
@@ -748,6 +845,4 @@ def search_page(
         statement = select(ranked.c.id).order_by(rank, ranked.c.published_at.desc(), ranked.c.id)
     else:
         statement = statement.order_by(*order_for(sort))
-    ids = list(session.execute(statement.offset(offset).limit(limit)).scalars())
-    rows = repository.rows_by_id(session, ids)
-    return [rows[position_id] for position_id in ids]
+    return list(session.execute(statement.offset(offset).limit(limit)).scalars())
