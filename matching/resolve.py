@@ -17,8 +17,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from matching.text import normalize_major_name, pinyin_syllables
 
@@ -156,8 +154,53 @@ def class_key(class_code: str) -> str:
     return f"{int(class_code[:2]) % 20:02d}{class_code[2:]}"
 
 
-# BaseEstimator gives get_params / set_params / repr and the tags check_is_fitted asks for.
-class MajorResolver(BaseEstimator):  # type: ignore[misc]
+class _Estimator:
+    """scikit-learn's estimator contract (``get_params``, ``set_params``, so ``clone`` works)
+    without importing scikit-learn: importing ``sklearn.base`` pulls scipy in, ~100 MB and ~2 s
+    that every import of a file and every command paid for a catalogue lookup."""
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        code = cls.__init__.__code__  # the parameters of __init__, as scikit-learn reads them
+        return list(code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount])
+
+    @classmethod
+    def _defaults(cls) -> dict[str, Any]:
+        names = cls._param_names()
+        defaults = cls.__init__.__defaults__ or ()
+        return dict(zip(names[len(names) - len(defaults) :], defaults, strict=True))
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 - sklearn's API
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Any:
+        names = self._param_names()
+        for name, value in params.items():
+            if name not in names:
+                raise ValueError(f"Invalid parameter {name!r} for {type(self).__name__}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if value != self._defaults().get(name, object())
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def _check_fitted(self) -> None:
+        """scikit-learn's ``NotFittedError`` (imported only to be raised) before ``fit``."""
+        if not any(name.endswith("_") and not name.startswith("_") for name in vars(self)):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. "
+                "Call 'fit' with appropriate arguments before using this estimator."
+            )
+
+
+class MajorResolver(_Estimator):
     """Resolve free-text major names or codes to catalogue majors.
 
     The steps, first hit wins: a catalogue code (also full-width, optionally followed by the
@@ -388,7 +431,7 @@ class MajorResolver(BaseEstimator):  # type: ignore[misc]
         list of Resolution
             One per input, in input order.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         if level is not None and level not in LEVELS:
             raise ValueError(f"层次“{level}”不在 {LEVELS} 之中")
         inputs = list(names)

@@ -21,7 +21,8 @@ from typing import Protocol
 from sqlmodel import Session
 
 from models import Organization, PositionKind, PositionStatus
-from rules.review import REVIEW_THRESHOLD, ReviewModel, read_corpus, sentences, train
+from rules import review
+from rules.review import REVIEW_THRESHOLD, ReviewModel, sentences
 from rules.screen import (
     TEXT_FIELDS,
     ComplianceRules,
@@ -104,9 +105,10 @@ def facts_of(
 
 @cache
 def review_model(path: Path = CORPUS_FILE) -> ReviewModel:
-    """The review classifier trained on the labelled corpus (once per process, ~0.3 s)."""
-    rows = read_corpus(path)
-    return train([row.text for row in rows], [row.unfair for row in rows])
+    """The review classifier of the labelled corpus, once per process: its stored weights
+    (``rules/review_weights.json``, no scikit-learn), or trained now if the corpus has changed
+    since they were written."""
+    return review.load(path)
 
 
 @lru_cache(maxsize=65536)
