@@ -214,6 +214,15 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
             assert one.status_code == 200
             assert one.json()["status"] == "open"
 
+    # -- the request id: the client's, else nginx's own, reaches the host and its access log
+    traced = httpx.get(f"{proxy}{API}/positions", headers={"X-Request-ID": "deploy-trace-1"})
+    assert traced.headers["x-request-id"] == "deploy-trace-1"
+    made = httpx.get(f"{proxy}{API}/positions").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made), made
+    logs = "".join((hosts.folder / f"{name}.log").read_text() for name in ("a", "b"))
+    for request_id in ("deploy-trace-1", made):
+        assert f'"request_id": "{request_id}"' in logs, request_id
+
     # -- a page session (cookies and CSRF token) from A works on B
     browser = Browser()
     token = browser.csrf(f"{host_a}/login")
