@@ -4,11 +4,12 @@ nginx is Debian's (``make test`` installs it, as ``make browser`` installs chrom
 deploy/nginx.conf itself, its ports filled in; the two ``chanjiao serve --workers 2`` take the
 compose file's command and environment (tests/live_server.py checks they match) on a fresh
 PostgreSQL database and Redis. Through nginx and each host directly it checks: a write through
-one host is seen by the other at once (the search cache included), a token and a page session
-(with its CSRF token) signed on one host work on the other, login failures split over both hosts
-are limited together in Redis, the scheduled job runs once per tick across the four workers,
-``/metrics`` per host (not through nginx), an upload over the limit refused by nginx in the
-service's error body, and with the hosts down a Chinese 503 with Retry-After.
+one host is seen by the other at once (the search cache included) and in the other's
+recommendations within the refresh interval, a token and a page session (with its CSRF token)
+signed on one host work on the other, login failures split over both hosts are limited together
+in Redis, the scheduled job runs once per tick across the four workers, ``/metrics`` per host (not
+through nginx), an upload over the limit refused by nginx in the service's error body, and with
+the hosts down a Chinese 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from models import Role
 from service.db import get_engine
 from service.settings import settings
 from tests.conftest import TEST_DATABASE_URL
-from tests.factories import PASSWORD, make_enterprise_user, make_school, make_user
+from tests.factories import PASSWORD, make_enterprise_user, make_school, make_student, make_user
 from tests.live_server import (
     NGINX,
     TwoHosts,
@@ -45,6 +46,7 @@ from tests.live_server import (
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 API = "/api/v1"
 REGION = "500229"  # 城口县: only this test's enterprise is there
+NURSING = "520201"  # the student's major and the position's
 JOB = "send_mail"
 TICK_S = 1.0
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -98,7 +100,8 @@ def topology(fresh_db_url: str, tmp_path: Path) -> Iterator[tuple[TwoHosts, dict
     with Session(get_engine(fresh_db_url)) as session:
         make_enterprise_user(session, region_code=REGION)[1].username = users["enterprise"]
         school = make_school(session)
-        make_user(session, Role.student, school, username=users["student"])
+        student = make_user(session, Role.student, school, username=users["student"])
+        make_student(session, school, NURSING, user_id=student.id)
         session.commit()
     get_engine(fresh_db_url).dispose()
     extra = {"CHANJIAO_SCHEDULER_INTERVALS_S": json.dumps({JOB: TICK_S})}
@@ -158,6 +161,12 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
     bearer = {"Authorization": f"Bearer {answer.json()['access_token']}"}
     for base in (host_b, proxy):
         assert httpx.get(f"{base}{API}/auth/me", headers=bearer, timeout=30).status_code == 200
+    signed = httpx.post(
+        f"{host_a}{API}/auth/token",
+        data={"username": users["student"], "password": PASSWORD},
+        timeout=30,
+    )
+    student = {"Authorization": f"Bearer {signed.json()['access_token']}"}
 
     # -- a write through A is seen through B at once, the search cache of B's workers included
     listing: dict[str, str | int] = {"region": REGION, "page_size": 50}
@@ -172,6 +181,7 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
         "description": "负责数控设备编程与日常维护。",
         "headcount": 2,
         "monthly_pay": 6500,
+        "majors": [NURSING],
         "start_date": str(date.today() + timedelta(days=40)),
     }
     created = httpx.post(f"{host_a}{API}/positions", json=body, headers=bearer, timeout=30)
@@ -181,6 +191,21 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
         f"{host_a}{API}/positions/{position_id}/publish", headers=bearer, timeout=30
     )
     assert published.status_code == 200, published.text
+    published_at = time.monotonic()
+    # Recommendations: B's workers each fold the write into their index within one refresh
+    # interval (plus the refresh, milliseconds) — the one thing a host holds for a while.
+    bound_s = settings.recommendation_refresh_s + 5.0  # the stated bound, with room for a loaded CI
+    in_a_row = 0
+    while in_a_row < 4:
+        answer = httpx.get(
+            f"{host_b}{API}/students/me/recommendations", headers=student, timeout=30
+        )
+        shown = answer.status_code == 200 and position_id in {
+            row["position_id"] for row in answer.json()["data"]
+        }
+        in_a_row = in_a_row + 1 if shown else 0
+        assert time.monotonic() - published_at < bound_s, (answer.status_code, answer.text[:300])
+        time.sleep(0.05)
     for _ in range(4):
         for base in (host_b, proxy):
             seen = httpx.get(f"{base}{API}/positions", params=listing, timeout=30)
@@ -188,6 +213,15 @@ def test_two_hosts_behind_nginx(topology: tuple[TwoHosts, dict[str, str]]) -> No
             one = httpx.get(f"{base}{API}/positions/{position_id}", timeout=30)
             assert one.status_code == 200
             assert one.json()["status"] == "open"
+
+    # -- the request id: the client's, else nginx's own, reaches the host and its access log
+    traced = httpx.get(f"{proxy}{API}/positions", headers={"X-Request-ID": "deploy-trace-1"})
+    assert traced.headers["x-request-id"] == "deploy-trace-1"
+    made = httpx.get(f"{proxy}{API}/positions").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made), made
+    logs = "".join((hosts.folder / f"{name}.log").read_text() for name in ("a", "b"))
+    for request_id in ("deploy-trace-1", made):
+        assert f'"request_id": "{request_id}"' in logs, request_id
 
     # -- a page session (cookies and CSRF token) from A works on B
     browser = Browser()
