@@ -1,30 +1,28 @@
-"""The public position search over HTTP, against a bare FastAPI endpoint in the same run.
+"""The public position search over HTTP while enterprises write, against a bare FastAPI endpoint
+in the same run (issue 25.1).
 
 Run: ``.venv/bin/python -m bench.bench_search [--positions N] [--concurrency C] [--duration S]
-[--writes-per-second W] [--result FILE]``
+[--writes-per-second W] [--postgres URL] [--workers N] [--cached] [--no-record]``
 
-Builds a SQLite file in a temporary folder (migrations, reference catalogue, then ``--positions``
-open positions of 300 verified enterprises in 重庆 with Core bulk inserts, their search words
-computed as the service computes them; the FTS5 triggers index them), starts the real app with
-uvicorn on a free port, the same app with the anonymous answers' cache turned off
-(``CHANJIAO_SEARCH_CACHE_ENTRIES=0``) on another, and a bare FastAPI app (one ``def`` endpoint
-sending the bytes of the search's first page, the same 20 positions) on a third; checks that
-both apps answer every query with the same bytes. Then drives each in turn with
-``--concurrency`` threads, each with its own keep-alive httpx client, for ``--duration`` seconds
-after a warm-up, and prints requests per second, p50 and p99 latency for both, and the ratios.
-The search requests cycle through a mix of queries: text (one and two words), region roll-up,
-industry section, major, minimum pay, the three sort orders, deep pages.
+Builds the database — a SQLite file in a temporary folder, or with ``--postgres`` a database
+``bench_search_pg_…`` of its own on that server, dropped afterwards — (migrations, reference
+catalogue, then ``--positions`` open positions of 300 verified enterprises in 重庆 with Core bulk
+inserts, their search words computed as the service computes them), starts the real app with
+uvicorn with the anonymous answers' cache turned off (``CHANJIAO_SEARCH_CACHE_ENTRIES=0``), and a
+bare FastAPI app (one ``def`` endpoint sending the bytes of the headline query's answer, the same
+20 positions), each with ``--workers`` workers (1 on SQLite, 4 on PostgreSQL). It drives each in
+turn with ``--concurrency`` threads (64), each with its own keep-alive httpx client, for
+``--duration`` seconds after a warm-up: the bare endpoint, then the headline query
+``q=数控 编程&region=500100`` alone, then a mix of 12 queries (text of one and two words, region
+roll-up, industry section, major, minimum pay, the three sort orders, deep pages), while a thread
+publishes ``--writes-per-second`` positions (5) a second in random counties of Chongqing, each in
+its own transaction straight into the database. ``--cached`` also starts the app with the cache on,
+checks that both apps send the same bytes for every query, and drives the mix against it too.
 
 The load generator shares the machine with the servers (two cores here), so the absolute figures
-are low; the ratio to the bare endpoint is the figure to compare across runs. The bench repeats
-its 12 queries and by default writes nothing, so the cached figure is the cache's best case
-(every request after the first of each query is served from it); the uncached figure is what a
-query costs whenever a write has just changed the generation, or for a query nobody asked yet.
-With ``--writes-per-second W`` a thread publishes W positions a second in random counties of
-Chongqing (each in its own transaction, straight into the database) while both searches are
-driven: the cached figure is then what the kept answers give while enterprises write (a write
-drops the answers of its region and of the regions containing it: positions/search_cache.py).
-``--result FILE`` writes the figures, the date and the load average to a JSON file.
+are low; the ratio to the bare endpoint is the figure to compare across runs. The figures (req/s
+beside the bare endpoint's, p50, p99, load average) go to ``bench/results/<time>-search.json``
+through ``bench.record`` (``--no-record``: not written).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col
 
-from models import PriorityIndustry, Region
+from models import PriorityIndustry
 from service.catalog import repository
 from service.errors import Invalid, field_detail
 
@@ -52,12 +52,12 @@ class RegionScope:
 
 
 def region_scope(session: Session, code: str, *, field_name: str = "region") -> RegionScope:
-    region = session.get(Region, code.strip())
-    if region is None:
+    level = repository.region_level(session, code.strip())
+    if level is None:
         raise Invalid(
             f"地区代码 {code} 不存在", details=[field_detail(field_name, "行政区划代码不在目录中")]
         )
-    return RegionScope(region.code, region.level)
+    return RegionScope(code.strip(), level)
 
 
 def region_descendants(session: Session, code: str) -> list[str]:

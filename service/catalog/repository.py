@@ -283,6 +283,15 @@ def page(
     return items, total
 
 
+def region_level(session: Session, code: str) -> str | None:
+    """The level of region ``code`` (None: not in the catalogue); one indexed read, no ORM
+    object (the public search asks it on every request with a region)."""
+    level = session.execute(
+        select(col(Region.level)).where(col(Region.code) == code)
+    ).scalar_one_or_none()
+    return None if level is None else str(level)
+
+
 def existing_region_codes(session: Session, codes: Sequence[str]) -> set[str]:
     return set(
         session.execute(select(col(Region.code)).where(col(Region.code).in_(codes))).scalars()
