@@ -11,6 +11,8 @@ Prints
   process, and of ``resolve_majors`` against ``MajorResolver.resolve_many`` for the batch path; the
   ratio is the service's overhead and is what to compare across machines;
 * the time to fit a resolver from the database (what a catalogue change costs the next request).
+
+Writes ``bench/results/<UTC stamp>-catalog.json`` (`bench.record.Run`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bench.record import Run
 from bench.timing import best_of
 from models import Major, MajorAlias
 from service import migrate
@@ -86,14 +89,17 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL, e.g. postgresql+psycopg://…")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, Run("catalog") as run:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         first, second = time_loads(url)
         print(f"load sqlite      : first {first:.2f} s, second (no change) {second:.2f} s")
+        run.figure("catalog_load_sqlite_s", "参考目录首次载入 · SQLite", round(first, 2), "s")
+        run.details["load_sqlite_unchanged_s"] = round(second, 2)
         if args.postgres:
             with postgres_database(args.postgres) as pg_url:
                 first, second = time_loads(pg_url)
             print(f"load postgresql  : first {first:.2f} s, second (no change) {second:.2f} s")
+            run.details["load_postgresql_s"] = [round(first, 2), round(second, 2)]
 
         with Session(get_engine(url)) as session:
             catalog.invalidate_resolver()
@@ -134,12 +140,26 @@ def main() -> None:
                 f"one by one       : service {n / service:,.0f} names/s, "
                 f"pure {n / pure:,.0f} names/s, ratio {service / pure:.2f}x the pure time"
             )
+            run.figure(
+                "catalog_resolve_service_names_per_s",
+                "专业名称解析经服务层（逐个，数据库拟合并缓存）",
+                round(n / service),
+                "names/s",
+                baseline=round(n / pure),
+                baseline_label="MajorResolver.resolve on the same fitted resolver, same inputs",
+            )
+            run.details["fit_ms"] = round(fit * 1000)
+            run.details["resolved_share"] = round(resolved / n, 4)
             pure = best_of(args.repeat, pure_batch)
             service = best_of(args.repeat, service_batch)
             print(
                 f"batch            : service {n / service:,.0f} names/s, "
                 f"pure {n / pure:,.0f} names/s, ratio {service / pure:.2f}x the pure time"
             )
+            run.details["batch_names_per_s"] = {
+                "service": round(n / service),
+                "pure": round(n / pure),
+            }
         get_engine(url).dispose()
 
 

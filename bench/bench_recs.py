@@ -291,6 +291,13 @@ def _figures(record: Run, n: int, run: dict[str, Any]) -> None:
         baseline_label="the worker's RSS before the build",
         readme=headline,
     )
+    record.figure(
+        f"recs_matrices_{size}_mb",
+        f"推荐索引矩阵与数组（{count} 个在招岗位，不含岗位记录）",
+        round(run["index_bytes"] / 2**20, 1),
+        "MiB",
+        readme=False,
+    )
 
 
 if __name__ == "__main__":

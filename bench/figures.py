@@ -5,11 +5,11 @@
 another table than the result files give (tests/test_bench_figures.py does the same).
 
 Every file in ``bench/results/`` written by `bench.record.Run` (a JSON object with a ``figures``
-list) is read; files of earlier formats are left alone. For each figure key marked ``readme``, the
-row comes from the NEWEST file holding that key (by its ``measured_at``, then its name): the
-value with its unit, the baseline measured in the same run and the ratio, the target and whether
-the value meets it, the date, the machine's load average at the start and the end of that run,
-and the file as a link.
+list) is read; files of earlier formats are left alone. For each figure key, the NEWEST file
+holding it (by its ``measured_at``, then its name) gives the row, if it marks the figure
+``readme``: the value with its unit, the baseline measured in the same run and the ratio, the
+target and whether the value meets it, the date, the machine's load average at the start and the
+end of that run, and the file as a link.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class Row:
     cores: int | None
     file: str
     order: int  # the figure's place in its file
+    readme: bool = True
 
     @property
     def met(self) -> bool | None:
@@ -82,7 +83,7 @@ def _load(value: Any) -> float | None:
 
 
 def read_results(directory: Path = RESULTS) -> list[Row]:
-    """Every readme figure of every `Run` result file in ``directory`` (any order)."""
+    """Every figure of every `Run` result file in ``directory`` (any order)."""
     rows = []
     for path in sorted(directory.glob("*.json")):
         try:
@@ -93,8 +94,6 @@ def read_results(directory: Path = RESULTS) -> list[Row]:
             continue  # an earlier format: left as it is, not read
         machine = data.get("machine") or {}
         for order, figure in enumerate(data["figures"]):
-            if not figure.get("readme", True):
-                continue
             baseline = figure.get("baseline")
             ratio = figure.get("ratio")
             if ratio is None and baseline not in (None, 0):
@@ -116,20 +115,23 @@ def read_results(directory: Path = RESULTS) -> list[Row]:
                     cores=machine.get("cores"),
                     file=path.name,
                     order=order,
+                    readme=bool(figure.get("readme", True)),
                 )
             )
     return rows
 
 
 def latest(rows: list[Row]) -> list[Row]:
-    """For each key, the row of the newest file holding it; ordered by bench, then by the
-    figure's place in its file."""
+    """For each key, the row of the newest file holding it, when that file marks it ``readme``
+    (a newer run can take a figure out of the table); ordered by bench, then by the figure's
+    place in its file."""
     newest: dict[str, Row] = {}
     for row in rows:
         kept = newest.get(row.key)
         if kept is None or (row.measured_at, row.file) > (kept.measured_at, kept.file):
             newest[row.key] = row
-    return sorted(newest.values(), key=lambda r: (r.bench, r.order, r.key))
+    shown = [row for row in newest.values() if row.readme]
+    return sorted(shown, key=lambda r: (r.bench, r.order, r.key))
 
 
 def number(value: float) -> str:

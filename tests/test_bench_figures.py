@@ -70,10 +70,12 @@ def test_newest_file_holding_a_key_wins_and_old_formats_are_ignored(tmp_path: Pa
     _write(tmp_path, "2026-12-01T1000-recs.json", "2026-12-01T10:00:00+00:00", [
         _figure("recs_p95", 30.0, baseline=60.0, target="≤ 20"),
         _figure("recs_build", 50.0, unit="s"),
+        _figure("recs_20k", 9.0),
     ])  # fmt: skip
     _write(tmp_path, "2026-12-02T1000-recs.json", "2026-12-02T10:00:00+00:00", [
         _figure("recs_p95", 12.5, baseline=25.0, target="≤ 20"),
         _figure("recs_hidden", 1.0, readme=False),
+        _figure("recs_20k", 8.0, readme=False),  # a newer run takes it out of the table
     ])  # fmt: skip
     # Earlier formats: no "figures" list, or not JSON at all.
     (tmp_path / "2026-12-03T1000-old.json").write_text('{"results": {"x": 1}}')
@@ -91,6 +93,7 @@ def test_newest_file_holding_a_key_wins_and_old_formats_are_ignored(tmp_path: Pa
     assert "2026-12-02 10:00 | 1.50 → 2.25 |" in table
     assert "[2026-12-02T1000-recs.json](bench/results/2026-12-02T1000-recs.json)" in table
     assert "recs_hidden" not in table
+    assert "recs_20k" not in table
     assert "Cores of the machine in these runs: 2." in table
 
 

@@ -98,6 +98,10 @@ def _records(
     majors = repository.position_majors(session, wanted)
     classes = repository.position_classes(session, wanted)
     out = []
+    # One string object for each value many positions share (enterprise, region, kind, skills,
+    # majors): the index keeps every record for as long as the worker lives.
+    shared: dict[str, str] = {}
+    one = shared.setdefault
     for position in rows:
         industry_code = position.industry_code
         # The most specific industry first: 8411 is 护理 (841) before 健康 (84).
@@ -116,12 +120,12 @@ def _records(
             PositionRecord(
                 id=str(position.id),
                 title=position.title,
-                enterprise=position.enterprise,
-                kind=str(position.kind),
-                region_code=position.region_code,
-                major_codes=tuple(sorted(majors.get(position.id, []))),
-                class_codes=tuple(sorted(classes.get(position.id, []))),
-                skills=tuple(position.skills),
+                enterprise=one(position.enterprise, position.enterprise),
+                kind=one(str(position.kind), str(position.kind)),
+                region_code=one(position.region_code, position.region_code),
+                major_codes=tuple(sorted(one(c, c) for c in majors.get(position.id, []))),
+                class_codes=tuple(sorted(one(c, c) for c in classes.get(position.id, []))),
+                skills=tuple(one(skill, skill) for skill in position.skills),
                 description=position.description,
                 monthly_pay=position.monthly_pay,
                 closing_date=position.closing_date,
