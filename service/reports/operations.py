@@ -216,7 +216,7 @@ def headcount_shares(rows: Iterable[tuple[Key, int, int]]) -> dict[Key, Fraction
 
 
 _ZERO = Fraction()
-_SHIFT = 10**DEMAND_DECIMALS
+_SHIFT: int = 10**DEMAND_DECIMALS
 
 
 def rounded_share(value: Fraction) -> float:
