@@ -215,6 +215,23 @@ def headcount_shares(rows: Iterable[tuple[Key, int, int]]) -> dict[Key, Fraction
     return shares
 
 
+_ZERO = Fraction()
+_SHIFT: int = 10**DEMAND_DECIMALS
+
+
+def rounded_share(value: Fraction) -> float:
+    """``float(round(value, DEMAND_DECIMALS))`` in whole numbers: the same half-to-even rounding,
+    without the intermediate fractions (a national report rounds some 25 000 of them)."""
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return float(numerator)
+    whole, remainder = divmod(numerator * _SHIFT, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and whole % 2):
+        whole += 1
+    return whole / _SHIFT
+
+
 def _series(
     session: Session, scope: Scope, thresholds: AdjustmentThresholds
 ) -> tuple[list[MajorSeries], aggregates.Figures]:
@@ -253,13 +270,9 @@ def _series(
                 graduates=graduates,
                 placed=placed,
                 in_field=in_field,
-                demand=float(round(demand.get((code, year), Fraction()), DEMAND_DECIMALS)),
-                internship_places=float(
-                    round(internships.get((code, year), Fraction()), DEMAND_DECIMALS)
-                ),
-                class_demand=float(
-                    round(class_demand.get((code, year), Fraction()), DEMAND_DECIMALS)
-                ),
+                demand=rounded_share(demand.get((code, year), _ZERO)),
+                internship_places=rounded_share(internships.get((code, year), _ZERO)),
+                class_demand=rounded_share(class_demand.get((code, year), _ZERO)),
             )
         except ValueError as exc:
             raise AppError(

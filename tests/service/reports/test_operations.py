@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from fractions import Fraction
 
 import pytest
 from sqlmodel import Session
@@ -700,3 +702,12 @@ def test_which_categories_allow_growth_is_part_of_the_profile(session: Session) 
     session.flush()
     assert row_of(report(session), PRIORITY).action == "expand"
     assert row_of(report(session, profile="shortage-only"), PRIORITY).action == "keep"
+
+
+def test_rounded_shares_round_as_fractions_do() -> None:
+    rng = random.Random(3)
+    values = [Fraction(n, d) for d in (1, 2, 3, 7, 8, 40, 200, 400, 3000) for n in range(0, 900, 7)]
+    values += [Fraction(rng.randint(0, 10**7), rng.randint(1, 10**4)) for _ in range(5000)]
+    values += [Fraction(2 * n + 1, 200) for n in range(200)]  # exact ties at the third decimal
+    for value in values:
+        assert operations.rounded_share(value) == float(round(value, 2)), value
