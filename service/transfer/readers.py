@@ -19,7 +19,7 @@ import gc
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from time import monotonic
 from typing import Any
@@ -54,6 +54,13 @@ class Sheet:
     rows: Iterable[tuple[int, list[str]]]
     file_format: FileFormat
     encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadSheet(Sheet):
+    """A sheet read whole (:func:`read_file`): its rows are a list."""
+
+    rows: list[tuple[int, list[str]]]
 
 
 MAX_ROWS = 200_000  # data rows per file
@@ -106,11 +113,11 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def read_file(data: bytes, file_name: str | None = None) -> Sheet:
+def read_file(data: bytes, file_name: str | None = None) -> ReadSheet:
     """The header and rows of a CSV or XLSX file given as bytes, read whole."""
     try:
         sheet = stream_file(data, file_name)
-        return replace(sheet, rows=list(sheet.rows))
+        return ReadSheet(sheet.headers, list(sheet.rows), sheet.file_format, sheet.encoding)
     except UnreadableFile as error:
         message = error.message
     # Refused after reading: what was read is garbage now that the traceback (and its frames) is
