@@ -177,9 +177,15 @@ def import_upload(
         owner=owner,
         scope=organizations.regional_scope(read_session, actor),
     )
-    if dry_run:
-        return checked.result(dry_run=True)
-    return write_prepared(write_session(), checked, actor=actor)
+    try:
+        if dry_run:
+            return checked.result(dry_run=True)
+        return write_prepared(write_session(), checked, actor=actor)
+    finally:
+        # A served process lives on: the file and its plan go back to the system now, or each
+        # import of a 1 MB file left the server ~15-40 MB larger (freed, but kept by malloc).
+        del checked, data
+        release_memory()
 
 
 def import_file(
