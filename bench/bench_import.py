@@ -7,7 +7,9 @@ By default, the real command in its own process: ``chanjiao import positions FIL
 fresh database, at ``--rows`` and at a tenth of it, each with its wall time and peak resident memory
 (``os.wait4``), and beside it in the same run the baseline: the same file read by the csv module and
 inserted by executemany into a bare table. Writes ``bench/results/<time>-import.json`` with the
-machine's load. ``--in-process`` times the phases below instead:
+machine's load (``bench/record.py``: figures ``import_100k_sqlite_s``,
+``import_100k_sqlite_peak_mb``, ``import_100k_pg_s``, ``import_100k_pg_peak_mb``, each beside its
+baseline). ``--in-process`` times the phases below instead:
 
 Builds a SQLite database in a temporary folder (and, with ``--postgres`` naming a server, a
 temporary PostgreSQL database that is dropped afterwards), migrates it, loads the catalogue,
@@ -26,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import os
 import random
 import sqlite3
@@ -34,13 +35,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bench.bench_search import make_uscc
+from bench.record import Run
 from models import Major, Position, Region
 from seed.catalog import load_catalog
 from service import migrate
@@ -192,7 +194,8 @@ def run(url: str, label: str, rows: int, enterprises: int) -> None:
 
 
 # The baseline of the same run: the same file read by the csv module and inserted by executemany
-# into a bare table of text columns (no checks, no index words, no triggers), in its own process.
+# into a bare table of text columns (no checks, no index words, no triggers), in its own process;
+# on PostgreSQL the file copied into such a table with COPY.
 _BARE = """
 import csv, sys
 from sqlalchemy import create_engine, text
@@ -205,18 +208,29 @@ with open(path, encoding="utf-8", newline="") as handle, engine.begin() as conne
     connection.execute(text(
         "CREATE TABLE bare_position (" + ", ".join(f"{h} text" for h in headers) + ")"
     ))
-    insert = text(
-        "INSERT INTO bare_position VALUES (" + ", ".join(f":{h}" for h in headers) + ")"
-    )
-    chunk = []
-    for row in reader:
-        chunk.append(dict(zip(headers, row)))
-        if len(chunk) == 1000:
+    if engine.dialect.name == "postgresql":
+        handle.seek(0)
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy("COPY bare_position FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            while block := handle.read(1 << 20):
+                copy.write(block)
+    else:
+        insert = text(
+            "INSERT INTO bare_position VALUES (" + ", ".join(f":{h}" for h in headers) + ")"
+        )
+        chunk = []
+        for row in reader:
+            chunk.append(dict(zip(headers, row)))
+            if len(chunk) == 1000:
+                connection.execute(insert, chunk)
+                chunk = []
+        if chunk:
             connection.execute(insert, chunk)
-            chunk = []
-    if chunk:
-        connection.execute(insert, chunk)
 """
+_BARE_LABELS = {
+    "sqlite": "csv + executemany into a bare table (same file, same run)",
+    "postgresql": "COPY into a bare table (same file, same run)",
+}
 
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -306,32 +320,53 @@ def main() -> None:
             with postgres_database(postgres) as url:
                 run(url, "postgresql", args.rows, args.enterprises)
         return
-    started = os.getloadavg()
     results = []
-    # Each size on a fresh database: the small one shows what does not grow with the file.
-    for rows in sorted({args.rows // 10, args.rows}):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            results.append(cli_run(url, "sqlite", rows, args.enterprises, args.before))
-        if postgres:
-            with postgres_database(postgres) as url:
-                results.append(cli_run(url, "postgresql", rows, args.enterprises))
-    load = [max(a, b) for a, b in zip(started, os.getloadavg(), strict=True)]
-    now = datetime.now(UTC)
-    out = Path(__file__).parent / "results" / f"{now:%Y-%m-%dT%H%M}-import.json"
-    out.write_text(
-        json.dumps(
-            {
-                "measured_at": now.isoformat(timespec="seconds"),
-                "load_average": [round(x, 2) for x in load],
-                "results": results,
-            },
-            indent=2,
+    with Run("import") as record:
+        # Each size on a fresh database: the small one shows what does not grow with the file.
+        for rows in sorted({args.rows // 10, args.rows}):
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'bench.db'}"
+                results.append(cli_run(url, "sqlite", rows, args.enterprises, args.before))
+            if postgres:
+                with postgres_database(postgres) as url:
+                    results.append(cli_run(url, "postgresql", rows, args.enterprises))
+        for result in results:
+            _figures(record, result)
+        record.details["results"] = results
+        record.details["segmenter"] = (
+            "jieba (the search's own cut), each distinct text cut once (lru cache in "
+            "matching.search_text); search words computed per written part, not held"
         )
-        + "\n",
-        encoding="utf-8",
+
+
+def _figures(record: Run, result: dict[str, object]) -> None:
+    """The headline figures of one import: seconds and peak memory, beside the bare baseline."""
+    rows = int(str(result["rows"]))
+    size = f"{rows // 1000}k"
+    database = "sqlite" if result["database"] == "sqlite" else "pg"
+    shown = "SQLite" if database == "sqlite" else "PostgreSQL"
+    bare = _BARE_LABELS[str(result["database"])]
+    headline = rows >= 100_000
+    record.figure(
+        f"import_{size}_{database}_s",
+        f"导入{rows}个岗位 · {shown} · 用时 (import of {rows} positions, wall time)",
+        float(str(result["seconds"])),
+        "s",
+        baseline=float(str(result["baseline_seconds"])),
+        baseline_label=bare,
+        target="≤ 30" if headline else None,
+        readme=headline,
     )
-    print(f"load average (1/5/15 min, the higher of start and end): {load}; written to {out}")
+    record.figure(
+        f"import_{size}_{database}_peak_mb",
+        f"导入{rows}个岗位 · {shown} · 内存峰值 (peak RSS of the importing process)",
+        float(str(result["peak_rss_mb"])),
+        "MB",
+        baseline=float(str(result["baseline_peak_rss_mb"])),
+        baseline_label=bare,
+        target="≤ 300" if headline else None,
+        readme=headline,
+    )
 
 
 if __name__ == "__main__":

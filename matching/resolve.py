@@ -9,6 +9,7 @@ never to a silent wrong guess.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -131,7 +132,7 @@ class _LevelIndex(NamedTuple):
 
     records: npt.NDArray[np.intp]  # catalogue positions, one per segment
     texts: list[str]  # normalised names and aliases, grouped by record
-    syllables: list[str]  # the same texts as pinyin-syllable strings
+    syllables: list[str]  # the same texts as pinyin-syllable strings (see _level_syllables)
     starts: npt.NDArray[np.intp]  # first choice of each record, for np.maximum.reduceat
 
 
@@ -316,6 +317,8 @@ class MajorResolver(_Estimator):
         self.alias_index_ = alias_index
         self.class_members_ = class_members
         self.syllable_codes_: dict[str, str] = {}
+        self._syllable_lock = threading.Lock()
+        self._syllables_made = False
         aliases_by_position: dict[int, list[str]] = {}
         for alias, positions in alias_index.items():
             for position in positions:
@@ -369,13 +372,24 @@ class MajorResolver(_Estimator):
             starts.append(len(texts))
             texts.append(self.normalised_names_[position])
             texts.extend(sorted(aliases_by_position.get(position, [])))
-        syllables = [self._syllable_string(text, learn=True) for text in texts]
         return _LevelIndex(
             records=np.asarray(positions, dtype=np.intp),
             texts=texts,
-            syllables=syllables,
+            syllables=[],
             starts=np.asarray(starts, dtype=np.intp),
         )
+
+    def _level_syllables(self, level: str) -> list[str]:
+        """The pinyin-syllable strings of a level's choices, made on the first fuzzy query (every
+        level's at once, in the order of ``fit``, so the syllable codes are always the same): an
+        import whose names are all exact never loads pypinyin's phrase dictionary (~55 MB)."""
+        with self._syllable_lock:  # a fitted resolver serves the server's threads
+            if not self._syllables_made:
+                for key, index in self.level_index_.items():
+                    syllables = [self._syllable_string(text, learn=True) for text in index.texts]
+                    self.level_index_[key] = index._replace(syllables=syllables)
+                self._syllables_made = True
+        return self.level_index_[level].syllables
 
     def _syllable_string(self, text: str, *, learn: bool) -> str:
         # One character per syllable makes rapidfuzz compare syllables, not letters: "shang" and
@@ -618,6 +632,8 @@ class MajorResolver(_Estimator):
     def _resolve_fuzzy(self, queries: list[str], level: str | None) -> list[Resolution]:
         """Score normalised queries against the level's choices; results carry no input yet."""
         index = self.level_index_[level or "*"]
+        if self.homophone_weight > 0:
+            self._level_syllables(level or "*")  # the catalogue's codes before the queries'
         syllable_queries = (
             [self._syllable_string(query, learn=False) for query in queries]
             if self.homophone_weight > 0
@@ -631,7 +647,7 @@ class MajorResolver(_Estimator):
                 # Dividing the cutoff keeps every weighted score that could reach candidate_cutoff.
                 syllable_scores = self._score(
                     syllable_queries[start : start + _CHUNK],
-                    index.syllables,
+                    self._level_syllables(level or "*"),
                     cutoff=min(100.0, self.candidate_cutoff / self.homophone_weight),
                 )
                 np.maximum(scores, syllable_scores * self.homophone_weight, out=scores)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 __all__ = ["char_ngrams", "normalize_major_name", "pinyin_initials", "pinyin_syllables"]
 
 # NFKC already folds full-width ASCII and （）; these are the brackets and marks it leaves alone.
@@ -156,6 +154,8 @@ def pinyin_syllables(text: str) -> list[str]:
     list of str
         Syllables such as ``["ruan", "jian", "ji", "shu"]``.
     """
+    from pypinyin import Style, lazy_pinyin  # ~55 MB of phrases: loaded when first needed
+
     return [syllable.lower() for syllable in lazy_pinyin(text, style=Style.NORMAL)]
 
 
@@ -175,5 +175,7 @@ def pinyin_initials(text: str) -> str:
         word boundary (与会计 → "yhj", as in 与会); good enough for initials and homophones,
         which compare readings made the same way.
     """
+    from pypinyin import Style, lazy_pinyin
+
     letters = lazy_pinyin(_WHITESPACE.sub("", text), style=Style.FIRST_LETTER)
     return "".join(letters).lower()

@@ -547,11 +547,40 @@ def _quote(text: str, where: list[int], start: int, end: int) -> tuple[str, str]
     return words, context
 
 
+# One pattern of every term rule of a rule set, keyed on the rule set (see _prefilter).
+_PREFILTERS: dict[int, tuple[ComplianceRules, re.Pattern[str] | None]] = {}
+_NAMED_GROUP = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _prefilter(rules: ComplianceRules) -> re.Pattern[str] | None:
+    """The alternation of every term rule's pattern (named groups made plain): a text it finds
+    nothing in holds no rule's match, and is passed over in one scan instead of one per rule
+    (most texts: an import's titles are unique to their rows). None when the patterns cannot be
+    joined (a back-reference)."""
+    cached = _PREFILTERS.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    sources = [rule.pattern.pattern for rule in _all_rules(rules)]
+    combined: re.Pattern[str] | None = None
+    if sources and not any(_BACKREFERENCE.search(source) for source in sources):
+        joined = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources)
+        try:
+            combined = re.compile(joined, re.IGNORECASE)
+        except re.error:
+            combined = None
+    _PREFILTERS[id(rules)] = (rules, combined)
+    return combined
+
+
 def _text_hits(
     text: str, kind: str, open_to_vocational: bool, rules: ComplianceRules
 ) -> list[_Hit]:
     """The rules' matches in one normalised text: within a category, a match that overlaps an
     earlier one (of an earlier rule) is the same words and is dropped."""
+    prefilter = _prefilter(rules)
+    if prefilter is not None and prefilter.search(text) is None:
+        return []
     hits: list[_Hit] = []
     claimed: dict[str, list[tuple[int, int]]] = {}
     for group, _ in _TERM_GROUPS:

@@ -22,8 +22,9 @@ PROGRESS_MIN_ROWS = 5000
 # Printed on stderr when the write phase begins (a killed process must leave no trace from here on).
 WRITE_MARKER = "开始写入数据库"
 WRITTEN_PREFIX = "已写入"
-# Printed (large files, not on a terminal) when the rows are parsed and the checks begin.
-CHECK_MARKER = "开始校验"
+# Printed (large files, not on a terminal) when every row is read and checked: the file is read
+# and checked a part at a time, so its number of rows is known only then.
+CHECK_MARKER = "校验完成"
 
 
 class TransferKind(StrEnum):
@@ -75,11 +76,14 @@ class _ProgressReport:
     def __call__(self, phase: str, done: int, total: int) -> None:
         if phase == "write" and done == 0 and total:
             self.console.print(f"{WRITE_MARKER}：{total}行")
-        if total < PROGRESS_MIN_ROWS:
+        # While the checks read the file, its total is not known yet (0).
+        if max(done, total) < PROGRESS_MIN_ROWS:
             return
         if not self.console.is_terminal:
-            if phase == "check" and done == 0:
+            if phase == "check" and done == total:
                 self.console.print(f"{CHECK_MARKER}：{total}行")
+            if phase == "check":
+                return
             tenths = done * 10 // total
             if phase == "write" and tenths > self.logged_tenths:
                 self.logged_tenths = tenths
@@ -107,8 +111,8 @@ class _ProgressReport:
         task = self.tasks.get(phase)
         if task is None:
             label = {"check": "校验", "write": "写入"}.get(phase, phase)
-            task = self.tasks[phase] = self.progress.add_task(label, total=total)
-        self.progress.update(task, completed=done)
+            task = self.tasks[phase] = self.progress.add_task(label, total=total or None)
+        self.progress.update(task, completed=done, total=total or None)
 
     def stop(self) -> None:
         if self.progress is not None:

@@ -11,9 +11,10 @@ demo loader :func:`import_sheet`; all export through :func:`export_table`.
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, Any
 
@@ -35,15 +36,16 @@ from service.students import privacy
 from service.students.schemas import InitialPassword
 from service.transfer import repository, validation
 from service.transfer.columns import SPECS, FileFormat, TransferKind
-from service.transfer.readers import Sheet, read_file
+from service.transfer.readers import Sheet, UnreadableFile, release_memory, stream_file
 from service.transfer.repository import TABLES, OrgRef
-from service.transfer.rows import map_headers, parse_rows
+from service.transfer.rows import CompactRow, map_headers, parse_rows
 from service.transfer.schemas import ImportInvalid, ImportResult, Problem
 from service.transfer.validation import Collector, Prepared
 from service.transfer.writers import write_table
 
 Progress = Callable[[str, int, int], None]
-"""Called with a phase (``"check"``, ``"write"``), the rows done and the rows in all."""
+"""Called with a phase (``"check"``, ``"write"``), the rows done and the rows in all (0 while the
+checks are still reading the file: its rows are counted as they are read)."""
 
 SUPERVISORS = SUPERVISOR_ROLES
 # Who may import (and export) which kinds: a member role only its own organisation's rows.
@@ -107,10 +109,12 @@ def _size_text(size: int) -> str:
 class Classified:
     """The rows of a valid file, split by what writing them will do."""
 
-    inserts: list[dict[str, Any]]
-    updates: list[dict[str, Any]]
+    inserts: list[dict[str, Any] | CompactRow]
+    updates: list[dict[str, Any] | CompactRow]
     unchanged: int
     majors: list[tuple[uuid.UUID, str]]
+    # Positions: the catalogue name of each major code the rows ask for (their search words).
+    major_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -173,9 +177,15 @@ def import_upload(
         owner=owner,
         scope=organizations.regional_scope(read_session, actor),
     )
-    if dry_run:
-        return checked.result(dry_run=True)
-    return write_prepared(write_session(), checked, actor=actor)
+    try:
+        if dry_run:
+            return checked.result(dry_run=True)
+        return write_prepared(write_session(), checked, actor=actor)
+    finally:
+        # A served process lives on: the file and its plan go back to the system now, or each
+        # import of a 1 MB file left the server ~15-40 MB larger (freed, but kept by malloc).
+        del checked, data
+        release_memory()
 
 
 def import_file(
@@ -198,7 +208,7 @@ def import_file(
     return import_sheet(
         session,
         kind,
-        read_file(data, file_name),
+        stream_file(data, file_name),
         file_name=file_name,
         actor=actor,
         dry_run=dry_run,
@@ -251,7 +261,7 @@ def check_file(
     return check_sheet(
         session,
         kind,
-        read_file(data, file_name),
+        stream_file(data, file_name),
         file_name=file_name,
         owner=owner,
         progress=progress,
@@ -270,20 +280,52 @@ def check_sheet(
     accounts: bool = True,
     scope: RegionScope | None = None,
 ) -> CheckedImport:
-    """The check phase on a read sheet; ``accounts``: plan accounts for students without one."""
+    """The check phase on a read sheet; ``accounts``: plan accounts for students without one.
+
+    The rows are read, parsed and checked a part at a time (:data:`CHECK_PART` rows): what is
+    kept of a row is its problems, or what will be written (for positions a compact row), never
+    its cells. A streamed sheet (:func:`readers.stream_file`) is thus never held whole.
+    """
     report = progress or _no_progress
     spec = SPECS[kind]
     header_map, header_problems = map_headers(spec, sheet.headers)
     if header_problems:
         raise ImportInvalid("表头有误，未导入任何数据", header_problems)
-    rows, problems = parse_rows(spec, header_map, sheet)
-    report("check", 0, len(rows))
-    today = clock.today()
-    lookups = validation.lookups_for(session, kind, rows, owner, today)
+    problems: list[Problem] = []
     collect = Collector(kind, problems)
-    by_row = {row.row: row for row in rows}
-    prepared = validation.CHECKERS[kind](session, lookups, rows, collect)
-    prepared = validation.duplicates(kind, prepared, by_row, collect)
+    today = clock.today()
+    lookups: validation.Lookups | None = None
+    prepared: list[Prepared] = []
+    first: dict[tuple[Any, ...], int] = {}
+    total = 0
+    report("check", 0, 0)
+    try:
+        for part in _parts(sheet.rows, CHECK_PART):
+            rows, row_problems = parse_rows(spec, header_map, sheet, part)
+            del part
+            problems.extend(row_problems)
+            total += len(rows)
+            if lookups is None:
+                lookups = validation.lookups_for(session, kind, rows, owner, today)
+            else:
+                validation.extend_lookups(session, kind, lookups, rows)
+            by_row = {row.row: row for row in rows}
+            checked = validation.CHECKERS[kind](session, lookups, rows, collect)
+            prepared.extend(validation.duplicates(kind, checked, by_row, collect, first))
+            del rows, by_row, checked
+            report("check", total, 0)
+    except UnreadableFile as error:
+        message: str | None = error.message
+    else:
+        message = None
+    if message is not None:
+        # Refused part-way through the file: hand what was read back to the system first.
+        del prepared, first, problems
+        release_memory()
+        raise UnreadableFile(message)
+    del first
+    if lookups is None:
+        lookups = validation.lookups_for(session, kind, [], owner, today)
     stored = repository.stored_rows(
         session, kind, {item.key for item in prepared}, _parents(kind, prepared)
     )
@@ -296,8 +338,8 @@ def check_sheet(
         )
         enterprises = sorted({item.values["enterprise_id"] for item in prepared}, key=str)
         interns: dict[uuid.UUID, int] = {}
-        for part in repository.chunks(enterprises, repository.LOOKUP_CHUNK):
-            interns.update(compliance.existing_interns(session, part, today=today))
+        for chunk in repository.chunks(enterprises, repository.LOOKUP_CHUNK):
+            interns.update(compliance.existing_interns(session, chunk, today=today))
 
         def unchanged(item: Prepared) -> bool:
             previous = stored.get(item.key)
@@ -306,22 +348,33 @@ def check_sheet(
             )
 
         prepared = validation.check_position_rules(
-            lookups, prepared, stored, interns, by_row, collect, unchanged
+            lookups, prepared, stored, interns, collect, unchanged
         )
     if problems:
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
-    report("check", len(rows), len(rows))
-    total = len(rows)
-    # The parsed rows are needed only to report problems: dropped before the rows to write are
-    # built, so an import's peak holds one copy of its rows, not three.
-    del rows, by_row, collect
+    report("check", total, total)
+    del collect
     plan = _classify(kind, prepared, stored, stored_majors, utcnow())
-    if kind is TransferKind.positions:
-        _index_positions(session, plan)
+    if kind is TransferKind.positions and (plan.inserts or plan.updates):
+        plan = replace(plan, major_names=_major_names(session, plan))
+        search_text.index_words("岗位")  # jieba's dictionary loaded now, not in the write lock
     planned: tuple[students.NewAccount, ...] = ()
     if kind is TransferKind.students and accounts:
         planned = _plan_accounts(session, prepared, stored)
     return CheckedImport(kind=kind, file_name=file_name, rows=total, plan=plan, accounts=planned)
+
+
+# Rows read, parsed and checked together: large enough for the look-ups of a part to be few
+# queries, small enough that a part's parsed cells (~3 KB a row) stay a few megabytes.
+CHECK_PART = 2000
+
+
+def _parts(
+    rows: Iterable[tuple[int, list[str]]], size: int
+) -> Iterator[list[tuple[int, list[str]]]]:
+    iterator = iter(rows)
+    while part := list(itertools.islice(iterator, size)):
+        yield part
 
 
 # The columns of a prepared row that name the organisation it belongs to.
@@ -473,8 +526,8 @@ def _classify(
     stored_majors: Mapping[uuid.UUID, tuple[str, ...]],
     now: datetime,
 ) -> Classified:
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any] | CompactRow] = []
+    updates: list[dict[str, Any] | CompactRow] = []
     majors: list[tuple[uuid.UUID, str]] = []
     unchanged = 0
     for item in prepared:
@@ -491,19 +544,25 @@ def _classify(
     return Classified(inserts, updates, unchanged, majors)
 
 
-def _index_positions(session: Session, plan: Classified) -> None:
-    """The search words of the positions to write (those unchanged keep theirs)."""
-    majors: dict[uuid.UUID, list[str]] = {}
-    for position_id, code in plan.majors:
-        majors.setdefault(position_id, []).append(code)
-    names = positions_repository.major_names(session, sorted({code for _, code in plan.majors}))
-    for row in (*plan.inserts, *plan.updates):
+def _major_names(session: Session, plan: Classified) -> dict[str, str]:
+    return positions_repository.major_names(session, sorted({code for _, code in plan.majors}))
+
+
+def _index_positions(
+    rows: Sequence[dict[str, Any]],
+    majors: Mapping[uuid.UUID, Sequence[str]],
+    names: Mapping[str, str],
+) -> None:
+    """The search words of positions about to be written, a part at a time (held for every row
+    of a file, they would be ~0.5 KB a row); jieba's cut of each distinct text is cached
+    (``search_text``), so a description repeated across the file is cut once."""
+    for row in rows:
         row["search_title"] = search_text.index_words(row["title"])
         row["search_body"] = search_text.index_words(
             row["description"],
             row.get("requirements") or "",
             row["skills"],
-            [names[c] for c in majors.get(row["id"], [])],
+            [names[c] for c in majors.get(row["id"], ())],
         )
 
 
@@ -523,7 +582,7 @@ _NEW_ROW_ONLY: dict[TransferKind, dict[str, Any]] = {
 
 def _complete(
     kind: TransferKind, item: Prepared, previous: Mapping[str, Any] | None, now: datetime
-) -> dict[str, Any]:
+) -> dict[str, Any] | CompactRow:
     """Every column of the row to write: ids, timestamps and the columns an import derives."""
     table = TABLES[kind].table
     # A position's prepared values themselves (not a copy): nothing reads them after the plan is
@@ -553,11 +612,18 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
     rows = plan.inserts + plan.updates
     total = len(rows)
     report("write", 0, total)
+    majors: dict[uuid.UUID, list[str]] = {}
+    if kind is TransferKind.positions:
+        for position_id, code in plan.majors:
+            majors.setdefault(position_id, []).append(code)
     try:
         with repository.bulk_write_cache(session):
             done = 0
             for part in repository.chunks(rows, repository.WRITE_CHUNK):
-                repository.upsert(session, kind, part)
+                written = [row.as_dict() if isinstance(row, CompactRow) else row for row in part]
+                if kind is TransferKind.positions:
+                    _index_positions(written, majors, plan.major_names)
+                repository.upsert(session, kind, written)
                 done += len(part)
                 report("write", done, total)
             if kind is TransferKind.positions:

@@ -4,16 +4,21 @@ CSV comes as UTF-8 (with or without a byte-order mark), GB18030 (which covers GB
 Excel on a Chinese Windows writes) or UTF-16 with a byte-order mark (Excel's "Unicode text");
 XLSX is read from its first sheet. Every cell becomes text, so one set of parsers serves both.
 Row numbers are the spreadsheet's: the header is row 1, the first data row is row 2.
+
+:func:`stream_file` reads the header and hands the rows out one at a time (an import checks a
+file of 100 000 rows without ever holding its cells: the csv module's records of such a file are
+~100 MB); :func:`read_file` is the same, read whole.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import ctypes
 import gc
 import io
-import itertools
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from time import monotonic
@@ -41,12 +46,21 @@ class UnreadableFile(Invalid):
 
 @dataclass(frozen=True)
 class Sheet:
-    """A file's header (row 1) and its non-blank data rows with their spreadsheet row numbers."""
+    """A file's header (row 1) and its non-blank data rows with their spreadsheet row numbers
+    (a list, or from :func:`stream_file` an iterator read once, which may raise
+    :class:`UnreadableFile` part-way)."""
 
     headers: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Iterable[tuple[int, list[str]]]
     file_format: FileFormat
     encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadSheet(Sheet):
+    """A sheet read whole (:func:`read_file`): its rows are a list."""
+
+    rows: list[tuple[int, list[str]]]
 
 
 MAX_ROWS = 200_000  # data rows per file
@@ -77,28 +91,33 @@ def detect_encoding(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise UnreadableFile("无法识别文件编码，请将CSV保存为UTF-8或GB18030（GBK）编码") from None
-    return "gb18030"
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(data, encoding):
+            return encoding
+    raise UnreadableFile("无法识别文件编码，请将CSV保存为UTF-8或GB18030（GBK）编码")
 
 
-def read_file(data: bytes, file_name: str | None = None) -> Sheet:
-    """The header and rows of a CSV or XLSX file given as bytes."""
-    if not data.strip():
-        raise UnreadableFile("文件为空")
-    file_format = detect_format(data, file_name)
-    if file_format is FileFormat.xlsx:
-        _check_archive(data)  # refused here, nothing has been built
+_DECODE_BLOCK = 1024 * 1024
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes, tried a megabyte at a time (never a whole copy as text)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        return _read_xlsx(data) if file_format is FileFormat.xlsx else _read_csv(data)
+        for start in range(0, len(data), _DECODE_BLOCK):
+            decoder.decode(view[start : start + _DECODE_BLOCK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_file(data: bytes, file_name: str | None = None) -> ReadSheet:
+    """The header and rows of a CSV or XLSX file given as bytes, read whole."""
+    try:
+        sheet = stream_file(data, file_name)
+        return ReadSheet(sheet.headers, list(sheet.rows), sheet.file_format, sheet.encoding)
     except UnreadableFile as error:
         message = error.message
     # Refused after reading: what was read is garbage now that the traceback (and its frames) is
@@ -106,6 +125,22 @@ def read_file(data: bytes, file_name: str | None = None) -> Sheet:
     # larger (openpyxl's objects are in cycles, hence the collection).
     release_memory()
     raise UnreadableFile(message)
+
+
+def stream_file(data: bytes, file_name: str | None = None) -> Sheet:
+    """The header of a CSV or XLSX file given as bytes, and its rows as an iterator: each row is
+    read when it is asked for, and a refusal (a cell too long, too many rows, a damaged sheet)
+    raises :class:`UnreadableFile` from the iteration. The caller releases memory after a
+    refusal (:func:`release_memory`)."""
+    if not data.strip():
+        raise UnreadableFile("文件为空")
+    file_format = detect_format(data, file_name)
+    if file_format is FileFormat.xlsx:
+        _check_archive(data)  # refused here, nothing has been built
+        return _sheet(_xlsx_records(data), FileFormat.xlsx, None)
+    encoding = detect_encoding(data)
+    shown = "utf-8" if encoding == "utf-8-sig" else encoding
+    return _sheet(_csv_records(data, encoding), FileFormat.csv, shown)
 
 
 def release_memory() -> None:
@@ -117,25 +152,27 @@ def release_memory() -> None:
         pass
 
 
-def _read_csv(data: bytes) -> Sheet:
-    encoding = detect_encoding(data)
-    content = data.decode(encoding)
-    first_line = content.split("\n", 1)[0]
+def _csv_records(data: bytes, encoding: str) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = text.readline()
+    text.seek(0)
     # Excel's "Unicode text" export separates with tabs; everything else here uses commas.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    try:
-        records = list(itertools.islice(reader, MAX_ROWS + 2))
-        for index, record in enumerate(records, start=1):
-            for column, cell in enumerate(record):
-                _limited(cell, index, column)
-    except csv.Error as exc:
-        raise UnreadableFile(f"CSV格式错误：{exc}") from None
-    for record in records:
+    reader = csv.reader(text, delimiter=delimiter)
+    index = 0
+    while True:
+        try:
+            record = next(reader, None)
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV格式错误：{exc}") from None
+        if record is None:
+            return
+        index += 1
         for i, cell in enumerate(record):
+            _limited(cell, index, i)
             if cell.startswith("'") and cell[1:2] in FORMULA_PREFIXES and len(cell) > 1:
                 record[i] = cell[1:]
-    return _sheet(records, FileFormat.csv, "utf-8" if encoding == "utf-8-sig" else encoding)
+        yield record
 
 
 def _check_archive(data: bytes) -> None:
@@ -199,7 +236,7 @@ def _scan_member(archive: zipfile.ZipFile, name: str) -> None:
                     )
 
 
-def _read_xlsx(data: bytes) -> Sheet:
+def _xlsx_records(data: bytes) -> Iterator[list[str]]:
     deadline = monotonic() + READ_SECONDS
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -211,22 +248,16 @@ def _read_xlsx(data: bytes) -> Sheet:
         sheet = workbook.worksheets[0]
         # Some writers store a wrong sheet size; forgetting it makes openpyxl read every row.
         sheet.reset_dimensions()
-        records: list[list[str]] = []
         for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if index > MAX_ROWS + 1:
-                raise UnreadableFile(f"文件超过{MAX_ROWS}行数据的上限，请拆分后分批导入")
             if index % 1000 == 0 and monotonic() > deadline:
                 raise UnreadableFile(
                     f"读取Excel文件超过{READ_SECONDS:g}秒仍未完成，已停止，请拆分后分批导入"
                 )
-            records.append(
-                [_limited(cell_text(value), index, column) for column, value in enumerate(row)]
-            )
+            yield [_limited(cell_text(value), index, column) for column, value in enumerate(row)]
     except zipfile.BadZipFile:
         raise UnreadableFile("无法读取Excel文件，请确认是有效的.xlsx文件") from None
     finally:
         workbook.close()
-    return _sheet(records, FileFormat.xlsx, None)
 
 
 def _limited(text: str, row: int, column: int) -> str:
@@ -238,23 +269,29 @@ def _limited(text: str, row: int, column: int) -> str:
     return text
 
 
-def _sheet(records: list[list[str]], file_format: FileFormat, encoding: str | None) -> Sheet:
-    if not records:
+def _sheet(records: Iterator[list[str]], file_format: FileFormat, encoding: str | None) -> Sheet:
+    """The header (read now) and the data rows (read as they are asked for)."""
+    first = next(records, None)
+    if first is None:
         raise UnreadableFile("文件中没有表头")
-    if len(records) > MAX_ROWS + 1:
-        # Read no further: a small XLSX can expand to hundreds of thousands of rows.
-        raise UnreadableFile(f"文件超过{MAX_ROWS}行数据的上限，请拆分后分批导入")
-    headers = [cell.strip() for cell in records[0]]
+    headers = [cell.strip() for cell in first]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise UnreadableFile("第1行应为表头，但为空")
-    rows: list[tuple[int, list[str]]] = []
-    for index, record in enumerate(records[1:], start=2):
+    return Sheet(
+        headers=headers, rows=_data_rows(records), file_format=file_format, encoding=encoding
+    )
+
+
+def _data_rows(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    for index, record in enumerate(records, start=2):
+        if index > MAX_ROWS + 1:
+            # Read no further: a small XLSX can expand to hundreds of thousands of rows.
+            raise UnreadableFile(f"文件超过{MAX_ROWS}行数据的上限，请拆分后分批导入")
         cells = [cell.strip() for cell in record]
         if any(cells):
-            rows.append((index, cells))
-    return Sheet(headers=headers, rows=rows, file_format=file_format, encoding=encoding)
+            yield index, cells
 
 
 def cell_text(value: Any) -> str:

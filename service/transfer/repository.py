@@ -297,7 +297,10 @@ def upsert(session: Session, kind: TransferKind, rows: Sequence[dict[str, Any]])
 
 # SQLite's default page cache (2 MB) is far smaller than the indexes of a large table; a bulk
 # write that keeps them in memory runs about twice as fast. PostgreSQL sizes its own buffers.
-_SQLITE_BULK_CACHE_KIB = 64 * 1024
+# 16 MB, not 64: the cache fills as a large import writes and counts in the process's peak (100 000
+# positions: 392 MB peak at 16 MB against 444 MB at 64 MB, 37 s against 31-34 s at a higher load;
+# bench/results/2026-12-07T2222-import.json and T2214).
+_SQLITE_BULK_CACHE_KIB = 16 * 1024
 
 
 @contextmanager

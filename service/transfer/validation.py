@@ -36,9 +36,9 @@ from service.positions.schemas import PositionCreate
 from service.programmes import operations as programmes
 from service.students import privacy
 from service.transfer import repository
-from service.transfer.columns import MAJOR_CODE_SHAPE, SPECS, TransferKind
+from service.transfer.columns import MAJOR_CODE_SHAPE, SPECS, TransferKind, render_text
 from service.transfer.repository import OrgRef
-from service.transfer.rows import ParsedRow
+from service.transfer.rows import CompactRow, ParsedRow, Shared
 from service.transfer.schemas import Problem
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
@@ -68,13 +68,14 @@ KEY_COLUMNS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
-    """A valid row as it will be stored: its natural key and its column values."""
+    """A valid row as it will be stored: its natural key and its column values (a position's in a
+    :class:`PositionValues`, which an import holds for every row of its file)."""
 
     row: int
     key: tuple[Any, ...]
-    values: dict[str, Any]
+    values: dict[str, Any] | CompactRow
     majors: tuple[str, ...] = ()
 
 
@@ -89,6 +90,8 @@ class Lookups:
     owner: OrgRef | None
     today: date
     resolutions: dict[tuple[str, str | None], Resolution] = field(default_factory=dict)
+    # Equal values across the file's rows, held once (see rows.Shared).
+    shared: Shared = field(default_factory=Shared)
 
 
 class Collector:
@@ -583,29 +586,46 @@ def check_positions(
         if bad or checked is None or enterprise is None:
             continue
         position = checked
-        values = {
-            "enterprise_id": enterprise.id,
-            "kind": position.kind.value,
-            "title": position.title,
-            "description": position.description,
-            "requirements": position.requirements,
-            "skills": position.skills,
-            "region_code": position.region_code,
-            "headcount": position.headcount,
-            "monthly_pay": position.monthly_pay,
-            "same_post_wage": position.same_post_wage,
-            "post_staff_count": position.post_staff_count,
-            "hours_per_day": position.hours_per_day,
-            "hours_per_week": position.hours_per_week,
-            "start_date": position.start_date,
-            "end_date": position.end_date,
-            "closing_date": position.closing_date,
-            "occupation_code": position.occupation_code,
-            "status": status.value,
-        }
-        key = (enterprise.id, position.title, position.start_date)
-        prepared.append(Prepared(row.row, key, values, tuple(sorted(majors))))
+        share = lookups.shared
+        values = PositionValues(
+            {
+                "enterprise_id": enterprise.id,
+                "kind": position.kind.value,
+                "title": position.title,
+                "description": share(position.description),
+                "requirements": share(position.requirements),
+                "skills": share(position.skills, ("skills", *position.skills)),
+                "region_code": share(position.region_code),
+                "headcount": position.headcount,
+                "monthly_pay": position.monthly_pay,
+                "same_post_wage": position.same_post_wage,
+                "post_staff_count": position.post_staff_count,
+                "hours_per_day": position.hours_per_day,
+                "hours_per_week": position.hours_per_week,
+                "start_date": share(position.start_date),
+                "end_date": share(position.end_date),
+                "closing_date": share(position.closing_date),
+                "occupation_code": position.occupation_code,
+                "status": status.value,
+            }
+        )
+        key = (enterprise.id, position.title, values["start_date"])
+        prepared.append(Prepared(row.row, key, values, share(tuple(sorted(majors)))))
     return prepared
+
+
+# What an import writes of a position: the checked columns, the posting rules' findings, and what
+# the write derives (id, time stamps, publication, search words).
+PositionValues = CompactRow.of(
+    "PositionValues",
+    (
+        "enterprise_id", "kind", "title", "description", "requirements", "skills", "region_code",
+        "headcount", "monthly_pay", "same_post_wage", "post_staff_count", "hours_per_day",
+        "hours_per_week", "start_date", "end_date", "closing_date", "occupation_code", "status",
+        "compliance_findings", "id", "order_training", "created_at", "updated_at",
+        "published_at", "search_title", "search_body",
+    ),
+)  # fmt: skip
 
 
 def counts_as_intern(values: Mapping[str, Any], today: date) -> bool:
@@ -624,7 +644,6 @@ def check_position_rules(
     prepared: Sequence[Prepared],
     stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
     stored_interns: Mapping[uuid.UUID, int],
-    rows: Mapping[int, ParsedRow],
     collect: Collector,
     unchanged: Callable[[Prepared], bool],
 ) -> list[Prepared]:
@@ -644,6 +663,9 @@ def check_position_rules(
             enterprise = item.values["enterprise_id"]
             interns[enterprise] = interns.get(enterprise, 0) + int(item.values["headcount"])
     checks: dict[PositionFacts, list[Finding]] = {}
+    # The stored form of each distinct list of findings, once (rows share it; nothing mutates it).
+    stored_findings: dict[int, list[dict[str, Any]]] = {}
+    codes = {ref.id: ref.code for ref in lookups.by_code.values()}
     kept: list[Prepared] = []
     for item in prepared:
         values = item.values
@@ -674,12 +696,27 @@ def check_position_rules(
             findings = checks[facts] = compliance.check_facts(facts)
         blocking = [finding for finding in findings if finding.severity == "blocking"]
         for finding in blocking:
-            collect.add(rows[item.row], _FINDING_COLUMNS.get(finding.field, ""), finding.message)
+            column = _FINDING_COLUMNS.get(finding.field, "")
+            collect.add(_cells(item, column, codes), column, finding.message)
         if blocking:
             continue
-        values["compliance_findings"] = [finding.to_dict() for finding in findings]
+        found = stored_findings.get(id(findings))
+        if found is None:
+            found = stored_findings[id(findings)] = [finding.to_dict() for finding in findings]
+        values["compliance_findings"] = found
         kept.append(item)
     return kept
+
+
+def _cells(item: Prepared, column: str, codes: Mapping[uuid.UUID, str]) -> ParsedRow:
+    """The cell a finding is reported on, as the file would hold it: the row's checked value
+    written back as text (the parsed rows of a file are not kept until the posting rules run)."""
+    values = item.values
+    if column == "enterprise_code":
+        text = codes.get(values["enterprise_id"], "")
+    else:
+        text = render_text(values.get(column)) if column else ""
+    return ParsedRow(item.row, {}, {column: text})
 
 
 _FINDING_COLUMNS = {
@@ -719,9 +756,11 @@ def duplicates(
     prepared: Sequence[Prepared],
     rows: Mapping[int, ParsedRow],
     collect: Collector,
+    first: dict[tuple[Any, ...], int] | None = None,
 ) -> list[Prepared]:
-    """Drop (and report) a row whose natural key an earlier row of the file already has."""
-    first: dict[tuple[Any, ...], int] = {}
+    """Drop (and report) a row whose natural key an earlier row of the file already has
+    (``first``: the first row of each key seen in the earlier parts of the file, kept up)."""
+    first = {} if first is None else first
     kept: list[Prepared] = []
     column = KEY_COLUMNS[kind]
     for item in prepared:
@@ -761,14 +800,28 @@ def lookups_for(
     today: date,
 ) -> Lookups:
     """Load once what the rows of a file are checked against."""
-    codes = parent_codes(kind, rows)
-    return Lookups(
-        by_code=repository.organizations_by_code(session, codes),
+    lookups = Lookups(
+        by_code={},
         codes=organizations.load_reference_codes(session),
         majors=repository.major_levels(session) if kind is not TransferKind.organizations else {},
-        occupations=repository.existing_occupations(session, referenced_occupations(rows))
-        if kind in (TransferKind.demand, TransferKind.positions)
-        else frozenset(),
+        occupations=frozenset(),
         owner=owner,
         today=today,
     )
+    extend_lookups(session, kind, lookups, rows)
+    return lookups
+
+
+def extend_lookups(
+    session: Session, kind: TransferKind, lookups: Lookups, rows: Sequence[ParsedRow]
+) -> None:
+    """Add what the next part of a file names and the earlier parts did not (organisations,
+    occupations): a file is checked a part at a time, each name is looked up once."""
+    codes = parent_codes(kind, rows) - lookups.by_code.keys()
+    if codes:
+        lookups.by_code.update(repository.organizations_by_code(session, codes))
+    if kind in (TransferKind.demand, TransferKind.positions):
+        occupations = referenced_occupations(rows) - lookups.occupations
+        if occupations:
+            found = repository.existing_occupations(session, occupations)
+            lookups.occupations = lookups.occupations | found

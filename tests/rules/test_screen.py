@@ -615,3 +615,30 @@ def test_the_corpus_meets_the_aim_on_the_whole_and_on_the_held_out_third() -> No
         fair = [flag for flag, row in zip(flags, part, strict=True) if not row.unfair]
         assert sum(unfair) / len(unfair) >= 0.98
         assert sum(fair) / len(fair) <= 0.01
+
+
+def test_the_joined_prefilter_passes_over_only_texts_no_rule_matches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every text of the labelled corpus (and some without a match) checks the same with the
+    one-scan prefilter as rule by rule."""
+    from rules import screen
+    from service.posting_rules import load_rules
+
+    rules = load_rules()
+    assert screen._prefilter(rules) is not None
+    corpus = Path(__file__).resolve().parents[2] / "seed" / "data" / "screen_corpus.csv"
+    texts = [row.text for row in read_corpus(corpus)]
+    texts += ["装配工000123", "负责设备操作与维护", "年满16周岁", "18-45岁", ""]
+    cases = [
+        facts(kind, text, title=text[:20], requirements=text[-12:])
+        for text in texts
+        for kind in ("job", "internship")
+    ]
+    screen._FIELD_CACHE.clear()
+    joined = [screen.check_position(case, rules) for case in cases]
+    assert sum(bool(found) for found in joined) > len(texts) // 2
+    monkeypatch.setattr(screen, "_prefilter", lambda _rules: None)
+    screen._FIELD_CACHE.clear()
+    assert [screen.check_position(case, rules) for case in cases] == joined
+    screen._FIELD_CACHE.clear()
