@@ -25,6 +25,9 @@ WRITTEN_PREFIX = "已写入"
 # Printed (large files, not on a terminal) when every row is read and checked: the file is read
 # and checked a part at a time, so its number of rows is known only then.
 CHECK_MARKER = "校验完成"
+# Printed (idem) while the checks go on, every CHECKED_STEP rows: "已校验10000行".
+CHECKED_PREFIX = "已校验"
+CHECKED_STEP = 10_000
 
 
 class TransferKind(StrEnum):
@@ -63,8 +66,8 @@ _errors = Console(stderr=True, highlight=False, soft_wrap=True)
 class _ProgressReport:
     """Shows the phases of a large import on stderr, and marks the start of the write phase.
 
-    On a terminal a rich progress bar; otherwise (a log, a pipe) a line when the checks begin and
-    one per tenth written.
+    On a terminal a rich progress bar; otherwise (a log, a pipe) a line every 10 000 rows checked,
+    one when the checks end and one per tenth written.
     """
 
     def __init__(self, console: Console) -> None:
@@ -72,6 +75,7 @@ class _ProgressReport:
         self.progress: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
         self.logged_tenths = 0
+        self.logged_steps = 0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if phase == "write" and done == 0 and total:
@@ -82,6 +86,9 @@ class _ProgressReport:
         if not self.console.is_terminal:
             if phase == "check" and done == total:
                 self.console.print(f"{CHECK_MARKER}：{total}行")
+            elif phase == "check" and done // CHECKED_STEP > self.logged_steps:
+                self.logged_steps = done // CHECKED_STEP
+                self.console.print(f"{CHECKED_PREFIX}{done}行")
             if phase == "check":
                 return
             tenths = done * 10 // total

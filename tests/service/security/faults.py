@@ -372,10 +372,11 @@ class ImportKill:
 
 def kill_import(url: str, file: Path, rows: int, phase: str) -> ImportKill:
     """Runs ``chanjiao import positions FILE`` and kills it with SIGKILL when its stderr says the
-    phase has begun (the check phase's marker; the first tenth written of the write phase)."""
-    from service.cli.transfer import CHECK_MARKER, WRITTEN_PREFIX
+    phase is under way (the first 10 000 rows checked; the first tenth written of the write
+    phase)."""
+    from service.cli.transfer import CHECKED_PREFIX, WRITTEN_PREFIX
 
-    marker = CHECK_MARKER if phase == CHECK_PHASE else WRITTEN_PREFIX
+    marker = CHECKED_PREFIX if phase == CHECK_PHASE else WRITTEN_PREFIX
     outcome = ImportKill(phase=phase, rows=rows, before=table_counts(url))
     command = [*_chanjiao(), "--db", url, "import", "positions", str(file)]
     environment = os.environ | {"CHANJIAO_ENVIRONMENT": "test"}

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from models import AuditLog, Organization, Position, PositionMajor
-from service.cli.transfer import CHECK_MARKER, WRITE_MARKER, WRITTEN_PREFIX
+from service.cli.transfer import CHECK_MARKER, CHECKED_PREFIX, WRITE_MARKER, WRITTEN_PREFIX
 from service.db import get_engine, session_scope
 from service.settings import settings
 from service.transfer import operations
@@ -240,7 +240,13 @@ def test_a_killed_import_leaves_the_database_as_it_was(
             process.wait(timeout=60)
         finally:
             watchdog.cancel()
-    assert seen[:2] == [f"{CHECK_MARKER}：30000行", f"{WRITE_MARKER}：30000行"], seen
+    assert seen[:5] == [
+        f"{CHECKED_PREFIX}10000行",
+        f"{CHECKED_PREFIX}20000行",
+        f"{CHECKED_PREFIX}30000行",
+        f"{CHECK_MARKER}：30000行",
+        f"{WRITE_MARKER}：30000行",
+    ], seen
     assert seen[-1].startswith(WRITTEN_PREFIX), seen
     assert process.returncode == -signal.SIGKILL
 
