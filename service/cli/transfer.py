@@ -161,6 +161,7 @@ def import_command(
                 reader, transfer_kind, file.read_bytes(), file_name=file.name, progress=progress
             )
         if dry_run:
+            checked.close()
             result = checked.result(dry_run=True)
         else:
             with session_scope() as session:

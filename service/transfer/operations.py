@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, Any
@@ -40,6 +41,7 @@ from service.transfer.readers import Sheet, UnreadableFile, release_memory, stre
 from service.transfer.repository import TABLES, OrgRef
 from service.transfer.rows import CompactRow, map_headers, parse_rows
 from service.transfer.schemas import ImportInvalid, ImportResult, Problem
+from service.transfer.spill import Spill
 from service.transfer.validation import Collector, Prepared
 from service.transfer.writers import write_table
 
@@ -105,16 +107,26 @@ def _size_text(size: int) -> str:
 # ---------------------------------------------------------------- import
 
 
+PlannedRow = tuple[dict[str, Any] | CompactRow, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Classified:
-    """The rows of a valid file, split by what writing them will do."""
+    """The rows of a valid file, split by what writing them will do. The rows wait for the write
+    on disk (:class:`Spill`), not in memory: an import holds a part of them at a time however
+    long its file is; :meth:`close` gives the temporary files back."""
 
-    inserts: list[dict[str, Any] | CompactRow]
-    updates: list[dict[str, Any] | CompactRow]
+    # Each row with the codes of its majors (positions; () for the other kinds).
+    inserts: Spill[PlannedRow]
+    updates: Spill[PlannedRow]
     unchanged: int
-    majors: list[tuple[uuid.UUID, str]]
+    major_codes: frozenset[str] = frozenset()
     # Positions: the catalogue name of each major code the rows ask for (their search words).
     major_names: Mapping[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.inserts.close()
+        self.updates.close()
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,11 @@ class CheckedImport:
     plan: Classified
     # Students: the accounts to open, passwords generated and hashed in the check phase.
     accounts: tuple[students.NewAccount, ...] = ()
+
+    def close(self) -> None:
+        """Drop the plan's temporary files (done by :func:`write_prepared`; a check whose plan is
+        not written, a dry run, closes it, or leaves it to the garbage collector)."""
+        self.plan.close()
 
     def result(self, *, dry_run: bool = False) -> ImportResult:
         return ImportResult(
@@ -184,6 +201,7 @@ def import_upload(
     finally:
         # A served process lives on: the file and its plan go back to the system now, or each
         # import of a 1 MB file left the server ~15-40 MB larger (freed, but kept by malloc).
+        checked.close()
         del checked, data
         release_memory()
 
@@ -239,6 +257,7 @@ def import_sheet(
         accounts=accounts,
     )
     if dry_run:
+        checked.close()
         return checked.result(dry_run=True)
     return write_prepared(session, checked, actor=actor, progress=progress)
 
@@ -280,11 +299,43 @@ def check_sheet(
     accounts: bool = True,
     scope: RegionScope | None = None,
 ) -> CheckedImport:
+    """The check phase on a read sheet (see :func:`_check_sheet`); a check that fails (a bad row,
+    a row outside ``scope``, an unreadable file) closes every temporary file it opened."""
+    with ExitStack() as spills:
+        checked = _check_sheet(
+            session,
+            kind,
+            sheet,
+            spills=spills,
+            file_name=file_name,
+            owner=owner,
+            progress=progress,
+            accounts=accounts,
+            scope=scope,
+        )
+        spills.pop_all()  # the plan's files now belong to ``checked`` (closed by its write)
+    return checked
+
+
+def _check_sheet(
+    session: Session,
+    kind: TransferKind,
+    sheet: Sheet,
+    *,
+    spills: ExitStack,
+    file_name: str,
+    owner: OrgRef | None,
+    progress: Progress | None,
+    accounts: bool,
+    scope: RegionScope | None,
+) -> CheckedImport:
     """The check phase on a read sheet; ``accounts``: plan accounts for students without one.
 
     The rows are read, parsed and checked a part at a time (:data:`CHECK_PART` rows): what is
     kept of a row is its problems, or what will be written (for positions a compact row), never
-    its cells. A streamed sheet (:func:`readers.stream_file`) is thus never held whole.
+    its cells. A streamed sheet (:func:`readers.stream_file`) is thus never held whole, and the
+    checked rows wait on disk (:class:`Spill`), read back a part at a time by the later checks,
+    the classification and the write: what an import holds does not grow with its file.
     """
     report = progress or _no_progress
     spec = SPECS[kind]
@@ -295,8 +346,12 @@ def check_sheet(
     collect = Collector(kind, problems)
     today = clock.today()
     lookups: validation.Lookups | None = None
-    prepared: list[Prepared] = []
+    prepared: Spill[Prepared] = spills.enter_context(Spill())
     first: dict[tuple[Any, ...], int] = {}
+    # What the later look-ups need of every row, gathered as the rows pass (each reading of the
+    # spill unpickles every row again, ~2-3 s per 100 000 positions).
+    parents: set[Any] = set()
+    enterprises: set[uuid.UUID] = set()
     total = 0
     report("check", 0, 0)
     try:
@@ -311,8 +366,12 @@ def check_sheet(
                 validation.extend_lookups(session, kind, lookups, rows)
             by_row = {row.row: row for row in rows}
             checked = validation.CHECKERS[kind](session, lookups, rows, collect)
-            prepared.extend(validation.duplicates(kind, checked, by_row, collect, first))
-            del rows, by_row, checked
+            kept = validation.duplicates(kind, checked, by_row, collect, first)
+            parents.update(_parents(kind, kept))
+            if kind is TransferKind.positions:
+                enterprises.update(item.values["enterprise_id"] for item in kept)
+            prepared.extend(kept)
+            del rows, by_row, checked, kept
             report("check", total, 0)
     except UnreadableFile as error:
         message: str | None = error.message
@@ -320,15 +379,16 @@ def check_sheet(
         message = None
     if message is not None:
         # Refused part-way through the file: hand what was read back to the system first.
+        prepared.close()
         del prepared, first, problems
         release_memory()
         raise UnreadableFile(message)
+    keys = set(first)  # the key of each kept row (a duplicate's is its first row's)
     del first
     if lookups is None:
         lookups = validation.lookups_for(session, kind, [], owner, today)
-    stored = repository.stored_rows(
-        session, kind, {item.key for item in prepared}, _parents(kind, prepared)
-    )
+    stored = repository.stored_rows(session, kind, keys, parents)
+    del keys
     if scope is not None:
         _refuse_outside(session, scope, prepared, stored)
     stored_majors: dict[uuid.UUID, tuple[str, ...]] = {}
@@ -336,9 +396,8 @@ def check_sheet(
         stored_majors = repository.majors_of_positions(
             session, [row["id"] for row in stored.values()]
         )
-        enterprises = sorted({item.values["enterprise_id"] for item in prepared}, key=str)
         interns: dict[uuid.UUID, int] = {}
-        for chunk in repository.chunks(enterprises, repository.LOOKUP_CHUNK):
+        for chunk in repository.chunks(sorted(enterprises, key=str), repository.LOOKUP_CHUNK):
             interns.update(compliance.existing_interns(session, chunk, today=today))
 
         def unchanged(item: Prepared) -> bool:
@@ -347,20 +406,26 @@ def check_sheet(
                 kind, item, previous, stored_majors, skip=_POSITION_CHECK_OUTPUTS
             )
 
-        prepared = validation.check_position_rules(
+        # The rows that pass the posting rules go straight to their classification (the plan's
+        # spills): a bad row found here still stops the import below, before any write.
+        passed: Iterable[Prepared] = validation.check_position_rules(
             lookups, prepared, stored, interns, collect, unchanged
         )
+    else:
+        passed = prepared
+    plan = _classify(kind, passed, stored, stored_majors, utcnow(), spills)
+    del passed
     if problems:
         raise ImportInvalid(_summary(problems), _ordered(kind, problems))
     report("check", total, total)
     del collect
-    plan = _classify(kind, prepared, stored, stored_majors, utcnow())
     if kind is TransferKind.positions and (plan.inserts or plan.updates):
         plan = replace(plan, major_names=_major_names(session, plan))
         search_text.index_words("岗位")  # jieba's dictionary loaded now, not in the write lock
     planned: tuple[students.NewAccount, ...] = ()
     if kind is TransferKind.students and accounts:
         planned = _plan_accounts(session, prepared, stored)
+    prepared.close()
     return CheckedImport(kind=kind, file_name=file_name, rows=total, plan=plan, accounts=planned)
 
 
@@ -385,7 +450,7 @@ _SCOPE_ROWS_SHOWN = 20
 def _refuse_outside(
     session: Session,
     scope: RegionScope,
-    prepared: Sequence[Prepared],
+    prepared: Iterable[Prepared],
     stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
 ) -> None:
     """403 naming the rows that belong to an organisation (or name a place) outside ``scope``:
@@ -419,7 +484,7 @@ def _refuse_outside(
 
 def _plan_accounts(
     session: Session,
-    prepared: Sequence[Prepared],
+    prepared: Iterable[Prepared],
     stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
 ) -> tuple[students.NewAccount, ...]:
     """An account for each student of the file that has none (new ones and stored ones)."""
@@ -439,7 +504,10 @@ def write_prepared(
     """The write phase of an import: the upserts of ``checked`` and one audit entry, flushed in
     ``session``'s transaction (on SQLite the write lock is taken at its first statement)."""
     result = checked.result()
-    _write(session, checked.kind, checked.plan, progress or _no_progress)
+    try:
+        _write(session, checked.kind, checked.plan, progress or _no_progress)
+    finally:
+        checked.close()
     if checked.accounts:
         students.create_accounts(session, checked.accounts, actor)
         result.initial_passwords = [
@@ -468,7 +536,7 @@ def write_prepared(
     return result
 
 
-def _parents(kind: TransferKind, prepared: Sequence[Prepared]) -> set[Any]:
+def _parents(kind: TransferKind, prepared: Iterable[Prepared]) -> set[Any]:
     parent = TABLES[kind].parent
     if parent is None:
         return set()
@@ -521,48 +589,49 @@ def _differs(
 
 def _classify(
     kind: TransferKind,
-    prepared: Sequence[Prepared],
+    prepared: Iterable[Prepared],
     stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
     stored_majors: Mapping[uuid.UUID, tuple[str, ...]],
     now: datetime,
+    spills: ExitStack,
 ) -> Classified:
-    inserts: list[dict[str, Any] | CompactRow] = []
-    updates: list[dict[str, Any] | CompactRow] = []
-    majors: list[tuple[uuid.UUID, str]] = []
+    inserts: Spill[PlannedRow] = spills.enter_context(Spill())
+    updates: Spill[PlannedRow] = spills.enter_context(Spill())
+    codes: set[str] = set()
     unchanged = 0
     for item in prepared:
         previous = stored.get(item.key)
         row = _complete(kind, item, previous, now)
         if previous is None:
-            inserts.append(row)
+            inserts.append((row, item.majors))
         elif _differs(kind, replace(item, values=row), previous, stored_majors):
-            updates.append(row)
+            updates.append((row, item.majors))
         else:
             unchanged += 1
             continue
-        majors.extend((row["id"], code) for code in item.majors)
-    return Classified(inserts, updates, unchanged, majors)
+        codes.update(item.majors)
+    return Classified(inserts, updates, unchanged, frozenset(codes))
 
 
 def _major_names(session: Session, plan: Classified) -> dict[str, str]:
-    return positions_repository.major_names(session, sorted({code for _, code in plan.majors}))
+    return positions_repository.major_names(session, sorted(plan.major_codes))
 
 
 def _index_positions(
     rows: Sequence[dict[str, Any]],
-    majors: Mapping[uuid.UUID, Sequence[str]],
+    majors: Sequence[tuple[str, ...]],
     names: Mapping[str, str],
 ) -> None:
     """The search words of positions about to be written, a part at a time (held for every row
     of a file, they would be ~0.5 KB a row); jieba's cut of each distinct text is cached
     (``search_text``), so a description repeated across the file is cut once."""
-    for row in rows:
+    for row, codes in zip(rows, majors, strict=True):
         row["search_title"] = search_text.index_words(row["title"])
         row["search_body"] = search_text.index_words(
             row["description"],
             row.get("requirements") or "",
             row["skills"],
-            [names[c] for c in majors.get(row["id"], ())],
+            [names[c] for c in codes],
         )
 
 
@@ -609,27 +678,40 @@ def _complete(
 
 
 def _write(session: Session, kind: TransferKind, plan: Classified, report: Progress) -> None:
-    rows = plan.inserts + plan.updates
-    total = len(rows)
+    total = len(plan.inserts) + len(plan.updates)
     report("write", 0, total)
-    majors: dict[uuid.UUID, list[str]] = {}
-    if kind is TransferKind.positions:
-        for position_id, code in plan.majors:
-            majors.setdefault(position_id, []).append(code)
+    parts = itertools.chain(
+        ((False, part) for part in plan.inserts.parts()),
+        ((True, part) for part in plan.updates.parts()),
+    )
     try:
         with repository.bulk_write_cache(session):
             done = 0
-            for part in repository.chunks(rows, repository.WRITE_CHUNK):
-                written = [row.as_dict() if isinstance(row, CompactRow) else row for row in part]
-                if kind is TransferKind.positions:
-                    _index_positions(written, majors, plan.major_names)
-                repository.upsert(session, kind, written)
-                done += len(part)
-                report("write", done, total)
+            for updating, part in parts:
+                for chunk in repository.chunks(part, repository.WRITE_CHUNK):
+                    written = [
+                        row.as_dict() if isinstance(row, CompactRow) else row for row, _ in chunk
+                    ]
+                    if kind is TransferKind.positions:
+                        majors = [codes for _, codes in chunk]
+                        _index_positions(written, majors, plan.major_names)
+                    repository.upsert(session, kind, written)
+                    if kind is TransferKind.positions:
+                        # A part's majors follow its positions (their key names them): an
+                        # updated position's old majors are dropped, then its new ones added.
+                        repository.replace_position_majors(
+                            session,
+                            [row["id"] for row in written] if updating else [],
+                            [
+                                (row["id"], code)
+                                for row, codes in zip(written, majors, strict=True)
+                                for code in codes
+                            ],
+                        )
+                    done += len(chunk)
+                    report("write", done, total)
+                del part
             if kind is TransferKind.positions:
-                repository.replace_position_majors(
-                    session, [row["id"] for row in plan.updates], plan.majors
-                )
                 positions_search.refresh_statistics(session)
     except (IntegrityError, DataError) as error:
         # Rows were checked against what the check phase saw; a concurrent writer (between the

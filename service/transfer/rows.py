@@ -148,7 +148,15 @@ def _problem(row: int, column: Column, value: str, message: str) -> Problem:
     return Problem(row, column.name, value, message, label=column.label)
 
 
-_UNSET: Any = object()
+class _Unset:
+    """The mark of a column not set; pickled by name, so a row read back from a spill
+    (:mod:`service.transfer.spill`) still tells an unset column from a None."""
+
+    def __reduce__(self) -> str:
+        return "_UNSET"
+
+
+_UNSET: Any = _Unset()
 
 
 class CompactRow(MutableMapping[str, Any]):
@@ -167,14 +175,20 @@ class CompactRow(MutableMapping[str, Any]):
             self[name] = value
 
     @classmethod
-    def of(cls, name: str, fields: Iterable[str]) -> type[CompactRow]:
-        """A row class of ``fields``."""
+    def of(cls, name: str, fields: Iterable[str], *, module: str) -> type[CompactRow]:
+        """A row class of ``fields``, to be bound to ``name`` in ``module`` (its ``__name__``):
+        pickle finds the class of a row there when the row is read back from a spill."""
         names = tuple(dict.fromkeys(fields))
         index = {field_name: i for i, field_name in enumerate(names)}
         made: type[CompactRow] = type(
-            name, (cls,), {"__slots__": (), "FIELDS": names, "INDEX": index}
+            name,
+            (cls,),
+            {"__slots__": (), "FIELDS": names, "INDEX": index, "__module__": module},
         )
         return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self._values))
 
     def __getitem__(self, key: str) -> Any:
         value = self._values[self.INDEX[key]]
@@ -208,6 +222,12 @@ class CompactRow(MutableMapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.as_dict()!r})"
+
+
+def _restore(cls: type[CompactRow], values: list[Any]) -> CompactRow:
+    row = cls.__new__(cls)
+    row._values = values
+    return row
 
 
 class Shared:

@@ -13,7 +13,7 @@ repeated within the file, and who may import which rows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -625,6 +625,7 @@ PositionValues = CompactRow.of(
         "compliance_findings", "id", "order_training", "created_at", "updated_at",
         "published_at", "search_title", "search_body",
     ),
+    module=__name__,
 )  # fmt: skip
 
 
@@ -641,17 +642,20 @@ def counts_as_intern(values: Mapping[str, Any], today: date) -> bool:
 
 def check_position_rules(
     lookups: Lookups,
-    prepared: Sequence[Prepared],
+    prepared: Iterable[Prepared],
     stored: Mapping[tuple[Any, ...], Mapping[str, Any]],
     stored_interns: Mapping[uuid.UUID, int],
     collect: Collector,
     unchanged: Callable[[Prepared], bool],
-) -> list[Prepared]:
+) -> Iterator[Prepared]:
     """The posting rules on the rows that will be public; warnings are kept on the row.
 
     As in the API, a posting is checked when it is published or edited: a row equal to its stored
     position keeps the findings it has. The intern share is judged on the enterprise as it will
     be after the import: its stored internships that the file does not replace, plus the file's.
+    ``prepared`` is read twice (the intern counts, then the rules); the rows that pass are
+    yielded as they are checked (a spilled plan is never held whole), so the problems are
+    complete only once every row has been taken.
     """
     staff = {ref.id: ref.staff_count for ref in lookups.by_code.values()}
     interns = dict(stored_interns)
@@ -666,7 +670,6 @@ def check_position_rules(
     # The stored form of each distinct list of findings, once (rows share it; nothing mutates it).
     stored_findings: dict[int, list[dict[str, Any]]] = {}
     codes = {ref.id: ref.code for ref in lookups.by_code.values()}
-    kept: list[Prepared] = []
     for item in prepared:
         values = item.values
         previous = stored.get(item.key)
@@ -677,12 +680,12 @@ def check_position_rules(
             values["compliance_findings"] = [
                 f.to_dict() for f in compliance.check_facts(facts) if f.category
             ]
-            kept.append(item)
+            yield item
             continue
         if values["status"] not in CHECKED_STATUSES or unchanged(item):
             # Closed postings were checked when they were open.
             values["compliance_findings"] = previous["compliance_findings"] if previous else []
-            kept.append(item)
+            yield item
             continue
         enterprise = values["enterprise_id"]
         own = int(values["headcount"]) if counts_as_intern(values, lookups.today) else 0
@@ -704,8 +707,7 @@ def check_position_rules(
         if found is None:
             found = stored_findings[id(findings)] = [finding.to_dict() for finding in findings]
         values["compliance_findings"] = found
-        kept.append(item)
-    return kept
+        yield item
 
 
 def _cells(item: Prepared, column: str, codes: Mapping[uuid.UUID, str]) -> ParsedRow:
