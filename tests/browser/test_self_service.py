@@ -113,8 +113,14 @@ def test_an_enterprise_applies_to_the_registry_and_asks_to_change_its_name(
     page.get_by_role("link", name="机构信息与变更").click()
     page.get_by_role("button", name="提交变更申请").click()
     expect(page.locator("#reason-error")).to_be_visible()
-    page.get_by_label("新的机构名称").fill("重庆精工数控股份有限公司")
+    # The refused form's page must have finished loading (its script moves the focus to the
+    # first invalid field) before it is filled in again: once in CI the name typed into a page
+    # still loading was not sent.
+    page.wait_for_load_state("load")
+    name = page.get_by_label("新的机构名称")
+    name.fill("重庆精工数控股份有限公司")
     page.get_by_label("变更理由（必填）").fill("2026年11月完成股份制改造的工商变更登记")
+    expect(name).to_have_value("重庆精工数控股份有限公司")
     page.get_by_role("button", name="提交变更申请").click()
     expect(page.locator("#done")).to_contain_text("已提交身份信息变更申请，状态：待审核。")
     expect(page.locator("#changes tbody tr").first).to_contain_text(
