@@ -63,7 +63,7 @@ from service import migrate
 from service.auth import operations as auth
 from service.db import get_engine, temporary_postgres_database
 from service.settings import settings
-from tests.live_server import metric_sum, two_hosts
+from tests.live_server import metric_sum, two_hosts, wait_ready
 
 API = "/api/v1"
 ENTERPRISE_ACCOUNTS = 6
@@ -207,18 +207,7 @@ def running_service(
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the service exited; see {log}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the service did not get ready; see {log}")
-            time.sleep(0.3)
+        wait_ready(base, process, log, 120)
         yield base
     finally:
         process.send_signal(signal.SIGINT)

@@ -154,7 +154,8 @@ class TwoHosts:
                 process.wait(10)
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+    """Until ``url``'s ``/readyz`` answers 200; a process that exits or a deadline passed raises."""
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
@@ -238,8 +239,8 @@ def two_hosts(
                 start_new_session=True,
             )
         for name, url in zip(("a", "b"), hosts.hosts, strict=True):
-            _wait_ready(url, hosts.processes[name], folder / f"{name}.log", ready_s)
-        _wait_ready(hosts.proxy, hosts.processes["nginx"], folder / "nginx.log", 10)
+            wait_ready(url, hosts.processes[name], folder / f"{name}.log", ready_s)
+        wait_ready(hosts.proxy, hosts.processes["nginx"], folder / "nginx.log", 10)
         yield hosts
     finally:
         for name in list(hosts.processes):
