@@ -8,7 +8,12 @@ from sqlalchemy import create_engine, inspect, pool
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
-from migrations import report_triggers, search_generation, search_region_generation
+from migrations import (
+    report_triggers,
+    search_changes,
+    search_generation,
+    search_region_generation,
+)
 from models.position import is_search_index_object
 from service.settings import settings
 
@@ -70,6 +75,7 @@ def _run(connection: object) -> None:
             report_triggers.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
             search_generation.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
             search_region_generation.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
+            search_changes.drop("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
         context.run_migrations()
         if sqlite and inspect(connection).has_table("report_change"):
             # Positions log their ids once that table exists (migration 0029).
@@ -81,6 +87,9 @@ def _run(connection: object) -> None:
             search_generation.create("sqlite", connection.exec_driver_sql, regional=regional)  # type: ignore[attr-defined]
             if regional:
                 search_region_generation.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
+        if sqlite and inspect(connection).has_table(search_changes.TABLE):
+            # Positions log their writes for the search index (migration 0030).
+            search_changes.create("sqlite", connection.exec_driver_sql)  # type: ignore[attr-defined]
 
 
 if context.is_offline_mode():

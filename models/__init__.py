@@ -74,6 +74,7 @@ from models.position import (
     Position,
     PositionMajor,
     PositionMajorClass,
+    SearchChange,
     SearchGeneration,
     SearchRegionGeneration,
 )
@@ -158,6 +159,7 @@ __all__ = [
     "Role",
     "RoundPosition",
     "SearchGeneration",
+    "SearchChange",
     "SearchRegionGeneration",
     "RoundStatus",
     "RoundStudent",

@@ -6,7 +6,16 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from models.base import JSONType, PositionKind, PositionStatus, utcnow
@@ -109,6 +118,27 @@ class SearchRegionGeneration(SQLModel, table=True):
     region_code: str = Field(primary_key=True, max_length=6)
     slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     writes: int = Field(default=0, sa_type=BigInteger)
+
+
+class SearchChange(SQLModel, table=True):
+    """A position written (migration 0030): appended by triggers on the positions, the majors
+    they ask for and their enterprises (migrations/search_changes.py), read by each process's
+    search index past the last row it applied (service/positions/text_index.py). A row without
+    a position id means "anything may have changed" (a TRUNCATE). Rows older than a day are
+    deleted by the nightly job."""
+
+    __tablename__ = "search_change"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    position_id: uuid.UUID | None = Field(default=None)
+    # PostgreSQL: the writing transaction (pg_current_xact_id), to find the rows of transactions
+    # that were in flight when a reader last looked (sequence order is not commit order there).
+    xid: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    changed_at: datetime | None = Field(
+        default=None,
+        sa_column=Column(DateTime(), server_default=text("CURRENT_TIMESTAMP"), nullable=False),
+    )
 
 
 class PositionMajor(SQLModel, table=True):

@@ -48,6 +48,7 @@ from service.pages import install_pages
 from service.pages.web import BrowserErrorPages
 from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
+from service.positions import text_index
 from service.positions.router import reports_router as apprenticeship_router
 from service.positions.router import router as positions_router
 from service.positions.search_cache import ResponseCache
@@ -117,9 +118,14 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     if settings.recommendation_prebuild:
         # Built in a thread of this worker: no request ever pays the build (503 until it is done).
         recommendations.start_index(get_engine())
+    if settings.search_index:
+        # Also in a thread: the database answers word searches until it is ready.
+        text_index.start(get_engine())
     try:
         yield
     finally:
+        if settings.search_index:
+            text_index.stop()
         if settings.recommendation_prebuild:
             recommendations.stop_index()
         if scheduler is not None:

@@ -118,6 +118,16 @@ class Settings(BaseSettings):
     search_cache_bytes: int = Field(
         default=32 * 1024 * 1024, ge=0, description="bytes of kept search answers per process"
     )
+    search_index: bool = Field(
+        default=True,
+        description="each worker holds the positions' words in memory for searches with words "
+        "(built in a background thread at start-up; service/positions/text_index.py)",
+    )
+    search_index_max_positions: int = Field(
+        default=500_000,
+        ge=0,
+        description="no in-memory search index above this many positions (the database answers)",
+    )
 
     # Mail (notifications, password-reset links): off while no host is set.
     smtp_host: str | None = Field(

@@ -504,6 +504,61 @@ def _search_majors(session: Session, major: str) -> list[str]:
     )
 
 
+def _from_index(
+    session: Session,
+    viewer: User | None,
+    filters: PositionSearch,
+    page: PageParams,
+    terms: list[str],
+    sort: str,
+    region: str | None,
+) -> tuple[list[PositionView], int, bool] | None:
+    """The search answered by this process's in-memory index (service/positions/text_index.py)
+    when it holds what the search asks: words of two characters or more, positions taking
+    applications, no industry or major, a region of county level or above. None: the database
+    answers (also while the index is being built)."""
+    if (
+        not terms
+        or any(len(term) < 2 for term in terms)
+        or not filters.open_only
+        or filters.industry
+        or filters.major
+        or (filters.region and region is None)
+    ):
+        return None
+    from service.positions import text_index  # numpy: only where a search runs
+
+    holder = text_index.holder_for(session)
+    if holder is None:
+        return None
+    since = None
+    if filters.published_from is not None:
+        since = datetime.combine(filters.published_from, time(), tzinfo=clock.CHINA)
+    enterprise_id = None
+    if filters.enterprise:
+        enterprise_id = repository.enterprise_id_of(session, filters.enterprise) or uuid.uuid4()
+    query = text_index.Query(
+        terms=terms,
+        region_word=None if region is None else search_text.region_word(region),
+        sort=sort,
+        offset=page.offset,
+        limit=page.page_size,
+        cap=COUNT_CAP,
+        today=clock.today(),
+        kind=None if filters.kind is None else filters.kind.value,
+        enterprise_id=enterprise_id,
+        min_pay=filters.min_pay,
+        published_since=since,
+        start_from=filters.start_from,
+        start_to=filters.start_to,
+        closing_from=filters.closing_from,
+    )
+    answer = holder.search(session, query)
+    if answer is None:
+        return None
+    return _shown_views(session, answer.ids, viewer), answer.count, answer.capped
+
+
 def search_positions(
     session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
 ) -> tuple[list[PositionView], int, bool]:
@@ -528,6 +583,9 @@ def search_positions(
             region_range = (scope.code, scope.low, scope.high)
         else:
             conditions.append(search.region_filter(session, scope.low, scope.high))
+    indexed = _from_index(session, viewer, filters, page, terms, sort, region)
+    if indexed is not None:
+        return indexed
     if filters.open_only:
         conditions.extend(repository.taking_applications(clock.today()))
     if filters.kind is not None:

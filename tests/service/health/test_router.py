@@ -23,7 +23,7 @@ def test_readyz_is_ready_on_a_migrated_database(fresh_db_url: str, monkeypatch) 
         response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ready"
-    assert response.json()["revision"] == "0029"
+    assert response.json()["revision"] == "0030"
 
 
 def test_readyz_is_503_when_not_migrated(fresh_db_url: str, monkeypatch) -> None:
