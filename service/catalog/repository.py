@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
@@ -286,10 +287,13 @@ def page(
 def region_level(session: Session, code: str) -> str | None:
     """The level of region ``code`` (None: not in the catalogue); one indexed read, no ORM
     object (the public search asks it on every request with a region)."""
-    level = session.execute(
-        select(col(Region.level)).where(col(Region.code) == code)
-    ).scalar_one_or_none()
+    # Core text on the session's connection: the ORM's execute (compile, cache key, result
+    # wrapping) cost ~4× the read itself on the search's hot path.
+    level = session.connection().execute(_REGION_LEVEL, {"code": code}).scalar_one_or_none()
     return None if level is None else str(level)
+
+
+_REGION_LEVEL = sql_text("SELECT level FROM region WHERE code = :code")
 
 
 def existing_region_codes(session: Session, codes: Sequence[str]) -> set[str]:

@@ -504,33 +504,33 @@ def _search_majors(session: Session, major: str) -> list[str]:
     )
 
 
-def _from_index(
-    session: Session,
-    viewer: User | None,
-    filters: PositionSearch,
-    page: PageParams,
-    terms: list[str],
-    sort: str,
-    region: str | None,
-) -> tuple[list[PositionView], int, bool] | None:
-    """The search answered by this process's in-memory index (service/positions/text_index.py)
-    when it holds what the search asks: words of two characters or more, positions taking
-    applications, no industry or major, a region of county level or above. None: the database
-    answers (also while the index is being built)."""
+def _index_query(
+    session: Session, filters: PositionSearch, page: PageParams
+) -> tuple[Any, Any] | None:
+    """The question for this process's in-memory index (service/positions/text_index.py) and
+    the index, when it holds what the search asks: words of two characters or more, positions
+    taking applications, no industry or major, a region of county level or above. None: the
+    database answers (also while the index is being built)."""
+    terms = search_text.query_terms(filters.q)
     if (
         not terms
         or any(len(term) < 2 for term in terms)
         or not filters.open_only
         or filters.industry
         or filters.major
-        or (filters.region and region is None)
     ):
         return None
     from service.positions import text_index  # numpy: only where a search runs
 
     holder = text_index.holder_for(session)
-    if holder is None:
+    if holder is None or holder.index is None:
         return None
+    region: str | None = None
+    if filters.region:
+        scope = catalog.region_scope(session, filters.region)
+        if scope.level not in search.INDEXED_REGION_LEVELS:
+            return None
+        region = scope.code
     since = None
     if filters.published_from is not None:
         since = datetime.combine(filters.published_from, time(), tzinfo=clock.CHINA)
@@ -540,7 +540,7 @@ def _from_index(
     query = text_index.Query(
         terms=terms,
         region_word=None if region is None else search_text.region_word(region),
-        sort=sort,
+        sort=filters.sort or "relevance",
         offset=page.offset,
         limit=page.page_size,
         cap=COUNT_CAP,
@@ -553,10 +553,51 @@ def _from_index(
         start_to=filters.start_to,
         closing_from=filters.closing_from,
     )
+    return holder, query
+
+
+def _from_index(
+    session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
+) -> tuple[list[PositionView], int, bool] | None:
+    """The search answered by the in-memory index, as views (see :func:`_index_query`)."""
+    asked = _index_query(session, filters, page)
+    if asked is None:
+        return None
+    holder, query = asked
     answer = holder.search(session, query)
     if answer is None:
         return None
     return _shown_views(session, answer.ids, viewer), answer.count, answer.capped
+
+
+_EMPTY_PAGE = b'{"data":[]'
+
+
+def _anonymous_body_from_index(
+    session: Session, filters: PositionSearch, page: PageParams
+) -> bytes | None:
+    """An anonymous search's JSON from the in-memory index: each position's JSON as rendered
+    the first time a page showed it (kept by the index until the position is written again),
+    the others rendered from one read — the bytes :func:`search_positions_json` sends
+    otherwise (tests compare them)."""
+    asked = _index_query(session, filters, page)
+    if asked is None:
+        return None
+    holder, query = asked
+    answer = holder.search(session, query)
+    if answer is None:
+        return None
+    day = query.today
+    kept = holder.fragments(answer, day)
+    missing = [i for i in answer.ids if i not in kept]
+    if missing:
+        shown = [PositionPublic.from_view(view) for view in _shown_views(session, missing, None)]
+        rendered = {item.id: item.__pydantic_serializer__.to_json(item) for item in shown}
+        holder.keep(answer, rendered, day)
+        kept = {**kept, **rendered}
+    head = PositionSearchPage(data=[], count=answer.count, count_capped=answer.capped)
+    tail = head.__pydantic_serializer__.to_json(head)[len(_EMPTY_PAGE) :]
+    return b'{"data":[' + b",".join(kept[i] for i in answer.ids) + b"]" + tail
 
 
 def search_positions(
@@ -568,6 +609,9 @@ def search_positions(
 
     Returns the page, the count (exact up to ``COUNT_CAP``) and whether the count was capped.
     """
+    indexed = _from_index(session, viewer, filters, page)
+    if indexed is not None:
+        return indexed
     conditions: list[Any] = []
     search.search_settings(session)
     terms = search_text.query_terms(filters.q)
@@ -583,9 +627,6 @@ def search_positions(
             region_range = (scope.code, scope.low, scope.high)
         else:
             conditions.append(search.region_filter(session, scope.low, scope.high))
-    indexed = _from_index(session, viewer, filters, page, terms, sort, region)
-    if indexed is not None:
-        return indexed
     if filters.open_only:
         conditions.extend(repository.taking_applications(clock.today()))
     if filters.kind is not None:
@@ -670,11 +711,13 @@ def search_positions_json(
         kept = cache.get(key, generation)
         if kept is not None:
             return kept
-    views, count, capped = search_positions(session, viewer, filters, page)
-    answer = PositionSearchPage(
-        data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
-    )
-    body = answer.__pydantic_serializer__.to_json(answer)
+    body = None if viewer is not None else _anonymous_body_from_index(session, filters, page)
+    if body is None:
+        views, count, capped = search_positions(session, viewer, filters, page)
+        answer = PositionSearchPage(
+            data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
+        )
+        body = answer.__pydantic_serializer__.to_json(answer)
     if anonymous:
         cache.put(key, generation, body)
     return body

@@ -62,6 +62,7 @@ TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 SCOPE_WEIGHT = 0.0
 MAX_APPLY = 2_000  # changes applied inside a search; more: rebuild in the background
+MAX_FRAGMENTS = 50_000  # positions' JSON kept per process (~1 KB each)
 MAX_IDLE_S = 6 * 3600  # no search for this long: rebuild (the log keeps a day)
 NO_CLOSING = np.int32(2**31 - 1)
 _EPOCH = datetime(1970, 1, 1)
@@ -160,6 +161,11 @@ class Answer:
     ids: list[uuid.UUID]
     count: int
     capped: bool
+    # The entries the ids were found under, and whether the index was no newer than the
+    # search's own snapshot (then a page rendered from the search's reads may be kept).
+    docs: list[_Doc] = field(default_factory=list)
+    index: TextIndex | None = None
+    fresh: bool = False
 
 
 _COLUMNS = {
@@ -196,6 +202,10 @@ class TextIndex:
     low: int = 0
     in_flight: frozenset[int] = frozenset()
     synced_at: float = field(default_factory=time.monotonic)
+    # The JSON of listed positions as an anonymous search shows them, rendered on a page's first
+    # showing; dropped when the position is applied again (and all of them on a new day).
+    fragments: dict[uuid.UUID, bytes] = field(default_factory=dict)
+    fragments_day: date | None = None
 
     def __post_init__(self) -> None:
         if not self.columns:
@@ -207,6 +217,7 @@ class TextIndex:
         """Add or replace the position of ``row`` (as ``_ROWS`` selects it)."""
         position_id = _uuid(row[0])
         self.remove(position_id)
+        self.fragments.pop(position_id, None)
         title = str(row[3] or "").split()
         body = str(row[4] or "").split()
         region = str(row[5])
@@ -230,6 +241,7 @@ class TextIndex:
             doc.slot = self._list(position_id, row, title, body, scope, published, doc.length)
 
     def remove(self, position_id: uuid.UUID) -> None:
+        self.fragments.pop(position_id, None)
         doc = self.docs.pop(position_id, None)
         if doc is None:
             return
@@ -357,7 +369,8 @@ class TextIndex:
         else:
             order = np.lexsort((lo, hi, -c["published"][found]))
         page = found[order[query.offset : query.offset + query.limit]]
-        return Answer([self.ids[slot] for slot in page.tolist()], count, capped)
+        ids = [self.ids[slot] for slot in page.tolist()]
+        return Answer(ids, count, capped, [self.docs[i] for i in ids], self)
 
     def _rank(
         self, found: np.ndarray, lists: Sequence[tuple[np.ndarray, np.ndarray, int]]
@@ -419,10 +432,15 @@ def _changes(
     """The log's rows past ``low`` and those of ``in_flight``, and the snapshot they were read
     at (PostgreSQL)."""
     if connection.dialect.name == "sqlite":
+        # With the log's last row, seen or not: how far this transaction's snapshot reaches.
+        # Two index reads in one statement (an OR of the two read the whole log).
         rows = connection.exec_driver_sql(
-            "SELECT seq, position_id, xid FROM search_change WHERE seq > ? ORDER BY seq", (low,)
+            "SELECT * FROM (SELECT seq, position_id, xid, 0 FROM search_change WHERE seq > ? "
+            "ORDER BY seq) UNION ALL SELECT coalesce(max(seq), 0), NULL, NULL, 1 "
+            "FROM search_change",
+            (low,),
         ).all()
-        return [(r[0], r[1], r[2]) for r in rows], None
+        return [(r[0], r[1], r[2]) for r in rows if not r[3]] + [(rows[-1][0], b"", None)], None
     # One statement: the snapshot is the one the rows were read at.
     statement = (
         "SELECT s.snap, c.seq, c.position_id, c.xid "
@@ -485,9 +503,15 @@ class Stale(Exception):
     """The index cannot be brought up to date inside a search: build a new one."""
 
 
-def sync(index: TextIndex, connection: Connection) -> None:
-    """Apply the log's rows the index has not seen (see the module's docstring)."""
+def sync(index: TextIndex, connection: Connection) -> bool:
+    """Apply the log's rows the index has not seen (see the module's docstring). True when the
+    index is now no newer than what ``connection`` reads (SQLite: its snapshot reaches the
+    index's last row; PostgreSQL's later statements read newer rows anyway)."""
     rows, snapshot = _changes(connection, index.low, index.in_flight)
+    reach = 0
+    if snapshot is None:  # SQLite: the last row is how far the snapshot reaches
+        reach = int(rows.pop()[0])
+        rows = [r for r in rows if r[0] > index.low]
     if rows:
         ids = list(dict.fromkeys(r[1] for r in rows))
         if None in ids or len(ids) > MAX_APPLY:
@@ -500,9 +524,11 @@ def sync(index: TextIndex, connection: Connection) -> None:
             else:
                 index.put(row)
         index.low = max(index.low, max(r[0] for r in rows))
+    index.synced_at = time.monotonic()
     if snapshot is not None:
         index.in_flight = _still_running(index.in_flight | snapshot[2], snapshot)
-    index.synced_at = time.monotonic()
+        return True
+    return reach >= index.low
 
 
 # The process's index ----------------------------------------------------------------------------
@@ -571,14 +597,44 @@ class _Holder:
                 stale = True
             else:
                 try:
-                    sync(index, session.connection())
+                    fresh = sync(index, session.connection())
                     stale = False
                 except Stale:
                     stale = True
             if not stale:
-                return index.search(query)
+                answer = index.search(query)
+                answer.fresh = fresh
+                return answer
         self.rebuild()
         return None
+
+    def fragments(self, answer: Answer, day: date) -> dict[uuid.UUID, bytes]:
+        """The kept JSON of the answer's positions (those kept)."""
+        with self.lock:
+            index = answer.index
+            if index is None or index is not self.index:
+                return {}
+            if index.fragments_day != day:
+                index.fragments.clear()
+                index.fragments_day = day
+            kept = index.fragments
+            return {i: kept[i] for i in answer.ids if i in kept}
+
+    def keep(self, answer: Answer, rendered: dict[uuid.UUID, bytes], day: date) -> None:
+        """Keep the JSON rendered for the answer's positions, where the index still holds the
+        entries they were found under and the rendering read no older rows than the index's."""
+        with self.lock:
+            index = answer.index
+            if not answer.fresh or index is None or index is not self.index:
+                return
+            if index.fragments_day != day:
+                return
+            if len(index.fragments) + len(rendered) > MAX_FRAGMENTS:
+                index.fragments.clear()
+            for position_id, doc in zip(answer.ids, answer.docs, strict=True):
+                body = rendered.get(position_id)
+                if body is not None and index.docs.get(position_id) is doc:
+                    index.fragments[position_id] = body
 
 
 _holders: dict[str, _Holder] = {}
