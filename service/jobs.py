@@ -40,6 +40,8 @@ JOBS: list[Job] = [
         "cron",
         {"hour": 3, "minute": 0},
     ),
+    # The search index's log of writes (search_change): rows older than a day go.
+    Job("prune_search_changes", positions.prune_search_changes, "cron", {"hour": 3, "minute": 10}),
     # The mail outbox: due mails sent every minute (read-only while talking to the server), the
     # outcomes written after; failures retried with exponential back-off.
     Job("send_mail", mail.record, "interval", {"minutes": 1}, compute=mail.send_due),

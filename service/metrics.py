@@ -76,6 +76,23 @@ POOL_WAIT = Histogram(
     ["database"],
     buckets=_WAIT_BUCKETS,
 )
+SEARCH_ANSWERS = Counter(
+    "chanjiao_search_answers",
+    "Public searches answered, by source: index (an anonymous search answered by this "
+    "worker's in-memory index of words), cache (a kept anonymous answer), database (other "
+    "anonymous searches), signed_in (a signed-in viewer's search, index or database)",
+    ["source"],
+)
+SEARCH_INDEX_LISTED = Gauge(
+    "chanjiao_search_index_listed",
+    "Positions taking applications in this worker's search index (absent: no index)",
+    multiprocess_mode="liveall",
+)
+SEARCH_INDEX_BUILD = Histogram(
+    "chanjiao_search_index_build_seconds",
+    "Time to build a worker's search index from the database",
+    buckets=(0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0),
+)
 JOB_RUNS = Counter(
     "chanjiao_job_runs", "Scheduled job runs started in the process holding the lease", ["job"]
 )

@@ -21,7 +21,7 @@ from matching.text import normalize_major_name
 from models import Organization, OrganizationStatus, Position, PositionStatus, Role, User
 from models.base import utcnow
 from rules.screen import Finding
-from service import audit, clock
+from service import audit, clock, metrics
 from service import position_access as access
 from service.applications import operations as applications
 from service.catalog import operations as catalog
@@ -701,26 +701,42 @@ def search_positions_json(
     page: PageParams,
     cache: ResponseCache,
 ) -> bytes:
-    """:func:`search_positions` as the JSON the route sends. Anonymous answers come from
-    ``cache`` while the search generation they were computed at is current (see
+    """:func:`search_positions` as the JSON the route sends.
+
+    An anonymous search with words is answered by this process's in-memory index when it holds
+    what the search asks (:func:`_index_query`), brought up to date first: never kept, since it
+    is computed afresh at about the cost of a kept answer's check. Other anonymous answers come
+    from ``cache`` while the search generation of their region is current (see
     service/positions/search_cache.py); the generation is read before the search runs."""
+    if viewer is None:
+        body = _anonymous_body_from_index(session, filters, page)
+        if body is not None:
+            metrics.SEARCH_ANSWERS.labels("index").inc()
+            return body
     anonymous = viewer is None and cache.enabled
     if anonymous:
         key = (filters.model_dump_json(), page.offset, page.page_size, clock.today())
         generation = search.search_generation(session, filters.region)
         kept = cache.get(key, generation)
         if kept is not None:
+            metrics.SEARCH_ANSWERS.labels("cache").inc()
             return kept
-    body = None if viewer is not None else _anonymous_body_from_index(session, filters, page)
-    if body is None:
-        views, count, capped = search_positions(session, viewer, filters, page)
-        answer = PositionSearchPage(
-            data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
-        )
-        body = answer.__pydantic_serializer__.to_json(answer)
+    views, count, capped = search_positions(session, viewer, filters, page)
+    metrics.SEARCH_ANSWERS.labels("database" if viewer is None else "signed_in").inc()
+    answer = PositionSearchPage(
+        data=[PositionPublic.from_view(v) for v in views], count=count, count_capped=capped
+    )
+    body = answer.__pydantic_serializer__.to_json(answer)
     if anonymous:
         cache.put(key, generation, body)
     return body
+
+
+def prune_search_changes(session: Session) -> int:
+    """The nightly job: the search index's log of writes keeps a day (text_index.prune)."""
+    from service.positions import text_index
+
+    return text_index.prune(session.connection())
 
 
 def compact_search_generation(session: Session) -> int:

@@ -51,6 +51,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from models import OrganizationStatus, PositionKind, PositionStatus
+from service import metrics
 
 log = logging.getLogger(__name__)
 
@@ -531,6 +532,16 @@ def sync(index: TextIndex, connection: Connection) -> bool:
     return reach >= index.low
 
 
+def prune(connection: Connection) -> int:
+    """The nightly job: delete the log's rows older than a day (an index that has not read the
+    log for ``MAX_IDLE_S`` builds itself anew instead). Returns the rows deleted."""
+    if connection.dialect.name == "sqlite":
+        statement = "DELETE FROM search_change WHERE changed_at < datetime('now', '-1 day')"
+    else:
+        statement = "DELETE FROM search_change WHERE changed_at < LOCALTIMESTAMP - interval '1 day'"
+    return int(connection.exec_driver_sql(statement).rowcount)
+
+
 # The process's index ----------------------------------------------------------------------------
 
 
@@ -571,6 +582,8 @@ class _Holder:
                     index = build(connection)
             with self.lock:
                 self.index = index
+            metrics.SEARCH_INDEX_BUILD.observe(time.monotonic() - began)
+            metrics.SEARCH_INDEX_LISTED.set(index.listed)
             log.info(
                 "search index built: %d positions, %d listed, %.1f s",
                 len(index.docs),
