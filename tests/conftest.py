@@ -42,6 +42,10 @@ settings.scheduler_enabled = False
 # cannot see: tests build the index inline (tests/service/recommendations/test_background.py
 # starts the background thread itself).
 settings.recommendation_prebuild = False
+# Likewise the search index: the database answers the shared app's searches, and
+# tests/service/positions/test_text_index.py builds indexes of committed databases and compares
+# their answers with the database's; the served tests (tests/deploy, tests/browser) run with it.
+settings.search_index = False
 
 
 def _pg_admin_engine() -> Engine:
