@@ -13,11 +13,14 @@ import json
 import math
 import random
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -373,3 +376,77 @@ def test_many_changes_at_once_rebuild_it_while_the_database_answers(
     assert text_index.wait_ready(get_engine(url), 30)
     after = _answer(url, q="护理", page_size=100)
     assert after["_bytes"] == during["_bytes"]
+
+
+METRICS_TOKEN = "index-" + uuid.uuid4().hex
+
+
+def _scrape(base: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    page = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert page.status_code == 200
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(page.text)
+        for sample in family.samples
+    }
+
+
+def _answers(found: dict[tuple[str, frozenset[tuple[str, str]]], float], source: str) -> float:
+    return found.get(("chanjiao_search_answers_total", frozenset({("source", source)})), 0.0)
+
+
+def test_served_word_searches_come_from_the_index_and_see_each_write_at_once(
+    url: str, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``chanjiao serve`` as deployed (SQLite with one worker, PostgreSQL with two): each worker
+    builds its index in the background; a position published through the API is in the very next
+    word search, answered by the index (the database's count of answers does not move)."""
+    from tests.service.security.faults import add_enterprises, service
+
+    monkeypatch.setenv("CHANJIAO_METRICS_TOKEN", METRICS_TOKEN)
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    monkeypatch.delenv("CHANJIAO_SEARCH_INDEX", raising=False)
+    _city(url, positions=80, seed=13)
+    [account], _ = add_enterprises(url, 1)
+    workers = 2 if backend == "postgresql" else 1
+    search = {"q": "数控 编程", "page_size": 100}
+    with service(url, workers=workers, log=tmp_path / "serve.log") as running:
+        running.start()
+        base = running.base
+        deadline = time.monotonic() + 60
+        while True:  # every worker's index built (one gauge sample per worker)
+            found = _scrape(base)
+            built = [k for k in found if k[0] == "chanjiao_search_index_listed"]
+            if len(built) == workers:
+                break
+            assert time.monotonic() < deadline, "the workers' search indexes were not built"
+            time.sleep(0.2)
+        before = httpx.get(f"{base}/api/v1/positions", params=search).json()
+        headers = running.bearer(account)
+        body = {
+            "kind": "job",
+            "title": "数控编程调试员（新）",
+            "description": "负责数控设备的编程与调试。",
+            "headcount": 1,
+            "monthly_pay": 7000,
+            "start_date": str(date.today() + timedelta(days=40)),
+        }
+        created = httpx.post(f"{base}/api/v1/positions", json=body, headers=headers, timeout=30)
+        assert created.status_code == 201, created.text
+        position_id = created.json()["id"]
+        published = httpx.post(
+            f"{base}/api/v1/positions/{position_id}/publish", headers=headers, timeout=30
+        )
+        assert published.status_code == 200, published.text
+        counted = _scrape(base)
+        afters = [httpx.get(f"{base}/api/v1/positions", params=search).json() for _ in range(6)]
+        final = _scrape(base)
+        running.stop()
+    assert position_id not in [row["id"] for row in before["data"]]
+    for after in afters:  # every worker, at once
+        assert position_id in [row["id"] for row in after["data"]]
+        assert after["count"] == before["count"] + 1
+    assert _answers(final, "index") - _answers(counted, "index") == len(afters)
+    assert _answers(final, "database") == _answers(counted, "database")
