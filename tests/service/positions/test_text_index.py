@@ -126,8 +126,15 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def _utc(moment: datetime) -> datetime:
+def _utc(moment: datetime | None) -> datetime:
+    assert moment is not None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _one(session: Session, model: Any, key: Any) -> Any:
+    found = session.get(model, key)
+    assert found is not None
+    return found
 
 
 def _relevance_by_bm25(url: str, query: dict[str, Any]) -> list[str]:
@@ -259,19 +266,19 @@ def test_every_kind_of_write_is_in_the_next_answer(url: str) -> None:
     def new_position(session: Session) -> None:
         make_position(
             session,
-            session.get(Organization, enterprise_id),
+            _one(session, Organization, enterprise_id),
             title="数控编程新岗位",
             description="数控",
             published_at=datetime.now(UTC).replace(tzinfo=None),
         )
 
     def new_words(session: Session) -> None:
-        position = session.get(Position, ids[1])
+        position = _one(session, Position, ids[1])
         position.search_title = "数控 数控 新词"
         session.add(position)
 
     def close(session: Session) -> None:
-        position = session.get(Position, ids[2])
+        position = _one(session, Position, ids[2])
         position.status = PositionStatus.closed
         session.add(position)
 
@@ -279,15 +286,15 @@ def test_every_kind_of_write_is_in_the_next_answer(url: str) -> None:
         for major in session.exec(select(PositionMajor).where(PositionMajor.position_id == ids[3])):
             session.delete(major)
         session.flush()
-        session.delete(session.get(Position, ids[3]))
+        session.delete(_one(session, Position, ids[3]))
 
     def suspend(session: Session) -> None:
-        enterprise = session.get(Organization, enterprise_id)
+        enterprise = _one(session, Organization, enterprise_id)
         enterprise.status = OrganizationStatus.suspended
         session.add(enterprise)
 
     def reinstate_and_rename(session: Session) -> None:
-        enterprise = session.get(Organization, enterprise_id)
+        enterprise = _one(session, Organization, enterprise_id)
         enterprise.status = OrganizationStatus.verified
         enterprise.name = "改名后的数控企业有限公司"
         session.add(enterprise)
@@ -324,7 +331,7 @@ def test_a_transaction_that_commits_after_a_later_one_is_not_missed(url: str, ba
     now = datetime.now(UTC).replace(tzinfo=None)
 
     def welding(session: Session, title: str) -> None:
-        owner = session.get(Organization, enterprise.id)
+        owner = _one(session, Organization, enterprise.id)
         make_position(session, owner, title=title, description="焊接", published_at=now)
 
     early = Session(engine)
@@ -358,6 +365,7 @@ def test_many_changes_at_once_rebuild_it_while_the_database_answers(
         enterprise = session.exec(
             select(Organization).where(Organization.status == OrganizationStatus.verified)
         ).first()
+        assert enterprise is not None
         for i in range(10):
             make_position(
                 session,
@@ -411,7 +419,7 @@ def test_served_word_searches_come_from_the_index_and_see_each_write_at_once(
     _city(url, positions=80, seed=13)
     [account], _ = add_enterprises(url, 1)
     workers = 2 if backend == "postgresql" else 1
-    search = {"q": "数控 编程", "page_size": 100}
+    search: dict[str, str | int] = {"q": "数控 编程", "page_size": 100}
     with service(url, workers=workers, log=tmp_path / "serve.log") as running:
         running.start()
         base = running.base
