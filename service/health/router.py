@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from service import metrics
 from service.errors import Forbidden, NotFound
 from service.health import operations
+from service.positions import text_index
 from service.http_errors import retry_after_headers
 from service.settings import settings
 
@@ -22,9 +23,11 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz() -> JSONResponse:
-    """就绪检查：数据库可达且已迁移到最新版本，否则返回503。"""
+    """就绪检查：数据库可达且已迁移到最新版本，否则返回503。``search_index``：应答的工作进程的
+    检索索引状态（ready 已建好 / building 建立中，期间由数据库检索 / off 未启用），不影响就绪。"""
     ready, detail = operations.database_ready()
     body = {"status": "ready" if ready else "not_ready", **detail}
+    body["search_index"] = text_index.state()
     if ready:
         return JSONResponse(body)
     return JSONResponse(body, status_code=503, headers=retry_after_headers())

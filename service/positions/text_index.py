@@ -554,6 +554,7 @@ class _Holder:
         self.index: TextIndex | None = None
         self.building = False
         self.failures = 0
+        self.skipped = False  # more positions than settings.search_index_max_positions
 
     def rebuild(self) -> None:
         """Build a new index in a thread; searches use the database until it is swapped in."""
@@ -578,6 +579,7 @@ class _Holder:
                     )
                     if count > settings.search_index_max_positions:
                         log.info("search index not built: %d positions", count)
+                        self.skipped = True
                         return
                     index = build(connection)
             with self.lock:
@@ -674,6 +676,16 @@ def holder_for(session: Session) -> _Holder | None:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     return _holders.get(_key(engine))
+
+
+def state() -> str:
+    """This process's index: ``ready``, ``building`` (the database answers) or ``off``."""
+    with _holders_lock:
+        holders = list(_holders.values())
+    states = {
+        "ready" if h.index is not None else "building" if h.building else "off" for h in holders
+    }
+    return "building" if "building" in states else "ready" if "ready" in states else "off"
 
 
 def wait_ready(engine: Engine, timeout: float) -> bool:
