@@ -2,8 +2,8 @@
 
 Every write that can change what the public search finds or shows for a position appends the
 position's id to ``search_change``: an insert, update or delete of the position, of the majors it
-asks for, and an update of its enterprise's status, name or code (every position of that
-enterprise). A TRUNCATE of the positions appends a row without an id: "anything may have
+asks for, and an update of its enterprise's status, name, code or industry (every position of
+that enterprise). A TRUNCATE of the positions appends a row without an id: "anything may have
 changed" (the index is rebuilt). The rows are written in the writer's own transaction, so a
 reader sees them exactly when it can see what they point at. ``service/positions/text_index.py``
 reads the rows past the last it applied on each search and re-reads those positions; the nightly
@@ -33,7 +33,8 @@ _XID = "pg_current_xact_id()::text::bigint"
 _EVENTS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
 # An enterprise's write that changes its positions' answers (public or not, and the name shown).
 _ENTERPRISE_CHANGED = (
-    "OLD.status IS NOT NEW.status OR OLD.name IS NOT NEW.name OR OLD.code IS NOT NEW.code"
+    "OLD.status IS NOT NEW.status OR OLD.name IS NOT NEW.name OR OLD.code IS NOT NEW.code "
+    "OR OLD.industry_code IS NOT NEW.industry_code"
 )
 
 

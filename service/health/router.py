@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse, Response
 from service import metrics
 from service.errors import Forbidden, NotFound
 from service.health import operations
-from service.positions import text_index
 from service.http_errors import retry_after_headers
+from service.positions import text_index
 from service.settings import settings
 
 router = APIRouter(tags=["运行状态"])

@@ -508,23 +508,25 @@ def _index_query(
     session: Session, filters: PositionSearch, page: PageParams
 ) -> tuple[Any, Any] | None:
     """The question for this process's in-memory index (service/positions/text_index.py) and
-    the index, when it holds what the search asks: words of two characters or more, positions
-    taking applications, no industry or major, a region of county level or above. None: the
-    database answers (also while the index is being built)."""
+    the index, when it holds what the search asks: no word of a single character (a prefix),
+    positions taking applications, a region of county level or above. None: the database
+    answers (also while the index is being built)."""
     terms = search_text.query_terms(filters.q)
-    if (
-        not terms
-        or any(len(term) < 2 for term in terms)
-        or not filters.open_only
-        or filters.industry
-        or filters.major
-    ):
+    if any(len(term) < 2 for term in terms) or not filters.open_only:
         return None
     from service.positions import text_index  # numpy: only where a search runs
 
     holder = text_index.holder_for(session)
     if holder is None or holder.index is None:
         return None
+    prefixes: tuple[str, ...] | None = None
+    if filters.industry:
+        prefixes = (
+            (filters.industry,)
+            if filters.industry.isdigit()
+            else repository.industry_divisions(session, filters.industry)
+        )
+    majors = _search_majors(session, filters.major) if filters.major else None
     region: str | None = None
     if filters.region:
         scope = catalog.region_scope(session, filters.region)
@@ -540,7 +542,7 @@ def _index_query(
     query = text_index.Query(
         terms=terms,
         region_word=None if region is None else search_text.region_word(region),
-        sort=filters.sort or "relevance",
+        sort=filters.sort or ("relevance" if terms else "newest"),
         offset=page.offset,
         limit=page.page_size,
         cap=COUNT_CAP,
@@ -552,6 +554,8 @@ def _index_query(
         start_from=filters.start_from,
         start_to=filters.start_to,
         closing_from=filters.closing_from,
+        industry_prefixes=prefixes,
+        majors=majors,
     )
     return holder, query
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col
 
 from models import (
@@ -160,6 +161,16 @@ def industry_condition(code: str) -> ColumnElement[bool]:
         divisions = select(col(Industry.code)).where(col(Industry.parent_code) == code)
         in_industry = func.substr(column, 1, 2).in_(divisions)
     return col(Position.enterprise_id).in_(select(col(Organization.id)).where(in_industry))
+
+
+def industry_divisions(session: Session, section: str) -> tuple[str, ...]:
+    """The 大类 codes (two digits) under 门类 ``section`` (what :func:`industry_condition`
+    reads for a letter)."""
+    rows = session.connection().execute(_DIVISIONS, {"section": section}).scalars()
+    return tuple(sorted(str(code) for code in rows))
+
+
+_DIVISIONS = sql_text("SELECT code FROM industry WHERE parent_code = :section")
 
 
 def published() -> list[ColumnElement[bool]]:

@@ -71,11 +71,21 @@ _MICROSECOND = timedelta(microseconds=1)
 _KINDS = {kind.value: i for i, kind in enumerate(PositionKind)}
 _LOW64 = (1 << 64) - 1
 
-_ROWS = (
-    "SELECT p.id, p.status, o.status, p.search_title, p.search_body, p.region_code, "
-    "p.published_at, p.closing_date, p.kind, p.monthly_pay, p.start_date, p.enterprise_id "
-    "FROM position p JOIN organization o ON o.id = p.enterprise_id"
-)
+_AGGREGATE = {
+    "sqlite": "group_concat(major_code, ' ')",
+    "postgresql": "string_agg(major_code, ' ')",
+}
+
+
+def _rows(dialect: str) -> str:
+    """The statement reading what the index holds of each position (the columns ``put`` reads)."""
+    return (
+        "SELECT p.id, p.status, o.status, p.search_title, p.search_body, p.region_code, "
+        "p.published_at, p.closing_date, p.kind, p.monthly_pay, p.start_date, p.enterprise_id, "
+        f"o.industry_code, (SELECT {_AGGREGATE[dialect]} FROM position_major m "
+        "WHERE m.position_id = p.id) "
+        "FROM position p JOIN organization o ON o.id = p.enterprise_id"
+    )
 
 
 def scope_words(region_code: str) -> list[str]:
@@ -155,6 +165,9 @@ class Query:
     start_from: date | None = None
     start_to: date | None = None
     closing_from: date | None = None
+    # The enterprise's industry code starts with one of these (a 门类 letter: its 大类 codes).
+    industry_prefixes: tuple[str, ...] | None = None
+    majors: Sequence[str] | None = None  # asks for one of these majors
 
 
 @dataclass
@@ -197,6 +210,9 @@ class TextIndex:
     ids: list[uuid.UUID] = field(default_factory=list)
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     enterprises: dict[uuid.UUID, int] = field(default_factory=dict)
+    industries: dict[uuid.UUID, str] = field(default_factory=dict)  # each enterprise's
+    by_industry: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    major_postings: dict[str, _Postings] = field(default_factory=dict)
     listed: int = 0
     # The log's position: every row up to ``low`` is applied, and the rows of the transactions
     # in ``in_flight`` (PostgreSQL) may still appear below it.
@@ -215,7 +231,7 @@ class TextIndex:
     # Writing -----------------------------------------------------------------------------
 
     def put(self, row: Sequence[Any]) -> None:
-        """Add or replace the position of ``row`` (as ``_ROWS`` selects it)."""
+        """Add or replace the position of ``row`` (as :func:`_rows` selects it)."""
         position_id = _uuid(row[0])
         self.remove(position_id)
         self.fragments.pop(position_id, None)
@@ -300,6 +316,16 @@ class TextIndex:
         pay = row[9]
         start = _date(row[10])
         enterprise = _uuid(row[11])
+        industry = str(row[12] or "")
+        if self.industries.get(enterprise) != industry:
+            self.industries[enterprise] = industry
+            self.by_industry.clear()
+        for code in dict.fromkeys(str(row[13] or "").split()):
+            postings = self.major_postings.get(code)
+            if postings is None:
+                postings = self.major_postings[code] = _Postings()
+            postings.slots.append(slot)
+            postings.weights.append(1.0)
         number = position_id.int
         c = self.columns
         c["alive"][slot] = True
@@ -333,9 +359,16 @@ class TextIndex:
             if postings is None:
                 return Answer([], 0, False)
             lists.append((*postings.arrays(), self.scope_frequency.get(query.region_word, 0)))
-        candidates = min(lists, key=lambda entry: len(entry[0]))[0]
-        for slots, _, _ in lists:
-            candidates = candidates[_members(slots, candidates)]
+        if lists:
+            candidates = min(lists, key=lambda entry: len(entry[0]))[0]
+            for slots, _, _ in lists:
+                candidates = candidates[_members(slots, candidates)]
+        else:
+            candidates = np.arange(len(self.ids), dtype=np.int64)
+        if query.majors is not None:
+            asked = [self.major_postings[m] for m in query.majors if m in self.major_postings]
+            wanted = np.unique(np.concatenate([p.arrays()[0] for p in asked] or [candidates[:0]]))
+            candidates = candidates[_members(wanted, candidates)]
         c = self.columns
         keep = c["alive"][candidates] & (c["closing"][candidates] >= query.today.toordinal())
         if query.kind is not None:
@@ -352,11 +385,13 @@ class TextIndex:
             keep &= c["start"][candidates] <= query.start_to.toordinal()
         if query.closing_from is not None:
             keep &= c["closing"][candidates] >= query.closing_from.toordinal()
+        if query.industry_prefixes is not None:
+            keep &= np.isin(c["enterprise"][candidates], self._in_industry(query.industry_prefixes))
         found = candidates[keep]
         total = len(found)
         count, capped = (query.cap, True) if total > query.cap else (total, False)
         hi, lo = c["hi"][found], c["lo"][found]
-        if query.sort == "relevance":
+        if query.sort == "relevance" and lists and query.terms:
             if total > query.cap:
                 newest = np.lexsort((lo, hi, -c["published"][found]))[: query.cap]
                 found, hi, lo = found[newest], hi[newest], lo[newest]
@@ -372,6 +407,19 @@ class TextIndex:
         page = found[order[query.offset : query.offset + query.limit]]
         ids = [self.ids[slot] for slot in page.tolist()]
         return Answer(ids, count, capped, [self.docs[i] for i in ids], self)
+
+    def _in_industry(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        """The enterprises (their numbers) whose industry code starts with one of ``prefixes``;
+        kept per filter until an enterprise's industry changes."""
+        found = self.by_industry.get(prefixes)
+        if found is None:
+            numbers = [
+                self.enterprises[e]
+                for e, code in self.industries.items()
+                if e in self.enterprises and code.startswith(prefixes)
+            ]
+            found = self.by_industry[prefixes] = np.array(numbers, dtype=np.int32)
+        return found
 
     def _rank(
         self, found: np.ndarray, lists: Sequence[tuple[np.ndarray, np.ndarray, int]]
@@ -472,13 +520,13 @@ def _read_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[Sequenc
             marks = ",".join("?" * len(part))
             out.extend(
                 connection.exec_driver_sql(
-                    f"{_ROWS} WHERE p.id IN ({marks})", tuple(i.hex for i in part)
+                    f"{_rows('sqlite')} WHERE p.id IN ({marks})", tuple(i.hex for i in part)
                 ).all()
             )
         else:
             out.extend(
                 connection.exec_driver_sql(
-                    f"{_ROWS} WHERE p.id = ANY(%(ids)s)", {"ids": list(part)}
+                    f"{_rows('postgresql')} WHERE p.id = ANY(%(ids)s)", {"ids": list(part)}
                 ).all()
             )
     return out
@@ -494,7 +542,8 @@ def build(connection: Connection) -> TextIndex:
     )
     if snapshot is not None:
         index.in_flight = snapshot[2]
-    result = connection.execution_options(yield_per=5_000).exec_driver_sql(_ROWS)
+    rows = _rows(connection.dialect.name)
+    result = connection.execution_options(yield_per=5_000).exec_driver_sql(rows)
     for row in result:
         index.put(row)
     return index
