@@ -43,6 +43,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from sys import intern
 from typing import Any
 
 import numpy as np
@@ -235,11 +236,12 @@ class TextIndex:
         position_id = _uuid(row[0])
         self.remove(position_id)
         self.fragments.pop(position_id, None)
-        title = str(row[3] or "").split()
-        body = str(row[4] or "").split()
+        # Interned: a word is held once however many positions use it (35 of 75 MB at 20 000).
+        title = [intern(word) for word in str(row[3] or "").split()]
+        body = [intern(word) for word in str(row[4] or "").split()]
         region = str(row[5])
         published = _datetime(row[6])
-        scope = scope_words(region)
+        scope = [intern(word) for word in scope_words(region)]
         words = tuple(dict.fromkeys(title + body))
         doc = _Doc(words, tuple(dict.fromkeys(scope)), 0, -1)
         doc.length = len(title) + len(body) + len(scope) + (2 if published is not None else 0)
