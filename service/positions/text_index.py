@@ -133,19 +133,28 @@ class _Doc:
 
 
 class _Postings:
-    """Slots (ascending: a slot is never reused) and each one's weighted frequency."""
+    """Slots (ascending: a slot is never reused) and each one's weighted frequency, with numpy
+    copies of both kept until the next slot is added."""
 
-    __slots__ = ("slots", "weights")
+    __slots__ = ("slots", "weights", "_arrays")
 
     def __init__(self) -> None:
         self.slots = array("q")
         self.weights = array("d")
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, slot: int, weight: float) -> None:
+        self.slots.append(slot)
+        self.weights.append(weight)
+        self._arrays = None
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        return (
-            np.frombuffer(self.slots, dtype=np.int64).copy(),
-            np.frombuffer(self.weights, dtype=np.float64).copy(),
-        )
+        if self._arrays is None:
+            self._arrays = (
+                np.array(self.slots, dtype=np.int64),
+                np.array(self.weights, dtype=np.float64),
+            )
+        return self._arrays
 
 
 @dataclass
@@ -303,8 +312,7 @@ class TextIndex:
             postings = self.postings.get(word)
             if postings is None:
                 postings = self.postings[word] = _Postings()
-            postings.slots.append(slot)
-            postings.weights.append(weight)
+            postings.add(slot, weight)
         scope_weights: dict[str, float] = {}
         for word in scope:
             scope_weights[word] = scope_weights.get(word, 0.0) + SCOPE_WEIGHT
@@ -312,8 +320,7 @@ class TextIndex:
             postings = self.scope_postings.get(word)
             if postings is None:
                 postings = self.scope_postings[word] = _Postings()
-            postings.slots.append(slot)
-            postings.weights.append(weight)
+            postings.add(slot, weight)
         closing = _date(row[7])
         pay = row[9]
         start = _date(row[10])
@@ -326,8 +333,7 @@ class TextIndex:
             postings = self.major_postings.get(code)
             if postings is None:
                 postings = self.major_postings[code] = _Postings()
-            postings.slots.append(slot)
-            postings.weights.append(1.0)
+            postings.add(slot, 1.0)
         number = position_id.int
         c = self.columns
         c["alive"][slot] = True
@@ -361,10 +367,15 @@ class TextIndex:
             if postings is None:
                 return Answer([], 0, False)
             lists.append((*postings.arrays(), self.scope_frequency.get(query.region_word, 0)))
-        if lists:
-            candidates = min(lists, key=lambda entry: len(entry[0]))[0]
+        if len(lists) == 1:
+            candidates = lists[0][0]
+        elif lists:
+            # Each list marks its slots; the slots every list marked match (one pass over each
+            # list, where probing one list's slots in the others cost a binary search each).
+            marks = np.zeros(len(self.ids), dtype=np.int8)
             for slots, _, _ in lists:
-                candidates = candidates[_members(slots, candidates)]
+                marks[slots] += 1
+            candidates = np.flatnonzero(marks == len(lists))
         else:
             candidates = np.arange(len(self.ids), dtype=np.int64)
         if query.majors is not None:
