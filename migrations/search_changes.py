@@ -3,8 +3,8 @@
 Every write that can change what the public search finds or shows for a position appends the
 position's id to ``search_change``: an insert, update or delete of the position, of the majors it
 asks for, and an update of its enterprise's status, name, code or industry (every position of
-that enterprise). A TRUNCATE of the positions appends a row without an id: "anything may have
-changed" (the index is rebuilt). The rows are written in the writer's own transaction, so a
+that enterprise). A TRUNCATE of the positions, and any write to the regions or majors (whose names
+a search shows), appends a row without an id: "anything may have changed" (the index is rebuilt). The rows are written in the writer's own transaction, so a
 reader sees them exactly when it can see what they point at. ``service/positions/text_index.py``
 reads the rows past the last it applied on each search and re-reads those positions; the nightly
 job deletes rows older than a day.
@@ -30,6 +30,9 @@ _MAJOR_FUNCTION = "search_change_log_major"
 _ENTERPRISE_FUNCTION = "search_change_log_enterprise"
 _TRUNCATE_FUNCTION = "search_change_log_truncate"
 _XID = "pg_current_xact_id()::text::bigint"
+# Catalogue tables whose names a search shows (a region's, a major's): any write logs a row
+# without a position, and each worker builds its index anew (the JSON it keeps holds the names).
+_CATALOGUE = ("region", "major")
 _EVENTS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
 # An enterprise's write that changes its positions' answers (public or not, and the name shown).
 _ENTERPRISE_CHANGED = (
@@ -60,6 +63,13 @@ def create(dialect: str, execute: Execute) -> None:
             f"WHEN {_ENTERPRISE_CHANGED} BEGIN INSERT INTO {TABLE} (position_id) "
             "SELECT id FROM position WHERE enterprise_id = NEW.id; END"
         )
+        for table in _CATALOGUE:
+            for operation in _EVENTS:
+                execute(
+                    f"CREATE TRIGGER search_change_{table}_{operation} "
+                    f"AFTER {operation.upper()} ON {table} "
+                    f"BEGIN INSERT INTO {TABLE} (position_id) VALUES (NULL); END"
+                )
         return
     for function, column in ((_FUNCTION, "id"), (_MAJOR_FUNCTION, "position_id")):
         execute(
@@ -106,6 +116,12 @@ def create(dialect: str, execute: Execute) -> None:
         "CREATE TRIGGER search_change_enterprise AFTER UPDATE ON organization "
         f"FOR EACH ROW EXECUTE FUNCTION {_ENTERPRISE_FUNCTION}()"
     )
+    for table in _CATALOGUE:
+        execute(
+            f"CREATE TRIGGER search_change_{table} "
+            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_TRUNCATE_FUNCTION}()"
+        )
 
 
 def drop(dialect: str, execute: Execute) -> None:
@@ -114,10 +130,15 @@ def drop(dialect: str, execute: Execute) -> None:
             execute(f"DROP TRIGGER IF EXISTS search_change_position_{operation}")
             execute(f"DROP TRIGGER IF EXISTS search_change_position_major_{operation}")
         execute("DROP TRIGGER IF EXISTS search_change_enterprise")
+        for table in _CATALOGUE:
+            for operation in _EVENTS:
+                execute(f"DROP TRIGGER IF EXISTS search_change_{table}_{operation}")
         return
     for table in ("position", "position_major"):
         execute(f"DROP TRIGGER IF EXISTS search_change_{table} ON {table}")
         execute(f"DROP TRIGGER IF EXISTS search_change_{table}_truncate ON {table}")
     execute("DROP TRIGGER IF EXISTS search_change_enterprise ON organization")
+    for table in _CATALOGUE:
+        execute(f"DROP TRIGGER IF EXISTS search_change_{table} ON {table}")
     for function in (_FUNCTION, _MAJOR_FUNCTION, _ENTERPRISE_FUNCTION, _TRUNCATE_FUNCTION):
         execute(f"DROP FUNCTION IF EXISTS {function}()")

@@ -483,3 +483,25 @@ def test_served_word_searches_come_from_the_index_and_see_each_write_at_once(
         assert after["count"] == before["count"] + 1
     assert _answers(final, "index") - _answers(counted, "index") == len(afters)
     assert _answers(final, "database") == _answers(counted, "database")
+
+
+def test_a_renamed_region_is_shown_by_the_rebuilt_index(url: str) -> None:
+    """The index keeps each shown position's JSON, names included: a catalogue write logs "anything
+    may have changed" and the worker builds its index anew (the database answers meanwhile)."""
+    _city(url, positions=60, seed=17)
+    holder = _start(url)
+    query = {"q": "数控", "region": "500106", "page_size": 50}
+    first = _answer(url, **query)
+    assert first["data"], "the seeded city has 数控 positions in 沙坪坝区"
+    built = holder.index
+
+    def rename(session: Session) -> None:
+        session.execute(text("UPDATE region SET name = '新沙坪坝区' WHERE code = '500106'"))
+
+    _write(url, rename)
+    during = _answer(url, **query)
+    assert {row["region_name"] for row in during["data"]} == {"新沙坪坝区"}
+    assert text_index.wait_ready(get_engine(url), 30)
+    assert holder.index is not built
+    after = _answer(url, **query)
+    assert after["_bytes"] == during["_bytes"]
