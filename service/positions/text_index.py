@@ -679,9 +679,14 @@ class _Holder:
                 except Stale:
                     stale = True
             if not stale:
-                answer = index.search(query)
-                answer.fresh = fresh
-                return answer
+                try:
+                    answer = index.search(query)
+                except Exception:  # a fault of the index must not fail the search
+                    log.exception("search index query failed; building it anew")
+                    self.failures += 1
+                else:
+                    answer.fresh = fresh
+                    return answer
         self.rebuild()
         return None
 

@@ -505,3 +505,21 @@ def test_a_renamed_region_is_shown_by_the_rebuilt_index(url: str) -> None:
     assert holder.index is not built
     after = _answer(url, **query)
     assert after["_bytes"] == during["_bytes"]
+
+
+def test_a_fault_of_the_index_falls_back_to_the_database(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _city(url, positions=40, seed=19)
+    expected = _answer(url, q="护理")
+    holder = _start(url)
+
+    def broken(*_: object) -> text_index.Answer:
+        raise ValueError("a fault of the index")
+
+    monkeypatch.setattr(text_index.TextIndex, "search", broken)
+    assert _answer(url, q="护理")["_bytes"] == expected["_bytes"]
+    assert holder.failures == 1
+    monkeypatch.undo()
+    assert text_index.wait_ready(get_engine(url), 30)
+    assert _answer(url, q="护理")["_bytes"] == expected["_bytes"]
