@@ -50,7 +50,7 @@ from service.recommendations.router import router as matching_router
 from service.recovery.router import router as recovery_router
 from service.reports.router import router as reports_router
 from service.request_path import EdgeMiddleware, IntakeMiddleware
-from service.routing import guard_included_routers
+from service.routing import guard_included_routers, remember_sequence_annotations
 from service.scheduler import LeaseScheduler
 from service.settings import settings
 from service.students.router import router as students_router
@@ -166,4 +166,5 @@ def create_app() -> FastAPI:
     openapi.install(app)
     # Last: the guards are computed from the routes as they are now (service/routing.py).
     guard_included_routers(app)
+    remember_sequence_annotations()
     return app

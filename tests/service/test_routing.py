@@ -90,3 +90,34 @@ def test_a_search_matches_no_route_of_the_routers_before_it(
     assert response.status_code == 200
     assert "/positions" in matched
     assert not [path for path in matched if path.startswith(("/catalog", "/auth", "/policy"))]
+
+
+def test_remembered_sequence_answers_are_fastapis_for_every_parameter() -> None:
+    from fastapi._compat.shared import field_annotation_is_sequence as fastapis
+    from fastapi.dependencies import utils
+
+    shared_app()  # installs it
+    remembered = utils.field_annotation_is_sequence  # type: ignore[attr-defined]
+
+    def parameters(dependant: Any) -> list[Any]:
+        own = [*dependant.query_params, *dependant.header_params, *dependant.cookie_params]
+        return own + [p for child in dependant.dependencies for p in parameters(child)]
+
+    annotations = [
+        field.field_info.annotation
+        for route in shared_app().routes
+        if isinstance(route, APIRoute)
+        for field in parameters(route.dependant)
+    ] + [
+        field.field_info.annotation
+        for node in shared_app().router.routes
+        if isinstance(node, _IncludedRouter)
+        for context in node.effective_route_contexts()
+        if isinstance(context.original_route, APIRoute)
+        for field in parameters(context.original_route.dependant)
+    ]
+    assert len(annotations) > 100
+    assert getattr(remembered, "remembered", False)
+    for annotation in [*annotations, list[str], str | None, dict[str, list[int]]]:
+        assert remembered(annotation) is fastapis(annotation), annotation
+        assert remembered(annotation) is fastapis(annotation), annotation  # from memory
