@@ -12,14 +12,14 @@ service of another checkout (``git worktree add /tmp/base main``: main's code) o
 database. The recommendation index is not prebuilt (``CHANJIAO_RECOMMENDATION_PREBUILD=false``):
 its build is start-up work in a thread of its own, which would take CPU from the first rounds.
 
-Then ``--rounds`` rounds (5), each driving every server in turn with ``wrk -t1 -c C -d S`` (16
-connections, 3 s): the bare endpoint, ``/healthz``, the cached headline search
-``q=数控 编程&region=500100``, and an anonymous catalogue read (``/api/v1/catalog/majors/460103``,
-not cached: two queries). Rounds interleave the servers, so that a change of the machine's load
-(two cores shared with the load generator and other work here) falls on all of them; each figure
-is the median of its rounds. The figures (req/s beside the bare endpoint's, the compared
-checkout's and the load average in the details) go to ``bench/results/<time>-request_path.json``
-through ``bench.record``.
+Then ``--rounds`` rounds (7) with ``wrk -t1 -c C -d S`` (16 connections, 3 s): the bare
+endpoint, ``/healthz``, the cached headline search ``q=数控 编程&region=500100``, and an anonymous
+catalogue read (``/api/v1/catalog/majors/460103``, not cached: two queries), each path on every
+server back to back. Rounds interleave the servers, so that a change of the machine's load (two
+cores shared with the load generator and other work here) falls on all of them; each figure is the
+median of its rounds. The figures (req/s beside the bare endpoint's, the compared checkout's and
+the load average in the details) go to ``bench/results/<time>-request_path.json`` through
+``bench.record``.
 
 A search the cache does not answer is bench.bench_search's figure: the search itself costs more
 than everything measured here.
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--positions", type=int, default=20_000)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument(
         "--compare", type=Path, metavar="DIR", help="also measure the service of this checkout"
     )
@@ -106,12 +106,14 @@ def _measure(
         "CHANJIAO_RECOMMENDATION_PREBUILD": "false",
     }
     ports = {"service": free_port()}
-    servers = [start_server("service.app:create_app", ports["service"], env)]
+    servers = [start_server("service.app:create_app", ports["service"], env, cwd=Path(here))]
     try:
         if args.compare is not None:
             ports["compared"] = free_port()
-            compared_env = {**env, "PYTHONPATH": str(args.compare.resolve())}
-            servers.append(start_server("service.app:create_app", ports["compared"], compared_env))
+            checkout = args.compare.resolve()
+            compared_env = {**env, "PYTHONPATH": str(checkout)}
+            target = "service.app:create_app"
+            servers.append(start_server(target, ports["compared"], compared_env, cwd=checkout))
         base = f"http://127.0.0.1:{ports['service']}"
         body_file = folder / "bare.json"
         body_file.write_bytes(httpx.get(f"{base}{SEARCH}", timeout=60).content)
@@ -131,8 +133,12 @@ def _measure(
         }
         load_before = os.getloadavg()[0]
         for round_number in range(args.rounds):
-            for name, port in ports.items():
-                for key in rates[name]:
+            # Path after path, each on every server back to back: the closest in time are the
+            # ones compared.
+            for key in ["bare", *PATHS]:
+                for name, port in ports.items():
+                    if key not in rates[name]:
+                        continue
                     path = "/bare" if key == "bare" else PATHS[key]
                     rate = wrk(f"http://127.0.0.1:{port}{path}", args.connections, args.duration)
                     rates[name][key].append(rate)
