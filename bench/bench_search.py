@@ -356,8 +356,10 @@ def free_port() -> int:
 
 
 def start_server(
-    target: str, port: int, env: dict[str, str], workers: int = 1
+    target: str, port: int, env: dict[str, str], workers: int = 1, cwd: Path | None = None
 ) -> subprocess.Popen[bytes]:
+    """``target`` served by uvicorn on ``port``, once it answers; run in ``cwd`` (a checkout:
+    ``python -m`` imports from the working directory before ``PYTHONPATH``)."""
     command = [
         sys.executable,
         "-m",
@@ -373,7 +375,7 @@ def start_server(
         "warning",
         *(["--workers", str(workers)] if workers > 1 else []),
     ]
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, cwd=cwd)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -39,11 +39,11 @@ EXEMPT_PATHS = frozenset(
 EXEMPT_PREFIXES = ("/static/",)
 
 
-class AdmissionMiddleware:
-    """A bounded, FIFO admission queue in front of the application (pure ASGI)."""
+class Admission:
+    """A bounded, FIFO admission queue: :meth:`run` lets an application serve a request once the
+    request is admitted (service/request_path.py runs it for every request; pure ASGI)."""
 
-    def __init__(self, app: ASGIApp, limit: int | None = None, wait_s: float | None = None) -> None:
-        self.app = app
+    def __init__(self, limit: int | None = None, wait_s: float | None = None) -> None:
         self.limit = limit if limit is not None else settings.max_requests_in_db
         self.wait_s = wait_s if wait_s is not None else settings.admission_wait_s
         self._semaphore: asyncio.Semaphore | None = None
@@ -63,17 +63,23 @@ class AdmissionMiddleware:
         semaphore = self._semaphore
         return 0 if semaphore is None else self.limit - semaphore._value
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
-            await self.app(scope, receive, send)
+    async def run(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        """``app`` serves the HTTP request ``scope`` once it is admitted (at once for the exempt
+        paths); a 503 with Retry-After when it is not admitted within ``wait_s``."""
+        path = scope["path"]
+        if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
+            await app(scope, receive, send)
             return
         semaphore = self._current_semaphore()
         admitted = False
         started = time.perf_counter()
         metrics.ADMISSION_WAITING.inc()
         try:
-            with anyio.move_on_after(self.wait_s):
+            if semaphore.locked():
+                with anyio.move_on_after(self.wait_s):
+                    await semaphore.acquire()
+                    admitted = True
+            else:  # a free place: taken without a cancel scope (nothing to wait for)
                 await semaphore.acquire()
                 admitted = True
         finally:
@@ -87,7 +93,22 @@ class AdmissionMiddleware:
             return
         metrics.ADMISSION_ADMITTED.inc()
         try:
-            await self.app(scope, receive, send)
+            await app(scope, receive, send)
         finally:
             metrics.ADMISSION_ADMITTED.dec()
             semaphore.release()
+
+
+class AdmissionMiddleware:
+    """:class:`Admission` in front of ``app`` as a middleware of its own (an application without
+    the service's request path: tests/service/pages/test_session.py)."""
+
+    def __init__(self, app: ASGIApp, limit: int | None = None, wait_s: float | None = None) -> None:
+        self.app = app
+        self.admission = Admission(limit, wait_s)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.admission.run(self.app, scope, receive, send)

@@ -12,7 +12,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from service import openapi
 from service.adjustments.router import regions_router as adjustments_regions_router
 from service.adjustments.router import router as adjustments_router
-from service.admission import AdmissionMiddleware
 from service.alliances.router import router as alliances_router
 from service.applications.router import router as applications_router
 from service.audit_log.router import router as audit_router
@@ -35,17 +34,10 @@ from service.jobs import JOBS
 from service.lists.router import measures_router
 from service.lists.router import router as lists_router
 from service.messages.router import router as messages_router
-from service.middleware import (
-    AllowedMethodsMiddleware,
-    BodyLimitMiddleware,
-    JsonBodyMiddleware,
-    SecurityHeadersMiddleware,
-)
 from service.notifications.router import router as notifications_router
 from service.organizations.router import accounts_router
 from service.organizations.router import router as organizations_router
 from service.pages import install_pages
-from service.pages.web import BrowserErrorPages
 from service.placement.router import router as placement_router
 from service.policy.router import router as policy_router
 from service.positions import text_index
@@ -58,7 +50,8 @@ from service.recommendations import operations as recommendations
 from service.recommendations.router import router as matching_router
 from service.recovery.router import router as recovery_router
 from service.reports.router import router as reports_router
-from service.request_log import RequestMiddleware
+from service.request_path import EdgeMiddleware, IntakeMiddleware
+from service.routing import guard_included_routers, remember_sequence_annotations
 from service.scheduler import LeaseScheduler
 from service.settings import settings
 from service.students.router import router as students_router
@@ -67,43 +60,48 @@ from service.transfer.router import router as transfer_router
 API_PREFIX = "/api/v1"
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
-    router.include_router(auth_router)
-    router.include_router(accounts_router)
-    router.include_router(catalog_router)
-    router.include_router(policy_router)
-    router.include_router(reports_router)
-    router.include_router(organizations_router)
-    router.include_router(identity_changes_router)
-    router.include_router(positions_router)
-    router.include_router(apprenticeship_router)
-    router.include_router(demand_router)
-    router.include_router(transfer_router)
-    router.include_router(audit_router)
-    router.include_router(programmes_router)
-    router.include_router(schools_router)
-    router.include_router(students_router)
-    # Before applications: its POST /applications/{id}/{action} would swallow these sub-routes.
-    router.include_router(interviews_router)
-    router.include_router(messages_router)
-    router.include_router(applications_router)
-    router.include_router(job_fairs_router)
-    router.include_router(matching_router)
-    router.include_router(placement_router)
-    router.include_router(lists_router)
-    router.include_router(measures_router)
-    router.include_router(integration_router)
-    router.include_router(enterprises_router)
-    router.include_router(alliances_router)
-    router.include_router(adjustments_router)
-    router.include_router(adjustments_regions_router)
-    router.include_router(notifications_router)
-    router.include_router(favorites_router)
-    router.include_router(recovery_router)
-    router.include_router(internships_router)
-    router.include_router(internship_findings_router)
-    return router
+def api_routers() -> list[APIRouter]:
+    """The routers of the API, in the order their paths are matched (each under ``API_PREFIX``).
+
+    Each is included into the application itself, not through one ``/api/v1`` router: FastAPI
+    matches a router nested in another one again at each level (service/routing.py)."""
+    return [
+        auth_router,
+        accounts_router,
+        catalog_router,
+        policy_router,
+        reports_router,
+        organizations_router,
+        identity_changes_router,
+        positions_router,
+        apprenticeship_router,
+        demand_router,
+        transfer_router,
+        audit_router,
+        programmes_router,
+        schools_router,
+        students_router,
+        # Before applications: its POST /applications/{id}/{action} would swallow these
+        # sub-routes.
+        interviews_router,
+        messages_router,
+        applications_router,
+        job_fairs_router,
+        matching_router,
+        placement_router,
+        lists_router,
+        measures_router,
+        integration_router,
+        enterprises_router,
+        alliances_router,
+        adjustments_router,
+        adjustments_regions_router,
+        notifications_router,
+        favorites_router,
+        recovery_router,
+        internships_router,
+        internship_findings_router,
+    ]
 
 
 @asynccontextmanager
@@ -149,16 +147,19 @@ def create_app() -> FastAPI:
     app.state.search_cache = ResponseCache(
         settings.search_cache_entries, settings.search_cache_bytes
     )
-    app.add_middleware(AdmissionMiddleware)
     app.include_router(health_router)
-    app.include_router(api_router())
+    for router in api_routers():
+        app.include_router(router, prefix=API_PREFIX)
     install_pages(app)
-    app.add_middleware(AllowedMethodsMiddleware, routes=app.router.routes)
-    app.add_middleware(JsonBodyMiddleware)
+    # The service's own layers, two instead of seven (service/request_path.py): inside, the body
+    # caps, the JSON check, OPTIONS and admission; outermost, the request id, metrics and access
+    # line, the security headers, the 405's Allow and error pages for browsers: a 503 from
+    # admission or a 413 gets all of these.
     app.add_middleware(
-        BodyLimitMiddleware,
+        IntakeMiddleware,
         json_limit=settings.max_body_bytes,
         upload_limit=settings.import_max_bytes + 64 * 1024,
+        routes=app.router.routes,
     )
     if settings.cors_origins:  # closed unless configured
         app.add_middleware(
@@ -167,10 +168,9 @@ def create_app() -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    # Outside every other layer: a 503 from admission reaches a browser as a page too.
-    app.add_middleware(BrowserErrorPages)
-    app.add_middleware(SecurityHeadersMiddleware)
-    # Outermost: the request id is on every log line and every answer, 503s and 413s included.
-    app.add_middleware(RequestMiddleware, routes=app.router.routes)
+    app.add_middleware(EdgeMiddleware, routes=app.router.routes)
     openapi.install(app)
+    # Last: the guards are computed from the routes as they are now (service/routing.py).
+    guard_included_routers(app)
+    remember_sequence_annotations()
     return app

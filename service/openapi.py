@@ -55,7 +55,7 @@ def install(app: FastAPI) -> None:
 
 
 # What every request body refuses in its text (service.fields.InputModel, and
-# service.middleware.JsonBodyMiddleware for fields a body does not name): control characters but
+# service.middleware.check_json_body for fields a body does not name): control characters but
 # tab, newline and carriage return.
 _CONTROL = CONTROL_CHARACTER_CLASS
 NO_CONTROL_CHARACTERS = f"^[^{_CONTROL}]*$"

@@ -1,4 +1,5 @@
-"""Request ids, the access log and the request metrics, and the log format of ``chanjiao serve``.
+"""Request ids, the access log and the request metrics (written by service/request_path.py), and
+the log format of ``chanjiao serve``.
 
 Each request gets an id: the incoming ``X-Request-ID`` when it is short and made of safe
 characters (a proxy's or a client's id, so one request can be followed across hosts), otherwise
@@ -18,27 +19,39 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import random
 import re
-import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from service import metrics
 
 REQUEST_ID_HEADER = b"x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 # Probes and scrapes every few seconds would drown the access log: at DEBUG.
-_QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # The fields an access line carries besides the message (``extra=`` of the log call).
 ACCESS_FIELDS = ("method", "route", "status", "duration_ms")
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_logger = logging.getLogger("chanjiao.access")
+
+
+# Request ids are drawn from a generator seeded once per process (again in a forked child), not
+# from uuid4: its system call and object were a few µs of every request. An id is a label to
+# follow one request by, not a secret.
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)
+
+
+def new_request_id() -> str:
+    """32 random hexadecimal digits."""
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def accepted_request_id(value: bytes | None) -> str:
@@ -47,7 +60,7 @@ def accepted_request_id(value: bytes | None) -> str:
         text = value.decode("latin-1")
         if _SAFE_REQUEST_ID.fullmatch(text):
             return text
-    return uuid.uuid4().hex
+    return new_request_id()
 
 
 def route_template(scope: Scope) -> str:
@@ -64,72 +77,12 @@ def route_template(scope: Scope) -> str:
     return path
 
 
-def _matched_template(scope: Scope, routes: list[Any]) -> str:
+def matched_template(scope: Scope, routes: list[Any]) -> str:
     """The template of the route that would have served a request answered before routing."""
     for route in routes:
         if route.matches(scope)[0] is not Match.NONE:
             return route_template({"route": route})
     return metrics.UNMATCHED
-
-
-class RequestMiddleware:
-    """Outermost layer (pure ASGI): the request id, then the metrics and the access line.
-
-    A request answered before routing (a 503 from admission, a 413 of the body cap) is counted
-    under the route it asked for: the routes are matched for those answers only (matching every
-    route on every request would cost a good part of a cached search)."""
-
-    def __init__(self, app: ASGIApp, *, routes: list[Any] | None = None) -> None:
-        self.app = app
-        self.routes = routes or []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = accepted_request_id(dict(scope.get("headers") or []).get(REQUEST_ID_HEADER))
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def with_request_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() != REQUEST_ID_HEADER
-                ]
-                headers.append((REQUEST_ID_HEADER, request_id.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, with_request_id)
-        finally:
-            seconds = time.perf_counter() - started
-            route = route_template(scope)
-            if route == metrics.UNMATCHED and status >= 413 and self.routes:
-                route = _matched_template(scope, self.routes)
-            method = str(scope.get("method", ""))
-            metrics.observe_request(route, method, status, seconds)
-            duration_ms = round(seconds * 1000, 1)
-            access_logger.log(
-                logging.DEBUG if scope.get("path") in _QUIET_PATHS else logging.INFO,
-                "%s %s %s %.1f ms",
-                method,
-                route,
-                status,
-                duration_ms,
-                extra={
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": duration_ms,
-                },
-            )
-            request_id_var.reset(token)
 
 
 class RequestIdFilter(logging.Filter):

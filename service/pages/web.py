@@ -351,63 +351,20 @@ class PageRoute(APIRoute):
 _NOT_PAGES = ("/api/", "/healthz", "/readyz", "/openapi.json", "/static/")
 
 
-class BrowserErrorPages:
-    """A browser reading a page gets every error as a Chinese page with a way back, never the
-    API's JSON body: the errors that page routes raise are already pages (``PageRoute``), but a 503
-    from admission or the write queue, a failed commit in the session dependency or an oversized
-    body are answered outside the route, in JSON. Pure ASGI: the status and headers
-    (``Retry-After``) are kept; only a JSON error body is replaced."""
-
-    def __init__(self, app: Callable[..., Any]) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not _wants_page(scope):
-            await self.app(scope, receive, send)
-            return
-        start: dict[str, Any] | None = None
-        body = bytearray()
-
-        async def capture(message: dict[str, Any]) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if message["status"] >= 400 and _is_json(message):
-                    start = message  # held back until the body is known
-                    return
-                await send(message)
-            elif message["type"] == "http.response.body" and start is not None:
-                body.extend(message.get("body", b""))
-                if not message.get("more_body", False):
-                    await send_page(start, bytes(body))
-            else:
-                await send(message)
-
-        async def send_page(start: dict[str, Any], raw: bytes) -> None:
-            page = _error_page_from_json(scope, start["status"], raw)
-            kept = [
-                (name, value)
-                for name, value in start.get("headers", [])
-                if name.lower() in (b"retry-after", b"www-authenticate", b"allow")
-            ]
-            await page(scope, receive, _with_headers(send, kept))
-
-        await self.app(scope, receive, capture)
-
-
-def _wants_page(scope: Mapping[str, Any]) -> bool:
-    path = str(scope.get("path", ""))
+def wants_page(path: str, accept: bytes | None) -> bool:
+    """Whether an error answered to this request in JSON is to be replaced by a Chinese page with
+    a way back (service/request_path.py): a browser reading a page, never the API (it answers
+    JSON to any client, whatever it accepts) nor the offline documentation. The errors that page
+    routes raise are pages already (``PageRoute``), but a 503 from admission or the write queue,
+    a failed commit in the session dependency or an oversized body are answered outside the
+    route, in JSON; the status and the headers that matter (``Retry-After``) are kept."""
     if path.startswith(_NOT_PAGES) or path.startswith(("/docs", "/redoc")):
         return False
-    accept = dict(scope.get("headers") or []).get(b"accept", b"")
-    return b"text/html" in accept
+    return accept is not None and b"text/html" in accept
 
 
-def _is_json(start: Mapping[str, Any]) -> bool:
-    headers = dict(start.get("headers") or [])
-    return bool(headers.get(b"content-type", b"").startswith(b"application/json"))
-
-
-def _error_page_from_json(scope: Any, status: int, raw: bytes) -> HTMLResponse:
+def error_page_from_json(scope: Any, status: int, raw: bytes) -> HTMLResponse:
+    """The page of a JSON error body (its message and details)."""
     try:
         content = json.loads(raw)["error"]
         message, details = str(content["message"]), list(content.get("details") or [])
@@ -415,12 +372,3 @@ def _error_page_from_json(scope: Any, status: int, raw: bytes) -> HTMLResponse:
         message, details = "请求未能完成", []
     error = AppError(message, details=details, status_code=status)
     return error_page(Request(scope), error)
-
-
-def _with_headers(send: Any, extra: list[tuple[bytes, bytes]]) -> Any:
-    async def sending(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start" and extra:
-            message = {**message, "headers": [*message.get("headers", []), *extra]}
-        await send(message)
-
-    return sending
