@@ -3,9 +3,10 @@
 Every write that can change what the public search finds or shows for a position appends the
 position's id to ``search_change``: an insert, update or delete of the position, of the majors it
 asks for, and an update of its enterprise's status, name, code or industry (every position of
-that enterprise). A TRUNCATE of the positions, and any write to the regions or majors (whose names
-a search shows), appends a row without an id: "anything may have changed" (the index is rebuilt). The rows are written in the writer's own transaction, so a
-reader sees them exactly when it can see what they point at. ``service/positions/text_index.py``
+that enterprise). A TRUNCATE of the positions, and any write to the regions or majors (whose
+names a search shows), appends a row without an id: "anything may have changed" (the index is
+rebuilt). The rows are written in the writer's own transaction, so a reader sees them exactly when
+it can see what they point at. ``service/positions/text_index.py``
 reads the rows past the last it applied on each search and re-reads those positions; the nightly
 job deletes rows older than a day.
 
