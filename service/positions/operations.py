@@ -571,7 +571,11 @@ def _from_index(
     answer = holder.search(session, query)
     if answer is None:
         return None
-    return _shown_views(session, answer.ids, viewer), answer.count, answer.capped
+    try:
+        views = _shown_views(session, answer.ids, viewer)
+    except KeyError:  # a position of the page deleted since: the database answers
+        return None
+    return views, answer.count, answer.capped
 
 
 _EMPTY_PAGE = b'{"data":[]'
@@ -595,7 +599,11 @@ def _anonymous_body_from_index(
     kept = holder.fragments(answer, day)
     missing = [i for i in answer.ids if i not in kept]
     if missing:
-        shown = [PositionPublic.from_view(view) for view in _shown_views(session, missing, None)]
+        try:
+            views = _shown_views(session, missing, None)
+        except KeyError:  # a position of the page deleted since: the database answers
+            return None
+        shown = [PositionPublic.from_view(view) for view in views]
         rendered = {item.id: item.__pydantic_serializer__.to_json(item) for item in shown}
         holder.keep(answer, rendered, day)
         kept = {**kept, **rendered}

@@ -675,6 +675,12 @@ class _Holder:
             else:
                 try:
                     fresh = sync(index, session.connection())
+                    if not fresh and _reading(session):
+                        # SQLite: this read transaction's snapshot began before another
+                        # search applied newer writes; its page could name positions it
+                        # cannot read. A new snapshot, begun under the lock, reaches them.
+                        session.commit()
+                        fresh = sync(index, session.connection())
                     stale = False
                 except Stale:
                     stale = True
@@ -717,6 +723,18 @@ class _Holder:
                 body = rendered.get(position_id)
                 if body is not None and index.docs.get(position_id) is doc:
                     index.fragments[position_id] = body
+
+
+def _reading(session: Session) -> bool:
+    """A read session on SQLite (``BEGIN DEFERRED``) holding no writes: its transaction can end
+    and a new one begin without changing what the request does. A write session (``BEGIN
+    IMMEDIATE``) holds the write turn from its start, so no search applied anything newer."""
+    connection = session.connection()
+    return (
+        connection.dialect.name == "sqlite"
+        and connection.get_execution_options().get("sqlite_begin") == "DEFERRED"
+        and not (session.new or session.dirty or session.deleted)
+    )
 
 
 _holders: dict[str, _Holder] = {}

@@ -523,3 +523,43 @@ def test_a_fault_of_the_index_falls_back_to_the_database(
     monkeypatch.undo()
     assert text_index.wait_ready(get_engine(url), 30)
     assert _answer(url, q="护理")["_bytes"] == expected["_bytes"]
+
+
+def test_a_search_whose_snapshot_began_before_the_index_moved_on_reads_anew(
+    url: str, backend: str
+) -> None:
+    """SQLite: a request's read transaction keeps the snapshot of its first read. When another
+    search applied newer writes in between, the index's page can name a position this snapshot
+    does not hold; the search then ends its read transaction and syncs in a new one (before, a
+    KeyError: a 500 under bench_search's writes)."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's statements each read the newest rows")
+    _city(url, positions=30, seed=23)
+    _start(url)
+    early = Session(read_engine(url))
+    early.connection().exec_driver_sql("SELECT count(*) FROM position").all()  # the snapshot
+
+    def newest(session: Session) -> None:
+        enterprise = session.exec(
+            select(Organization).where(Organization.status == OrganizationStatus.verified)
+        ).first()
+        assert enterprise is not None
+        make_position(
+            session,
+            enterprise,
+            title="最新的焊接岗位",
+            description="焊接",
+            published_at=T0 + timedelta(days=90),
+        )
+
+    _write(url, newest)
+    assert _answer(url, q="不存在的词")["count"] == 0  # another search: the index applies it
+    body = operations.search_positions_json(
+        early,
+        None,
+        PositionSearch(q="焊接", sort="newest"),
+        PageParams(page=1, page_size=20),
+        ResponseCache(0, 0),
+    )
+    early.close()
+    assert json.loads(body)["data"][0]["title"] == "最新的焊接岗位"
