@@ -66,8 +66,11 @@ def test_the_stored_weights_are_those_of_the_corpus_and_score_as_training_does()
     rows = read_corpus(CORPUS)
     trained = train([row.text for row in rows], [row.unfair for row in rows])
     texts = [row.text for row in rows] + ["负责设备操作与维护", "只招党员", ""]
-    assert ReviewModel.from_weights(stored).scores(texts) == trained.scores(texts)
-    assert load(CORPUS).scores(texts) == trained.scores(texts)
+    # Training's solver runs on the machine's BLAS: the same weights to ~1e-15, not to the bit
+    # (a machine of another CPU differed in the 16th digit).
+    expected = pytest.approx(trained.scores(texts), rel=1e-9, abs=1e-12)
+    assert ReviewModel.from_weights(stored).scores(texts) == expected
+    assert load(CORPUS).scores(texts) == expected
 
 
 def test_scoring_with_the_stored_weights_imports_no_scikit_learn() -> None:
