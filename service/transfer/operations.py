@@ -15,7 +15,7 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from queue import Full, Queue
@@ -685,7 +685,12 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
     total = len(plan.inserts) + len(plan.updates)
     report("write", 0, total)
     try:
-        with repository.bulk_write_cache(session):
+        counted = (
+            repository.region_writes(session)
+            if kind is TransferKind.positions
+            else nullcontext(None)
+        )
+        with repository.bulk_write_cache(session), counted as regions:
             done = 0
             # PostgreSQL: the next chunks are read from the plan and given their search words in
             # a thread while this one's statements run in the server: the two cores overlap.
@@ -693,7 +698,7 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
             # for the thread's turn to end (the GIL's 5 ms switch interval), 2x slower in all.
             ahead = WRITE_AHEAD if session.get_bind().dialect.name == "postgresql" else 0
             for updating, written, majors in _ahead(_write_chunks(kind, plan), ahead):
-                repository.upsert(session, kind, written)
+                repository.upsert(session, kind, written, regions)
                 if kind is TransferKind.positions:
                     # A part's majors follow its positions (their key names them): an
                     # updated position's old majors are dropped, then its new ones added.
@@ -705,6 +710,7 @@ def _write(session: Session, kind: TransferKind, plan: Classified, report: Progr
                             for row, codes in zip(written, majors, strict=True)
                             for code in codes
                         ],
+                        regions,
                     )
                 done += len(written)
                 report("write", done, total)

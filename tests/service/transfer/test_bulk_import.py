@@ -257,8 +257,8 @@ _SLOTTED = frozenset({"search_generation", "search_region_generation"})
 
 
 def _database_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the database (a slotted counter summed over its slots), and
-    on SQLite the full-text index's rows by position id, each table's rows sorted."""
+    """Every row of every table of the database (a slotted counter summed over its slots), its
+    triggers, and on SQLite the full-text index's rows by position id, each table's rows sorted."""
     engine = get_engine(url)
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with session_scope(url, write=False) as session:
@@ -276,6 +276,13 @@ def _database_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
                 statement = f"SELECT * FROM {table}"
             result = connection.exec_driver_sql(statement).all()
             rows[table] = sorted((tuple(map(repr, row)) for row in result), key=repr)
+        # The schema too: a trigger the write set aside is back as it was.
+        schema = (
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            if engine.dialect.name == "sqlite"
+            else "SELECT tgrelid::regclass::text, tgname, tgenabled, tgtype FROM pg_trigger"
+        )
+        rows["schema"] = sorted(tuple(map(repr, row)) for row in connection.exec_driver_sql(schema))
         if engine.dialect.name == "sqlite":
             fts = connection.exec_driver_sql(
                 "SELECT k.position_id, f.search_title, f.search_body, f.search_scope "
