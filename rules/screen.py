@@ -702,6 +702,8 @@ def _field_findings(
         text, where = normalized(original)
         scanned = _blank_benign(text, rules)
         hits = _text_hits(scanned, kind, open_to_vocational, rules)
+        if not hits:
+            return findings  # most texts (an import's titles): no rule's order to look up
         # One finding per category (and severity) per field, in the order the rules are listed.
         grouped: dict[tuple[str, bool], list[_Hit]] = {}
         for hit in sorted(hits, key=lambda h: h.start):
