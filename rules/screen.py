@@ -435,6 +435,35 @@ def normalized(text: str) -> tuple[str, list[int]]:
     (985/211, 1.6米 stay as written, a run of spaces as one space). So 只 要 女 生, 仅\u200d限本地
     户口 and 技校生勿擾 read 只要女生, 仅限本地户口 and 技校生勿扰.
     """
+    if _is_plain(text):
+        return text, list(range(len(text)))
+    return _normalized_chars(text)
+
+
+# Characters that normalisation leaves as they are, and those it changes or drops: a text made of
+# the first alone reads as written (most of an import's titles), with no pass over its characters.
+_PLAIN_CHARS: set[str] = set()
+_CHANGED_CHARS: set[str] = set()
+
+
+def _is_plain(text: str) -> bool:
+    """Whether `normalized` gives ``text`` back unchanged, character for character."""
+    chars = set(text)
+    if chars <= _PLAIN_CHARS:
+        return True
+    if chars & _CHANGED_CHARS:
+        return False
+    for char in chars - _PLAIN_CHARS:
+        if _normalized_chars(char)[0] == char:
+            _PLAIN_CHARS.add(char)
+        else:
+            _CHANGED_CHARS.add(char)
+            return False
+    return True
+
+
+def _normalized_chars(text: str) -> tuple[str, list[int]]:
+    """`normalized`, character by character."""
     table = _simplified()
     chars: list[tuple[str, int]] = []
     for index, original in enumerate(text):
@@ -478,6 +507,9 @@ def _blank_benign(text: str, rules: ComplianceRules) -> str:
     """``text`` with every benign pattern's matches blanked. Each pattern reads the text as it
     was, so one pattern's blanks never hide the words another needs (户口均可 inside
     本地户口和外地户口均可)."""
+    joined = _joined(rules.benign)
+    if joined is not None and joined.search(text) is None:
+        return text  # no pattern matches anywhere: nothing to blank (one scan, not one a pattern)
     blank = [False] * len(text)
     for pattern in rules.benign:
         for match in pattern.finditer(text):
@@ -551,6 +583,31 @@ def _quote(text: str, where: list[int], start: int, end: int) -> tuple[str, str]
 _PREFILTERS: dict[int, tuple[ComplianceRules, re.Pattern[str] | None]] = {}
 _NAMED_GROUP = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+# The alternation of each tuple of benign patterns (see _joined), keyed on the tuple.
+_JOINED: dict[int, tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None]] = {}
+
+
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that finds something in a text wherever one of ``patterns`` does (None when
+    they cannot be joined: a back-reference, or flags that differ)."""
+    cached = _JOINED.get(id(patterns))
+    if cached is not None and cached[0] is patterns:
+        return cached[1]
+    combined = _alternation([p.pattern for p in patterns], {p.flags for p in patterns})
+    _JOINED[id(patterns)] = (patterns, combined)
+    return combined
+
+
+def _alternation(sources: list[str], flags: set[int]) -> re.Pattern[str] | None:
+    if not sources or len(flags) != 1 or any(_BACKREFERENCE.search(s) for s in sources):
+        return None
+    joined = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources)
+    try:
+        return re.compile(joined, flags.pop())
+    except re.error:
+        return None
 
 
 def _prefilter(rules: ComplianceRules) -> re.Pattern[str] | None:
@@ -645,6 +702,8 @@ def _field_findings(
         text, where = normalized(original)
         scanned = _blank_benign(text, rules)
         hits = _text_hits(scanned, kind, open_to_vocational, rules)
+        if not hits:
+            return findings  # most texts (an import's titles): no rule's order to look up
         # One finding per category (and severity) per field, in the order the rules are listed.
         grouped: dict[tuple[str, bool], list[_Hit]] = {}
         for hit in sorted(hits, key=lambda h: h.start):

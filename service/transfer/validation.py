@@ -647,25 +647,24 @@ def check_position_rules(
     stored_interns: Mapping[uuid.UUID, int],
     collect: Collector,
     unchanged: Callable[[Prepared], bool],
+    file_interns: Mapping[uuid.UUID, int],
 ) -> Iterator[Prepared]:
     """The posting rules on the rows that will be public; warnings are kept on the row.
 
     As in the API, a posting is checked when it is published or edited: a row equal to its stored
     position keeps the findings it has. The intern share is judged on the enterprise as it will
     be after the import: its stored internships that the file does not replace, plus the file's.
-    ``prepared`` is read twice (the intern counts, then the rules); the rows that pass are
-    yielded as they are checked (a spilled plan is never held whole), so the problems are
-    complete only once every row has been taken.
+    ``file_interns``: the file's interns by enterprise (:func:`file_interns`, summed as its rows
+    were checked). The rows that pass are yielded as they are checked (a spilled plan is never
+    held whole), so the problems are complete only once every row has been taken.
     """
     staff = {ref.id: ref.staff_count for ref in lookups.by_code.values()}
     interns = dict(stored_interns)
     for key, values in stored.items():
         if counts_as_intern(values, lookups.today):
             interns[key[0]] = interns.get(key[0], 0) - int(values["headcount"])
-    for item in prepared:
-        if counts_as_intern(item.values, lookups.today):
-            enterprise = item.values["enterprise_id"]
-            interns[enterprise] = interns.get(enterprise, 0) + int(item.values["headcount"])
+    for enterprise, headcount in file_interns.items():
+        interns[enterprise] = interns.get(enterprise, 0) + headcount
     checks: dict[PositionFacts, list[Finding]] = {}
     # The stored form of each distinct list of findings, once (rows share it; nothing mutates it).
     stored_findings: dict[int, list[dict[str, Any]]] = {}
@@ -708,6 +707,16 @@ def check_position_rules(
             found = stored_findings[id(findings)] = [finding.to_dict() for finding in findings]
         values["compliance_findings"] = found
         yield item
+
+
+def add_file_interns(
+    interns: dict[uuid.UUID, int], prepared: Iterable[Prepared], today: date
+) -> None:
+    """Add the interns of ``prepared`` (checked positions) to ``interns``, by enterprise."""
+    for item in prepared:
+        if counts_as_intern(item.values, today):
+            enterprise = item.values["enterprise_id"]
+            interns[enterprise] = interns.get(enterprise, 0) + int(item.values["headcount"])
 
 
 def _cells(item: Prepared, column: str, codes: Mapping[uuid.UUID, str]) -> ParsedRow:

@@ -642,3 +642,41 @@ def test_the_joined_prefilter_passes_over_only_texts_no_rule_matches(
     screen._FIELD_CACHE.clear()
     assert [screen.check_position(case, rules) for case in cases] == joined
     screen._FIELD_CACHE.clear()
+
+
+def test_plain_texts_and_texts_without_benign_words_read_as_rule_by_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Normalisation's pass-through of a text that needs none, and the one-scan test for benign
+    words, change nothing: every text of the corpus (and plain titles, traditional characters,
+    full-width letters, invisible characters) normalises and checks as character by character
+    and pattern by pattern."""
+    from rules import screen
+    from service.posting_rules import load_rules
+
+    rules = load_rules()
+    assert screen._joined(rules.benign) is not None
+    corpus = Path(__file__).resolve().parents[2] / "seed" / "data" / "screen_corpus.csv"
+    texts = [row.text for row in read_corpus(corpus)]
+    texts += [
+        "装配工000123",
+        "数控车工",
+        "技校生勿擾",
+        "ＡＢＣ工程师",
+        "仅\u200d限本地",
+        "a b",
+        "",
+        "\u2063",
+    ]
+    texts += [text[:8] for text in texts] + [text[-6:] for text in texts]
+    for text in texts:
+        assert screen.normalized(text) == screen._normalized_chars(text), text
+    cases = [facts(kind, text, title=text[:20]) for text in texts for kind in ("job", "internship")]
+    screen._FIELD_CACHE.clear()
+    fast = [screen.check_position(case, rules) for case in cases]
+    assert sum(bool(found) for found in fast) > len(texts) // 4
+    monkeypatch.setattr(screen, "_joined", lambda _patterns: None)
+    monkeypatch.setattr(screen, "_is_plain", lambda _text: False)
+    screen._FIELD_CACHE.clear()
+    assert [screen.check_position(case, rules) for case in cases] == fast
+    screen._FIELD_CACHE.clear()

@@ -9,12 +9,13 @@ import random
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlmodel import Session, col
 
 from bench.bench_import import (
@@ -27,8 +28,9 @@ from bench.bench_import import (
 from bench.bench_search import make_uscc
 from models import Major, Position, PositionMajor, Region
 from models.report import ReportPositionChange
-from service.db import get_engine
-from service.transfer import operations
+from service.db import get_engine, session_scope
+from service.reports.operations import refresh_aggregates
+from service.transfer import operations, repository
 from service.transfer.columns import TransferKind
 from service.transfer.schemas import ImportInvalid
 
@@ -244,3 +246,100 @@ def test_an_import_holds_a_bounded_amount_per_row(databases: Any, tmp_path: Path
     # compact row a position, ~1 KB by tracemalloc) is held from the check to the write
     # transaction (all or nothing, checked outside the write lock); the file is streamed.
     assert large - small < 85, peaks
+
+
+# ---------------------------------------------------------------- the bulk write's equivalence
+
+# Tables whose rows carry what differs between two runs by design: the audit entry's random id and
+# time, the aggregates' refresh times, and the search generations' slot (PostgreSQL's backend pid).
+_RUN_TABLES = frozenset({"audit_log", "report_aggregate_state"})
+_SLOTTED = frozenset({"search_generation", "search_region_generation"})
+
+
+def _database_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the database (a slotted counter summed over its slots), its
+    triggers, and on SQLite the full-text index's rows by position id, each table's rows sorted."""
+    engine = get_engine(url)
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    with session_scope(url, write=False) as session:
+        connection = session.connection()
+        for table in sorted(inspect(engine).get_table_names()):
+            if table in _RUN_TABLES or table.startswith("position_fts"):
+                continue
+            if table in _SLOTTED:
+                keys = [c["name"] for c in inspect(engine).get_columns(table)]
+                grouped = [k for k in keys if k not in ("slot", "writes")]
+                listed = ", ".join(grouped)
+                statement = f"SELECT {listed}{', ' if listed else ''}sum(writes) FROM {table}"
+                statement += f" GROUP BY {listed}" if listed else ""
+            else:
+                statement = f"SELECT * FROM {table}"
+            result = connection.exec_driver_sql(statement).all()
+            rows[table] = sorted((tuple(map(repr, row)) for row in result), key=repr)
+        # The schema too: a trigger the write set aside is back as it was.
+        schema = (
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            if engine.dialect.name == "sqlite"
+            else "SELECT tgrelid::regclass::text, tgname, tgenabled, tgtype FROM pg_trigger"
+        )
+        rows["schema"] = sorted(tuple(map(repr, row)) for row in connection.exec_driver_sql(schema))
+        if engine.dialect.name == "sqlite":
+            fts = connection.exec_driver_sql(
+                "SELECT k.position_id, f.search_title, f.search_body, f.search_scope "
+                "FROM position_fts f JOIN position_fts_key k ON k.key = f.rowid"
+            ).all()
+            rows["position_fts"] = sorted(tuple(map(repr, row)) for row in fts)
+    return rows
+
+
+def _changed_file(data: bytes) -> bytes:
+    """``data`` with some rows changed (texts, region, status, majors), some dropped and the
+    file's own rows again: a re-import that updates, keeps and inserts."""
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    header = records[0]
+    column = {name: header.index(name) for name in header}
+    for number, record in enumerate(records[1:], start=1):
+        if number % 7 == 0:
+            record[column["description"]] = DESCRIPTIONS[(number // 7) % len(DESCRIPTIONS)]
+        if number % 11 == 0:
+            record[column["region_code"]] = records[1 + (number // 11) % 40][column["region_code"]]
+        if number % 13 == 0:
+            record[column["status"]] = "closed" if record[column["status"]] == "open" else "open"
+        if number % 17 == 0:
+            record[column["major_codes"]] = records[number - 1][column["major_codes"]]
+        if number % 19 == 0:
+            record[column["title"]] += "新"  # a new key: an insert
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(records)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_the_bulk_write_stores_what_the_row_at_a_time_write_stores(
+    databases: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same files imported with the bulk write (PostgreSQL: COPY and one statement a part)
+    # and with the executemany of every row it replaced, the clock frozen: every table equal,
+    # the report's change log and aggregates, the search words and the search generations too.
+    now = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)
+    monkeypatch.setattr(operations, "utcnow", lambda: now)
+    stored_rows = []
+    for bulk in (True, False):
+        monkeypatch.setattr(repository, "BULK_WRITES", bulk)
+        url = databases.copy()
+        data = positions_csv(url, 1_500)
+        for file in (data, _changed_file(data)):
+            with session_scope(url) as session:
+                operations.import_file(
+                    session, TransferKind.positions, file, file_name="p.csv", actor="test"
+                )
+        logged = _database_rows(url)  # the change log as the triggers wrote it
+        with session_scope(url) as session:
+            refresh_aggregates(session, full=False)
+        stored_rows.append({**_database_rows(url), "log": logged["report_position_change"]})
+        get_engine(url).dispose()
+    bulk_rows, reference = stored_rows
+    assert bulk_rows.keys() == reference.keys()
+    for table in ("log", "position", "position_major", "report_position"):
+        assert bulk_rows[table], table
+    for table, expected in reference.items():
+        assert bulk_rows[table] == expected, table
