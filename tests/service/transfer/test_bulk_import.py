@@ -266,7 +266,11 @@ def _database_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
         for table in sorted(inspect(engine).get_table_names()):
             if table in _RUN_TABLES or table.startswith("position_fts"):
                 continue
-            if table in _SLOTTED:
+            if table == "search_change":
+                # The search index's log: which positions, how often (its numbers, times and
+                # transaction ids are the run's own).
+                statement = "SELECT position_id, count(*) FROM search_change GROUP BY position_id"
+            elif table in _SLOTTED:
                 keys = [c["name"] for c in inspect(engine).get_columns(table)]
                 grouped = [k for k in keys if k not in ("slot", "writes")]
                 listed = ", ".join(grouped)
