@@ -1,5 +1,10 @@
 """Anonymous answers of the public position search, kept in the process while they are current.
 
+Since each worker's search index answers the anonymous searches it holds (afresh, see
+service/positions/text_index.py), answers are kept here only for the others: a single-character
+word, closed positions included, a region below county level, and any search while the worker's
+index is building.
+
 A city's search traffic repeats itself: the front page without filters, a handful of words
 (护理, 数控), a district's internships. An anonymous answer depends only on its parameters, on
 the local day, and on what is written in the tables the search reads, so it is kept, as the
