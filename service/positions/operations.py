@@ -560,17 +560,27 @@ def _index_query(
     return holder, query
 
 
-def _from_index(
-    session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
-) -> tuple[list[PositionView], int, bool] | None:
-    """The search answered by the in-memory index, as views (see :func:`_index_query`)."""
+def _index_answer(
+    session: Session, filters: PositionSearch, page: PageParams
+) -> tuple[Any, Any] | None:
+    """The index's holder and its answer (ids, count) to the search, or None (the database
+    answers: see :func:`_index_query`)."""
     asked = _index_query(session, filters, page)
     if asked is None:
         return None
     holder, query = asked
     answer = holder.search(session, query)
-    if answer is None:
+    return None if answer is None else (holder, answer)
+
+
+def _from_index(
+    session: Session, viewer: User | None, filters: PositionSearch, page: PageParams
+) -> tuple[list[PositionView], int, bool] | None:
+    """The search answered by the in-memory index, as views (see :func:`_index_query`)."""
+    found = _index_answer(session, filters, page)
+    if found is None:
         return None
+    answer = found[1]
     try:
         views = _shown_views(session, answer.ids, viewer)
     except KeyError:  # a position of the page deleted since: the database answers
@@ -588,14 +598,11 @@ def _anonymous_body_from_index(
     the first time a page showed it (kept by the index until the position is written again),
     the others rendered from one read — the bytes :func:`search_positions_json` sends
     otherwise (tests compare them)."""
-    asked = _index_query(session, filters, page)
-    if asked is None:
+    found = _index_answer(session, filters, page)
+    if found is None:
         return None
-    holder, query = asked
-    answer = holder.search(session, query)
-    if answer is None:
-        return None
-    day = query.today
+    holder, answer = found
+    day = clock.today()
     kept = holder.fragments(answer, day)
     missing = [i for i in answer.ids if i not in kept]
     if missing:

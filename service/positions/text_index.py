@@ -303,24 +303,9 @@ class TextIndex:
                 name: np.concatenate([values, np.zeros(len(values), dtype=values.dtype)])
                 for name, values in self.columns.items()
             }
-        weights: dict[str, float] = {}
-        for word in title:
-            weights[word] = weights.get(word, 0.0) + TITLE_WEIGHT
-        for word in body:
-            weights[word] = weights.get(word, 0.0) + BODY_WEIGHT
-        for word, weight in weights.items():
-            postings = self.postings.get(word)
-            if postings is None:
-                postings = self.postings[word] = _Postings()
-            postings.add(slot, weight)
-        scope_weights: dict[str, float] = {}
-        for word in scope:
-            scope_weights[word] = scope_weights.get(word, 0.0) + SCOPE_WEIGHT
-        for word, weight in scope_weights.items():
-            postings = self.scope_postings.get(word)
-            if postings is None:
-                postings = self.scope_postings[word] = _Postings()
-            postings.add(slot, weight)
+        words = [(word, TITLE_WEIGHT) for word in title] + [(word, BODY_WEIGHT) for word in body]
+        _post(self.postings, slot, words)
+        _post(self.scope_postings, slot, [(word, SCOPE_WEIGHT) for word in scope])
         closing = _date(row[7])
         pay = row[9]
         start = _date(row[10])
@@ -329,11 +314,7 @@ class TextIndex:
         if self.industries.get(enterprise) != industry:
             self.industries[enterprise] = industry
             self.by_industry.clear()
-        for code in dict.fromkeys(str(row[13] or "").split()):
-            postings = self.major_postings.get(code)
-            if postings is None:
-                postings = self.major_postings[code] = _Postings()
-            postings.add(slot, 1.0)
+        _post(self.major_postings, slot, [(code, 0.0) for code in str(row[13] or "").split()])
         number = position_id.int
         c = self.columns
         c["alive"][slot] = True
@@ -464,6 +445,19 @@ class TextIndex:
         slots = np.array([self.docs[i].slot for i in position_ids], dtype=np.int64)
         scored: list[float] = self._rank(slots, lists).tolist()
         return scored
+
+
+def _post(table: dict[str, _Postings], slot: int, words: Sequence[tuple[str, float]]) -> None:
+    """Add ``slot`` to each word's postings in ``table`` once, with the sum of its weights (a
+    word's hits in a column each count the column's weight, as FTS5's bm25 counts them)."""
+    weights: dict[str, float] = {}
+    for word, weight in words:
+        weights[word] = weights.get(word, 0.0) + weight
+    for word, weight in weights.items():
+        postings = table.get(word)
+        if postings is None:
+            postings = table[word] = _Postings()
+        postings.add(slot, weight)
 
 
 def _members(slots: np.ndarray, candidates: np.ndarray) -> np.ndarray:
