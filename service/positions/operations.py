@@ -755,7 +755,7 @@ def prune_search_changes(session: Session) -> int:
     """The nightly job: the search index's log of writes keeps a day (text_index.prune)."""
     from service.positions import text_index
 
-    return text_index.prune(session.connection())
+    return text_index.prune(session)
 
 
 def compact_search_generation(session: Session) -> int:

@@ -71,6 +71,8 @@ _EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 _KINDS = {kind.value: i for i, kind in enumerate(PositionKind)}
 _LOW64 = (1 << 64) - 1
+_NULL_FIRST = np.iinfo(np.int64).max
+_NULL_LAST = np.iinfo(np.int64).min + 1  # negated in the orders: must not overflow
 
 _AGGREGATE = {
     "sqlite": "group_concat(major_code, ' ')",
@@ -195,6 +197,7 @@ class Answer:
 _COLUMNS = {
     "alive": np.bool_,
     "published": np.int64,
+    "dated": np.bool_,
     "closing": np.int32,
     "kind": np.int8,
     "pay": np.float64,
@@ -229,6 +232,7 @@ class TextIndex:
     low: int = 0
     in_flight: frozenset[int] = frozenset()
     synced_at: float = field(default_factory=time.monotonic)
+    null_published_first: bool = False  # PostgreSQL orders NULL first in a descending order
     # The JSON of listed positions as an anonymous search shows them, rendered on a page's first
     # showing; dropped when the position is applied again (and all of them on a new day).
     fragments: dict[uuid.UUID, bytes] = field(default_factory=dict)
@@ -263,9 +267,8 @@ class TextIndex:
         listed = (
             _enum(row[1]) == PositionStatus.open.value
             and _enum(row[2]) == OrganizationStatus.verified.value
-            and published is not None
         )
-        if listed and published is not None:
+        if listed:
             doc.slot = self._list(position_id, row, title, body, scope, published, doc.length)
 
     def remove(self, position_id: uuid.UUID) -> None:
@@ -293,7 +296,7 @@ class TextIndex:
         title: list[str],
         body: list[str],
         scope: list[str],
-        published: datetime,
+        published: datetime | None,
         length: int,
     ) -> int:
         slot = len(self.ids)
@@ -318,7 +321,13 @@ class TextIndex:
         number = position_id.int
         c = self.columns
         c["alive"][slot] = True
-        c["published"][slot] = _micros(published)
+        # Without a publication time (the service always sets one when it publishes): where each
+        # database orders NULL in a descending order — last on SQLite, first on PostgreSQL.
+        if published is None:
+            c["published"][slot] = _NULL_FIRST if self.null_published_first else _NULL_LAST
+        else:
+            c["published"][slot] = _micros(published)
+        c["dated"][slot] = published is not None
         c["closing"][slot] = NO_CLOSING if closing is None else closing.toordinal()
         c["kind"][slot] = _KINDS.get(_enum(row[8]), -1)
         c["pay"][slot] = math.nan if pay is None else float(pay)
@@ -372,7 +381,8 @@ class TextIndex:
         if query.min_pay is not None:
             keep &= c["pay"][candidates] >= query.min_pay
         if query.published_since is not None:
-            keep &= c["published"][candidates] >= _micros(query.published_since)
+            since = _micros(query.published_since)
+            keep &= c["dated"][candidates] & (c["published"][candidates] >= since)
         if query.start_from is not None:
             keep &= c["start"][candidates] >= query.start_from.toordinal()
         if query.start_to is not None:
@@ -542,7 +552,7 @@ def _read_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[Sequenc
 def build(connection: Connection) -> TextIndex:
     """A new index of every position, as of one snapshot (the caller's transaction: on PostgreSQL
     REPEATABLE READ, so that the log's position and the rows agree)."""
-    index = TextIndex()
+    index = TextIndex(null_published_first=connection.dialect.name != "sqlite")
     snapshot = _snapshot(connection)
     index.low = int(
         connection.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM search_change").scalar_one()
@@ -588,9 +598,10 @@ def sync(index: TextIndex, connection: Connection) -> bool:
     return reach >= index.low
 
 
-def prune(connection: Connection) -> int:
+def prune(session: Session) -> int:
     """The nightly job: delete the log's rows older than a day (an index that has not read the
     log for ``MAX_IDLE_S`` builds itself anew instead). Returns the rows deleted."""
+    connection = session.connection()
     if connection.dialect.name == "sqlite":
         statement = "DELETE FROM search_change WHERE changed_at < datetime('now', '-1 day')"
     else:

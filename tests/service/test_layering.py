@@ -82,6 +82,9 @@ ALLOWED = {
     "throttle.py",
     # The search engine of positions: the positions' search repository (FTS5 / tsvector statements).
     "positions/search.py",
+    # Each worker's search index: its log (search_change) and the rows it holds, read on the
+    # search's own connection (the log's rows and the positions in one transaction).
+    "positions/text_index.py",
     # The report aggregates' store: maintains and reads report_figure / report_demand (every
     # function is a statement over those tables or the sources their triggers log).
     "reports/aggregates.py",

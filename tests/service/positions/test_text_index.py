@@ -56,6 +56,10 @@ def url(fresh_db_url: str) -> Iterator[str]:
 
 
 def _city(url: str, positions: int = 400, seed: int = 7) -> None:
+    # SQLite only: a few open positions without a publication time (the factories' default; the
+    # service always sets one when it publishes). The index lists them as SQLite's search does;
+    # PostgreSQL's word search reads windows of publication days, which never hold them.
+    undated = 0.04 if url.startswith("sqlite") else 0.0
     """Positions of every status, open ones past and before their closing date, enterprises
     verified and suspended, equal publication times (ties), pay missing, repeated words."""
     rng = random.Random(seed)
@@ -85,7 +89,9 @@ def _city(url: str, positions: int = 400, seed: int = 7) -> None:
                 monthly_pay=None if rng.random() < 0.15 else float(rng.randrange(3000, 9000, 500)),
                 closing_date=rng.choice([None, date(2026, 1, 1), date(2036, 1, 1)]),
                 start_date=date(2026, 1, 1) + timedelta(days=rng.randint(0, 300)),
-                published_at=T0 + timedelta(hours=rng.randint(0, 50)),
+                published_at=None
+                if rng.random() < undated
+                else T0 + timedelta(hours=rng.randint(0, 50)),
             )
         session.commit()
 
@@ -141,6 +147,12 @@ def _utc(moment: datetime | None) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _stamp(moment: datetime | None) -> float:
+    """A publication time as a number; none: after every time (PostgreSQL's NULLS FIRST in a
+    descending order — the reference is used on PostgreSQL only)."""
+    return math.inf if moment is None else _utc(moment).timestamp()
+
+
 def _one(session: Session, model: Any, key: Any) -> Any:
     found = session.get(model, key)
     assert found is not None
@@ -183,7 +195,10 @@ def _relevance_by_bm25(url: str, query: dict[str, Any]) -> list[str]:
             and (asked.start_from is None or position.start_date >= asked.start_from)
             and (asked.start_to is None or position.start_date <= asked.start_to)
             and (asked.closing_from is None or closing is None or closing >= asked.closing_from)
-            and (since is None or _utc(position.published_at) >= since)
+            and (
+                since is None
+                or (position.published_at is not None and _utc(position.published_at) >= since)
+            )
         )
 
     found = [d for d in docs if listed(d)]
@@ -197,9 +212,9 @@ def _relevance_by_bm25(url: str, query: dict[str, Any]) -> list[str]:
             value += idf * (frequency * 2.2) / (frequency + 1.2 * (0.25 + 0.75 * d[5] / average))
         return value
 
-    newest = sorted(found, key=lambda d: (-_utc(d[0].published_at).timestamp(), d[0].id))[:1000]
+    newest = sorted(found, key=lambda d: (-_stamp(d[0].published_at), d[0].id))[:1000]
     ranked = sorted(
-        newest, key=lambda d: (round(-score(d), 9), -_utc(d[0].published_at).timestamp(), d[0].id)
+        newest, key=lambda d: (round(-score(d), 9), -_stamp(d[0].published_at), d[0].id)
     )
     return [str(d[0].id) for d in ranked]
 
@@ -270,7 +285,7 @@ def test_every_kind_of_write_is_in_the_next_answer(url: str) -> None:
     write the index's next answer equals the database's (the kept JSON of a position included)."""
     _city(url, positions=120, seed=3)
     _start(url)
-    query = {"q": "数控", "page_size": 50}
+    query = {"q": "数控", "page_size": 50, "sort": "newest"}  # PostgreSQL's database: ts_rank
     with Session(get_engine(url)) as session:
         some = session.exec(
             select(Position).where(Position.status == PositionStatus.open).limit(5)
@@ -401,13 +416,13 @@ def test_many_changes_at_once_rebuild_it_while_the_database_answers(
             )
 
     _write(url, many)
-    during = _answer(url, q="护理", page_size=100)
+    during = _answer(url, q="护理", sort="newest", page_size=100)
     assert holder.index is None  # the database answered
     assert holder.building
     assert sum("批量护理岗位" in row["title"] for row in during["data"]) == 10
     gate.set()
     assert text_index.wait_ready(get_engine(url), 30)
-    after = _answer(url, q="护理", page_size=100)
+    after = _answer(url, q="护理", sort="newest", page_size=100)
     assert after["_bytes"] == during["_bytes"]
 
 
@@ -490,7 +505,7 @@ def test_a_renamed_region_is_shown_by_the_rebuilt_index(url: str) -> None:
     may have changed" and the worker builds its index anew (the database answers meanwhile)."""
     _city(url, positions=60, seed=17)
     holder = _start(url)
-    query = {"q": "数控", "region": "500106", "page_size": 50}
+    query = {"q": "数控", "region": "500106", "page_size": 50, "sort": "newest"}
     first = _answer(url, **query)
     assert first["data"], "the seeded city has 数控 positions in 沙坪坝区"
     built = holder.index
@@ -511,18 +526,18 @@ def test_a_fault_of_the_index_falls_back_to_the_database(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _city(url, positions=40, seed=19)
-    expected = _answer(url, q="护理")
+    expected = _answer(url, q="护理", sort="newest")
     holder = _start(url)
 
     def broken(*_: object) -> text_index.Answer:
         raise ValueError("a fault of the index")
 
     monkeypatch.setattr(text_index.TextIndex, "search", broken)
-    assert _answer(url, q="护理")["_bytes"] == expected["_bytes"]
+    assert _answer(url, q="护理", sort="newest")["_bytes"] == expected["_bytes"]
     assert holder.failures == 1
     monkeypatch.undo()
     assert text_index.wait_ready(get_engine(url), 30)
-    assert _answer(url, q="护理")["_bytes"] == expected["_bytes"]
+    assert _answer(url, q="护理", sort="newest")["_bytes"] == expected["_bytes"]
 
 
 def test_a_search_whose_snapshot_began_before_the_index_moved_on_reads_anew(
